@@ -1,0 +1,225 @@
+/**
+ * The logger every fiber shares: `Log.info("msg", { fields })`, bound loggers
+ * (`Log.bind`, `Log.named`) and context that follows the work across fibers
+ * (`Log.withContext`).
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import type * as Scope from "effect/Scope"
+import { Binding, type Fields, Entry, logEntry, logException, rootBinding } from "./internal/entry.js"
+
+/**
+ * Structured fields attached to a record: `{ user_id: 42, path: "/a" }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LogFields = Fields
+
+/**
+ * A logger with a name and/or bound fields. Every method returns an `Effect`;
+ * nothing is written until it runs. Bindings are prepared once per binding,
+ * not on every call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BoundLogger {
+  /** The logger name (dotted, e.g. `worker.alpha`), if any. */
+  readonly name: string | undefined
+  /** The bound fields. */
+  readonly fields: LogFields
+  readonly trace: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly debug: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly info: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly warning: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly warn: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly error: (message: string, fields?: LogFields) => Effect.Effect<void>
+  readonly critical: (message: string, fields?: LogFields) => Effect.Effect<void>
+  /** An ERROR record carrying an error (serialised with its stack and cause chain) or a `Cause`. */
+  readonly exception: (message: string, errorOrCause: unknown, fields?: LogFields) => Effect.Effect<void>
+  /** A logger with these fields added to the bound ones (later keys win). */
+  readonly bind: (fields: LogFields) => BoundLogger
+  /** A logger with this name and the same bound fields. */
+  readonly named: (name: string) => BoundLogger
+}
+
+const emptyFields: LogFields = Object.freeze({})
+
+class Bound implements BoundLogger {
+  constructor(readonly binding: Binding) {}
+  get name(): string | undefined {
+    return this.binding.name
+  }
+  get fields(): LogFields {
+    return this.binding.fields ?? emptyFields
+  }
+  trace(message: string, fields?: LogFields) {
+    return logEntry("trace", new Entry(this.binding, message, fields))
+  }
+  debug(message: string, fields?: LogFields) {
+    return logEntry("debug", new Entry(this.binding, message, fields))
+  }
+  info(message: string, fields?: LogFields) {
+    return logEntry("info", new Entry(this.binding, message, fields))
+  }
+  warning(message: string, fields?: LogFields) {
+    return logEntry("warning", new Entry(this.binding, message, fields))
+  }
+  warn(message: string, fields?: LogFields) {
+    return logEntry("warning", new Entry(this.binding, message, fields))
+  }
+  error(message: string, fields?: LogFields) {
+    return logEntry("error", new Entry(this.binding, message, fields))
+  }
+  critical(message: string, fields?: LogFields) {
+    return logEntry("critical", new Entry(this.binding, message, fields))
+  }
+  exception(message: string, errorOrCause: unknown, fields?: LogFields) {
+    return logException(this.binding, message, errorOrCause, fields)
+  }
+  bind(fields: LogFields): BoundLogger {
+    const bound = this.binding.fields
+    return new Bound(new Binding(this.binding.name, bound === undefined ? { ...fields } : { ...bound, ...fields }))
+  }
+  named(name: string): BoundLogger {
+    return new Bound(new Binding(name, this.binding.fields))
+  }
+}
+
+const root = new Bound(rootBinding)
+
+/**
+ * Logs at TRACE.
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const trace: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("trace", new Entry(rootBinding, message, fields))
+
+/**
+ * Logs at DEBUG.
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const debug: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("debug", new Entry(rootBinding, message, fields))
+
+/**
+ * Logs at INFO.
+ *
+ * @example
+ * ```ts
+ * import { Log } from "effect-foundation"
+ * Log.info("Starting fetch", { url: "https://example.com" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const info: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("info", new Entry(rootBinding, message, fields))
+
+/**
+ * Logs at WARNING.
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const warning: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("warning", new Entry(rootBinding, message, fields))
+
+/**
+ * Alias of {@link warning}.
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const warn: (message: string, fields?: LogFields) => Effect.Effect<void> = warning
+
+/**
+ * Logs at ERROR.
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const error: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("error", new Entry(rootBinding, message, fields))
+
+/**
+ * Logs at CRITICAL (Effect's `Fatal`).
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const critical: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
+  logEntry("critical", new Entry(rootBinding, message, fields))
+
+/**
+ * Logs at ERROR with an error (an `Error` is serialised with name, message,
+ * stack and cause chain) or a `Cause` (its failures, defects and interruption).
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const exception: (message: string, errorOrCause: unknown, fields?: LogFields) => Effect.Effect<void> = (
+  message,
+  errorOrCause,
+  fields
+) => logException(rootBinding, message, errorOrCause, fields)
+
+/**
+ * A logger whose records all carry `fields`. The counterpart of structlog's
+ * `logger.bind(...)`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bind = (fields: LogFields): BoundLogger => root.bind(fields)
+
+/**
+ * A named logger (dotted names such as `worker.alpha`). The name selects the
+ * logger-name emoji, appears as `logger_name` in JSON, and is matched by
+ * `PROVIDE_LOG_MODULE_LEVELS`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const named = (name: string): BoundLogger => root.named(name)
+
+/**
+ * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
+ * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
+ * annotations, so it is scoped to `self` and never leaks to sibling fibers.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Log } from "effect-foundation"
+ * const handled = Log.info("Processing").pipe(Log.withContext({ request_id: "r-1" }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const withContext: {
+  (fields: LogFields): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R> =>
+    Effect.annotateLogs(self, fields as Record<string, unknown>)
+)
+
+/**
+ * Adds `fields` to every record logged in the rest of the current scope.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const withContextScoped = (fields: LogFields): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.annotateLogsScoped(fields as Record<string, unknown>)

@@ -1,0 +1,30 @@
+/**
+ * effect-foundation: Effect-native structured logging and resilience.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as CircuitBreaker from "./CircuitBreaker.js"
+/** @since 0.1.0 */
+export * as Emoji from "./Emoji.js"
+/** @since 0.1.0 */
+export * as EmojiLogger from "./EmojiLogger.js"
+/** @since 0.1.0 */
+export * as ErrorHandling from "./ErrorHandling.js"
+/** @since 0.1.0 */
+export * as Foundation from "./Foundation.js"
+/** @since 0.1.0 */
+export * as HttpLogging from "./HttpLogging.js"
+/** @since 0.1.0 */
+export * as Log from "./Log.js"
+/** @since 0.1.0 */
+export * as LogSink from "./LogSink.js"
+/** @since 0.1.0 */
+export * as Retry from "./Retry.js"
+/** @since 0.1.0 */
+export * as Task from "./Task.js"
+/** @since 0.1.0 */
+export * as Telemetry from "./Telemetry.js"
+/** @since 0.1.0 */
+export * as TestLog from "./TestLog.js"

@@ -1,0 +1,58 @@
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+
+/** Lower-case level names, as they appear in JSON output and configuration. */
+export type LevelName = "trace" | "debug" | "info" | "warning" | "error" | "critical"
+
+export const levelNames: ReadonlyArray<LevelName> = ["trace", "debug", "info", "warning", "error", "critical"]
+
+/** Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`). */
+export const toEffectLevel: Record<LevelName, LogLevel.LogLevel> = {
+  trace: LogLevel.Trace,
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warning: LogLevel.Warning,
+  error: LogLevel.Error,
+  critical: LogLevel.Fatal
+}
+
+/** Pre-built `Option.some(level)` values: the per-call override passed to the fiber. */
+export const someLevel: Record<LevelName, Option.Option<LogLevel.LogLevel>> = {
+  trace: Option.some(LogLevel.Trace),
+  debug: Option.some(LogLevel.Debug),
+  info: Option.some(LogLevel.Info),
+  warning: Option.some(LogLevel.Warning),
+  error: Option.some(LogLevel.Error),
+  critical: Option.some(LogLevel.Fatal)
+}
+
+/** Our name for an Effect `LogLevel` (All and Trace map to trace, None and Fatal to critical). */
+export const fromEffectLevel = (level: LogLevel.LogLevel): LevelName => {
+  const ordinal = level.ordinal
+  if (ordinal >= 50000) return "critical"
+  if (ordinal >= 40000) return "error"
+  if (ordinal >= 30000) return "warning"
+  if (ordinal >= 20000) return "info"
+  if (ordinal >= 10000) return "debug"
+  return "trace"
+}
+
+const aliases: Record<string, LevelName> = {
+  trace: "trace",
+  debug: "debug",
+  info: "info",
+  warning: "warning",
+  warn: "warning",
+  error: "error",
+  critical: "critical",
+  fatal: "critical"
+}
+
+/** The accepted spellings, for error messages. */
+export const acceptedLevels = "TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+
+/** Parses a level name case-insensitively; `undefined` when it is not one. */
+export const parseLevel = (input: string): LevelName | undefined => {
+  const key = input.trim().toLowerCase()
+  return Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : undefined
+}
