@@ -1,0 +1,402 @@
+/**
+ * The formatter: one string build per record, with everything that can be
+ * known in advance prepared once (level labels, logger-name emoji, bound
+ * fields, context fragments, key renderings).
+ */
+import * as Cause from "effect/Cause"
+import * as HashMap from "effect/HashMap"
+import * as List from "effect/List"
+import type * as Logger from "effect/Logger"
+import type * as LogSpan from "effect/LogSpan"
+import * as Emoji from "../Emoji.js"
+import { Binding, Entry, type Fields, rootBinding } from "./entry.js"
+import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import type { Redactor } from "./redact.js"
+import { makeRedactor, redactedMarker } from "./redact.js"
+import { consoleKey, consoleString, defaultLimits, escapeText, jsonString, type RenderLimits, Renderer } from "./render.js"
+
+export type Format = "key_value" | "json"
+
+export interface FormatOptions {
+  readonly format: Format
+  /** The global minimum level. */
+  readonly level: LevelName
+  /** `[prefix, level]`: a logger named `prefix` or `prefix.*` logs from `level` up. */
+  readonly moduleLevels: ReadonlyArray<readonly [string, LevelName]>
+  /** Console only; JSON always carries `timestamp`. */
+  readonly timestamps: boolean
+  readonly colors: boolean
+  readonly loggerNameEmoji: boolean
+  readonly dasEmoji: boolean
+  readonly serviceName: string | undefined
+  readonly emoji: Emoji.EmojiSet
+  readonly redactor: Redactor
+  readonly limits: RenderLimits
+}
+
+export const defaultFormatOptions: FormatOptions = {
+  format: "key_value",
+  level: "info",
+  moduleLevels: [],
+  timestamps: false,
+  colors: false,
+  loggerNameEmoji: true,
+  dasEmoji: true,
+  serviceName: undefined,
+  emoji: Emoji.defaults,
+  redactor: makeRedactor(),
+  limits: defaultLimits
+}
+
+const levelLabels: Record<LevelName, string> = {
+  trace: "TRACE",
+  debug: "DEBUG",
+  info: "INFO",
+  warning: "WARN",
+  error: "ERROR",
+  critical: "CRITICAL"
+}
+const levelColors: Record<LevelName, string> = {
+  trace: "\x1b[90m",
+  debug: "\x1b[34m",
+  info: "\x1b[32m",
+  warning: "\x1b[33m",
+  error: "\x1b[31m",
+  critical: "\x1b[1;35m"
+}
+const RESET = "\x1b[0m"
+const DIM = "\x1b[2m"
+
+interface DasValues {
+  domain?: unknown
+  action?: unknown
+  status?: unknown
+}
+
+/** What a formatter prepares once per binding. */
+interface Prepared {
+  readonly threshold: number
+  /** Console: `"[👷] "` (or `""` when name emoji are off). */
+  readonly prefix: string
+  /** JSON: `,"logger_name":"worker.alpha"` (or `""`). */
+  readonly jsonName: string
+  /** The bound fields, rendered for this formatter's format. */
+  readonly fields: string
+  readonly das: DasValues | undefined
+}
+
+/** What a formatter prepares once per annotation map (Log.withContext / Effect.annotateLogs). */
+interface PreparedContext {
+  readonly fields: string
+  readonly das: DasValues | undefined
+}
+
+interface Key {
+  /** ` key=` (console) or `,"key":` (JSON). */
+  readonly text: string
+  readonly sensitive: boolean
+}
+
+const emptyContext: PreparedContext = { fields: "", das: undefined }
+
+const dasOf = (fields: Fields, into: DasValues | undefined): DasValues | undefined => {
+  const { action, domain, status } = fields as DasValues
+  if (domain === undefined && action === undefined && status === undefined) return into
+  const out: DasValues = { ...into }
+  if (domain !== undefined) out.domain = domain
+  if (action !== undefined) out.action = action
+  if (status !== undefined) out.status = status
+  return out
+}
+
+export const messageText = (message: unknown, renderer: Renderer): string => {
+  if (typeof message === "string") return message
+  if (Array.isArray(message)) {
+    if (message.length === 1) return messageText(message[0], renderer)
+    let out = ""
+    for (let i = 0; i < message.length; i++) out += (i === 0 ? "" : " ") + messageText(message[i], renderer)
+    return out
+  }
+  if (message instanceof Entry) return message.message
+  const text = renderer.console(message)
+  return text.length > 1 && text.charCodeAt(0) === 34 ? (JSON.parse(text) as string) : text
+}
+
+/** The `Entry` a record carries, if it came from `Log.*`. */
+export const entryOf = (message: unknown): Entry | undefined => {
+  if (message instanceof Entry) return message
+  if (Array.isArray(message) && message.length === 1 && message[0] instanceof Entry) return message[0]
+  return undefined
+}
+
+export class Formatter {
+  readonly renderer: Renderer
+  private readonly json: boolean
+  private readonly levelText: Record<LevelName, string>
+  private readonly service: string
+  private readonly keys = new Map<string, Key>()
+  private readonly contexts = new WeakMap<object, PreparedContext>()
+  private readonly globalThreshold: number
+  private lastMillis = NaN
+  private lastIso = ""
+
+  constructor(readonly options: FormatOptions) {
+    this.renderer = new Renderer(options.redactor, options.limits)
+    this.json = options.format === "json"
+    this.globalThreshold = toEffectLevel[options.level].ordinal
+    const levelText = {} as Record<LevelName, string>
+    for (const level of Object.keys(levelLabels) as Array<LevelName>) {
+      levelText[level] = this.json
+        ? ",\"level\":\"" + level + "\""
+        : level === "info"
+        ? ""
+        : options.colors
+        ? levelColors[level] + options.emoji.levels[level] + " " + levelLabels[level] + RESET + " "
+        : options.emoji.levels[level] + " " + levelLabels[level] + " "
+    }
+    this.levelText = levelText
+    this.service = options.serviceName === undefined ? "" : this.field("service_name", options.serviceName)
+  }
+
+  /** The lowest level any logger may emit at (global level and module levels). */
+  get minimumLevel(): LevelName {
+    let min = this.globalThreshold
+    let name = this.options.level
+    for (const [, level] of this.options.moduleLevels) {
+      if (toEffectLevel[level].ordinal < min) {
+        min = toEffectLevel[level].ordinal
+        name = level
+      }
+    }
+    return name
+  }
+
+  /** The level in force for a logger name: the longest matching module prefix, else the global level. */
+  levelFor(name: string | undefined): LevelName {
+    if (name === undefined) return this.options.level
+    let best: LevelName | undefined
+    let bestLength = -1
+    for (const [prefix, level] of this.options.moduleLevels) {
+      if (prefix.length > bestLength && (name === prefix || name.startsWith(prefix + "."))) {
+        best = level
+        bestLength = prefix.length
+      }
+    }
+    return best ?? this.options.level
+  }
+
+  private key(key: string): Key {
+    let k = this.keys.get(key)
+    if (k === undefined) {
+      const sensitive = this.renderer.isSensitive(key)
+      const text = this.json
+        ? "," + jsonString(key) + ":"
+        : this.options.colors
+        ? " " + DIM + consoleKey(key) + "=" + RESET
+        : " " + consoleKey(key) + "="
+      k = { text, sensitive }
+      if (this.keys.size < 10_000) this.keys.set(key, k)
+    }
+    return k
+  }
+
+  /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */
+  private field(key: string, value: unknown): string {
+    const k = this.key(key)
+    if (k.sensitive) return k.text + (this.json ? "\"" + redactedMarker + "\"" : redactedMarker)
+    if (this.json) return value === undefined ? "" : k.text + this.renderer.json(value)
+    return k.text + this.renderer.console(value)
+  }
+
+  private fields(fields: Fields): string {
+    let out = ""
+    for (const key of Object.keys(fields)) out += this.field(key, fields[key])
+    return out
+  }
+
+  private prepare(binding: Binding): Prepared {
+    const name = binding.name
+    const prepared: Prepared = {
+      threshold: toEffectLevel[this.levelFor(name)].ordinal,
+      prefix: this.options.loggerNameEmoji ? "[" + Emoji.forName(name, this.options.emoji) + "] " : "",
+      jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(escapeText(name)),
+      fields: binding.fields === undefined ? "" : this.fields(binding.fields),
+      das: binding.fields === undefined ? undefined : dasOf(binding.fields, undefined)
+    }
+    binding.slotOwner = this
+    binding.slotValue = prepared
+    return prepared
+  }
+
+  private context(annotations: HashMap.HashMap<string, unknown>): PreparedContext {
+    if (HashMap.size(annotations) === 0) return emptyContext
+    let ctx = this.contexts.get(annotations)
+    if (ctx === undefined) {
+      let fields = ""
+      const plain: Record<string, unknown> = {}
+      for (const [key, value] of annotations) {
+        fields += this.field(key, value)
+        if (key === "domain" || key === "action" || key === "status") plain[key] = value
+      }
+      ctx = { fields, das: dasOf(plain, undefined) }
+      this.contexts.set(annotations, ctx)
+    }
+    return ctx
+  }
+
+  private iso(date: Date): string {
+    const ms = date.getTime()
+    if (ms !== this.lastMillis) {
+      this.lastMillis = ms
+      this.lastIso = Number.isNaN(ms) ? "Invalid Date" : date.toISOString()
+    }
+    return this.lastIso
+  }
+
+  private spans(spans: List.List<LogSpan.LogSpan>, now: number): string {
+    if (List.isNil(spans)) return ""
+    let out = ""
+    if (this.json) {
+      for (const span of spans) out += (out === "" ? "" : ",") + jsonString(span.label) + ":" + (now - span.startTime)
+      return ",\"spans\":{" + out + "}"
+    }
+    for (const span of spans) out += this.key(span.label).text + (now - span.startTime) + "ms"
+    return out
+  }
+
+  private error(error: unknown): string {
+    if (this.json) return ",\"error\":" + this.renderer.json(error)
+    if (error instanceof Error) {
+      let head: string
+      let stack: unknown
+      try {
+        head = String(error.name) + ": " + String(error.message)
+        stack = error.stack
+      } catch {
+        head = "[Unrenderable error]"
+      }
+      return this.key("error").text + consoleString(this.renderer.string(head)) +
+        (typeof stack === "string" ? this.key("stack").text + consoleString(this.renderer.string(stack)) : "")
+    }
+    return this.key("error").text + this.renderer.console(error)
+  }
+
+  private cause(cause: Cause.Cause<unknown>): string {
+    if (this.json) return ",\"cause\":" + this.renderer.json(this.renderer.cause(cause))
+    return this.key("cause").text + consoleString(this.renderer.causeText(cause))
+  }
+
+  /** Renders one record; `undefined` when a module level filters it out. */
+  render(
+    level: LevelName,
+    ordinal: number,
+    date: Date,
+    message: unknown,
+    annotations: HashMap.HashMap<string, unknown>,
+    spans: List.List<LogSpan.LogSpan>,
+    cause: Cause.Cause<unknown>
+  ): string | undefined {
+    const entry = entryOf(message)
+    const binding = entry === undefined ? rootBinding : entry.binding
+    const prepared = binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
+    if (ordinal < prepared.threshold) return undefined
+    const r = this.renderer
+    const text = entry === undefined ? messageText(message, r) : entry.message
+    const ctx = this.context(annotations)
+    const fields = entry?.fields
+    let rest = this.service + ctx.fields + prepared.fields
+    if (fields !== undefined) rest += this.fields(fields)
+    if (!List.isNil(spans)) rest += this.spans(spans, date.getTime())
+    if (entry !== undefined && entry.error !== undefined) rest += this.error(entry.error)
+    if (cause._tag !== "Empty") rest += this.cause(cause)
+    if (this.json) {
+      return "{\"timestamp\":\"" + this.iso(date) + "\"" + this.levelText[level] + ",\"message\":" +
+        jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"
+    }
+    let head = this.options.timestamps
+      ? (this.options.colors ? DIM + this.iso(date) + RESET + " " : this.iso(date) + " ") + this.levelText[level]
+      : this.levelText[level]
+    let das: DasValues | undefined
+    if (this.options.dasEmoji) {
+      das = ctx.das === undefined ? prepared.das : prepared.das === undefined ? ctx.das : { ...ctx.das, ...prepared.das }
+      if (fields !== undefined) das = dasOf(fields, das)
+    }
+    head += das === undefined ? prepared.prefix : Emoji.das(das, this.options.emoji) + " "
+    return head + escapeText(r.string(text)) + rest + "\n"
+  }
+
+  /** Renders a record handed to an Effect `Logger`. */
+  format(options: Logger.Logger.Options<unknown>): string | undefined {
+    return this.render(
+      fromEffectLevel(options.logLevel),
+      options.logLevel.ordinal,
+      options.date,
+      options.message,
+      options.annotations,
+      options.spans,
+      options.cause
+    )
+  }
+}
+
+/** A record as data: what `TestLog` captures, what the CLI parses, what OTLP exports. */
+export interface StructuredRecord {
+  readonly timestamp: Date
+  readonly level: LevelName
+  readonly message: string
+  readonly loggerName: string | undefined
+  /** Context annotations, bound fields and call fields merged (later sources win). */
+  readonly fields: Readonly<Record<string, unknown>>
+  readonly error: unknown
+  readonly cause: Cause.Cause<unknown>
+  readonly spans: ReadonlyArray<{ readonly label: string; readonly durationMs: number }>
+}
+
+const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+
+/** The structured view of a record handed to an Effect `Logger`. */
+export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord => {
+  const entry = entryOf(options.message)
+  const fields: Record<string, unknown> = {}
+  for (const [key, value] of options.annotations) assign(fields, key, value)
+  if (entry?.binding.fields !== undefined) for (const key of Object.keys(entry.binding.fields)) assign(fields, key, entry.binding.fields[key])
+  if (entry?.fields !== undefined) for (const key of Object.keys(entry.fields)) assign(fields, key, entry.fields[key])
+  const now = options.date.getTime()
+  return {
+    timestamp: options.date,
+    level: fromEffectLevel(options.logLevel),
+    message: entry === undefined ? messageText(options.message, renderer) : entry.message,
+    loggerName: entry?.binding.name,
+    fields,
+    error: entry?.error,
+    cause: options.cause,
+    spans: List.toArray(options.spans).map((span) => ({ label: span.label, durationMs: now - span.startTime }))
+  }
+}
+
+/** Renders a {@link StructuredRecord} exactly as the live logger would. */
+export const renderRecord = (
+  formatter: Formatter,
+  record: {
+    readonly timestamp: Date
+    readonly level: LevelName
+    readonly message: string
+    readonly loggerName?: string | undefined
+    readonly fields?: Readonly<Record<string, unknown>> | undefined
+    readonly error?: unknown
+    readonly cause?: Cause.Cause<unknown> | undefined
+  }
+): string => {
+  const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
+  const line = formatter.render(
+    record.level,
+    -Infinity,
+    record.timestamp,
+    entry,
+    HashMap.empty(),
+    List.nil(),
+    record.cause ?? Cause.empty
+  )
+  return line ?? ""
+}
