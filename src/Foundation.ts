@@ -1,4 +1,140 @@
 /**
+ * Everything a program needs to log, from one layer: configuration from the
+ * environment (or options), the emoji/JSON logger in place of Effect's
+ * default, the batched sink, and a shutdown that flushes every line.
+ *
+ * Put it underneath everything else so the other layers' startup and shutdown
+ * lines are kept: `AppLive.pipe(Layer.provide(FoundationLive))`.
+ *
  * @since 0.1.0
  */
-export {}
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as EmojiLogger from "./EmojiLogger.js"
+import * as env from "./internal/config.js"
+import { Formatter } from "./internal/format.js"
+import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
+import { redactionConfig } from "./internal/redact.js"
+// TEMPORARY until LogSink lands: a synchronous stdout writer.
+import * as Config from "effect/Config"
+declare namespace LogSink {
+  interface Options { readonly target: "stdout" | "stderr" }
+  type LogSinkError = never
+}
+const LogSink = {
+  config: Config.succeed({}) as Config.Config<Partial<LogSink.Options>>,
+  make: (_: Partial<LogSink.Options> | undefined) => Effect.succeed({ write: (line: string) => { process.stdout.write(line) } })
+}
+const registerScoped = (_: unknown) => Effect.void
+
+/**
+ * Options; each one given here overrides its environment variable.
+ *
+ * | option | variable | default |
+ * |---|---|---|
+ * | `level` | `PROVIDE_LOG_LEVEL` | `info` |
+ * | `format` | `PROVIDE_LOG_CONSOLE_FORMATTER` | `key_value` on a terminal, else `json` |
+ * | `timestamps` | `PROVIDE_LOG_OMIT_TIMESTAMP` (inverted) | off (console); JSON always has them |
+ * | `loggerNameEmoji` | `PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED` | on |
+ * | `dasEmoji` | `PROVIDE_LOG_DAS_EMOJI_ENABLED` | on |
+ * | `moduleLevels` | `PROVIDE_LOG_MODULE_LEVELS` | none |
+ * | `serviceName` | `PROVIDE_SERVICE_NAME` | none |
+ * | `colors` | `NO_COLOR` / `FORCE_COLOR` | on for a terminal |
+ * | `redaction` | `PROVIDE_LOG_SANITIZATION_ENABLED` | on |
+ * | `rateLimit` | `PROVIDE_LOG_RATE_LIMIT_*` | none |
+ * | `sink` | `PROVIDE_LOG_FILE`, ... (see `LogSink`) | stdout |
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends EmojiLogger.Options {
+  readonly rateLimit?: RateLimitOptions
+  readonly sink?: Partial<LogSink.Options>
+}
+
+const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
+  target === undefined || target === "stdout"
+    ? process.stdout.isTTY === true
+    : target === "stderr"
+    ? process.stderr.isTTY === true
+    : false
+
+/**
+ * The options in force: `options` first, then the environment, then defaults.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigError.ConfigError> =>
+  Effect.gen(function* () {
+    const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
+    const terminal = isTerminal(sink.target)
+    const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
+    const omitTimestamp = options.timestamps === undefined ? yield* env.env.omitTimestamp : undefined
+    const colors = options.colors ?? (yield* Effect.map(env.colors, (c) => (c.noColor ? false : c.force ?? terminal)))
+    const resolved: Options = {
+      ...options,
+      format,
+      level: options.level ?? (yield* env.env.level) ?? "info",
+      timestamps: options.timestamps ?? (omitTimestamp === undefined ? false : !omitTimestamp),
+      colors: format === "key_value" && colors,
+      loggerNameEmoji: options.loggerNameEmoji ?? (yield* env.env.loggerNameEmoji) ?? true,
+      dasEmoji: options.dasEmoji ?? (yield* env.env.dasEmoji) ?? true,
+      moduleLevels: options.moduleLevels ?? (yield* env.env.moduleLevels) ?? {},
+      serviceName: options.serviceName ?? (yield* env.env.serviceName),
+      redaction: options.redaction ?? (yield* redactionConfig),
+      rateLimit: options.rateLimit ?? (yield* rateLimitConfig),
+      sink
+    }
+    return resolved
+  })
+
+/**
+ * The logging layer: resolves the configuration, opens the sink, installs the
+ * logger for every fiber (replacing Effect's default logger and the pretty
+ * logger `NodeRuntime.runMain` adds) and, when the layer's scope closes
+ * (normal exit, interruption, SIGINT/SIGTERM under `runMain`), flushes every
+ * buffered line.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> =>
+  Layer.scopedDiscard(
+    Effect.gen(function* () {
+      const resolved = yield* resolve(options)
+      const sink = yield* LogSink.make(resolved.sink)
+      yield* registerScoped(sink)
+      const formatter = new Formatter(EmojiLogger.formatOptions(resolved))
+      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
+      yield* EmojiLogger.install(EmojiLogger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)
+    })
+  )
+
+/**
+ * {@link layer} with options read from a `Config` (the environment still
+ * supplies what the config leaves out).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Options>
+): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> =>
+  Layer.unwrapEffect(Effect.map(config, layer))
+
+/**
+ * Configuration from the environment, console output to stdout.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FoundationLive, Log } from "effect-foundation"
+ * Effect.runPromise(Log.info("hello").pipe(Effect.provide(FoundationLive)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const FoundationLive: Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> = layer()

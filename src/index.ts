@@ -28,3 +28,6 @@ export * as Task from "./Task.js"
 export * as Telemetry from "./Telemetry.js"
 /** @since 0.1.0 */
 export * as TestLog from "./TestLog.js"
+
+/** @since 0.1.0 */
+export { FoundationLive } from "./Foundation.js"

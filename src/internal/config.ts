@@ -1,0 +1,99 @@
+/**
+ * Environment configuration through Effect `Config`, with the seed library's
+ * variable names. A bad value fails with a message naming the variable, the
+ * value and what is accepted.
+ */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type { Format } from "./format.js"
+import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
+
+const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
+  ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
+
+/** An optional variable parsed by `parse`; `undefined` when unset or blank. */
+const optional = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
+  Config.string(name).pipe(
+    Config.option,
+    Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {
+      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
+      const parsed = parse(raw.value)
+      return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
+    })
+  )
+
+const booleans: Record<string, boolean> = {
+  true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false
+}
+
+/** true/false/1/0/yes/no/on/off, case-insensitive; anything else is an error. */
+export const parseBoolean = (raw: string): boolean | undefined => {
+  const key = raw.trim().toLowerCase()
+  return Object.prototype.hasOwnProperty.call(booleans, key) ? booleans[key] : undefined
+}
+
+export const boolean = (name: string): Config.Config<boolean | undefined> =>
+  optional(name, "true, false, 1, 0, yes, no, on, off", parseBoolean)
+
+export const level = (name: string): Config.Config<LevelName | undefined> => optional(name, acceptedLevels, parseLevel)
+
+export const parseFormat = (raw: string): Format | undefined => {
+  const key = raw.trim().toLowerCase()
+  return key === "key_value" || key === "json" ? key : undefined
+}
+
+/** `name:LEVEL,name2:LEVEL`; names are dotted logger-name prefixes. */
+export const parseModuleLevels = (raw: string): Record<string, LevelName> | undefined => {
+  const out: Record<string, LevelName> = {}
+  for (const part of raw.split(",")) {
+    if (part.trim() === "") continue
+    const colon = part.lastIndexOf(":")
+    if (colon <= 0) return undefined
+    const name = part.slice(0, colon).trim()
+    const lvl = parseLevel(part.slice(colon + 1))
+    if (name === "" || lvl === undefined) return undefined
+    Object.defineProperty(out, name, { value: lvl, enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+export interface EnvOptions {
+  readonly level: LevelName | undefined
+  readonly format: Format | undefined
+  readonly omitTimestamp: boolean | undefined
+  readonly loggerNameEmoji: boolean | undefined
+  readonly dasEmoji: boolean | undefined
+  readonly moduleLevels: Record<string, LevelName> | undefined
+  readonly serviceName: string | undefined
+}
+
+export const env = {
+  level: level("PROVIDE_LOG_LEVEL"),
+  format: optional("PROVIDE_LOG_CONSOLE_FORMATTER", "key_value, json", parseFormat),
+  omitTimestamp: boolean("PROVIDE_LOG_OMIT_TIMESTAMP"),
+  loggerNameEmoji: boolean("PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED"),
+  dasEmoji: boolean("PROVIDE_LOG_DAS_EMOJI_ENABLED"),
+  moduleLevels: optional(
+    "PROVIDE_LOG_MODULE_LEVELS",
+    `comma-separated name:LEVEL pairs (e.g. "auth:DEBUG,db.pool:ERROR") with LEVEL one of ${acceptedLevels}`,
+    parseModuleLevels
+  ),
+  serviceName: optional("PROVIDE_SERVICE_NAME", "a non-empty name", (raw) => raw.trim())
+}
+
+/**
+ * Colours: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (non-empty,
+ * not `0`/`false`) turns them on, otherwise they follow whether the output is
+ * a terminal.
+ */
+export const colors: Config.Config<{ readonly noColor: boolean; readonly force: boolean | undefined }> = Config.all({
+  noColor: Config.string("NO_COLOR").pipe(Config.option, Config.map((o) => Option.isSome(o) && o.value !== "")),
+  force: Config.string("FORCE_COLOR").pipe(
+    Config.option,
+    Config.map((o) =>
+      Option.isNone(o) ? undefined : o.value === "0" || o.value.toLowerCase() === "false" ? false : true
+    )
+  )
+})
