@@ -391,7 +391,7 @@ export const renderRecord = (
   const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
   const line = formatter.render(
     record.level,
-    -Infinity,
+    Infinity, // the pure path renders every level: filtering is the caller's
     record.timestamp,
     entry,
     HashMap.empty(),

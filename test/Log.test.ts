@@ -1,0 +1,151 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, TestClock } from "effect"
+import { EmojiLogger, Log, TestLog } from "effect-foundation"
+
+const withTestLog = <A, E>(program: Effect.Effect<A, E, TestLog.TestLog>, options?: EmojiLogger.Options) =>
+  Effect.provide(program, TestLog.layer(options))
+
+describe("Log", () => {
+  it.effect("per-call fields reach the record without annotateLogs", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Log.info("Starting fetch", { url: "https://x" })
+      const [rec] = yield* TestLog.records
+      expect(rec!.message).toBe("Starting fetch")
+      expect(rec!.level).toBe("info")
+      expect(rec!.fields).toEqual({ url: "https://x" })
+      expect(rec!.loggerName).toBeUndefined()
+    })))
+
+  it.effect("bind adds fields; bind of a bound logger merges, later keys win; the parent is unchanged", () =>
+    withTestLog(Effect.gen(function*() {
+      const log = Log.bind({ user_id: "u1", session_id: "s1", handler: "api" })
+      const child = log.bind({ handler: "inner", step: 2 })
+      yield* log.info("Handler started")
+      yield* child.info("Fetching user data", { extra: true })
+      yield* log.info("Handler completed", { result_size: 3 })
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => r.fields)).toEqual([
+        { user_id: "u1", session_id: "s1", handler: "api" },
+        { user_id: "u1", session_id: "s1", handler: "inner", step: 2, extra: true },
+        { user_id: "u1", session_id: "s1", handler: "api", result_size: 3 }
+      ])
+      expect(log.fields).toEqual({ user_id: "u1", session_id: "s1", handler: "api" })
+    })))
+
+  it.effect("named loggers carry the name; named keeps bound fields", () =>
+    withTestLog(Effect.gen(function*() {
+      const log = Log.bind({ a: 1 }).named("worker.alpha")
+      expect(log.name).toBe("worker.alpha")
+      yield* log.warn("w")
+      yield* log.bind({ b: 2 }).error("e")
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.loggerName, r.level, r.fields])).toEqual([
+        ["worker.alpha", "warning", { a: 1 }],
+        ["worker.alpha", "error", { a: 1, b: 2 }]
+      ])
+      expect(yield* TestLog.lines).toEqual(["⚠️ WARN [👷] w a=1", "🔥 ERROR [👷] e a=1 b=2"])
+    })))
+
+  it.effect("exception keeps the error; a Cause becomes the record's cause", () =>
+    withTestLog(Effect.gen(function*() {
+      const err = new Error("boom")
+      yield* Log.exception("failed", err, { op: "x" })
+      const recs = yield* TestLog.records
+      expect(recs[0]!.level).toBe("error")
+      expect(recs[0]!.error).toBe(err)
+      expect(recs[0]!.fields).toEqual({ op: "x" })
+    })))
+
+  it.effect("withContext, data-first and data-last, reaches Log.* and plain Effect.log*", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Effect.logInfo("plain").pipe(Log.withContext({ request_id: "r1" }))
+      yield* Log.withContext(Log.info("dataFirst"), { request_id: "r2" })
+      yield* Log.info("outside")
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.message, r.fields])).toEqual([
+        ["plain", { request_id: "r1" }],
+        ["dataFirst", { request_id: "r2" }],
+        ["outside", {}]
+      ])
+    })))
+
+  it.effect("withContext follows Effect.fork and Effect.all({ concurrency })", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Log.info("forked"))
+        yield* Fiber.join(fiber)
+        yield* Effect.all([Log.info("c1"), Effect.logInfo("c2")], { concurrency: "unbounded" })
+      }).pipe(Log.withContext({ batch_id: "b1" }))
+      const recs = yield* TestLog.records
+      expect(recs).toHaveLength(3)
+      expect(recs.every((r) => r.fields.batch_id === "b1")).toBe(true)
+    })))
+
+  it.scoped("withContextScoped applies to the rest of the scope", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Log.withContextScoped({ job: "j1" })
+      yield* Log.info("a")
+      yield* Effect.logInfo("b")
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => r.fields)).toEqual([{ job: "j1" }, { job: "j1" }])
+    })))
+
+  it.effect("1,000 concurrent fibers with distinct contexts: no record carries another fiber's context", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Effect.forEach(
+        Array.from({ length: 1000 }, (_, i) => i),
+        (i) =>
+          Effect.gen(function*() {
+            yield* Log.info("start", { i })
+            yield* Effect.yieldNow()
+            yield* TestClock.adjust("0 millis")
+            yield* Effect.logInfo("middle")
+            yield* Log.bind({ i }).info("end")
+          }).pipe(Log.withContext({ ctx: i })),
+        { concurrency: "unbounded", discard: true }
+      )
+      const recs = yield* TestLog.records
+      expect(recs).toHaveLength(3000)
+      for (const rec of recs) {
+        if (rec.message !== "middle") expect(rec.fields.ctx).toBe(rec.fields.i)
+        expect(typeof rec.fields.ctx).toBe("number")
+      }
+      const perCtx = new Map<unknown, number>()
+      for (const rec of recs) perCtx.set(rec.fields.ctx, (perCtx.get(rec.fields.ctx) ?? 0) + 1)
+      expect(perCtx.size).toBe(1000)
+      expect([...perCtx.values()].every((n) => n === 3)).toBe(true)
+      const lines = yield* TestLog.lines
+      for (let k = 0; k < lines.length; k++) {
+        const ctx = recs[k]!.fields.ctx
+        expect(lines[k]).toContain("ctx=" + ctx)
+        expect(lines[k]!.match(/ctx=/g)).toHaveLength(1)
+      }
+    })))
+
+  it.effect("the minimum level drops records before any formatting", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Log.debug("hidden")
+      yield* Effect.logDebug("hidden too")
+      yield* Log.info("shown")
+      expect((yield* TestLog.records).map((r) => r.message)).toEqual(["shown"])
+    }), { level: "info" }))
+
+  it.effect("module levels match dotted prefixes: auth matches auth.db but not authz", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Log.named("auth").debug("auth debug")
+      yield* Log.named("auth.db").debug("auth.db debug")
+      yield* Log.named("authz").debug("authz debug")
+      yield* Log.named("db.pool").warning("db warning")
+      yield* Log.named("db.pool").error("db error")
+      yield* Log.named("db.pool.conn").error("nested override")
+      yield* Log.debug("root debug")
+      yield* Log.info("root info")
+      expect((yield* TestLog.records).map((r) => r.message)).toEqual([
+        "auth debug",
+        "auth.db debug",
+        "db error",
+        "nested override",
+        "root info"
+      ])
+    }), { level: "info", moduleLevels: { auth: "debug", db: "error", "db.pool.conn": "trace" } }))
+})
