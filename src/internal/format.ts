@@ -270,7 +270,8 @@ export class Formatter {
       let head: string
       let stack: unknown
       try {
-        head = String(error.name) + ": " + String(error.message)
+        const message = String(error.message)
+        head = message === "" ? String(error.name) : String(error.name) + ": " + message
         stack = error.stack
       } catch {
         head = "[Unrenderable error]"
