@@ -1,0 +1,116 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Layer } from "effect"
+import { Foundation } from "effect-foundation"
+
+const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+/** The options resolved from `env` (and `options`), or the failure message. */
+const resolve = (env: Record<string, string>, options: Foundation.Options = {}) =>
+  Foundation.resolve(options).pipe(withEnv(env))
+
+const failure = (env: Record<string, string>) =>
+  Effect.map(Effect.exit(resolve(env)), (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded"))
+
+describe("Foundation configuration", () => {
+  it.effect("defaults: INFO, json when stdout is not a terminal, no console timestamps, emoji on", () =>
+    Effect.gen(function*() {
+      const r = yield* resolve({})
+      expect(r.level).toBe("info")
+      expect(r.format).toBe(process.stdout.isTTY ? "key_value" : "json")
+      expect(r.timestamps).toBe(false)
+      expect(r.loggerNameEmoji).toBe(true)
+      expect(r.dasEmoji).toBe(true)
+      expect(r.moduleLevels).toEqual({})
+      expect(r.serviceName).toBeUndefined()
+    }))
+
+  it.effect("PROVIDE_LOG_LEVEL: every name, case-insensitive, with aliases", () =>
+    Effect.gen(function*() {
+      const cases: Array<[string, string]> = [
+        ["TRACE", "trace"], ["debug", "debug"], ["Info", "info"], ["WARNING", "warning"], ["warn", "warning"],
+        ["ERROR", "error"], ["CRITICAL", "critical"], ["fatal", "critical"], [" error ", "error"]
+      ]
+      for (const [raw, level] of cases) expect((yield* resolve({ PROVIDE_LOG_LEVEL: raw })).level).toBe(level)
+      const message = yield* failure({ PROVIDE_LOG_LEVEL: "LOUD" })
+      expect(message).toContain("PROVIDE_LOG_LEVEL")
+      expect(message).toContain("\"LOUD\"")
+      expect(message).toContain("TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)")
+    }))
+
+  it.effect("PROVIDE_LOG_CONSOLE_FORMATTER: key_value | json", () =>
+    Effect.gen(function*() {
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "key_value" })).format).toBe("key_value")
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "JSON" })).format).toBe("json")
+      const message = yield* failure({ PROVIDE_LOG_CONSOLE_FORMATTER: "xml" })
+      expect(message).toContain("PROVIDE_LOG_CONSOLE_FORMATTER")
+      expect(message).toContain("\"xml\"")
+      expect(message).toContain("key_value, json")
+    }))
+
+  it.effect("booleans accept true/false/1/0/yes/no/on/off and reject anything else", () =>
+    Effect.gen(function*() {
+      const truthy = ["true", "1", "yes", "on", "TRUE", "On"]
+      const falsy = ["false", "0", "no", "off", "No"]
+      for (const v of truthy) {
+        expect((yield* resolve({ PROVIDE_LOG_OMIT_TIMESTAMP: v })).timestamps).toBe(false)
+        expect((yield* resolve({ PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED: v })).loggerNameEmoji).toBe(true)
+        expect((yield* resolve({ PROVIDE_LOG_DAS_EMOJI_ENABLED: v })).dasEmoji).toBe(true)
+      }
+      for (const v of falsy) {
+        expect((yield* resolve({ PROVIDE_LOG_OMIT_TIMESTAMP: v })).timestamps).toBe(true)
+        expect((yield* resolve({ PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED: v })).loggerNameEmoji).toBe(false)
+        expect((yield* resolve({ PROVIDE_LOG_DAS_EMOJI_ENABLED: v })).dasEmoji).toBe(false)
+      }
+      for (const name of ["PROVIDE_LOG_OMIT_TIMESTAMP", "PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED", "PROVIDE_LOG_DAS_EMOJI_ENABLED"]) {
+        const message = yield* failure({ [name]: "maybe" })
+        expect(message).toContain(name)
+        expect(message).toContain("\"maybe\"")
+        expect(message).toContain("true, false, 1, 0, yes, no, on, off")
+      }
+    }))
+
+  it.effect("PROVIDE_LOG_MODULE_LEVELS: name:LEVEL pairs", () =>
+    Effect.gen(function*() {
+      const r = yield* resolve({ PROVIDE_LOG_MODULE_LEVELS: "auth:DEBUG, db.pool:error,,http:warn" })
+      expect(r.moduleLevels).toEqual({ auth: "debug", "db.pool": "error", http: "warning" })
+      for (const bad of ["auth", "auth:LOUD", ":DEBUG", "auth:DEBUG,db"]) {
+        const message = yield* failure({ PROVIDE_LOG_MODULE_LEVELS: bad })
+        expect(message).toContain("PROVIDE_LOG_MODULE_LEVELS")
+        expect(message).toContain(JSON.stringify(bad))
+        expect(message).toContain("name:LEVEL")
+      }
+    }))
+
+  it.effect("PROVIDE_SERVICE_NAME adds service_name", () =>
+    Effect.gen(function*() {
+      expect((yield* resolve({ PROVIDE_SERVICE_NAME: "billing" })).serviceName).toBe("billing")
+    }))
+
+  it.effect("options override the environment, even an invalid one", () =>
+    Effect.gen(function*() {
+      const r = yield* resolve(
+        { PROVIDE_LOG_LEVEL: "LOUD", PROVIDE_LOG_CONSOLE_FORMATTER: "json", PROVIDE_SERVICE_NAME: "env" },
+        { level: "debug", format: "key_value", serviceName: "opt" }
+      )
+      expect([r.level, r.format, r.serviceName]).toEqual(["debug", "key_value", "opt"])
+    }))
+
+  it.effect("colours: NO_COLOR turns them off, FORCE_COLOR on, never for JSON", () =>
+    Effect.gen(function*() {
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "key_value", FORCE_COLOR: "1" })).colors).toBe(true)
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "key_value", FORCE_COLOR: "0" })).colors).toBe(false)
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "key_value", FORCE_COLOR: "1", NO_COLOR: "1" })).colors)
+        .toBe(false)
+      expect((yield* resolve({ PROVIDE_LOG_CONSOLE_FORMATTER: "json", FORCE_COLOR: "1" })).colors).toBe(false)
+    }))
+
+  it.effect("an invalid value fails the layer at start", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Layer.build(Foundation.layer())).pipe(
+        Effect.scoped,
+        withEnv({ PROVIDE_LOG_LEVEL: "verbose" })
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("PROVIDE_LOG_LEVEL: invalid value \"verbose\"")
+    }))
+})
