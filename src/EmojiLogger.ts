@@ -14,6 +14,7 @@ import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
 import { entryOf, type Format, defaultFormatOptions, type FormatOptions, Formatter, renderRecord } from "./internal/format.js"
+import { DirectPath, type Direct } from "./internal/entry.js"
 import { type LevelName, toEffectLevel } from "./internal/level.js"
 import type { RateLimiter } from "./internal/rateLimit.js"
 import type { RedactionOptions } from "./internal/redact.js"
@@ -120,24 +121,15 @@ export const fromFormatter = (
   formatter: Formatter,
   write: (line: string) => void,
   limiter?: RateLimiter | undefined
-): Logger.Logger<unknown, void> =>
-  Logger.make((options) => {
-    let line: string | undefined
-    try {
-      line = formatter.format(options)
-    } catch (e) {
-      // Last resort: the record still goes out, with the reason.
-      line = "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
-        JSON.stringify(escapeText(String(e instanceof Error ? e.message : "unknown"))) + "}\n"
-    }
+): Logger.Logger<unknown, void> => {
+  const emit = (line: string | undefined, name: string | undefined, millis: number): void => {
     if (line === undefined) return
     if (limiter !== undefined) {
-      const name = entryOf(options.message)?.binding.name
-      const suppressed = limiter.check(name, options.date.getTime())
+      const suppressed = limiter.check(name, millis)
       if (suppressed < 0) return
       if (suppressed > 0) {
         write(renderRecord(formatter, {
-          timestamp: options.date,
+          timestamp: new Date(millis),
           level: "warning",
           message: suppressed + " records suppressed for " + (name ?? "root"),
           fields: { suppressed, logger: name ?? "root" }
@@ -145,7 +137,32 @@ export const fromFormatter = (
       }
     }
     write(line)
+  }
+  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) => {
+    let line: string | undefined
+    try {
+      line = formatter.render(level, ordinal, millis, entry, annotations, spans, cause)
+    } catch (e) {
+      line = unformattable(e)
+    }
+    emit(line, entry.binding.name, millis)
+  }
+  const logger = Logger.make<unknown, void>((options) => {
+    let line: string | undefined
+    try {
+      line = formatter.format(options)
+    } catch (e) {
+      line = unformattable(e)
+    }
+    emit(line, entryOf(options.message)?.binding.name, options.date.getTime())
   })
+  return Object.assign(logger, { [DirectPath]: direct })
+}
+
+// Last resort: the record still goes out, with the reason.
+const unformattable = (e: unknown): string =>
+  "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
+  JSON.stringify(escapeText(String(e instanceof Error ? e.message : "unknown"))) + "}\n"
 
 /**
  * The logger, writing each rendered line to `write`.

@@ -8,7 +8,7 @@
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import { Binding, type Fields, Entry, logEntry, logException, rootBinding } from "./internal/entry.js"
+import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/entry.js"
 
 /**
  * Structured fields attached to a record: `{ user_id: 42, path: "/a" }`.
@@ -57,25 +57,25 @@ class Bound implements BoundLogger {
     return this.binding.fields ?? emptyFields
   }
   trace(message: string, fields?: LogFields) {
-    return logEntry("trace", new Entry(this.binding, message, fields))
+    return logEntry("trace", this.binding, message, fields)
   }
   debug(message: string, fields?: LogFields) {
-    return logEntry("debug", new Entry(this.binding, message, fields))
+    return logEntry("debug", this.binding, message, fields)
   }
   info(message: string, fields?: LogFields) {
-    return logEntry("info", new Entry(this.binding, message, fields))
+    return logEntry("info", this.binding, message, fields)
   }
   warning(message: string, fields?: LogFields) {
-    return logEntry("warning", new Entry(this.binding, message, fields))
+    return logEntry("warning", this.binding, message, fields)
   }
   warn(message: string, fields?: LogFields) {
-    return logEntry("warning", new Entry(this.binding, message, fields))
+    return logEntry("warning", this.binding, message, fields)
   }
   error(message: string, fields?: LogFields) {
-    return logEntry("error", new Entry(this.binding, message, fields))
+    return logEntry("error", this.binding, message, fields)
   }
   critical(message: string, fields?: LogFields) {
-    return logEntry("critical", new Entry(this.binding, message, fields))
+    return logEntry("critical", this.binding, message, fields)
   }
   exception(message: string, errorOrCause: unknown, fields?: LogFields) {
     return logException(this.binding, message, errorOrCause, fields)
@@ -98,7 +98,7 @@ const root = new Bound(rootBinding)
  * @category logging
  */
 export const trace: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("trace", new Entry(rootBinding, message, fields))
+  logEntry("trace", rootBinding, message, fields)
 
 /**
  * Logs at DEBUG.
@@ -107,7 +107,7 @@ export const trace: (message: string, fields?: LogFields) => Effect.Effect<void>
  * @category logging
  */
 export const debug: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("debug", new Entry(rootBinding, message, fields))
+  logEntry("debug", rootBinding, message, fields)
 
 /**
  * Logs at INFO.
@@ -122,7 +122,7 @@ export const debug: (message: string, fields?: LogFields) => Effect.Effect<void>
  * @category logging
  */
 export const info: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("info", new Entry(rootBinding, message, fields))
+  logEntry("info", rootBinding, message, fields)
 
 /**
  * Logs at WARNING.
@@ -131,7 +131,7 @@ export const info: (message: string, fields?: LogFields) => Effect.Effect<void> 
  * @category logging
  */
 export const warning: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("warning", new Entry(rootBinding, message, fields))
+  logEntry("warning", rootBinding, message, fields)
 
 /**
  * Alias of {@link warning}.
@@ -148,7 +148,7 @@ export const warn: (message: string, fields?: LogFields) => Effect.Effect<void> 
  * @category logging
  */
 export const error: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("error", new Entry(rootBinding, message, fields))
+  logEntry("error", rootBinding, message, fields)
 
 /**
  * Logs at CRITICAL (Effect's `Fatal`).
@@ -157,7 +157,7 @@ export const error: (message: string, fields?: LogFields) => Effect.Effect<void>
  * @category logging
  */
 export const critical: (message: string, fields?: LogFields) => Effect.Effect<void> = (message, fields) =>
-  logEntry("critical", new Entry(rootBinding, message, fields))
+  logEntry("critical", rootBinding, message, fields)
 
 /**
  * Logs at ERROR with an error (an `Error` is serialised with name, message,

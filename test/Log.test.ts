@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, TestClock } from "effect"
+import { Effect, Fiber, Logger, TestClock } from "effect"
 import { EmojiLogger, Log, TestLog } from "effect-foundation"
 
-const withTestLog = <A, E>(program: Effect.Effect<A, E, TestLog.TestLog>, options?: EmojiLogger.Options) =>
+const withTestLog = <A, E, R>(program: Effect.Effect<A, E, R>, options?: EmojiLogger.Options) =>
   Effect.provide(program, TestLog.layer(options))
 
 describe("Log", () => {
@@ -148,4 +148,29 @@ describe("Log", () => {
         "root info"
       ])
     }), { level: "info", moduleLevels: { auth: "debug", db: "error", "db.pool.conn": "trace" } }))
+
+  it.effect("records logged inside a span also become span events (the tracer logger still runs)", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const span = yield* Effect.gen(function*() {
+        yield* Log.info("inside span", { k: 1 })
+        return yield* Effect.currentSpan
+      }).pipe(Effect.withSpan("op"), Effect.provide(EmojiLogger.layer({}, (l) => lines.push(l))))
+      expect(lines).toEqual(["[▶️] inside span k=1\n"])
+      const events = (span as unknown as { events: Array<[string, bigint, Record<string, unknown>]> }).events
+      expect(events.map((e) => e[0])).toEqual(["inside span"])
+      expect(events[0]![2]).toMatchObject({ k: 1, "effect.logLevel": "INFO" })
+    }))
+
+  it.effect("a logger added beside ours receives Log.* records too", () =>
+    Effect.gen(function*() {
+      const seen: Array<unknown> = []
+      const lines: Array<string> = []
+      yield* Log.bind({ a: 1 }).warning("both").pipe(
+        Effect.provide(Logger.add(Logger.make(({ logLevel, message }) => seen.push([logLevel.label, String(message)])))),
+        Effect.provide(EmojiLogger.layer({}, (l) => lines.push(l)))
+      )
+      expect(seen).toEqual([["WARN", "both"]])
+      expect(lines).toEqual(["⚠️ WARN [▶️] both a=1\n"])
+    }))
 })

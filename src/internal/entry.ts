@@ -8,7 +8,16 @@
  * `toString` / `toJSON` still show the message and fields.
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import type * as HashMap from "effect/HashMap"
+import * as HashSet from "effect/HashSet"
+import type * as List from "effect/List"
+import * as Logger from "effect/Logger"
+import type * as LogSpan from "effect/LogSpan"
+import type * as Tracer from "effect/Tracer"
 import type { LevelName } from "./level.js"
 import { toEffectLevel } from "./level.js"
 
@@ -53,9 +62,119 @@ export const rootBinding = new Binding(undefined, undefined)
 
 export const isEntry = (u: unknown): u is Entry => u instanceof Entry
 
-/** One log call: no annotateLogs, one `Entry`, the level passed as Effect's override. */
-export const logEntry = (level: LevelName, entry: Entry): Effect.Effect<void> =>
-  Effect.logWithLevel(toEffectLevel[level], entry)
+/**
+ * A logger that can take records straight from `Log.*`: the formatter's
+ * direct path, which skips building `Logger.Options` (Effect's `fiber.log`
+ * snapshots every FiberRef per record, the largest cost of a log call).
+ */
+export const DirectPath: unique symbol = Symbol.for("effect-foundation/DirectPath") as never
+
+export type Direct = (
+  level: LevelName,
+  ordinal: number,
+  millis: number,
+  entry: Entry,
+  annotations: HashMap.HashMap<string, unknown>,
+  spans: List.List<LogSpan.LogSpan>,
+  cause: Cause.Cause<unknown>
+) => void
+
+interface Route {
+  readonly direct: ReadonlyArray<Direct>
+  readonly others: ReadonlyArray<Logger.Logger<unknown, unknown>>
+  /** Effect's tracer logger is installed: records become events of the current span. */
+  readonly tracer: boolean
+}
+
+// The loggers set is an immutable HashSet: route it once per set, not once per record.
+const routes = new WeakMap<object, Route>()
+const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => {
+  let r = routes.get(loggers)
+  if (r === undefined) {
+    const direct: Array<Direct> = []
+    const others: Array<Logger.Logger<unknown, unknown>> = []
+    for (const logger of loggers) {
+      const d = (logger as { [DirectPath]?: Direct })[DirectPath]
+      if (d !== undefined) direct.push(d)
+      else if (logger !== Logger.tracerLogger) others.push(logger)
+    }
+    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) }
+    routes.set(loggers, r)
+  }
+  return r
+}
+
+const emit = (
+  level: LevelName,
+  binding: Binding,
+  message: string,
+  fields: Fields | undefined,
+  error: unknown,
+  cause: Cause.Cause<unknown>
+): Effect.Effect<void> =>
+  Effect.withFiberRuntime((fiber) => {
+    const logLevel = toEffectLevel[level]
+    // Below the minimum level: nothing is allocated or formatted.
+    if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > logLevel.ordinal) return Effect.void
+    const entry = new Entry(binding, message, fields, error)
+    const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
+    const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+    const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
+    const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
+    for (let i = 0; i < r.direct.length; i++) r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause)
+    if (r.tracer) {
+      const span = fiber.currentSpan
+      if (span !== undefined && span._tag === "Span") spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
+    }
+    if (r.others.length > 0) {
+      const options: Logger.Logger.Options<unknown> = {
+        fiberId: fiber.id(),
+        logLevel,
+        message: entry,
+        cause,
+        context: fiber.getFiberRefs(),
+        spans,
+        annotations,
+        date: new Date(millis)
+      }
+      for (const logger of r.others) logger.log(options)
+    }
+    return Effect.void
+  })
+
+/**
+ * What Effect's tracer logger does, with the message as the event name and
+ * the record's fields as attributes.
+ */
+const spanEvent = (
+  span: Tracer.Span,
+  level: LevelName,
+  entry: Entry,
+  annotations: HashMap.HashMap<string, unknown>,
+  cause: Cause.Cause<unknown>,
+  services: Context.Context<never>
+): void => {
+  const attributes: Record<string, unknown> = {}
+  const put = (key: string, value: unknown) =>
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true })
+  for (const [key, value] of annotations) put(key, value)
+  const bound = entry.binding.fields
+  if (bound !== undefined) for (const key of Object.keys(bound)) put(key, bound[key])
+  if (entry.fields !== undefined) for (const key of Object.keys(entry.fields)) put(key, entry.fields[key])
+  if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
+  put("effect.logLevel", toEffectLevel[level].label)
+  if (entry.error !== undefined) put("error", entry.error)
+  if (cause._tag !== "Empty") put("effect.cause", Cause.pretty(cause, { renderErrorCause: true }))
+  span.event(entry.message, Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+}
+
+/** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */
+export const logEntry = (
+  level: LevelName,
+  binding: Binding,
+  message: string,
+  fields: Fields | undefined
+): Effect.Effect<void> => emit(level, binding, message, fields, undefined, Cause.empty)
 
 /** A `Cause` is logged as the record's cause; anything else becomes the entry's `error`. */
 export const logException = (
@@ -65,5 +184,5 @@ export const logException = (
   fields: Fields | undefined
 ): Effect.Effect<void> =>
   Cause.isCause(errorOrCause)
-    ? Effect.logWithLevel(toEffectLevel.error, new Entry(binding, message, fields), errorOrCause)
-    : Effect.logWithLevel(toEffectLevel.error, new Entry(binding, message, fields, errorOrCause))
+    ? emit("error", binding, message, fields, undefined, errorOrCause)
+    : emit("error", binding, message, fields, errorOrCause, Cause.empty)

@@ -244,11 +244,10 @@ export class Formatter {
     return ctx
   }
 
-  private iso(date: Date): string {
-    const ms = date.getTime()
-    if (ms !== this.lastMillis) {
-      this.lastMillis = ms
-      this.lastIso = Number.isNaN(ms) ? "Invalid Date" : date.toISOString()
+  private iso(millis: number): string {
+    if (millis !== this.lastMillis) {
+      this.lastMillis = millis
+      this.lastIso = Number.isFinite(millis) ? new Date(millis).toISOString() : "Invalid Date"
     }
     return this.lastIso
   }
@@ -291,7 +290,7 @@ export class Formatter {
   render(
     level: LevelName,
     ordinal: number,
-    date: Date,
+    millis: number,
     message: unknown,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
@@ -307,15 +306,15 @@ export class Formatter {
     const fields = entry?.fields
     let rest = this.service + ctx.fields + prepared.fields
     if (fields !== undefined) rest += this.fields(fields)
-    if (!List.isNil(spans)) rest += this.spans(spans, date.getTime())
+    if (!List.isNil(spans)) rest += this.spans(spans, millis)
     if (entry !== undefined && entry.error !== undefined) rest += this.error(entry.error)
     if (cause._tag !== "Empty") rest += this.cause(cause)
     if (this.json) {
-      return "{\"timestamp\":\"" + this.iso(date) + "\"" + this.levelText[level] + ",\"message\":" +
+      return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
         jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"
     }
     let head = this.options.timestamps
-      ? (this.options.colors ? DIM + this.iso(date) + RESET + " " : this.iso(date) + " ") + this.levelText[level]
+      ? (this.options.colors ? DIM + this.iso(millis) + RESET + " " : this.iso(millis) + " ") + this.levelText[level]
       : this.levelText[level]
     let das: DasValues | undefined
     if (this.options.dasEmoji) {
@@ -331,7 +330,7 @@ export class Formatter {
     return this.render(
       fromEffectLevel(options.logLevel),
       options.logLevel.ordinal,
-      options.date,
+      options.date.getTime(),
       options.message,
       options.annotations,
       options.spans,
@@ -393,7 +392,7 @@ export const renderRecord = (
   const line = formatter.render(
     record.level,
     Infinity, // the pure path renders every level: filtering is the caller's
-    record.timestamp,
+    record.timestamp.getTime(),
     entry,
     HashMap.empty(),
     List.nil(),
