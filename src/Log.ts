@@ -8,7 +8,17 @@
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
+import type { LevelName } from "./internal/level.js"
 import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/entry.js"
+
+/**
+ * Level names, lower case as in JSON output: `trace`, `debug`, `info`,
+ * `warning`, `error`, `critical` (Effect's `Fatal`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Level = LevelName
 
 /**
  * Structured fields attached to a record: `{ user_id: 42, path: "/a" }`.
