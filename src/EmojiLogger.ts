@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
@@ -13,7 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
-import { entryOf, type Format, defaultFormatOptions, type FormatOptions, Formatter, renderRecord } from "./internal/format.js"
+import { entryOf, type Format, defaultFormatOptions, type FormatOptions, Formatter, type RecordInput, renderRecord } from "./internal/format.js"
 import { DirectPath, type Direct } from "./internal/entry.js"
 import { type LevelName, toEffectLevel } from "./internal/level.js"
 import type { RateLimiter } from "./internal/rateLimit.js"
@@ -58,15 +57,7 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export interface LogRecord {
-  readonly timestamp: Date
-  readonly level: LevelName
-  readonly message: string
-  readonly loggerName?: string | undefined
-  readonly fields?: Readonly<Record<string, unknown>> | undefined
-  readonly error?: unknown
-  readonly cause?: Cause.Cause<unknown> | undefined
-}
+export interface LogRecord extends RecordInput {}
 
 /** @internal */
 export const formatOptions = (options: Options): FormatOptions => ({

@@ -375,19 +375,19 @@ export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Rend
   }
 }
 
-/** Renders a {@link StructuredRecord} exactly as the live logger would. */
-export const renderRecord = (
-  formatter: Formatter,
-  record: {
-    readonly timestamp: Date
-    readonly level: LevelName
-    readonly message: string
-    readonly loggerName?: string | undefined
-    readonly fields?: Readonly<Record<string, unknown>> | undefined
-    readonly error?: unknown
-    readonly cause?: Cause.Cause<unknown> | undefined
-  }
-): string => {
+/** A record given as data (the CLI, tests, summaries). */
+export interface RecordInput {
+  readonly timestamp: Date
+  readonly level: LevelName
+  readonly message: string
+  readonly loggerName?: string | undefined
+  readonly fields?: Readonly<Record<string, unknown>> | undefined
+  readonly error?: unknown
+  readonly cause?: Cause.Cause<unknown> | undefined
+}
+
+/** Renders a record given as data exactly as the live logger would. */
+export const renderRecord = (formatter: Formatter, record: RecordInput): string => {
   const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
   const line = formatter.render(
     record.level,
