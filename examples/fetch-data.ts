@@ -17,7 +17,7 @@ const fetchData = (url: string) =>
     yield* Log.info("Fetch successful", { url, size: JSON.stringify(result).length })
     return result
   }).pipe(
-    Effect.tapError((e) => Log.exception("Fetch failed", e, { url, error: e.reason }))
+    Effect.tapError((e) => Log.exception("Fetch failed", e, { url, reason: e.reason }))
   )
 
 const main = Effect.gen(function*() {
