@@ -1,41 +1,302 @@
 /**
- * Redaction of sensitive keys and secret patterns (minimal version; the
- * hardening work replaces the body, keeping these names and types).
+ * Redaction of sensitive keys and of secret patterns inside string values.
+ *
+ * Keys: a field, at any depth, whose key names a secret has its value replaced
+ * by `[REDACTED]`. Keys match ignoring case and separators (`-`, `_`, `.`,
+ * spaces) and camelCase, as the whole key or as its trailing words:
+ * `Authorization`, `x_api_key`, `apiKey`, `db_password` and `githubToken` are
+ * sensitive; `token_count`, `session_id`, `password_reset` and `max_tokens`
+ * are not.
+ *
+ * Strings: only the secret span is masked, the rest of the string stays:
+ * JWTs, AWS access key ids, GitHub tokens, `Bearer <token>`, PEM private-key
+ * blocks and `<sensitive key>=<value>` / `<sensitive key>: <value>` pairs.
+ * Ordinary words ("auth debug", "token bucket", "password reset requested")
+ * are never masked.
+ *
+ * `maskString` is on the hot path (every string value): it returns its
+ * argument unchanged (the same string) when nothing matches, after a cheap
+ * pre-check that skips the heavier scans for most strings.
  */
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { boolean as booleanVar } from "./config.js"
 
 export interface RedactionOptions {
+  /** Off turns key redaction and string masking off (Effect `Redacted` still prints `<redacted>`). Default: on. */
   readonly enabled?: boolean
+  /** Keys added to the defaults. */
   readonly keys?: ReadonlyArray<string>
+  /** Default keys to drop (e.g. `["session"]`). */
   readonly removeKeys?: ReadonlyArray<string>
+  /**
+   * Extra secret patterns for string values. The whole match is masked, or
+   * only the named group `secret` when the pattern has one
+   * (`/order-key:(?<secret>\w+)/`). The `g` flag is added when missing.
+   */
   readonly patterns?: ReadonlyArray<RegExp>
 }
 
 export interface Redactor {
   readonly enabled: boolean
+  /** Called once per distinct key by the formatter (which caches the answer). */
   readonly isSensitiveKey: (key: string) => boolean
+  /** Called on every string value: the same string when nothing matches. */
   readonly maskString: (s: string) => string
 }
 
 export const redactedMarker = "[REDACTED]"
 
-const defaultKeys = [
-  "password", "passwd", "pwd", "secret", "token", "access_token", "refresh_token", "api_key", "apikey", "x-api-key",
-  "authorization", "proxy-authorization", "cookie", "set-cookie", "credentials", "private_key", "client_secret",
-  "session", "ssn", "credit_card", "card_number", "cvv"
+/** The default sensitive keys (the issue's list, plus three common AWS/PGP names). */
+export const defaultKeys: ReadonlyArray<string> = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "access_token",
+  "refresh_token",
+  "api_key",
+  "apikey",
+  "x-api-key",
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "credentials",
+  "private_key",
+  "client_secret",
+  "session",
+  "ssn",
+  "credit_card",
+  "card_number",
+  "cvv",
+  "passphrase",
+  "secret_key",
+  "secret_access_key"
 ]
 
-const identity = (s: string) => s
+const identity = (s: string): string => s
 
-export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
-  if (options.enabled === false) return { enabled: false, isSensitiveKey: () => false, maskString: identity }
-  const keys = new Set(defaultKeys)
-  for (const k of options.removeKeys ?? []) keys.delete(k.toLowerCase())
-  for (const k of options.keys ?? []) keys.add(k.toLowerCase())
-  return { enabled: true, isSensitiveKey: (key) => keys.has(key.toLowerCase()), maskString: identity }
+/** The words of a key: split on non-alphanumerics and camelCase boundaries, lower-cased. */
+export const keyWords = (key: string): Array<string> => {
+  const spaced = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2") // fooBar -> foo Bar
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2") // APIKey -> API Key
+  const out: Array<string> = []
+  for (const w of spaced.split(/[^A-Za-z0-9]+/)) if (w !== "") out.push(w.toLowerCase())
+  return out
 }
 
+/** A key's canonical form: its words joined (`X-Api-Key`, `x_api_key`, `xApiKey` -> `xapikey`). */
+export const normalizeKey = (key: string): string => keyWords(key).join("")
+
+const makeKeyMatcher = (set: ReadonlySet<string>): ((key: string) => boolean) => (key) => {
+  if (set.size === 0) return false
+  const words = keyWords(key)
+  let suffix = ""
+  for (let i = words.length - 1; i >= 0; i--) {
+    suffix = words[i]! + suffix
+    if (set.has(suffix)) return true
+  }
+  return false
+}
+
+// --- secret patterns ---------------------------------------------------------------------------------------------
+
+// Fixed-prefix secrets, one alternation. Each starts at a token boundary (lookbehind), so a scan is linear.
+//   1 JWT: header.payload.signature, both first parts base64url JSON objects ("eyJ" = '{"').
+//   2 AWS access key id: AKIA/ASIA/... + 16 upper-case alphanumerics.
+//   3 GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ + 36..255, github_pat_ + 22..255.
+//   4 Bearer <token> (the scheme word stays; only the token is masked, see bearerToken).
+//   5 PEM private-key block: the body between the armour lines is masked (to the end of the string if cut).
+const SECRETS = new RegExp(
+  [
+    "(?<![A-Za-z0-9_\\-])(eyJ[A-Za-z0-9_\\-]{7,}\\.eyJ[A-Za-z0-9_\\-]{7,}\\.[A-Za-z0-9_\\-]*)",
+    "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{16})(?![A-Za-z0-9])",
+    "(?<![A-Za-z0-9_])((?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])",
+    "(?<![A-Za-z0-9_\\-])([Bb]earer|BEARER)([ \\t]+)([A-Za-z0-9\\-._~+/]+=*)",
+    "(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----)([\\s\\S]*?)(-----END \\8-----|$)"
+  ].join("|"),
+  "g"
+)
+
+// Cheap pre-check for SECRETS: the literal prefixes, case-insensitively.
+const SECRET_HINT = /eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
+
+/** A Bearer token is masked when it looks random: 8+ characters with a digit, or 20+ characters. */
+const bearerToken = (t: string): boolean => t.length >= 20 || (t.length >= 8 && /[0-9]/.test(t))
+
+const maskSecrets = (s: string): string =>
+  s.replace(
+    SECRETS,
+    (match, jwt, aws, gh, scheme, space, bearer, begin, _kind, body, end) => {
+      if (jwt !== undefined || aws !== undefined || gh !== undefined) return redactedMarker
+      if (scheme !== undefined) return bearerToken(bearer) ? scheme + space + redactedMarker : match
+      if (begin !== undefined) return body === "" ? match : begin + redactedMarker + end
+      return match
+    }
+  )
+
+// A key=value / key: value pair. The key is a run of key characters starting at a run boundary (so the scan is
+// linear), optionally quoted; the value is parsed by hand (quoted with escapes, or bare up to whitespace, a quote
+// or `&`), with an optional auth scheme word kept (`Authorization: Basic [REDACTED]`).
+const PAIR_KEY = /(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]+)(["']?)[ \t]*[=:][ \t]*/g
+const SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate|NTLM)[ \t]+/i
+const BARE_END = /[\s"'&]/
+
+const valueEnd = (s: string, start: number): number => {
+  const q = s.charCodeAt(start)
+  if (q === 34 || q === 39) {
+    // "..." or '...' with backslash escapes; an unterminated quote runs to the end
+    let i = start + 1
+    while (i < s.length) {
+      const c = s.charCodeAt(i)
+      if (c === 92) i += 2
+      else if (c === q) return i + 1
+      else i++
+    }
+    return s.length
+  }
+  let i = start
+  while (i < s.length && !BARE_END.test(s[i]!)) i++
+  return i
+}
+
+const maskPairs = (s: string, sensitive: (key: string) => boolean): string => {
+  let out = ""
+  let copied = 0
+  PAIR_KEY.lastIndex = 0
+  let m: RegExpExecArray | null
+  while ((m = PAIR_KEY.exec(s)) !== null) {
+    const afterSep = m.index + m[0].length
+    // A key that is not sensitive is skipped; scanning resumes after its separator, so
+    // `url=https://x?token=abc` still finds `token=abc`.
+    if (!sensitive(m[1]!)) continue
+    let start = afterSep
+    const scheme = SCHEME.exec(s.slice(start, start + 20))
+    if (scheme !== null) start += scheme[0].length
+    const end = valueEnd(s, start)
+    if (end === start) continue
+    const q = s.charCodeAt(start)
+    const quoted = (q === 34 || q === 39) && end - start >= 2 && s.charCodeAt(end - 1) === q
+    const value = quoted ? s.slice(start + 1, end - 1) : s.slice(start, end)
+    if (value === "" || value === redactedMarker) {
+      PAIR_KEY.lastIndex = end
+      continue
+    }
+    out += s.slice(copied, start) + (quoted ? s[start] + redactedMarker + s[start] : redactedMarker)
+    copied = end
+    PAIR_KEY.lastIndex = end
+  }
+  return copied === 0 ? s : out + s.slice(copied)
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+const globalCopy = (re: RegExp): RegExp => new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g")
+
+const maskCustom = (s: string, re: RegExp): string =>
+  s.replace(re, (...args: Array<unknown>) => {
+    const match = args[0] as string
+    const last = args[args.length - 1]
+    const groups = typeof last === "object" && last !== null ? (last as Record<string, string | undefined>) : undefined
+    const secret = groups?.secret
+    if (secret === undefined) return match === "" ? match : redactedMarker
+    if (secret === "") return match
+    const at = match.indexOf(secret)
+    return match.slice(0, at) + redactedMarker + match.slice(at + secret.length)
+  })
+
+/**
+ * A redactor. Defaults: on, the default keys, the built-in patterns.
+ */
+export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
+  if (options.enabled === false) return { enabled: false, isSensitiveKey: () => false, maskString: identity }
+  const set = new Set(defaultKeys.map(normalizeKey))
+  for (const k of options.removeKeys ?? []) set.delete(normalizeKey(k))
+  for (const k of options.keys ?? []) {
+    const n = normalizeKey(k)
+    if (n !== "") set.add(n)
+  }
+  const isSensitiveKey = makeKeyMatcher(set)
+  // Pairs need a separator and one of the keys' last words somewhere in the string.
+  const lastWords = new Set<string>()
+  for (const k of [...defaultKeys, ...(options.keys ?? [])]) {
+    if (!set.has(normalizeKey(k))) continue
+    const words = keyWords(k)
+    if (words.length > 0) lastWords.add(words[words.length - 1]!)
+  }
+  const pairHint = lastWords.size === 0
+    ? undefined
+    : new RegExp([...lastWords].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "i")
+  const custom = (options.patterns ?? []).map(globalCopy)
+  const pairCache = new Map<string, boolean>()
+  const pairSensitive = (key: string): boolean => {
+    let hit = pairCache.get(key)
+    if (hit === undefined) {
+      hit = isSensitiveKey(key)
+      if (pairCache.size < 10_000) pairCache.set(key, hit)
+    }
+    return hit
+  }
+  const maskString = (s: string): string => {
+    if (s.length < 4) return s
+    let out = s
+    try {
+      if (SECRET_HINT.test(out)) out = maskSecrets(out)
+      if (pairHint !== undefined && (out.includes("=") || out.includes(":")) && pairHint.test(out)) {
+        out = maskPairs(out, pairSensitive)
+      }
+      for (const re of custom) out = maskCustom(out, re)
+    } catch {
+      // A user pattern that throws (or a stack overflow on a hostile string): mask everything rather than leak.
+      return redactedMarker
+    }
+    return out
+  }
+  return { enabled: true, isSensitiveKey, maskString }
+}
+
+// --- configuration -----------------------------------------------------------------------------------------------
+
+const KEY_LIST = /^[A-Za-z0-9_.\-]+$/
+
+const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
+  Config.string(name).pipe(
+    Config.option,
+    Config.mapOrFail((raw): Either.Either<ReadonlyArray<string> | undefined, ConfigError.ConfigError> => {
+      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
+      const keys = raw.value.split(",").map((k) => k.trim()).filter((k) => k !== "")
+      const bad = keys.find((k) => !KEY_LIST.test(k))
+      return bad === undefined
+        ? Either.right(keys)
+        : Either.left(
+          ConfigError.InvalidData(
+            [name],
+            `${name}: invalid value ${JSON.stringify(raw.value)} (key ${JSON.stringify(bad)}); accepted: ` +
+              `comma-separated key names made of letters, digits, "_", "-", "." (e.g. "pin,otp_code,X-Session-Key")`
+          )
+        )
+    })
+  )
+
+/**
+ * `PROVIDE_LOG_SANITIZATION_ENABLED` (true/false/1/0/yes/no/on/off, default
+ * true), `PROVIDE_LOG_SANITIZATION_KEYS` (extra keys, comma-separated),
+ * `PROVIDE_LOG_SANITIZATION_REMOVE_KEYS` (default keys to drop).
+ */
 export const redactionConfig: Config.Config<RedactionOptions> = Config.map(
-  Config.withDefault(Config.boolean("PROVIDE_LOG_SANITIZATION_ENABLED"), true),
-  (enabled): RedactionOptions => ({ enabled })
+  Config.all({
+    enabled: booleanVar("PROVIDE_LOG_SANITIZATION_ENABLED"),
+    keys: keyList("PROVIDE_LOG_SANITIZATION_KEYS"),
+    removeKeys: keyList("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS")
+  }),
+  ({ enabled, keys, removeKeys }): RedactionOptions => ({
+    enabled: enabled ?? true,
+    ...(keys === undefined ? {} : { keys }),
+    ...(removeKeys === undefined ? {} : { removeKeys })
+  })
 )

@@ -1,0 +1,276 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Redacted } from "effect"
+import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
+import { defaultKeys, makeRedactor, redactedMarker } from "../src/internal/redact.js"
+
+const R = redactedMarker
+const at = new Date("2026-01-02T03:04:05.000Z")
+const TS = "\"timestamp\":\"2026-01-02T03:04:05.000Z\""
+
+/** One record through the real console formatter, name emoji off: `message key=value...` (no "\n"). */
+const consoleLine = (fields: Record<string, unknown>, message = "m", options: Omit<EmojiLogger.Options, "format"> = {}) =>
+  EmojiLogger.formatConsole({ timestamp: at, level: "info", message, fields }, { loggerNameEmoji: false, ...options })
+    .slice(0, -1)
+
+/** One record through the real JSON formatter (no "\n"). */
+const jsonLine = (fields: Record<string, unknown>, message = "m", options: Omit<EmojiLogger.Options, "format"> = {}) =>
+  EmojiLogger.formatJson({ timestamp: at, level: "info", message, fields }, options).slice(0, -1)
+
+const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+// The issue's list; the implementation adds passphrase, secret_key and secret_access_key.
+const issueKeys = [
+  "password", "passwd", "pwd", "secret", "token", "access_token", "refresh_token", "api_key", "apikey", "x-api-key",
+  "authorization", "proxy-authorization", "cookie", "set-cookie", "credentials", "private_key", "client_secret",
+  "session", "ssn", "credit_card", "card_number", "cvv"
+]
+const allDefaults = [...issueKeys, "passphrase", "secret_key", "secret_access_key"]
+
+/** Mixed-case spelling: every other letter upper-cased (`pAsSwOrD`). */
+const mixed = (k: string) => k.split("").map((c, i) => (i % 2 === 1 ? c.toUpperCase() : c)).join("")
+
+describe("Redaction: sensitive keys", () => {
+  it("the default list is the issue's list plus three AWS/PGP names", () => {
+    expect([...defaultKeys].sort()).toEqual([...allDefaults].sort())
+  })
+
+  // 25 keys x 6 placements = 150 cases, each an exact rendered line.
+  for (const key of allDefaults) {
+    it(`${key}: top level (as is, UPPER, mIxEd), nested object, inside an array, JSON`, () => {
+      const secret = "s3cr3t-" + key
+      for (const k of [key, key.toUpperCase(), mixed(key)]) expect(consoleLine({ [k]: secret, user: "bob" })).toBe(`m ${k}=${R} user=bob`)
+      expect(jsonLine({ req: { headers: { [key.toUpperCase()]: secret, host: "h" } } })).toBe(
+        `{${TS},"level":"info","message":"m","req":{"headers":{"${key.toUpperCase()}":"${R}","host":"h"}}}`
+      )
+      expect(jsonLine({ list: [{ [key]: secret }, { [key]: [secret, { deep: secret }] }] })).toBe(
+        `{${TS},"level":"info","message":"m","list":[{"${key}":"${R}"},{"${key}":"${R}"}]}`
+      )
+      expect(jsonLine({ [key]: { nested: secret } })).toBe(`{${TS},"level":"info","message":"m","${key}":"${R}"}`)
+    })
+  }
+
+  it("separators and camelCase do not matter; compound keys ending in a sensitive name match", () => {
+    const redacted = [
+      "Authorization", "X-API-KEY", "x_api_key", "apiKey", "ApiKey", "APIKey", "accessToken", "refreshToken",
+      "clientSecret", "privateKey", "creditCard", "cardNumber", "setCookie", "proxy_authorization",
+      "db_password", "DB_PASSWORD", "githubToken", "stripeApiKey", "user.password", "aws_secret_access_key",
+      "auth-token", "csrf_token", "sessionToken", "--password"
+    ]
+    for (const k of redacted) {
+      expect(jsonLine({ [k]: "v4lue" })).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"${R}"}`)
+    }
+  })
+
+  it("look-alike keys are NOT redacted", () => {
+    const kept = [
+      "token_count", "max_tokens", "tokens", "tokenizer", "session_id", "sessionId", "password_reset",
+      "password_length", "passwords_rotated", "secretary", "keyboard", "key", "author", "auth", "cookies_enabled",
+      "card_type", "cvv_checked", "ssn_last_updated", "credentials_expire_at", "pwd_dir", "user"
+    ]
+    for (const k of kept) {
+      expect(jsonLine({ [k]: "v4lue" })).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"v4lue"}`)
+    }
+  })
+
+  it("non-string values under a sensitive key are redacted too (numbers, booleans, objects, arrays, Redacted)", () => {
+    expect(consoleLine({ cvv: 123, ssn: 123456789, token: true, secret: null })).toBe(
+      `m cvv=${R} ssn=${R} token=${R} secret=${R}`
+    )
+    expect(jsonLine({ password: ["a", "b"], credentials: { user: "u", pass: "p" }, api_key: Redacted.make("k") })).toBe(
+      `{${TS},"level":"info","message":"m","password":"${R}","credentials":"${R}","api_key":"${R}"}`
+    )
+  })
+
+  it("Map entries and Error own fields are checked too", () => {
+    const err = Object.assign(new Error("boom"), { token: "abc", code: 7 })
+    const json = JSON.parse(jsonLine({ m: new Map([["password", "x"], ["user", "u"]]), e: err })) as Record<string, any>
+    expect(json.m).toEqual({ password: R, user: "u" })
+    expect(json.e.token).toBe(R)
+    expect(json.e.code).toBe(7)
+  })
+
+  it("options: keys adds (any spelling), removeKeys drops defaults, enabled: false turns everything off", () => {
+    const redaction = { keys: ["pin", "X-Session-Key"], removeKeys: ["session", "SSN"] }
+    expect(consoleLine({ pin: "1234", x_session_key: "k", session: "s", ssn: "n", password: "p" }, "m", { redaction }))
+      .toBe(`m pin=${R} x_session_key=${R} session=s ssn=n password=${R}`)
+    expect(consoleLine({ password: "hunter2", token: "t" }, "password=hunter2", { redaction: { enabled: false } }))
+      .toBe("m password=hunter2 token=t".replace("m", "password=hunter2"))
+    const r = makeRedactor({ removeKeys: [...defaultKeys] })
+    expect(r.isSensitiveKey("password")).toBe(false)
+    expect(r.maskString("password=hunter2")).toBe("password=hunter2")
+  })
+
+  it.effect("bound fields, Log.withContext and plain Effect.annotateLogs are redacted in TestLog lines", () =>
+    Effect.gen(function*() {
+      yield* Log.bind({ token: "t0k" }).info("bound", { user: "u" })
+      yield* Log.info("ctx", { Password: "p" }).pipe(Log.withContext({ session: "s3ss", request_id: "r1" }))
+      yield* Effect.logInfo("plain").pipe(Effect.annotateLogs("authorization", "Basic abc"))
+      const lines = (yield* TestLog.lines).map((l) => l.replace(/^\[[^\]]*\] /, ""))
+      expect(lines).toEqual([
+        `bound token=${R} user=u`,
+        `ctx request_id=r1 session=${R} Password=${R}`,
+        `plain authorization=${R}`
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+// [input, expected]; expected === input means "must NOT be masked".
+const jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+const ghp = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nq3Zk==\n-----END RSA PRIVATE KEY-----"
+const patternCases: ReadonlyArray<readonly [string, string, string]> = [
+  // JWT
+  ["JWT alone", jwt, R],
+  ["JWT in a sentence", `got ${jwt} from idp`, `got ${R} from idp`],
+  ["JWT in a URL", `https://x/cb?id_token=${jwt}&state=1`, `https://x/cb?id_token=${R}&state=1`],
+  ["unsigned JWT", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", R],
+  ["look-alike: eyJ prefix without dots", "eyJhbGciOiJIUzI1NiJ9", "eyJhbGciOiJIUzI1NiJ9"],
+  ["look-alike: dotted words", "config.eyJson.loader.ts", "config.eyJson.loader.ts"],
+  // AWS
+  ["AWS access key id", "using AKIAIOSFODNN7EXAMPLE now", `using ${R} now`],
+  ["AWS temporary key id", "ASIAY34FZKBOKMUTVV7A", R],
+  ["AWS key in key=value", "aws_access_key_id=AKIAIOSFODNN7EXAMPLE", `aws_access_key_id=${R}`],
+  ["look-alike: 19 characters", "AKIAIOSFODNN7EXAMPL", "AKIAIOSFODNN7EXAMPL"],
+  ["look-alike: 21 characters", "AKIAIOSFODNN7EXAMPLEX", "AKIAIOSFODNN7EXAMPLEX"],
+  ["look-alike: lower case", "akiaiosfodnn7example", "akiaiosfodnn7example"],
+  ["look-alike: the word AKIA", "AKIA prefix docs", "AKIA prefix docs"],
+  // GitHub
+  ["GitHub ghp_", `clone with ${ghp}`, `clone with ${R}`],
+  ["GitHub gho_", "gho_" + "x".repeat(36), R],
+  ["GitHub ghu_", "ghu_" + "y".repeat(36), R],
+  ["GitHub ghs_", "ghs_" + "z".repeat(36), R],
+  ["GitHub ghr_", "ghr_" + "w".repeat(36), R],
+  ["GitHub github_pat_", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", R],
+  ["look-alike: short ghp_", "ghp_notatoken", "ghp_notatoken"],
+  ["look-alike: ghx_ prefix", "ghx_" + "a".repeat(36), "ghx_" + "a".repeat(36)],
+  ["look-alike: github_pat word", "see github_pat_docs", "see github_pat_docs"],
+  // Bearer
+  ["Bearer token", "Bearer abc123def456", `Bearer ${R}`],
+  ["Authorization header", "Authorization: Bearer abc123def456ghi789", `Authorization: Bearer ${R}`],
+  ["lower-case bearer, long opaque token", "bearer " + "Zq".repeat(12), `bearer ${R}`],
+  ["Basic credentials after Authorization", "Authorization: Basic dXNlcjpwYXNz", `Authorization: Basic ${R}`],
+  ["look-alike: bearer bonds", "bearer bonds matured", "bearer bonds matured"],
+  ["look-alike: Bearer authentication failed", "Bearer authentication failed", "Bearer authentication failed"],
+  ["look-alike: Bearer token missing", "Bearer token missing", "Bearer token missing"],
+  // PEM
+  ["PEM RSA private key block", `key:\n${pem}\nend`, `key:\n-----BEGIN RSA PRIVATE KEY-----${R}-----END RSA PRIVATE KEY-----\nend`],
+  ["PEM PKCS#8", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----", `-----BEGIN PRIVATE KEY-----${R}-----END PRIVATE KEY-----`],
+  ["PEM OpenSSH, cut before END", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk…[truncated 9 chars]", `-----BEGIN OPENSSH PRIVATE KEY-----${R}`],
+  ["PEM encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIC\n-----END ENCRYPTED PRIVATE KEY-----", `-----BEGIN ENCRYPTED PRIVATE KEY-----${R}-----END ENCRYPTED PRIVATE KEY-----`],
+  ["look-alike: certificate", "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----", "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"],
+  ["look-alike: public key", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"],
+  // key=value pairs
+  ["password=", "login failed password=hunter2 user=bob", `login failed password=${R} user=bob`],
+  ["PASSWORD: value", "PASSWORD: hunter2", `PASSWORD: ${R}`],
+  ["pwd in a query string", "/login?user=bob&pwd=hunter2&next=/", `/login?user=bob&pwd=${R}&next=/`],
+  ["token after a URL key", "url=https://api/x?token=abc123&page=2", `url=https://api/x?token=${R}&page=2`],
+  ["JSON text, quoted value with escapes", "{\"password\": \"hu\\\"nter2\", \"user\": \"bob\"}", `{"password": "${R}", "user": "bob"}`],
+  ["single-quoted value", "secret='a b c' rest", `secret='${R}' rest`],
+  ["compound key", "db_password=s3cret ok", `db_password=${R} ok`],
+  ["CLI flag", "run --api-key=K123 --verbose", `run --api-key=${R} --verbose`],
+  ["two pairs", "token=a1 client_secret=b2", `token=${R} client_secret=${R}`],
+  ["cookie header", "Cookie: sid=abc123; theme=dark", `Cookie: ${R} theme=dark`],
+  ["look-alike: auth debug", "auth debug", "auth debug"],
+  ["look-alike: token bucket", "token bucket refilled to 10", "token bucket refilled to 10"],
+  ["look-alike: password reset requested", "password reset requested for bob", "password reset requested for bob"],
+  ["look-alike: password_reset=true", "password_reset=true", "password_reset=true"],
+  ["look-alike: max_tokens=512", "max_tokens=512 session_id=42", "max_tokens=512 session_id=42"],
+  ["look-alike: short hex id", "id 4f3a9c1e done", "id 4f3a9c1e done"],
+  ["look-alike: git sha", "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8", "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8"],
+  ["look-alike: uuid", "req 123e4567-e89b-12d3-a456-426614174000", "req 123e4567-e89b-12d3-a456-426614174000"],
+  ["look-alike: time with colons", "at 12:30:45 secretary=alice", "at 12:30:45 secretary=alice"],
+  ["look-alike: empty value", "login?password=&user=bob", "login?password=&user=bob"]
+]
+
+describe("Redaction: secret patterns in strings", () => {
+  const r = makeRedactor()
+  for (const [name, input, expected] of patternCases) {
+    it(name, () => {
+      expect(r.maskString(input)).toBe(expected)
+    })
+  }
+
+  it("a string with nothing to mask comes back as the same string", () => {
+    for (const s of ["", "ok", "hello world", "x".repeat(10_000), "auth debug", "a=b c=d"]) expect(r.maskString(s)).toBe(s)
+  })
+
+  it("masking happens in messages and field values, in both formats, only the secret span", () => {
+    expect(consoleLine({ url: "/cb?token=abc123" }, "login password=hunter2 ok")).toBe(
+      `login password=${R} ok url="/cb?token=${R}"`
+    )
+    expect(jsonLine({ note: `jwt ${jwt}` }, "Authorization: Bearer abc123def456")).toBe(
+      `{${TS},"level":"info","message":"Authorization: Bearer ${R}","note":"jwt ${R}"}`
+    )
+    expect(jsonLine({ e: new Error(`bad key ${ghp}`) }).includes(ghp)).toBe(false)
+  })
+
+  it("custom patterns: the whole match, or only the `secret` group; the g flag is added", () => {
+    const c = makeRedactor({ patterns: [/\bORD-\d{6}\b/, /pin code (?<secret>\d{4})/g] })
+    expect(c.maskString("order ORD-123456 pin code 9876 ok")).toBe(`order ${R} pin code ${R} ok`)
+    expect(c.maskString("order ORD-12 fine")).toBe("order ORD-12 fine")
+  })
+
+  it("hostile strings stay fast (no catastrophic backtracking)", () => {
+    const inputs = [
+      "a".repeat(65_536) + "=",
+      "x=".repeat(30_000) + "token",
+      "eyJ".repeat(20_000),
+      "-----BEGIN PRIVATE KEY-----".repeat(2_000),
+      "Bearer ".repeat(10_000),
+      "token:".repeat(10_000),
+      "\"password\":\"" + "\\".repeat(50_000)
+    ]
+    for (const s of inputs) expect(typeof r.maskString(s)).toBe("string")
+    expect(r.maskString("token:".repeat(3))).toBe(`token:${R}`)
+  })
+})
+
+describe("Redaction: Effect Redacted", () => {
+  it.effect("prints <redacted> in both formats, at any depth, even with redaction off", () =>
+    Effect.gen(function*() {
+      const v = Redacted.make("hunter2")
+      expect(consoleLine({ v })).toBe("m v=<redacted>")
+      expect(jsonLine({ v, deep: { list: [v] } })).toBe(`{${TS},"level":"info","message":"m","v":"<redacted>","deep":{"list":["<redacted>"]}}`)
+      expect(jsonLine({ v }, "m", { redaction: { enabled: false } })).toBe(`{${TS},"level":"info","message":"m","v":"<redacted>"}`)
+      yield* Log.info("r", { v })
+      expect((yield* TestLog.lines)[0]!.endsWith(" r v=<redacted>")).toBe(true)
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("Redaction: configuration", () => {
+  const redaction = (env: Record<string, string>) => Effect.map(Foundation.resolve({}).pipe(withEnv(env)), (o) => o.redaction)
+  const failure = (env: Record<string, string>) =>
+    Effect.map(Effect.exit(Foundation.resolve({}).pipe(withEnv(env))), (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded"))
+
+  it.effect("PROVIDE_LOG_SANITIZATION_ENABLED: on by default, every boolean spelling, bad values name the variable", () =>
+    Effect.gen(function*() {
+      expect(yield* redaction({})).toEqual({ enabled: true })
+      for (const v of ["false", "0", "no", "OFF"]) expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(false)
+      for (const v of ["true", "1", "yes", "On"]) expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(true)
+      const message = yield* failure({ PROVIDE_LOG_SANITIZATION_ENABLED: "maybe" })
+      expect(message).toContain("PROVIDE_LOG_SANITIZATION_ENABLED")
+      expect(message).toContain("\"maybe\"")
+      expect(message).toContain("true, false, 1, 0, yes, no, on, off")
+    }))
+
+  it.effect("PROVIDE_LOG_SANITIZATION_KEYS / _REMOVE_KEYS: comma-separated names, bad names rejected", () =>
+    Effect.gen(function*() {
+      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_KEYS: "pin, otp_code,,X-Session-Key", PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session" }))
+        .toEqual({ enabled: true, keys: ["pin", "otp_code", "X-Session-Key"], removeKeys: ["session"] })
+      const message = yield* failure({ PROVIDE_LOG_SANITIZATION_KEYS: "pin,bad key" })
+      expect(message).toContain("PROVIDE_LOG_SANITIZATION_KEYS")
+      expect(message).toContain("\"pin,bad key\"")
+      expect(message).toContain("comma-separated key names")
+      expect(yield* failure({ PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "a=b" })).toContain("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS")
+    }))
+
+  it.effect("the environment reaches the logger: keys added and disabled redaction", () =>
+    Effect.gen(function*() {
+      const opts = yield* Foundation.resolve({ format: "key_value", loggerNameEmoji: false }).pipe(
+        withEnv({ PROVIDE_LOG_SANITIZATION_KEYS: "pin" })
+      )
+      const lines: Array<string> = []
+      yield* Log.info("m", { pin: "1234", password: "p" }).pipe(Effect.provide(EmojiLogger.layer(opts, (l) => lines.push(l))))
+      expect(lines).toEqual([`m pin=${R} password=${R}\n`])
+    }))
+})
