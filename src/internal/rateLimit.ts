@@ -49,7 +49,7 @@ class Bucket {
       this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.last) * this.rate) / 1000)
       this.last = nowMs
     }
-    return this.tokens >= 1
+    return this.tokens >= 1 - 1e-9 // tolerate float drift (0.1 + 0.2 ...)
   }
   take(): void {
     this.tokens -= 1
