@@ -1,4 +1,193 @@
 /**
+ * Request logging for `@effect/platform` `HttpServer` / `HttpRouter`: every
+ * record logged while a request is handled carries its `method`, `path` and
+ * `request_id`; one line when the request arrives, one when it completes
+ * (`status`, `duration_ms`), WARN for 4xx, ERROR with the cause for 5xx and
+ * defects, WARN "Request cancelled" when the client goes away.
+ *
+ * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
+ * default): inside this middleware the built-in logger is disabled, so each
+ * event is written once.
+ *
+ * @example
+ * ```ts
+ * import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+ * import { HttpLogging } from "effect-foundation"
+ * const app = HttpRouter.empty.pipe(HttpRouter.get("/", HttpServerResponse.text("ok")))
+ * const served = app.pipe(HttpServer.serve(HttpLogging.middleware))
+ * ```
+ *
  * @since 0.1.0
  */
-export {}
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Context from "effect/Context"
+import * as Exit from "effect/Exit"
+import * as HashSet from "effect/HashSet"
+import * as Log from "./Log.js"
+import type { LevelName } from "./internal/level.js"
+import { redactedMarker } from "./internal/redact.js"
+
+/**
+ * Middleware options. Every field has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Level of "Request received" and of "Request completed" for 1xx-3xx. Default: `"info"`. */
+  readonly successLevel?: LevelName
+  /**
+   * Request headers to log (case-insensitive), as the `headers` field of
+   * "Request received". `authorization`, `proxy-authorization`, `cookie` and
+   * `set-cookie` are always written as `[REDACTED]`. Default: none.
+   */
+  readonly headers?: ReadonlyArray<string>
+  /**
+   * Paths handled without any request line (health checks): an exact path
+   * (`"/health"`), a `RegExp` tested against the path, or a predicate. The
+   * request id is still bound and echoed. Default: none.
+   */
+  readonly skipPaths?: ReadonlyArray<string | RegExp> | ((path: string) => boolean)
+  /** Request-id header, read and echoed. Default: `"x-request-id"`. */
+  readonly requestIdHeader?: string
+  /** Makes an id when the request has none (or an unusable one). Default: `crypto.randomUUID()`. */
+  readonly generateId?: () => string
+  /** Logger name of the middleware's own lines. Default: `"http"`. */
+  readonly loggerName?: string
+}
+
+const alwaysRedacted = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"])
+
+// An incoming id is echoed and logged: printable ASCII, no spaces, bounded.
+const usableId = /^[\x21-\x7e]{1,128}$/
+
+const defaultGenerateId = (): string => globalThis.crypto.randomUUID()
+
+const pathOf = (url: string): string => {
+  const q = url.indexOf("?")
+  const h = url.indexOf("#")
+  const end = q === -1 ? (h === -1 ? url.length : h) : h === -1 ? q : Math.min(q, h)
+  return end === url.length ? url : url.slice(0, end)
+}
+
+const skipper = (skip: Options["skipPaths"]): ((path: string) => boolean) | undefined => {
+  if (skip === undefined) return undefined
+  if (typeof skip === "function") return skip
+  if (skip.length === 0) return undefined
+  const exact = new Set<string>()
+  const patterns: Array<RegExp> = []
+  for (const s of skip) {
+    if (typeof s === "string") exact.add(s)
+    else patterns.push(s)
+  }
+  return (path) => {
+    if (exact.has(path)) return true
+    for (const p of patterns) {
+      p.lastIndex = 0
+      if (p.test(path)) return true
+    }
+    return false
+  }
+}
+
+const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
+  HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
+
+/**
+ * A configured middleware.
+ *
+ * @example
+ * ```ts
+ * import { HttpLogging } from "effect-foundation"
+ * const logging = HttpLogging.make({ headers: ["user-agent"], skipPaths: ["/health"], successLevel: "debug" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): HttpMiddleware.HttpMiddleware => {
+  const successLevel: LevelName = options.successLevel ?? "info"
+  const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
+  const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
+  const generateId = options.generateId ?? defaultGenerateId
+  const skip = skipper(options.skipPaths)
+  const log = Log.named(options.loggerName ?? "http")
+  const success = (message: string, fields: Log.LogFields) =>
+    successLevel === "info" ? log.info(message, fields) : log[successLevel](message, fields)
+
+  const headerFields = (headers: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined => {
+    if (headerNames.length === 0) return undefined
+    const out: Record<string, string> = {}
+    for (const name of headerNames) {
+      const value = headers[name]
+      if (value === undefined) continue
+      out[name] = alwaysRedacted.has(name) ? redactedMarker : value
+    }
+    return out
+  }
+
+  return HttpMiddleware.make((app) =>
+    Effect.withFiberRuntime((fiber) => {
+      const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
+      const incoming = request.headers[idHeader]
+      const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : generateId()
+      const path = pathOf(request.url)
+      const method = request.method
+      const echoed = HttpApp.withPreResponseHandler(app, (_request, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, idHeader, requestId))
+      )
+      // The built-in `HttpMiddleware.logger` (outside us) checks this after we return.
+      const quiet = HttpMiddleware.withLoggerDisabled(echoed)
+      if (skip !== undefined && skip(path)) {
+        return Log.withContext(quiet, { method, path, request_id: requestId })
+      }
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const start = clock.unsafeCurrentTimeMillis()
+      const headers = headerFields(request.headers)
+      const received = success("Request received", headers === undefined ? {} : { headers })
+      const handled = Effect.onExit(quiet, (exit) => {
+        const duration_ms = clock.unsafeCurrentTimeMillis() - start
+        if (Exit.isSuccess(exit)) {
+          const status = exit.value.status
+          // The platform answers a client abort with a 499 it never sends.
+          if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
+          if (status >= 500) return log.error("Request failed", { status, duration_ms })
+          if (status >= 400) return log.warning("Request completed", { status, duration_ms })
+          return success("Request completed", { status, duration_ms })
+        }
+        const cause = exit.cause
+        if (Cause.isInterruptedOnly(cause)) {
+          return log.warning("Request cancelled", {
+            duration_ms,
+            reason: isClientAbort(cause) ? "client disconnected" : "server interrupted"
+          })
+        }
+        const [response, stripped] = HttpServerError.causeResponseStripped(cause)
+        const status = response.status
+        if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
+        if (status >= 500) {
+          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, { status, duration_ms })
+        }
+        return status >= 400
+          ? log.warning("Request completed", { status, duration_ms })
+          : success("Request completed", { status, duration_ms })
+      })
+      return Log.withContext(Effect.zipRight(received, handled), { method, path, request_id: requestId })
+    })
+  )
+}
+
+/**
+ * The middleware with default options: `HttpServer.serve(HttpLogging.middleware)`.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const middleware: HttpMiddleware.HttpMiddleware = make()
