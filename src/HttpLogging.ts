@@ -35,6 +35,17 @@ import type { LevelName } from "./internal/level.js"
 import { redactedMarker } from "./internal/redact.js"
 
 /**
+ * The middleware's type: an `HttpMiddleware` that keeps the app's error and
+ * requirement types (as `HttpMiddleware.logger` does).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Middleware {
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R>
+}
+
+/**
  * Middleware options. Every field has a default.
  *
  * @since 0.1.0
@@ -112,7 +123,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): HttpMiddleware.HttpMiddleware => {
+export const make = (options: Options = {}): Middleware => {
   const successLevel: LevelName = options.successLevel ?? "info"
   const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
   const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
@@ -133,7 +144,7 @@ export const make = (options: Options = {}): HttpMiddleware.HttpMiddleware => {
     return out
   }
 
-  return HttpMiddleware.make((app) =>
+  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
     Effect.withFiberRuntime((fiber) => {
       const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
       const incoming = request.headers[idHeader]
@@ -181,7 +192,6 @@ export const make = (options: Options = {}): HttpMiddleware.HttpMiddleware => {
       })
       return Log.withContext(Effect.zipRight(received, handled), { method, path, request_id: requestId })
     })
-  )
 }
 
 /**
@@ -190,4 +200,4 @@ export const make = (options: Options = {}): HttpMiddleware.HttpMiddleware => {
  * @since 0.1.0
  * @category middleware
  */
-export const middleware: HttpMiddleware.HttpMiddleware = make()
+export const middleware: Middleware = make()

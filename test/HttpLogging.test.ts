@@ -7,17 +7,15 @@ import { createServer } from "node:http"
 
 const serverLayer = NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })
 
-type Middleware = Parameters<typeof HttpServer.serveEffect>[0]
-
 /** Serves `app` on 127.0.0.1 (random port) for the duration of `body`, logs captured by TestLog. */
 const withServer = <A, E>(
-  app: HttpRouter.HttpRouter<any, any>,
-  middleware: HttpMiddleware.HttpMiddleware | undefined,
+  app: HttpRouter.HttpRouter<unknown, never>,
+  middleware: HttpLogging.Middleware | undefined,
   body: (base: string) => Effect.Effect<A, E, TestLog.TestLog>
 ) =>
   Effect.gen(function*() {
     if (middleware === undefined) yield* HttpServer.serveEffect(app)
-    else yield* HttpServer.serveEffect(app, middleware as Middleware)
+    else yield* HttpServer.serveEffect(app, middleware)
     const server = yield* HttpServer.HttpServer
     const address = server.address as HttpServer.TcpAddress
     expect(address.hostname).toBe("127.0.0.1")
@@ -187,8 +185,8 @@ describe("HttpLogging", () => {
   it.live("replaces HttpMiddleware.logger: one line per event, none from the built-in logger", () =>
     Effect.gen(function*() {
       // How HttpLayerRouter.serve composes: the built-in logger outside the user's middleware.
-      const both = (a: any) => HttpMiddleware.logger(HttpLogging.middleware(a))
-      const withOurs = yield* withServer(app, both as HttpMiddleware.HttpMiddleware, (base) =>
+      const both: HttpLogging.Middleware = (a) => HttpMiddleware.logger(HttpLogging.middleware(a))
+      const withOurs = yield* withServer(app, both, (base) =>
         Effect.gen(function*() {
           yield* get(`${base}/hello`)
           yield* get(`${base}/fail`)
