@@ -1,0 +1,174 @@
+/**
+ * `effect-foundation pretty [file] [--level LEVEL] [--timestamps] [--color | --no-color]`
+ *
+ * Reads JSON log lines (effect-foundation's JSON output, or pino's) from a
+ * file or stdin and prints them in the emoji console format; other lines pass
+ * through unchanged. Streams line by line and batches its writes.
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import type { Readable, Writable } from "node:stream"
+import { acceptedLevels, type LevelName, parseLevel } from "./internal/level.js"
+import { makePrettifier } from "./internal/pretty.js"
+
+/**
+ * Where the CLI reads and writes (the process's streams by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Io {
+  readonly stdin: Readable
+  readonly stdout: Writable & { readonly isTTY?: boolean | undefined }
+  readonly stderr: Writable
+  readonly env: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * The usage text.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const usage = `Usage: effect-foundation pretty [file] [options]
+
+Reads JSON log lines (effect-foundation JSON, or pino's level/time/msg) from
+<file> or stdin and prints the emoji console format. Other lines pass through.
+
+Options:
+  --level <LEVEL>      drop records below LEVEL (${acceptedLevels})
+  --timestamps         print each record's timestamp
+  --color, --no-color  force colours on / off (default: on for a terminal;
+                       NO_COLOR and FORCE_COLOR are honoured)
+  -h, --help           this text
+`
+
+interface Args {
+  readonly file: string | undefined
+  readonly level: LevelName | undefined
+  readonly timestamps: boolean
+  readonly color: boolean | undefined
+}
+
+const parseArgs = (argv: ReadonlyArray<string>): Args | { readonly error: string } | "help" => {
+  if (argv.length === 0 || argv[0] === "-h" || argv[0] === "--help" || argv[0] === "help") return argv.length === 0 ? { error: "missing command" } : "help"
+  if (argv[0] !== "pretty") return { error: `unknown command "${argv[0]}"` }
+  let file: string | undefined
+  let level: LevelName | undefined
+  let timestamps = false
+  let color: boolean | undefined
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === "-h" || arg === "--help") return "help"
+    if (arg === "--level" || arg.startsWith("--level=")) {
+      const raw = arg === "--level" ? argv[++i] : arg.slice("--level=".length)
+      if (raw === undefined) return { error: "--level needs a value" }
+      level = parseLevel(raw)
+      if (level === undefined) return { error: `invalid --level "${raw}": expected one of ${acceptedLevels}` }
+    } else if (arg === "--timestamps") timestamps = true
+    else if (arg === "--color" || arg === "--colour") color = true
+    else if (arg === "--no-color" || arg === "--no-colour") color = false
+    else if (arg === "-" && file === undefined) file = "-"
+    else if (arg.startsWith("-")) return { error: `unknown option "${arg}"` }
+    else if (file === undefined) file = arg
+    else return { error: `unexpected argument "${arg}"` }
+  }
+  return { file: file === "-" ? undefined : file, level, timestamps, color }
+}
+
+const colorsFor = (flag: boolean | undefined, env: Io["env"], isTTY: boolean): boolean => {
+  if (flag !== undefined) return flag
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false
+  const force = env.FORCE_COLOR
+  if (force !== undefined && force !== "") return !(force === "0" || force.toLowerCase() === "false")
+  return isTTY
+}
+
+const HIGH_WATER = 64 * 1024
+
+/**
+ * Runs the CLI; resolves to the exit code (0, 1 for an unreadable file, 2
+ * for a usage error).
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const main = async (argv: ReadonlyArray<string>, io?: Io): Promise<number> => {
+  const { env, stderr, stdin, stdout } = io ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }
+  const args = parseArgs(argv)
+  if (args === "help") {
+    stdout.write(usage)
+    return 0
+  }
+  if ("error" in args) {
+    stderr.write(`effect-foundation: ${args.error}\n\n${usage}`)
+    return 2
+  }
+  const pretty = makePrettifier({
+    level: args.level,
+    timestamps: args.timestamps,
+    colors: colorsFor(args.color, env, stdout.isTTY === true)
+  })
+  let input: Readable
+  if (args.file === undefined) input = stdin
+  else {
+    try {
+      await fs.promises.access(args.file, fs.constants.R_OK)
+    } catch (e) {
+      stderr.write(`effect-foundation: cannot read ${args.file}: ${(e as Error).message}\n`)
+      return 1
+    }
+    input = fs.createReadStream(args.file, { highWaterMark: HIGH_WATER })
+  }
+  input.setEncoding("utf8")
+
+  let closed = false
+  stdout.on("error", () => {
+    // EPIPE (`| head`): the reader is gone, stop quietly.
+    closed = true
+  })
+  const write = (text: string): Promise<void> | undefined => {
+    if (closed || text === "") return undefined
+    if (stdout.write(text)) return undefined
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        stdout.off("drain", done)
+        stdout.off("close", done)
+        stdout.off("error", done)
+        resolve()
+      }
+      stdout.on("drain", done)
+      stdout.on("close", done)
+      stdout.on("error", done)
+    })
+  }
+
+  let rest = ""
+  for await (const chunk of input as AsyncIterable<string>) {
+    if (closed) break
+    const text = rest === "" ? chunk : rest + chunk
+    let out = ""
+    let start = 0
+    let nl = text.indexOf("\n", start)
+    while (nl !== -1) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
+      const line = text.slice(start, end)
+      const rendered = pretty(line)
+      // A passed-through line keeps its CR.
+      out += end !== nl && rendered === line + "\n" ? line + "\r\n" : rendered
+      start = nl + 1
+      nl = text.indexOf("\n", start)
+    }
+    rest = text.slice(start)
+    const pending = write(out)
+    if (pending !== undefined) await pending
+  }
+  if (rest !== "" && !closed) {
+    const rendered = pretty(rest.endsWith("\r") ? rest.slice(0, -1) : rest)
+    // The last line had no newline: a passed-through one stays without it.
+    const pending = write(rendered === (rest.endsWith("\r") ? rest.slice(0, -1) : rest) + "\n" ? rest : rendered)
+    if (pending !== undefined) await pending
+  }
+  return 0
+}

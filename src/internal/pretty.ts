@@ -1,0 +1,172 @@
+/**
+ * The pretty-printer behind `effect-foundation pretty`: one JSON log line in,
+ * the live console line out (through `EmojiLogger.makeFormatter`, so the
+ * output is the console format byte for byte). Pure and synchronous; the CLI
+ * does the streaming.
+ *
+ * Accepted shapes:
+ * - ours: `{"timestamp":ISO,"level":"info","message":..,"logger_name"?,...fields,"error"?,"cause"?}`
+ * - pino: `{"level":30,"time":epoch-ms|ISO,"msg":..,"name"?,"pid","hostname",...fields,"err"?}`
+ *
+ * Anything else (not JSON, JSON that is not such an object, an unknown level)
+ * is passed through unchanged.
+ */
+import * as Cause from "effect/Cause"
+import * as FiberId from "effect/FiberId"
+import * as EmojiLogger from "../EmojiLogger.js"
+import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
+
+export interface PrettyOptions {
+  /** Records below this level are dropped (non-JSON lines are always kept). Default: trace (keep all). */
+  readonly level?: LevelName | undefined
+  readonly colors?: boolean | undefined
+  readonly timestamps?: boolean | undefined
+}
+
+const pinoLevels: Record<number, LevelName> = { 10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "error", 60: "critical" }
+
+// pino's process-identity fields: noise on every line of one process.
+const pinoDropped = new Set(["pid", "hostname", "v"])
+
+const levelOf = (raw: unknown): LevelName | undefined => {
+  if (typeof raw === "string") return parseLevel(raw)
+  if (typeof raw === "number") return pinoLevels[raw]
+  return undefined
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** An `Error` back from its JSON form (`{ name, message, stack, ...own fields, cause }`, pino's `{ type, message, stack }`). */
+const reviveError = (u: unknown): unknown => {
+  if (!isPlainObject(u)) return u
+  const name = typeof u.name === "string" ? u.name : typeof u.type === "string" ? u.type : undefined
+  if (name === undefined || typeof u.message !== "string") return u
+  const error = new Error(u.message)
+  Object.defineProperty(error, "name", { value: name, enumerable: false, writable: true, configurable: true })
+  if (typeof u.stack === "string") error.stack = u.stack
+  else delete (error as { stack?: string }).stack
+  if (u.cause !== undefined) Object.defineProperty(error, "cause", { value: reviveError(u.cause), enumerable: false, writable: true, configurable: true })
+  return error
+}
+
+const isCauseShape = (u: unknown): u is { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean } => {
+  if (!isPlainObject(u)) return false
+  let any = false
+  for (const key of Object.keys(u)) {
+    if (key === "failures" || key === "defects") {
+      if (!Array.isArray(u[key])) return false
+    } else if (key === "interrupted") {
+      if (u[key] !== true) return false
+    } else return false
+    any = true
+  }
+  return any
+}
+
+/** A `Cause` back from its JSON form (`{ failures, defects, interrupted }`). */
+const reviveCause = (u: { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean }): Cause.Cause<unknown> => {
+  let cause: Cause.Cause<unknown> = Cause.empty
+  for (const f of u.failures ?? []) cause = Cause.sequential(cause, Cause.fail(reviveError(f)))
+  for (const d of u.defects ?? []) cause = Cause.sequential(cause, Cause.die(reviveError(d)))
+  if (u.interrupted === true) cause = Cause.sequential(cause, Cause.interrupt(FiberId.none))
+  return cause
+}
+
+const isSpans = (u: unknown): u is Record<string, number> => {
+  if (!isPlainObject(u)) return false
+  for (const key of Object.keys(u)) if (typeof u[key] !== "number") return false
+  return true
+}
+
+const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+
+/** The record a parsed JSON object stands for, or `undefined` when it is not a log record. */
+export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord | undefined => {
+  const level = levelOf(o.level)
+  if (level === undefined) return undefined
+  const pino = typeof o.level === "number" || (o.message === undefined && (o.msg !== undefined || o.time !== undefined))
+  const rawMessage = pino ? o.msg : o.message
+  if (rawMessage !== undefined && typeof rawMessage !== "string") return undefined
+  if (!pino && rawMessage === undefined) return undefined
+  const rawTime = pino ? o.time : o.timestamp
+  const timestamp = typeof rawTime === "number" ? new Date(rawTime) : typeof rawTime === "string" ? new Date(rawTime) : new Date(NaN)
+  const rawName = pino ? o.name : o.logger_name
+  const keys = Object.keys(o)
+  const fields: Record<string, unknown> = {}
+  let error: unknown = undefined
+  let cause: Cause.Cause<unknown> | undefined = undefined
+  let spans: Record<string, number> | undefined = undefined
+  // Ours writes `error` then `cause` after every field: only those trailing keys are the record's error and cause.
+  let end = keys.length
+  if (!pino) {
+    if (end > 0 && keys[end - 1] === "cause" && isCauseShape(o.cause)) {
+      cause = reviveCause(o.cause)
+      end--
+    }
+    if (end > 0 && keys[end - 1] === "error") {
+      error = reviveError(o.error)
+      end--
+    }
+    if (end > 0 && keys[end - 1] === "spans" && isSpans(o.spans)) {
+      spans = o.spans
+      end--
+    }
+  }
+  for (let i = 0; i < end; i++) {
+    const key = keys[i]!
+    if (pino) {
+      if (key === "level" || key === "time" || key === "msg" || key === "name" || pinoDropped.has(key)) continue
+      if (key === "err") {
+        error = reviveError(o.err)
+        continue
+      }
+    } else if (key === "timestamp" || key === "level" || key === "message" || key === "logger_name") continue
+    assign(fields, key, o[key])
+  }
+  if (spans !== undefined) for (const label of Object.keys(spans)) assign(fields, label, spans[label] + "ms")
+  return {
+    timestamp,
+    level,
+    message: rawMessage ?? "",
+    loggerName: typeof rawName === "string" ? rawName : undefined,
+    fields,
+    error,
+    cause
+  }
+}
+
+/**
+ * Returns the prettifier: a line (without its `"\n"`) to the text to write
+ * (with `"\n"`), or `""` when `--level` drops it.
+ */
+export const makePrettifier = (options: PrettyOptions = {}): (line: string) => string => {
+  const format = EmojiLogger.makeFormatter({
+    format: "key_value",
+    level: "trace",
+    colors: options.colors ?? false,
+    timestamps: options.timestamps ?? false
+  })
+  const threshold = toEffectLevel[options.level ?? "trace"].ordinal
+  return (line) => {
+    let i = 0
+    while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++
+    if (line.charCodeAt(i) !== 123 /* { */) return line + "\n"
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(line)
+    } catch {
+      return line + "\n"
+    }
+    if (!isPlainObject(parsed)) return line + "\n"
+    const record = toLogRecord(parsed)
+    if (record === undefined) return line + "\n"
+    if (toEffectLevel[record.level].ordinal < threshold) return ""
+    try {
+      return format(record)
+    } catch {
+      return line + "\n"
+    }
+  }
+}
