@@ -1,0 +1,187 @@
+/**
+ * A tiny benchmark harness.
+ *
+ * - A scenario is a file in bench/scenarios/*.ts whose default export is
+ *   `{ name, run(): Promise<Row[]> }` (see {@link Scenario}).
+ * - bench/run.ts runs every scenario in its own child process (so one
+ *   scenario's heap and JIT state never leak into another) and writes
+ *   bench/RESULTS.md with one Markdown table (machine + Node version on top).
+ * - {@link compare} runs several subjects interleaved (A B C, B C A, ...) for a
+ *   number of rounds and reports the median ns per operation of each, so slow
+ *   drift (GC, CPU frequency, noisy neighbours) hits every subject alike.
+ * - Every subject writes to /dev/null or a temp file and every scenario checks
+ *   the number of lines written ({@link countLines}, {@link expectLines}).
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+/** One line of the results table. */
+export interface Row {
+  /** scenario name (first column) */
+  readonly scenario: string
+  /** what was measured, e.g. "effect-foundation Log.info JSON" */
+  readonly subject: string
+  /** the measured value, already in `unit` */
+  readonly value: number
+  /** e.g. "ns/line", "MB", "ms" */
+  readonly unit: string
+  /** the subject this row is compared with (empty for the baseline row itself) */
+  readonly baseline?: string
+  /** ratio in the direction of the target (e.g. throughput ratio; > 1 is better when the target says >=) */
+  readonly ratio?: number
+  /** the target as text, e.g. ">= 1.0x" */
+  readonly target?: string
+  /** did the row meet its target */
+  readonly pass?: boolean
+  /** free text: line counts verified, rounds, ... */
+  readonly note?: string
+}
+
+/** A benchmark scenario: drop a file exporting this as default into bench/scenarios/. */
+export interface Scenario {
+  readonly name: string
+  /** run the scenario, verify its line counts, return its rows */
+  readonly run: () => Promise<ReadonlyArray<Row>>
+}
+
+/** A subject of {@link compare}: runs `ops` operations and returns how many lines it wrote (verified by the caller). */
+export interface Subject {
+  readonly name: string
+  /** runs `ops` operations; may be async */
+  readonly run: (ops: number) => void | Promise<void>
+}
+
+export interface CompareOptions {
+  /** operations per timed run (default 20_000) */
+  readonly ops?: number
+  /** interleaved rounds (default 7) */
+  readonly rounds?: number
+  /** untimed warm-up runs per subject before the first round (default 2) */
+  readonly warmup?: number
+}
+
+export interface Measured {
+  readonly name: string
+  /** median ns per operation over the rounds */
+  readonly nsPerOp: number
+  /** all samples, ns per operation */
+  readonly samples: ReadonlyArray<number>
+}
+
+export const median = (xs: ReadonlyArray<number>): number => {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+export const percentile = (xs: ReadonlyArray<number>, p: number): number => {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
+}
+
+const gc = (): void => {
+  const g = (globalThis as { gc?: () => void }).gc
+  if (g) g()
+}
+
+/** Runs the subjects interleaved (rotating the order every round) and returns their medians. */
+export const compare = async (
+  subjects: ReadonlyArray<Subject>,
+  options: CompareOptions = {}
+): Promise<ReadonlyArray<Measured>> => {
+  const ops = options.ops ?? 20_000
+  const rounds = options.rounds ?? 7
+  const warmup = options.warmup ?? 2
+  for (const s of subjects) for (let i = 0; i < warmup; i++) await s.run(ops)
+  const samples = subjects.map(() => [] as Array<number>)
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const i = (k + r) % subjects.length
+      gc()
+      const t0 = process.hrtime.bigint()
+      await subjects[i]!.run(ops)
+      const t1 = process.hrtime.bigint()
+      samples[i]!.push(Number(t1 - t0) / ops)
+    }
+  }
+  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]! }))
+}
+
+/** A fresh temp file path (removed by {@link cleanup}). */
+const temps: Array<string> = []
+export const tempFile = (label: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ef-bench-${label}-`))
+  temps.push(dir)
+  return path.join(dir, "out.log")
+}
+export const cleanup = (): void => {
+  for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+}
+
+/** Number of "\n" in a file (streams it, fine for 100s of MB). */
+export const countLines = (file: string): number => {
+  const fd = fs.openSync(file, "r")
+  const buf = Buffer.allocUnsafe(1 << 20)
+  let n = 0
+  try {
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, null)
+      if (got <= 0) break
+      for (let i = 0; i < got; i++) if (buf[i] === 10) n++
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+  return n
+}
+
+/** Throws when a subject wrote a different number of lines than expected. */
+export const expectLines = (subject: string, actual: number, expected: number): void => {
+  if (actual !== expected) {
+    throw new Error(`bench: ${subject} wrote ${actual} lines, expected ${expected}`)
+  }
+}
+
+/** "1.23x" */
+export const fmtRatio = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? "" : `${r.toFixed(2)}x`)
+
+const fmtValue = (v: number): string =>
+  !Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2)
+
+export const machine = (): string => {
+  const cpus = os.cpus()
+  return `${cpus[0]?.model ?? "unknown CPU"} (${cpus.length} cores), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`
+}
+
+/** The results table as Markdown. */
+export const toMarkdown = (rows: ReadonlyArray<Row>): string => {
+  const head = "| scenario | subject | value | compared with | ratio | target | met |\n|---|---|---:|---|---:|---|:-:|"
+  const body = rows.map((r) =>
+    `| ${r.scenario} | ${r.subject} | ${fmtValue(r.value)} ${r.unit} | ${r.baseline ?? ""} | ${fmtRatio(r.ratio)} | ${
+      r.target ?? ""
+    } | ${r.pass === undefined ? "" : r.pass ? "yes" : "**no**"} |`
+  )
+  return [head, ...body].join("\n")
+}
+
+/** Writes bench/RESULTS.md (or `file`). */
+export const writeResults = (rows: ReadonlyArray<Row>, notes: ReadonlyArray<string> = [], file?: string): string => {
+  const out = file ?? path.join(path.dirname(new URL(import.meta.url).pathname), "RESULTS.md")
+  const text = [
+    "# Benchmark results",
+    "",
+    `Machine: ${machine()}  `,
+    `Date: ${new Date().toISOString()}  `,
+    "Command: `npm run bench` (each scenario in its own process; subjects interleaved over several rounds; medians).",
+    "",
+    toMarkdown(rows),
+    "",
+    ...notes.map((n) => `- ${n}`),
+    ""
+  ].join("\n")
+  fs.writeFileSync(out, text)
+  return out
+}
