@@ -1,0 +1,264 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Data, Effect, Exit, Fiber, TestClock } from "effect"
+import { ErrorHandling, TestLog } from "effect-foundation"
+import { expectTypeOf } from "vitest"
+
+const { ConfigurationError, FoundationError, IntegrationError, NetworkError, NotFoundError, TimeoutError, ValidationError } =
+  ErrorHandling
+
+class Plain extends Data.TaggedError("Plain")<{ readonly reason: string }> {}
+
+describe("withErrorHandling", () => {
+  it.effect("a typed failure: one ERROR line with tag, message, fields, context and cause; then the fallback", () =>
+    Effect.gen(function*() {
+      const error = new NetworkError({ message: "connection reset", url: "https://api", status: 502 })
+      const seen: Array<unknown> = []
+      const result = yield* Effect.fail(error).pipe(
+        ErrorHandling.withErrorHandling({
+          fallback: (e) => {
+            seen.push(e)
+            return null
+          },
+          context: { operation: "risky_operation" }
+        })
+      )
+      expect(result).toBeNull()
+      expect(seen).toEqual([error])
+      const recs = yield* TestLog.records
+      expect(recs).toHaveLength(1)
+      expect(recs[0]).toMatchObject({
+        level: "error",
+        message: "Operation failed, using fallback",
+        fields: {
+          error_tag: "NetworkError",
+          error_message: "connection reset",
+          code: "NETWORK_ERROR",
+          url: "https://api",
+          status: 502,
+          operation: "risky_operation"
+        }
+      })
+      expect(Cause.failures(recs[0]!.cause)).toHaveLength(1)
+      expect(Cause.pretty(recs[0]!.cause)).toContain("connection reset")
+      const [line] = yield* TestLog.lines
+      expect(line).toMatch(
+        /^🔥 ERROR \[.+?\] Operation failed, using fallback error_tag=NetworkError error_message="connection reset" code=NETWORK_ERROR url=https:\/\/api status=502 operation=risky_operation cause="NetworkError: connection reset\\n {4}at /
+      )
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("success passes through unlogged; logErrors: false handles silently; message is configurable", () =>
+    Effect.gen(function*() {
+      expect(yield* Effect.succeed(1).pipe(ErrorHandling.withErrorHandling({ fallback: () => 0 }))).toBe(1)
+      expect(yield* TestLog.records).toEqual([])
+      const quiet = yield* Effect.fail(new Plain({ reason: "x" })).pipe(
+        ErrorHandling.withErrorHandling({ fallback: (e) => e.reason, logErrors: false })
+      )
+      expect(quiet).toBe("x")
+      expect(yield* TestLog.records).toEqual([])
+      yield* ErrorHandling.withErrorHandling(Effect.fail("text error"), { fallback: () => 0, message: "Lookup failed" })
+      expect((yield* TestLog.records).map((r) => [r.message, r.fields])).toEqual([
+        ["Lookup failed", { error_tag: "string", error_message: "text error" }]
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("defects pass through by default, unlogged", () =>
+    Effect.gen(function*() {
+      let called = false
+      const exit = yield* Effect.exit(
+        Effect.die(new Error("bug")).pipe(
+          ErrorHandling.withErrorHandling({
+            fallback: () => {
+              called = true
+            }
+          })
+        )
+      )
+      expect(called).toBe(false)
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(yield* TestLog.records).toEqual([])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("catchDefects handles defects the same way, marked defect=true", () =>
+    Effect.gen(function*() {
+      const bug = new RangeError("index out of range")
+      const result = yield* Effect.die(bug).pipe(
+        ErrorHandling.withErrorHandling({ fallback: (d) => (d === bug ? "recovered" : "other"), catchDefects: true })
+      )
+      expect(result).toBe("recovered")
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => r.fields)).toEqual([
+        { error_tag: "RangeError", error_message: "index out of range", defect: true }
+      ])
+      expect(Cause.isDie(recs[0]!.cause)).toBe(true)
+      // typed failures still go to the same fallback
+      expect(
+        yield* Effect.fail(new Plain({ reason: "r" })).pipe(
+          ErrorHandling.withErrorHandling({ fallback: () => "typed", catchDefects: true })
+        )
+      ).toBe("typed")
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("interruption is never swallowed, even with catchDefects", () =>
+    Effect.gen(function*() {
+      let called = 0
+      const guarded = Effect.never.pipe(
+        ErrorHandling.withErrorHandling({ fallback: () => called++, catchDefects: true })
+      )
+      const fiber = yield* Effect.fork(guarded)
+      yield* TestClock.adjust("1 second")
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      const self = yield* Effect.exit(
+        Effect.interrupt.pipe(ErrorHandling.withErrorHandling({ fallback: () => called++, catchDefects: true }))
+      )
+      expect(Exit.isInterrupted(self)).toBe(true)
+      expect(called).toBe(0)
+      expect(yield* TestLog.records).toEqual([])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("only: handles those tags and leaves the others in E", () =>
+    Effect.gen(function*() {
+      const load = (which: "missing" | "down" | "ok") =>
+        which === "missing"
+          ? Effect.fail(new NotFoundError({ message: "no user", resource: "user", id: 7 }))
+          : which === "down"
+          ? Effect.fail(new NetworkError({ message: "down" }))
+          : Effect.succeed("user-7")
+      const guarded = (which: "missing" | "down" | "ok") =>
+        (load(which) as Effect.Effect<string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError>).pipe(
+          ErrorHandling.withErrorHandling({ fallback: (e) => `default for ${e.id}`, only: ["NotFoundError"] })
+        )
+      expect(yield* guarded("missing")).toBe("default for 7")
+      expect(yield* guarded("ok")).toBe("user-7")
+      const down = yield* Effect.flip(guarded("down"))
+      expect(down._tag).toBe("NetworkError")
+      expect((yield* TestLog.records).map((r) => r.fields)).toEqual([
+        { error_tag: "NotFoundError", error_message: "no user", code: "NOT_FOUND", resource: "user", id: 7 }
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("a fallback that throws becomes a defect", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Effect.fail("x").pipe(ErrorHandling.withErrorHandling({
+          fallback: () => {
+            throw new Error("fallback broke")
+          },
+          logErrors: false
+        }))
+      )
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it("rejects options without a fallback function", () => {
+    expect(() => ErrorHandling.withErrorHandling({} as never)).toThrow(/fallback/)
+  })
+})
+
+describe("logErrors", () => {
+  it.effect("logs once and re-fails with the same error; success and interruption are silent", () =>
+    Effect.gen(function*() {
+      const error = new ValidationError({ message: "bad email", field: "email", context: { form: "signup" } })
+      const exit = yield* Effect.exit(
+        Effect.fail(error).pipe(ErrorHandling.logErrors({ message: "Operation failed", context: { step: 2 } }))
+      )
+      expect(exit).toStrictEqual(Exit.fail(error))
+      yield* Effect.succeed(1).pipe(ErrorHandling.logErrors())
+      yield* Effect.exit(ErrorHandling.logErrors(Effect.interrupt))
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.level, r.message, r.fields])).toEqual([
+        ["error", "Operation failed", {
+          error_tag: "ValidationError",
+          error_message: "bad email",
+          code: "VALIDATION_ERROR",
+          field: "email",
+          form: "signup",
+          step: 2
+        }]
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("FoundationError family", () => {
+  it("tags, default and custom codes, context, name, instanceof", () => {
+    const cases = [
+      [new ConfigurationError({ message: "m", key: "PROVIDE_LOG_LEVEL" }), "ConfigurationError", "CONFIGURATION_ERROR"],
+      [new ValidationError({ message: "m" }), "ValidationError", "VALIDATION_ERROR"],
+      [new IntegrationError({ message: "m", service: "stripe" }), "IntegrationError", "INTEGRATION_ERROR"],
+      [new NetworkError({ message: "m" }), "NetworkError", "NETWORK_ERROR"],
+      [new TimeoutError({ message: "m", timeout_ms: 30 }), "TimeoutError", "TIMEOUT_ERROR"],
+      [new NotFoundError({ message: "m" }), "NotFoundError", "NOT_FOUND"],
+      [new FoundationError({ message: "m" }), "FoundationError", "FOUNDATION_ERROR"]
+    ] as const
+    for (const [e, tag, code] of cases) {
+      expect(e._tag).toBe(tag)
+      expect(e.name).toBe(tag)
+      expect(e.code).toBe(code)
+      expect(e.context).toEqual({})
+      expect(e.message).toBe("m")
+      expect(e).toBeInstanceOf(FoundationError)
+      expect(e).toBeInstanceOf(Error)
+    }
+    const custom = new IntegrationError({ message: "x", code: "STRIPE_DOWN", context: { region: "eu" }, status: 503 })
+    expect([custom.code, custom.context, custom.status, custom.service]).toEqual(["STRIPE_DOWN", { region: "eu" }, 503, undefined])
+    expect(ErrorHandling.errorFields(custom)).toEqual({
+      error_tag: "IntegrationError",
+      error_message: "x",
+      code: "STRIPE_DOWN",
+      status: 503,
+      region: "eu"
+    })
+    const cause = new Error("root")
+    expect(new NetworkError({ message: "wrapped", cause }).cause).toBe(cause)
+  })
+
+  it.effect("yieldable and catchable by tag; user subclasses work the same", () =>
+    Effect.gen(function*() {
+      class PaymentError extends FoundationError {
+        override readonly _tag = "PaymentError" as const
+      }
+      const r = yield* Effect.gen(function*() {
+        return yield* new PaymentError({ message: "declined", code: "DECLINED" })
+      }).pipe(Effect.catchTag("PaymentError", (e) => Effect.succeed(e.code)))
+      expect(r).toBe("DECLINED")
+      const t = yield* new TimeoutError({ message: "slow", timeout_ms: 5 }).pipe(
+        Effect.catchTag("TimeoutError", (e) => Effect.succeed(e.timeout_ms))
+      )
+      expect(t).toBe(5)
+    }))
+})
+
+describe("withErrorHandling types", () => {
+  it("fallback yields E = never; only narrows E; catchDefects widens the fallback's input", () => {
+    type Errs = ErrorHandling.NotFoundError | ErrorHandling.NetworkError | Plain
+    const eff = Effect.fail(new Plain({ reason: "r" })) as Effect.Effect<number, Errs, "Db">
+    expectTypeOf(eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => null }))).toEqualTypeOf<
+      Effect.Effect<number | null, never, "Db">
+    >()
+    expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: (e) => e._tag })).toEqualTypeOf<
+      Effect.Effect<number | Errs["_tag"], never, "Db">
+    >()
+    expectTypeOf(eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0, only: ["NotFoundError", "Plain"] })))
+      .toEqualTypeOf<Effect.Effect<number, ErrorHandling.NetworkError, "Db">>()
+    eff.pipe(ErrorHandling.withErrorHandling({
+      fallback: (e) => {
+        expectTypeOf(e).toEqualTypeOf<ErrorHandling.NotFoundError>()
+        return e.resource
+      },
+      only: ["NotFoundError"]
+    }))
+    expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: () => "s", only: ["Plain"] })).toEqualTypeOf<
+      Effect.Effect<number | string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError, "Db">
+    >()
+    eff.pipe(ErrorHandling.withErrorHandling({
+      fallback: (e) => {
+        expectTypeOf(e).toEqualTypeOf<unknown>()
+        return 0
+      },
+      catchDefects: true
+    }))
+    // @ts-expect-error only accepts tags of E
+    eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0, only: ["NoSuchTag"] }))
+    expectTypeOf(eff.pipe(ErrorHandling.logErrors())).toEqualTypeOf<typeof eff>()
+  })
+})
