@@ -1,4 +1,268 @@
 /**
+ * The non-blocking, batched writer under every format.
+ *
+ * Records are formatted on the logging fiber and handed to `write` as whole
+ * lines; bytes leave in batches, when the buffer reaches `flushSize` or every
+ * `flushInterval` (a fiber in the sink's scope sleeping on the `Clock`), or on
+ * `flush` / `shutdown`. Files and stdout/stderr get async `fs.write`, one
+ * write in flight at a time. The buffer is bounded by `maxBufferBytes`; when
+ * it is full the `overflow` policy applies and the dropped records are
+ * counted, then reported by one warning line once there is room again.
+ *
+ * A failing target (a throwing writer, a closed stdout, a full disk) never
+ * breaks the program: failed lines are counted, the first failure is reported
+ * once on stderr. Closing the sink's scope flushes everything (default
+ * deadline 5 s); a `process.on("exit")` hook writes whatever is still buffered
+ * synchronously, so even `process.exit()` in user code loses nothing.
+ *
+ * | option | variable | default |
+ * |---|---|---|
+ * | `target` | `PROVIDE_LOG_FILE` (a path: appended, parent folders created), `PROVIDE_LOG_STREAM` (`stdout` / `stderr`) | `stdout` |
+ * | `flushSize` | `PROVIDE_LOG_FLUSH_SIZE` (bytes; `k` / `m` suffixes) | 64 KiB |
+ * | `flushInterval` | `PROVIDE_LOG_FLUSH_INTERVAL` (ms, or `250 ms`, `1 s`) | 100 ms |
+ * | `maxBufferBytes` | `PROVIDE_LOG_MAX_BUFFER_BYTES` | 8 MiB |
+ * | `overflow` | `PROVIDE_LOG_OVERFLOW` (`drop_oldest`, `drop_newest`, `block`) | `drop_oldest` |
+ * | `shutdownTimeout` | `PROVIDE_LOG_SHUTDOWN_TIMEOUT` | 5 s |
+ * | `exitHook` | `PROVIDE_LOG_EXIT_HOOK` (true/false/1/0/yes/no/on/off) | on |
+ *
  * @since 0.1.0
  */
-export {}
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/sink.js"
+
+/**
+ * What to do with a record when the buffer is full:
+ * - `drop_oldest` (default): discard the oldest buffered records to make room;
+ * - `drop_newest`: discard the new record;
+ * - `block`: never drop; writes become synchronous (like pino's sync mode).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OverflowPolicy = internal.OverflowPolicy
+
+/**
+ * A user writer, called with a batch of whole lines (each ending in `"\n"`).
+ * It may return an `Effect`, which is run; one batch at a time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Writer = internal.Writer
+
+/**
+ * Where lines go: `"stdout"`, `"stderr"`, `{ file }` (appended, parent
+ * folders created), `{ fd }` (a descriptor the caller owns), `"console"` (the
+ * Effect `Console` current when the sink is made, one `log` call per line:
+ * capture it in tests with `Effect.withConsole`), or a {@link Writer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = internal.Target
+
+/**
+ * Sink options; see the module table for defaults and variables.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends internal.Options {}
+
+/**
+ * What a flush or shutdown did. Counts are lines.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FlushReport = internal.FlushReport
+
+/**
+ * Counters since the sink was made.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SinkStats = internal.SinkStats
+
+/**
+ * The log file could not be opened at start.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const LogSinkError: typeof internal.LogSinkError = internal.LogSinkError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type LogSinkError = internal.LogSinkError
+
+/**
+ * A sink.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LogSink {
+  /** One formatted record with its trailing `"\n"`. Synchronous; never throws; never blocks (except policy `block`). */
+  readonly write: (line: string) => void
+  /** Writes everything buffered now; waits at most `deadline` (default `shutdownTimeout`). */
+  readonly flush: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
+  /** Flushes, then closes; idempotent (later calls return the first report). Lines written afterwards go out synchronously. */
+  readonly shutdown: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
+  readonly stats: () => SinkStats
+  /** File targets: open the path again (after log rotation). `false` if it could not (the old file stays in use). */
+  readonly reopen: () => Effect.Effect<boolean>
+}
+
+/**
+ * The defaults: stdout, 64 KiB / 100 ms batches, 8 MiB buffer, `drop_oldest`,
+ * 5 s shutdown deadline, exit hook on.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaults: Options = internal.defaults
+
+/**
+ * Opens a sink for the scope. Closing the scope shuts it down (flush with the
+ * default deadline). Fails with {@link LogSinkError} when a file cannot be
+ * opened.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: Partial<Options>): Effect.Effect<LogSink, LogSinkError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const opts: Options = { ...internal.defaults, ...stripUndefined(options ?? {}) }
+    const sink = yield* internal.open(opts)
+    yield* Effect.forkScoped(internal.intervalFlusher(sink, opts.flushInterval))
+    if (opts.exitHook) sink.installExitHook()
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(sink.shutdown(), () =>
+        Effect.sync(() => {
+          if (sink.stats().pending === 0) sink.removeExitHook()
+        }))
+    )
+    return {
+      write: sink.write,
+      flush: sink.flush,
+      shutdown: sink.shutdown,
+      stats: () => sink.stats(),
+      reopen: () => sink.reopen()
+    }
+  })
+
+const stripUndefined = <A extends object>(a: A): A => {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v
+  return out as A
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------
+
+const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
+  ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
+
+const variable = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
+  Config.string(name).pipe(
+    Config.option,
+    Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {
+      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
+      const parsed = parse(raw.value)
+      return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
+    })
+  )
+
+const byteUnits: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 }
+
+/** `65536`, `64k`, `64KiB`, `8m`, `8 MiB` → bytes (a positive integer). */
+export const parseBytes = (raw: string): number | undefined => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
+  if (m === null) return undefined
+  const unit = byteUnits[m[2]!.toLowerCase()]
+  if (unit === undefined) return undefined
+  const n = Math.floor(Number(m[1]) * unit)
+  return Number.isFinite(n) && n >= 1 ? n : undefined
+}
+
+const msUnits: Record<string, number> = {
+  "": 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
+  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000
+}
+
+/** `250` (ms), `250 ms`, `1 s`, `1 second` → a Duration (positive). */
+export const parseDuration = (raw: string): Duration.Duration | undefined => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
+  if (m === null) return undefined
+  const unit = msUnits[m[2]!.toLowerCase()]
+  if (unit === undefined) return undefined
+  const ms = Number(m[1]) * unit
+  return Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined
+}
+
+const booleans: Record<string, boolean> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false }
+
+const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", "block"]
+
+/**
+ * Sink options from the environment (`PROVIDE_LOG_FILE`, `PROVIDE_LOG_STREAM`,
+ * `PROVIDE_LOG_FLUSH_SIZE`, `PROVIDE_LOG_FLUSH_INTERVAL`,
+ * `PROVIDE_LOG_MAX_BUFFER_BYTES`, `PROVIDE_LOG_OVERFLOW`,
+ * `PROVIDE_LOG_SHUTDOWN_TIMEOUT`, `PROVIDE_LOG_EXIT_HOOK`); only the variables
+ * that are set appear. A bad value fails with a message naming the variable,
+ * the value and the accepted values.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
+export const config: Config.Config<Partial<Options>> = Config.all({
+  file: variable("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
+  stream: variable("PROVIDE_LOG_STREAM", "stdout, stderr", (raw) => {
+    const k = raw.trim().toLowerCase()
+    return k === "stdout" || k === "stderr" ? k : undefined
+  }),
+  flushSize: variable("PROVIDE_LOG_FLUSH_SIZE", "a positive number of bytes, e.g. 65536, 64k, 1m", parseBytes),
+  flushInterval: variable("PROVIDE_LOG_FLUSH_INTERVAL", "a positive duration, e.g. 100 (ms), 250 ms, 1 s", parseDuration),
+  maxBufferBytes: variable("PROVIDE_LOG_MAX_BUFFER_BYTES", "a positive number of bytes, e.g. 8388608, 8m", parseBytes),
+  overflow: variable("PROVIDE_LOG_OVERFLOW", overflows.join(", "), (raw) => {
+    const k = raw.trim().toLowerCase() as OverflowPolicy
+    return overflows.includes(k) ? k : undefined
+  }),
+  shutdownTimeout: variable("PROVIDE_LOG_SHUTDOWN_TIMEOUT", "a positive duration, e.g. 5000 (ms), 5 s", parseDuration),
+  exitHook: variable("PROVIDE_LOG_EXIT_HOOK", "true, false, 1, 0, yes, no, on, off", (raw) => booleans[raw.trim().toLowerCase()])
+}).pipe(
+  Config.map((c): Partial<Options> => {
+    const out: { -readonly [K in keyof Options]?: Options[K] } = {}
+    if (c.file !== undefined) out.target = { file: c.file }
+    else if (c.stream !== undefined) out.target = c.stream
+    if (c.flushSize !== undefined) out.flushSize = c.flushSize
+    if (c.flushInterval !== undefined) out.flushInterval = c.flushInterval
+    if (c.maxBufferBytes !== undefined) out.maxBufferBytes = c.maxBufferBytes
+    if (c.overflow !== undefined) out.overflow = c.overflow
+    if (c.shutdownTimeout !== undefined) out.shutdownTimeout = c.shutdownTimeout
+    if (c.exitHook !== undefined) out.exitHook = c.exitHook
+    return out
+  })
+)
+
+/**
+ * Adds a sink (or any flushable) to the set `Telemetry.flush` /
+ * `Telemetry.shutdown` act on, for the rest of the scope. `Foundation.layer`
+ * does this for its sink.
+ *
+ * @since 0.1.0
+ * @category shutdown
+ */
+export const registerScoped: (sink: internal.Flushable) => Effect.Effect<void, never, Scope.Scope> = internal.registerScoped
