@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import type { LevelName } from "./internal/level.js"
+import { safeFields } from "./internal/render.js"
 import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/entry.js"
 
 /**
@@ -92,7 +93,8 @@ class Bound implements BoundLogger {
   }
   bind(fields: LogFields): BoundLogger {
     const bound = this.binding.fields
-    return new Bound(new Binding(this.binding.name, bound === undefined ? { ...fields } : { ...bound, ...fields }))
+    const added = safeFields(fields)
+    return new Bound(new Binding(this.binding.name, bound === undefined ? added : { ...bound, ...added }))
   }
   named(name: string): BoundLogger {
     return new Bound(new Binding(name, this.binding.fields))
@@ -222,7 +224,7 @@ export const withContext: {
 } = dual(
   (args) => Effect.isEffect(args[0]),
   <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R> =>
-    Effect.annotateLogs(self, fields as Record<string, unknown>)
+    Effect.annotateLogs(self, safeFields(fields))
 )
 
 /**
@@ -232,4 +234,4 @@ export const withContext: {
  * @category context
  */
 export const withContextScoped = (fields: LogFields): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.annotateLogsScoped(fields as Record<string, unknown>)
+  Effect.annotateLogsScoped(safeFields(fields))

@@ -71,7 +71,7 @@ const cases: ReadonlyArray<Case> = [
   ["key: empty", "m", { "": 1 }, P + "m \"\"=1", T + ",\"message\":\"m\",\"\":1}"],
   ["key: forging two fields", "m", { "x=1 admin": "true" }, P + "m \"x=1 admin\"=true", T + ",\"message\":\"m\",\"x=1 admin\":\"true\"}"],
   ["key: console-reserved names stay fields", "m", { level: "critical", message: "forged" },
-    P + "m level=critical message=forged", T + ",\"message\":\"m\",\"level\":\"critical\",\"message\":\"forged\"}"],
+    P + "m level=critical message=forged", T + ",\"message\":\"m\",\"fields.level\":\"critical\",\"fields.message\":\"forged\"}"],
   // prototype pollution
   ["prototype keys: __proto__ and constructor as own fields", "m", JSON.parse("{\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}},\"ok\":1}"),
     P + "m __proto__=\"{\\\"isAdmin\\\":true}\" constructor=\"{\\\"prototype\\\":{\\\"polluted\\\":1}}\" ok=1",
@@ -242,21 +242,21 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
 // Known gaps in the lead's code, reported with the fix; each is written as the behaviour we want and marked
 // `fails` so the suite stays green. When a fix lands, vitest reports the test as unexpectedly passing: drop `.fails`.
 describe("Hostile input: known gaps (reported to the lead)", () => {
-  it.effect.fails("GAP 1: Log.withContext with a throwing getter must not kill the program", () =>
+  it.effect("GAP 1: Log.withContext with a throwing getter must not kill the program", () =>
     Effect.gen(function*() {
       const getter = { ok: 1, get bad(): unknown { throw new Error("boom") } }
       const out = yield* render(Log.info("m").pipe(Log.withContext(getter)))
       expect(out.json).toHaveLength(1)
     }))
 
-  it.effect.fails("GAP 1: Log.bind with a hostile Proxy must not kill the program", () =>
+  it.effect("GAP 1: Log.bind with a hostile Proxy must not kill the program", () =>
     Effect.gen(function*() {
       const proxy = new Proxy({}, { ownKeys() { throw new Error("no keys") } })
       const out = yield* render(Effect.suspend(() => Log.bind(proxy).info("m")))
       expect(out.json).toHaveLength(1)
     }))
 
-  it.effect.fails("GAP 2: a throwing getter on a call field loses only that field, not the record", () =>
+  it.effect("GAP 2: a throwing getter on a call field loses only that field, not the record", () =>
     Effect.gen(function*() {
       const fields = { ok: 1, get bad(): unknown { throw new Error("boom") } }
       const lines: Array<string> = []
@@ -264,13 +264,13 @@ describe("Hostile input: known gaps (reported to the lead)", () => {
       expect(lines).toEqual([T + ",\"message\":\"m\",\"ok\":1,\"bad\":\"[Throws: boom]\"}\n"])
     }))
 
-  it.effect.fails("GAP 3: TestLog survives a record the formatter cannot render", () =>
+  it.effect("GAP 3: TestLog survives a record the formatter cannot render", () =>
     Effect.gen(function*() {
       const fields = { get bad(): unknown { throw new Error("boom") } }
       yield* Log.info("m", fields).pipe(Effect.provide(TestLog.layer()))
     }))
 
-  it.effect.fails("GAP 4: JSON fields named like the record's own keys cannot forge level/message/timestamp/logger_name", () =>
+  it.effect("GAP 4: JSON fields named like the record's own keys cannot forge level/message/timestamp/logger_name", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
       yield* Effect.provide(
@@ -281,7 +281,7 @@ describe("Hostile input: known gaps (reported to the lead)", () => {
       expect([parsed.level, parsed.message, parsed.timestamp, parsed.logger_name]).toEqual(["info", "m", "1970-01-01T00:00:00.000Z", "svc"])
     }))
 
-  it.effect.fails("GAP 5: a logger name round-trips through JSON (escaped once, not twice)", () =>
+  it.effect("GAP 5: a logger name round-trips through JSON (escaped once, not twice)", () =>
     Effect.gen(function*() {
       const out = yield* render(Log.named("svc\n\u001b[31m").info("m"))
       expect((JSON.parse(out.json[0]!) as Record<string, unknown>).logger_name).toBe("svc\n\u001b[31m")

@@ -20,6 +20,7 @@ import type * as LogSpan from "effect/LogSpan"
 import type * as Tracer from "effect/Tracer"
 import type { LevelName } from "./level.js"
 import { toEffectLevel } from "./level.js"
+import { putField, safeFields } from "./render.js"
 
 export type Fields = Readonly<Record<string, unknown>>
 
@@ -155,12 +156,14 @@ const spanEvent = (
   services: Context.Context<never>
 ): void => {
   const attributes: Record<string, unknown> = {}
-  const put = (key: string, value: unknown) =>
-    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true })
+  const put = (key: string, value: unknown) => putField(attributes, key, value)
   for (const [key, value] of annotations) put(key, value)
   const bound = entry.binding.fields
   if (bound !== undefined) for (const key of Object.keys(bound)) put(key, bound[key])
-  if (entry.fields !== undefined) for (const key of Object.keys(entry.fields)) put(key, entry.fields[key])
+  if (entry.fields !== undefined) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) put(key, call[key])
+  }
   if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", entry.error)

@@ -13,7 +13,19 @@ import { Binding, Entry, type Fields, rootBinding } from "./entry.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
 import { makeRedactor, redactedMarker } from "./redact.js"
-import { consoleKey, consoleString, defaultLimits, escapeText, jsonString, type RenderLimits, Renderer } from "./render.js"
+import {
+  consoleKey,
+  consoleString,
+  defaultLimits,
+  escapeText,
+  jsonString,
+  ownKeys,
+  putField,
+  readField,
+  type RenderLimits,
+  Renderer,
+  safeFields
+} from "./render.js"
 
 export type Format = "key_value" | "json"
 
@@ -96,6 +108,13 @@ interface Key {
   readonly text: string
   readonly sensitive: boolean
 }
+
+/**
+ * The keys every JSON record starts with. A field with one of these names is
+ * written as `fields.<name>`, so no value can forge a record's level, message,
+ * time or logger.
+ */
+const reservedJsonKeys = new Set(["timestamp", "level", "message", "logger_name"])
 
 const emptyContext: PreparedContext = { fields: "", das: undefined }
 
@@ -190,7 +209,7 @@ export class Formatter {
     if (k === undefined) {
       const sensitive = this.renderer.isSensitive(key)
       const text = this.json
-        ? "," + jsonString(key) + ":"
+        ? "," + jsonString(reservedJsonKeys.has(key) ? "fields." + key : key) + ":"
         : this.options.colors
         ? " " + DIM + consoleKey(key) + "=" + RESET
         : " " + consoleKey(key) + "="
@@ -209,8 +228,10 @@ export class Formatter {
   }
 
   private fields(fields: Fields): string {
+    const keys = ownKeys(fields)
+    if (keys === undefined) return this.field("fields", "[Unrenderable: keys cannot be listed]")
     let out = ""
-    for (const key of Object.keys(fields)) out += this.field(key, fields[key])
+    for (let i = 0; i < keys.length; i++) out += this.field(keys[i]!, readField(fields, keys[i]!))
     return out
   }
 
@@ -219,7 +240,7 @@ export class Formatter {
     const prepared: Prepared = {
       threshold: toEffectLevel[this.levelFor(name)].ordinal,
       prefix: this.options.loggerNameEmoji ? "[" + Emoji.forName(name, this.options.emoji) + "] " : "",
-      jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(escapeText(name)),
+      jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name),
       fields: binding.fields === undefined ? "" : this.fields(binding.fields),
       das: binding.fields === undefined ? undefined : dasOf(binding.fields, undefined)
     }
@@ -352,16 +373,17 @@ export interface StructuredRecord {
   readonly spans: ReadonlyArray<{ readonly label: string; readonly durationMs: number }>
 }
 
-const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-
 /** The structured view of a record handed to an Effect `Logger`. */
 export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord => {
   const entry = entryOf(options.message)
   const fields: Record<string, unknown> = {}
-  for (const [key, value] of options.annotations) assign(fields, key, value)
-  if (entry?.binding.fields !== undefined) for (const key of Object.keys(entry.binding.fields)) assign(fields, key, entry.binding.fields[key])
-  if (entry?.fields !== undefined) for (const key of Object.keys(entry.fields)) assign(fields, key, entry.fields[key])
+  for (const [key, value] of options.annotations) putField(fields, key, value)
+  const bound = entry?.binding.fields
+  if (bound !== undefined) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
+  if (entry?.fields !== undefined) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) putField(fields, key, call[key])
+  }
   const now = options.date.getTime()
   return {
     timestamp: options.date,

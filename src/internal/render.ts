@@ -59,6 +59,46 @@ const describeThrown = (e: unknown): string => {
   }
 }
 
+/** `obj[key]`, or a `[Throws: ...]` marker when a getter throws. */
+export const readField = (obj: object, key: string): unknown => {
+  try {
+    return (obj as Record<string, unknown>)[key]
+  } catch (e) {
+    return "[Throws: " + describeThrown(e) + "]"
+  }
+}
+
+/** `Object.keys(obj)`, or `undefined` when the object (a Proxy) refuses to list its keys. */
+export const ownKeys = (obj: object): ReadonlyArray<string> | undefined => {
+  try {
+    return Object.keys(obj)
+  } catch {
+    return undefined
+  }
+}
+
+/** Defines `key` on `out` as a plain data property: a key named `__proto__` stays a key. */
+export const putField = (out: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/**
+ * A plain snapshot of user-supplied fields, read once: throwing getters become
+ * markers, a Proxy that refuses to list its keys becomes `{ fields: "[Unrenderable: ...]" }`.
+ */
+export const safeFields = (fields: object): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  let keys: ReadonlyArray<string>
+  try {
+    keys = Object.keys(fields)
+  } catch (e) {
+    putField(out, "fields", "[Unrenderable: " + describeThrown(e) + "]")
+    return out
+  }
+  for (const key of keys) putField(out, key, readField(fields, key))
+  return out
+}
+
 const isTypedArray = (u: object): u is ArrayLike<number> & { readonly constructor: { name: string } } =>
   ArrayBuffer.isView(u) && !(u instanceof DataView)
 
@@ -204,20 +244,11 @@ export class Renderer {
   }
 
   private put(out: Record<string, unknown>, key: string, value: unknown): void {
-    if (value === undefined) return
-    // defineProperty, never assignment: a key named __proto__ stays a plain key.
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+    if (value !== undefined) putField(out, key, value)
   }
 
   private read(obj: object, key: string, depth: number, path: Array<object>): unknown {
-    if (this.isSensitive(key)) return redactedMarker
-    let v: unknown
-    try {
-      v = (obj as Record<string, unknown>)[key]
-    } catch (e) {
-      return "[Throws: " + describeThrown(e) + "]"
-    }
-    return this.walk(v, depth + 1, path)
+    return this.isSensitive(key) ? redactedMarker : this.walk(readField(obj, key), depth + 1, path)
   }
 
   private object(obj: object, depth: number, path: Array<object>): Record<string, unknown> {
@@ -246,23 +277,12 @@ export class Renderer {
   /** `{ name, message, stack, ...own fields, cause }`, down the cause chain. */
   error(err: Error, depth: number, path: Array<object>): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    const get = (key: string): unknown => {
-      try {
-        return (err as unknown as Record<string, unknown>)[key]
-      } catch (e) {
-        return "[Throws: " + describeThrown(e) + "]"
-      }
-    }
+    const get = (key: string): unknown => readField(err, key)
     this.put(out, "name", this.walk(get("name"), depth + 1, path))
     this.put(out, "message", this.walk(get("message"), depth + 1, path))
     this.put(out, "stack", this.walk(get("stack"), depth + 1, path))
-    let keys: Array<string> = []
-    try {
-      keys = Object.keys(err)
-    } catch {
-      // a Proxy may refuse; name, message and stack are enough
-    }
-    for (const key of keys) {
+    // a Proxy may refuse to list keys; name, message and stack are enough then
+    for (const key of ownKeys(err) ?? []) {
       if (key === "name" || key === "message" || key === "stack" || key === "cause") continue
       this.put(out, key, this.read(err, key, depth, path))
     }
