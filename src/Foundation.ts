@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import type * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as EmojiLogger from "./EmojiLogger.js"
@@ -16,17 +17,7 @@ import * as env from "./internal/config.js"
 import { Formatter } from "./internal/format.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
-// TEMPORARY until LogSink lands: a synchronous stdout writer.
-import * as Config from "effect/Config"
-declare namespace LogSink {
-  interface Options { readonly target: "stdout" | "stderr" }
-  type LogSinkError = never
-}
-const LogSink = {
-  config: Config.succeed({}) as Config.Config<Partial<LogSink.Options>>,
-  make: (_: Partial<LogSink.Options> | undefined) => Effect.succeed({ write: (line: string) => { process.stdout.write(line) } })
-}
-const registerScoped = (_: unknown) => Effect.void
+import * as LogSink from "./LogSink.js"
 
 /**
  * Options; each one given here overrides its environment variable.
@@ -105,7 +96,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
     Effect.gen(function* () {
       const resolved = yield* resolve(options)
       const sink = yield* LogSink.make(resolved.sink)
-      yield* registerScoped(sink)
+      yield* LogSink.registerScoped(sink)
       const formatter = new Formatter(EmojiLogger.formatOptions(resolved))
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       yield* EmojiLogger.install(EmojiLogger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)

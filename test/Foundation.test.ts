@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer } from "effect"
-import { Foundation } from "effect-foundation"
+import { ConfigProvider, Context, Effect, Exit, Layer } from "effect"
+import { Foundation, Log } from "effect-foundation"
 
 const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
@@ -114,3 +114,56 @@ describe("Foundation configuration", () => {
       if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("PROVIDE_LOG_LEVEL: invalid value \"verbose\"")
     }))
 })
+
+describe("Foundation layer", () => {
+  class Db extends Context.Tag("Db")<Db, { readonly query: Effect.Effect<number> }>() {}
+  const DbLive = Layer.scoped(
+    Db,
+    Effect.acquireRelease(
+      Effect.as(Log.named("db").info("Database pool starting", { size: 2 }), { query: Effect.succeed(7) }),
+      () => Log.named("db").info("Database pool stopped")
+    )
+  )
+
+  it.effect("AppLive.pipe(Layer.provide(FoundationLive)) keeps the app layer's startup and shutdown lines", () =>
+    Effect.gen(function*() {
+      const chunks: Array<string> = []
+      const FoundationTest = Foundation.layer({ format: "key_value", sink: { target: (chunk: string) => { chunks.push(chunk) } } })
+      const MainLive = DbLive.pipe(Layer.provide(FoundationTest))
+      const rows = yield* Effect.gen(function*() {
+        const db = yield* Db
+        const n = yield* db.query
+        yield* Log.info("Query done", { rows: n })
+        yield* Effect.logWarning("plain Effect.log line")
+        return n
+      }).pipe(Effect.provide(MainLive))
+      expect(rows).toBe(7)
+      expect(chunks.join("").split("\n").filter((l) => l !== "")).toEqual([
+        "[🗄️] Database pool starting size=2",
+        "[▶️] Query done rows=7",
+        "⚠️ WARN [▶️] plain Effect.log line",
+        "[🗄️] Database pool stopped"
+      ])
+    }))
+
+  it.effect("JSON output through the layer, with service name and module levels from options", () =>
+    Effect.gen(function*() {
+      const chunks: Array<string> = []
+      yield* Effect.gen(function*() {
+        yield* Log.named("auth.db").debug("kept")
+        yield* Log.named("authz").debug("dropped")
+        yield* Log.info("root")
+      }).pipe(Effect.provide(Foundation.layer({
+        format: "json",
+        serviceName: "billing",
+        moduleLevels: { auth: "debug" },
+        sink: { target: (chunk: string) => { chunks.push(chunk) } }
+      })))
+      const records = chunks.join("").trim().split("\n").map((l) => JSON.parse(l))
+      expect(records.map((r) => [r.message, r.logger_name, r.service_name, r.level])).toEqual([
+        ["kept", "auth.db", "billing", "debug"],
+        ["root", undefined, "billing", "info"]
+      ])
+    }))
+})
+
