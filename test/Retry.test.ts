@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Chunk, Clock, Data, Effect, Exit, Fiber, Option, Random, TestClock } from "effect"
+import { Cause, Chunk, Clock, Data, Effect, Exit, FastCheck, Fiber, Option, Random, TestClock } from "effect"
 import { Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
@@ -148,6 +148,37 @@ describe("Retry delay sequences (TestClock)", () => {
           expect(d).toBeLessThanOrEqual(150)
         }
         expect(ds).toContain(150) // the cap is hit, not merely avoided
+      }
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("property: every wait is within its bounds and never above maxDelay", () =>
+    Effect.gen(function*() {
+      const arb = FastCheck.record({
+        delay: FastCheck.integer({ min: 0, max: 500 }),
+        factor: FastCheck.double({ min: 1, max: 4, noNaN: true }),
+        extra: FastCheck.integer({ min: 0, max: 2000 }),
+        jitter: FastCheck.constantFrom("none" as const, "full" as const, "decorrelated" as const),
+        seed: FastCheck.integer()
+      })
+      for (const { delay, extra, factor, jitter, seed } of FastCheck.sample(arb, 25)) {
+        const maxDelay = delay + extra
+        const { times } = yield* sequence({ maxAttempts: 6, delay, backoff: factor, maxDelay, jitter }).pipe(
+          Effect.withRandom(Random.make(seed))
+        )
+        expect(times).toHaveLength(6)
+        let previous = delay
+        gaps(times).forEach((d, i) => {
+          const base = delay * Math.pow(factor, i)
+          expect(d).toBeLessThanOrEqual(maxDelay)
+          if (jitter === "none") expect(d).toBe(Math.min(Math.round(base), maxDelay))
+          if (jitter === "full") expect(d).toBeLessThanOrEqual(Math.round(base))
+          if (jitter === "full") expect(d).toBeGreaterThanOrEqual(0)
+          if (jitter === "decorrelated") {
+            expect(d).toBeGreaterThanOrEqual(delay)
+            expect(d).toBeLessThanOrEqual(Math.max(delay, Math.round(previous * 3)))
+          }
+          previous = d
+        })
       }
     }).pipe(Effect.provide(TestLog.layer())))
 
