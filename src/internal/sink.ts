@@ -667,6 +667,8 @@ export class Sink implements Flushable {
       else if (!this.inflight) this.pump()
       if (this.settled >= until) return Effect.succeed(report(false))
       const wait = Effect.async<void>((resume) => {
+        // the batch may have settled between the check above and this registration
+        if (this.settled >= until) return resume(Effect.void)
         const w: Waiter = { until, resume: () => resume(Effect.void) }
         this.waiters.push(w)
         return Effect.sync(() => {

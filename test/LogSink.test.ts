@@ -1,0 +1,383 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Console, Deferred, Effect, Exit, Scope, TestClock } from "effect"
+import { LogSink } from "effect-foundation"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-"))
+const line = (i: number) => `line-${String(i).padStart(2, "0")}\n` // 8 bytes
+const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => line(from + k)).join("")
+
+/** A writer that records chunks; while `gate` is unresolved every batch stays in flight. */
+const gatedWriter = (gate: Deferred.Deferred<void>, out: Array<string>) => (chunk: string) =>
+  Effect.zipRight(Deferred.await(gate), Effect.sync(() => void out.push(chunk)))
+
+describe("LogSink: batching", () => {
+  it.scoped("flushes when the buffer reaches flushSize, not before", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 32, flushInterval: "1 hour", exitHook: false })
+      for (let i = 0; i < 3; i++) sink.write(line(i))
+      expect(out).toEqual([])
+      sink.write(line(3)) // 32 bytes
+      expect(out).toEqual([lines(0, 4)])
+      for (let i = 4; i < 7; i++) sink.write(line(i))
+      expect(out).toEqual([lines(0, 4)])
+      expect(sink.stats()).toMatchObject({ accepted: 7, written: 4, pending: 3, batches: 1 })
+    }))
+
+  it.scoped("flushes on the interval, driven by the Clock", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 1 << 20, flushInterval: "1 second", exitHook: false })
+      sink.write(line(1))
+      sink.write(line(2))
+      yield* TestClock.adjust("999 millis")
+      expect(out).toEqual([])
+      yield* TestClock.adjust("1 millis")
+      expect(out).toEqual([lines(1, 3)])
+      sink.write(line(3))
+      yield* TestClock.adjust("1 second")
+      expect(out).toEqual([lines(1, 3), line(3)])
+      // nothing buffered: no empty batches
+      yield* TestClock.adjust("5 seconds")
+      expect(out.length).toBe(2)
+    }))
+
+  it.scoped("console target: one Console.log per line, captured with withConsole", () =>
+    Effect.gen(function*() {
+      const logged: Array<unknown> = []
+      const console = { ...Console.defaultConsole as Console.Console } as Console.Console
+      const capture: Console.Console = {
+        ...console,
+        unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
+      }
+      const sink = yield* LogSink.make({ target: "console", exitHook: false }).pipe(Effect.withConsole(capture))
+      sink.write("a=1\n")
+      sink.write("b=2\n")
+      const report = yield* sink.flush()
+      expect(logged).toEqual(["a=1", "b=2"])
+      expect(report).toMatchObject({ status: "flushed", written: 2, failed: 0, pending: 0 })
+    }))
+
+  it.effect("closing the scope flushes every buffered line", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      yield* Effect.scoped(Effect.gen(function*() {
+        const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushInterval: "1 hour", exitHook: false })
+        for (let i = 0; i < 10; i++) sink.write(line(i))
+      }))
+      expect(out.join("")).toBe(lines(0, 10))
+    }))
+})
+
+describe("LogSink: overflow policies", () => {
+  // flushSize 10: lines 0 and 1 (16 bytes) go in flight and stay there (gate closed);
+  // the buffer (96 bytes) then holds 12 more 8-byte lines; 30 more are written.
+  const scenario = (overflow: LogSink.OverflowPolicy) =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({
+        target: gatedWriter(gate, out),
+        flushSize: 10,
+        maxBufferBytes: 96,
+        overflow,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
+      for (let i = 0; i < 32; i++) sink.write(line(i))
+      const before = sink.stats()
+      yield* Deferred.succeed(gate, undefined)
+      const report = yield* sink.flush()
+      return { out: out.join(""), before, report, stats: sink.stats() }
+    })
+
+  it.scoped("drop_newest keeps the first lines and counts the rest", () =>
+    Effect.gen(function*() {
+      const r = yield* scenario("drop_newest")
+      expect(r.before).toMatchObject({ accepted: 32, dropped: 18, pending: 14 })
+      const [kept, warning] = [r.out.split("\n").slice(0, 14), r.out.split("\n")[14]!]
+      expect(kept.join("\n") + "\n").toBe(lines(0, 14))
+      expect(JSON.parse(warning)).toMatchObject({ level: "warning", dropped: 18, overflow: "drop_newest" })
+      expect(warning).toContain("18 records dropped")
+      expect(r.report).toMatchObject({ status: "flushed", dropped: 18, pending: 0 })
+      expect(r.stats).toMatchObject({ written: 14, dropped: 18, failed: 0 })
+    }))
+
+  it.scoped("drop_oldest (default) keeps the newest lines", () =>
+    Effect.gen(function*() {
+      const r = yield* scenario("drop_oldest")
+      expect(r.before).toMatchObject({ accepted: 32, dropped: 18, pending: 14 })
+      const got = r.out.split("\n")
+      expect(got.slice(0, 14).join("\n") + "\n").toBe(lines(0, 2) + lines(20, 32))
+      expect(JSON.parse(got[14]!)).toMatchObject({ dropped: 18, overflow: "drop_oldest" })
+      expect(got.length).toBe(16) // one warning line, then the final ""
+      expect(r.stats).toMatchObject({ written: 14, dropped: 18 })
+    }))
+
+  it.scoped("the warning line uses the given renderer, once per overflow episode", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({
+        target: gatedWriter(gate, out),
+        flushSize: 10,
+        maxBufferBytes: 16,
+        overflow: "drop_newest",
+        flushInterval: "1 hour",
+        exitHook: false,
+        warningLine: (message, fields) => `[WARN] ${message} dropped=${fields["dropped"]}\n`
+      })
+      for (let i = 0; i < 10; i++) sink.write(line(i))
+      yield* Deferred.succeed(gate, undefined)
+      yield* sink.flush()
+      sink.write(line(10))
+      yield* sink.flush()
+      const text = out.join("")
+      expect(text.match(/\[WARN\]/g)?.length).toBe(1)
+      expect(text).toContain("dropped=6")
+      expect(text.endsWith(line(10))).toBe(true)
+    }))
+
+  it.scoped("block never drops: the overflowing write goes out synchronously", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 64, maxBufferBytes: 64, overflow: "block", flushInterval: "1 hour", exitHook: false })
+      for (let i = 0; i < 100; i++) sink.write(line(i))
+      // every batch left synchronously, in order, and at most 64 bytes were ever buffered
+      expect(out.every((c) => c.length <= 64)).toBe(true)
+      expect(out.join("")).toBe(lines(0, 96))
+      const report = yield* sink.flush()
+      expect(out.join("")).toBe(lines(0, 100))
+      expect(report).toMatchObject({ status: "flushed", dropped: 0 })
+      expect(sink.stats()).toMatchObject({ accepted: 100, written: 100, dropped: 0 })
+    }))
+})
+
+describe("LogSink: failures never break the program", () => {
+  const capture = () => {
+    const reports: Array<string> = []
+    return { reports, report: (t: string) => void reports.push(t) }
+  }
+
+  it.scoped("a throwing writer: counted, reported once, later lines still go out", () =>
+    Effect.gen(function*() {
+      const { report, reports } = capture()
+      const out: Array<string> = []
+      let calls = 0
+      const sink = yield* LogSink.make({
+        target: (c) => {
+          calls++
+          if (calls === 2 || calls === 3) throw new Error("disk on fire")
+          out.push(c)
+        },
+        flushSize: 16,
+        exitHook: false,
+        report
+      })
+      for (let i = 0; i < 8; i++) sink.write(line(i)) // 4 batches of 2
+      expect(out.join("")).toBe(lines(0, 2) + lines(6, 8))
+      expect(sink.stats()).toMatchObject({ written: 4, failed: 4, errors: 2, lastError: "disk on fire" })
+      expect(reports.length).toBe(1)
+      expect(reports[0]).toContain("disk on fire")
+      const r = yield* sink.flush()
+      expect(r.status).toBe("flushed")
+    }))
+
+  it.scoped("a failing Effect writer is counted in the flush report", () =>
+    Effect.gen(function*() {
+      const { report, reports } = capture()
+      const sink = yield* LogSink.make({ target: () => Effect.fail("nope"), exitHook: false, report })
+      sink.write(line(1))
+      sink.write(line(2))
+      const r = yield* sink.flush()
+      expect(r).toMatchObject({ status: "failed", failed: 2, written: 0 })
+      expect(reports.length).toBe(1)
+      expect(reports[0]).toContain("nope")
+    }))
+
+  it.scoped.skipIf(!fs.existsSync("/dev/full"))("a full disk (/dev/full): ENOSPC counted and reported once", () =>
+    Effect.gen(function*() {
+      const { report, reports } = capture()
+      const sink = yield* LogSink.make({ target: { file: "/dev/full" }, flushSize: 16, exitHook: false, report })
+      for (let i = 0; i < 6; i++) {
+        sink.write(line(i))
+        sink.write(line(i))
+        yield* sink.flush()
+      }
+      const r = yield* sink.flush()
+      expect(sink.stats()).toMatchObject({ accepted: 12, written: 0, failed: 12 })
+      expect(r.status).toBe("flushed") // nothing new was pending
+      expect(reports.length).toBe(1)
+      expect(reports[0]).toContain("ENOSPC")
+    }))
+
+  it.scoped("a closed pipe (EPIPE): counted and reported once, the program keeps going", () =>
+    Effect.gen(function*() {
+      const { report, reports } = capture()
+      // a FIFO whose only reader has gone away
+      const fifo = path.join(tmp(), "pipe")
+      execFileSync("mkfifo", [fifo])
+      const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)
+      const fd = fs.openSync(fifo, fs.constants.O_WRONLY)
+      fs.closeSync(reader)
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.closeSync(fd)))
+      const sink = yield* LogSink.make({ target: { fd }, exitHook: false, report })
+      sink.write(line(1))
+      const r1 = yield* sink.flush()
+      sink.write(line(2))
+      const r2 = yield* sink.flush()
+      expect(r1).toMatchObject({ status: "failed", failed: 1 })
+      expect(r2).toMatchObject({ status: "failed", failed: 1 })
+      expect(reports.length).toBe(1)
+      expect(reports[0]).toContain("EPIPE")
+    }))
+
+  it.effect("a file that cannot be opened at start fails with a clear error", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      fs.writeFileSync(path.join(dir, "blocker"), "")
+      const file = path.join(dir, "blocker", "app.log")
+      const exit = yield* Effect.exit(Effect.scoped(LogSink.make({ target: { file } })))
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) {
+        const err = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        expect(err?._tag).toBe("LogSinkError")
+        expect(err?.message).toContain(file)
+        expect(err?.message).toMatch(/ENOTDIR|EEXIST/)
+      }
+    }))
+
+  it.scoped("a file that cannot be opened after start (reopen): reported once, lines keep going to the open file", () =>
+    Effect.gen(function*() {
+      const { report, reports } = capture()
+      const dir = tmp()
+      const file = path.join(dir, "logs", "app.log")
+      const sink = yield* LogSink.make({ target: { file }, exitHook: false, report })
+      sink.write(line(1))
+      yield* sink.flush()
+      // rotation: the folder goes away and a file takes its name
+      fs.renameSync(path.join(dir, "logs"), path.join(dir, "rotated"))
+      fs.writeFileSync(path.join(dir, "logs"), "")
+      expect(yield* sink.reopen()).toBe(false)
+      sink.write(line(2))
+      const r = yield* sink.flush()
+      expect(r).toMatchObject({ status: "flushed", written: 1 })
+      expect(fs.readFileSync(path.join(dir, "rotated", "app.log"), "utf8")).toBe(line(1) + line(2))
+      expect(sink.stats().errors).toBe(1)
+      expect(reports.length).toBe(1)
+      expect(reports[0]).toContain("cannot reopen")
+      // the folder comes back: reopen works and new lines go to the new file
+      fs.rmSync(path.join(dir, "logs"))
+      expect(yield* sink.reopen()).toBe(true)
+      sink.write(line(3))
+      yield* sink.flush()
+      expect(fs.readFileSync(file, "utf8")).toBe(line(3))
+    }))
+})
+
+describe("LogSink: files", () => {
+  it.scoped("appends, creating parent folders", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      const file = path.join(dir, "a", "b", "app.log")
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      fs.writeFileSync(file, "old\n")
+      const sink = yield* LogSink.make({ target: { file }, exitHook: false })
+      for (let i = 0; i < 10_000; i++) sink.write(`${i}\n`)
+      const r = yield* sink.flush()
+      expect(r).toMatchObject({ status: "flushed", written: 10_000 })
+      const got = fs.readFileSync(file, "utf8").split("\n")
+      expect(got[0]).toBe("old")
+      expect(got.slice(1, -1)).toEqual(Array.from({ length: 10_000 }, (_, i) => String(i)))
+    }))
+})
+
+describe("LogSink: shutdown", () => {
+  it.effect("is idempotent and later lines are written synchronously", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const scope = yield* Scope.make()
+      const sink = yield* Scope.extend(LogSink.make({ target: (c) => void out.push(c), flushInterval: "1 hour", exitHook: false }), scope)
+      sink.write(line(1))
+      const r1 = yield* sink.shutdown()
+      const r2 = yield* sink.shutdown()
+      expect(r1).toMatchObject({ status: "flushed", written: 1, pending: 0 })
+      expect(r2).toEqual(r1)
+      sink.write(line(2))
+      expect(out).toEqual([line(1), line(2)])
+      yield* Scope.close(scope, Exit.void) // finalizer: a third shutdown, no second copy
+      expect(out).toEqual([line(1), line(2)])
+      expect(sink.stats()).toMatchObject({ accepted: 2, written: 2, closed: true })
+    }))
+
+  it.scoped("a deadline: a stuck target times out with the pending count", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: gatedWriter(gate, out), flushInterval: "1 hour", exitHook: false })
+      for (let i = 0; i < 5; i++) sink.write(line(i))
+      const fiber = yield* Effect.fork(sink.shutdown("2 seconds"))
+      yield* TestClock.adjust("2 seconds")
+      const r = yield* fiber.await
+      expect(r).toEqual(Exit.succeed({ status: "timed_out", written: 0, failed: 0, pending: 5, dropped: 0, durationMillis: 2000 }))
+      yield* Deferred.succeed(gate, undefined)
+    }))
+})
+
+describe("LogSink.config", () => {
+  const run = (env: Record<string, string>) =>
+    Effect.either(Effect.withConfigProvider(LogSink.config, ConfigProvider.fromMap(new Map(Object.entries(env)))))
+
+  it.effect("reads every PROVIDE_LOG_* sink variable", () =>
+    Effect.gen(function*() {
+      const r = yield* run({
+        PROVIDE_LOG_FILE: "/var/log/app.log",
+        PROVIDE_LOG_FLUSH_SIZE: "16k",
+        PROVIDE_LOG_FLUSH_INTERVAL: "250 ms",
+        PROVIDE_LOG_MAX_BUFFER_BYTES: "2MiB",
+        PROVIDE_LOG_OVERFLOW: "DROP_NEWEST",
+        PROVIDE_LOG_SHUTDOWN_TIMEOUT: "3 s",
+        PROVIDE_LOG_EXIT_HOOK: "off"
+      })
+      expect(r._tag).toBe("Right")
+      if (r._tag === "Right") {
+        const o = r.right
+        expect(o.target).toEqual({ file: "/var/log/app.log" })
+        expect(o.flushSize).toBe(16384)
+        expect(o.maxBufferBytes).toBe(2 * 1024 * 1024)
+        expect(o.overflow).toBe("drop_newest")
+        expect(o.exitHook).toBe(false)
+        expect(JSON.stringify(o.flushInterval)).toContain("250")
+        expect(JSON.stringify(o.shutdownTimeout)).toContain("3000")
+      }
+      expect(yield* run({ PROVIDE_LOG_STREAM: "stderr" })).toMatchObject({ right: { target: "stderr" } })
+      const none = yield* run({})
+      expect(none._tag === "Right" ? none.right : undefined).toEqual({})
+    }))
+
+  const bad: ReadonlyArray<readonly [string, string, string]> = [
+    ["PROVIDE_LOG_STREAM", "stdin", "stdout, stderr"],
+    ["PROVIDE_LOG_FLUSH_SIZE", "lots", "positive number of bytes"],
+    ["PROVIDE_LOG_FLUSH_SIZE", "0", "positive number of bytes"],
+    ["PROVIDE_LOG_FLUSH_INTERVAL", "soon", "positive duration"],
+    ["PROVIDE_LOG_MAX_BUFFER_BYTES", "-5", "positive number of bytes"],
+    ["PROVIDE_LOG_OVERFLOW", "drop_all", "drop_oldest, drop_newest, block"],
+    ["PROVIDE_LOG_SHUTDOWN_TIMEOUT", "5 fortnights", "positive duration"],
+    ["PROVIDE_LOG_EXIT_HOOK", "maybe", "true, false, 1, 0, yes, no, on, off"]
+  ]
+  for (const [name, value, accepted] of bad) {
+    it.effect(`${name}=${value} fails naming the variable, the value and what is accepted`, () =>
+      Effect.gen(function*() {
+        const r = yield* run({ [name]: value })
+        expect(r._tag).toBe("Left")
+        const msg = String(r._tag === "Left" ? r.left : "")
+        expect(msg).toContain(name)
+        expect(msg).toContain(JSON.stringify(value))
+        expect(msg).toContain(accepted)
+      }))
+  }
+})
