@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Data, Effect, Exit, Fiber, TestClock } from "effect"
-import { ErrorHandling, TestLog } from "effect-foundation"
+import { ErrorHandling, Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
 const { ConfigurationError, FoundationError, IntegrationError, NetworkError, NotFoundError, TimeoutError, ValidationError } =
@@ -150,6 +150,29 @@ describe("withErrorHandling", () => {
       expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
     }).pipe(Effect.provide(TestLog.layer())))
 
+  it.effect("with Retry inside: retry lines, the exhaustion line, then the fallback line", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const callApi = Effect.suspend(() => {
+        calls++
+        return Effect.fail(new NetworkError({ message: "refused", url: "https://x" }))
+      })
+      const fetchData = callApi.pipe(
+        Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2, logRetries: true }),
+        ErrorHandling.withErrorHandling({ fallback: () => null, logErrors: true })
+      )
+      const fiber = yield* Effect.fork(fetchData)
+      yield* TestClock.adjust("3 seconds")
+      expect(yield* Fiber.join(fiber)).toBeNull()
+      expect(calls).toBe(3)
+      expect((yield* TestLog.records).map((r) => `${r.level} ${r.message}`)).toEqual([
+        "warning Retrying",
+        "warning Retrying",
+        "error Retry attempts exhausted",
+        "error Operation failed, using fallback"
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
   it("rejects options without a fallback function", () => {
     expect(() => ErrorHandling.withErrorHandling({} as never)).toThrow(/fallback/)
   })
@@ -260,5 +283,11 @@ describe("withErrorHandling types", () => {
     // @ts-expect-error only accepts tags of E
     eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0, only: ["NoSuchTag"] }))
     expectTypeOf(eff.pipe(ErrorHandling.logErrors())).toEqualTypeOf<typeof eff>()
+    // DESIGN.md's composition: retry inside, fallback outside
+    const fetchData = eff.pipe(
+      Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2, logRetries: true }),
+      ErrorHandling.withErrorHandling({ fallback: () => null, logErrors: true })
+    )
+    expectTypeOf(fetchData).toEqualTypeOf<Effect.Effect<number | null, never, "Db">>()
   })
 })
