@@ -123,7 +123,9 @@ const SECRETS = new RegExp(
   "g"
 )
 
-// Cheap pre-check for SECRETS: the literal prefixes, case-insensitively.
+// The one pre-check every string pays: a separator (for pairs) or one of the literal secret prefixes.
+const TRIGGER = /[=:]|eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
+// Pre-check for SECRETS: the literal prefixes.
 const SECRET_HINT = /eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
 
 /** A Bearer token is masked when it looks random: 8+ characters with a digit, or 20+ characters. */
@@ -140,12 +142,20 @@ const maskSecrets = (s: string): string =>
     }
   )
 
-// A key=value / key: value pair. The key is a run of key characters starting at a run boundary (so the scan is
-// linear), optionally quoted; the value is parsed by hand (quoted with escapes, or bare up to whitespace, a quote
-// or `&`), with an optional auth scheme word kept (`Authorization: Basic [REDACTED]`).
-const PAIR_KEY = /(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]+)(["']?)[ \t]*[=:][ \t]*/g
+// key=value / key: value pairs, found separator-first (two native indexOf scans, so a string without `=` or `:`
+// costs two calls): for each separator the key is the run of key characters before it (optionally quoted, optional
+// blanks), looked up once per distinct key; the value is parsed by hand (quoted with escapes, or bare up to
+// whitespace, a quote or `&`), with an optional auth scheme word kept (`Authorization: Basic [REDACTED]`).
 const SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate|NTLM)[ \t]+/i
-const BARE_END = /[\s"'&]/
+
+const isKeyChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46
+
+const isBlank = (c: number): boolean => c === 32 || c === 9
+
+const isBareEnd = (c: number): boolean =>
+  c === 32 || c === 34 || c === 39 || c === 38 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x2028 ||
+  c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f
 
 const valueEnd = (s: string, start: number): number => {
   const q = s.charCodeAt(start)
@@ -161,40 +171,73 @@ const valueEnd = (s: string, start: number): number => {
     return s.length
   }
   let i = start
-  while (i < s.length && !BARE_END.test(s[i]!)) i++
+  while (i < s.length && !isBareEnd(s.charCodeAt(i))) i++
   return i
 }
 
-const maskPairs = (s: string, sensitive: (key: string) => boolean): string => {
+const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+const lower = (c: number): number => (c >= 65 && c <= 90 ? c | 0x20 : c)
+
+/**
+ * The last two letters/digits of every sensitive key, lower-cased (`password` -> `rd`): a key whose own last two
+ * do not appear here cannot be sensitive, so most keys (`page`, `https`, `sort`) are dismissed without a lookup.
+ * `undefined` (no filter) when a key is shorter than two characters.
+ */
+const tailTable = (normalized: Iterable<string>): Uint8Array | undefined => {
+  const table = new Uint8Array(1 << 14)
+  for (const k of normalized) {
+    if (k.length < 2) return undefined
+    table[(k.charCodeAt(k.length - 2) & 0x7f) << 7 | (k.charCodeAt(k.length - 1) & 0x7f)] = 1
+  }
+  return table
+}
+
+const mayBeSensitive = (s: string, ks: number, ke: number, tails: Uint8Array | undefined): boolean => {
+  if (tails === undefined) return true
+  let j = ke - 1
+  while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
+  if (j < ks) return true
+  const c2 = lower(s.charCodeAt(j--))
+  while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
+  if (j < ks) return true
+  return tails[lower(s.charCodeAt(j)) << 7 | c2] === 1
+}
+
+const maskPairs = (s: string, sensitive: (key: string) => boolean, tails: Uint8Array | undefined): string => {
+  let eq = s.indexOf("=")
+  let colon = s.indexOf(":")
+  if (eq < 0 && colon < 0) return s
   let out = ""
   let copied = 0
-  PAIR_KEY.lastIndex = 0
-  let m: RegExpExecArray | null
-  while ((m = PAIR_KEY.exec(s)) !== null) {
-    const afterSep = m.index + m[0].length
-    // A key that is not sensitive is skipped; scanning resumes after its separator, so
-    // `url=https://x?token=abc` still finds `token=abc`.
-    if (!sensitive(m[1]!)) continue
-    let start = afterSep
-    const scheme = SCHEME.exec(s.slice(start, start + 20))
-    if (scheme !== null) start += scheme[0].length
-    const end = valueEnd(s, start)
-    if (end === start) continue
-    const q = s.charCodeAt(start)
-    const quoted = (q === 34 || q === 39) && end - start >= 2 && s.charCodeAt(end - 1) === q
-    const value = quoted ? s.slice(start + 1, end - 1) : s.slice(start, end)
-    if (value === "" || value === redactedMarker) {
-      PAIR_KEY.lastIndex = end
-      continue
+  while (eq >= 0 || colon >= 0) {
+    const sep = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon)
+    let next = sep + 1
+    // the key: blanks, an optional closing quote, then the run of key characters
+    let ke = sep
+    while (ke > copied && isBlank(s.charCodeAt(ke - 1))) ke--
+    if (ke > copied && (s.charCodeAt(ke - 1) === 34 || s.charCodeAt(ke - 1) === 39)) ke--
+    let ks = ke
+    while (ks > 0 && isKeyChar(s.charCodeAt(ks - 1))) ks--
+    if (ks >= copied && ks < ke && mayBeSensitive(s, ks, ke, tails) && sensitive(s.slice(ks, ke))) {
+      let start = sep + 1
+      while (start < s.length && isBlank(s.charCodeAt(start))) start++
+      const scheme = SCHEME.exec(s.slice(start, start + 20))
+      if (scheme !== null) start += scheme[0].length
+      const end = valueEnd(s, start)
+      const q = s.charCodeAt(start)
+      const quoted = (q === 34 || q === 39) && end - start >= 2 && s.charCodeAt(end - 1) === q
+      const value = quoted ? s.slice(start + 1, end - 1) : s.slice(start, end)
+      if (value !== "" && value !== redactedMarker) {
+        out += s.slice(copied, start) + (quoted ? s[start] + redactedMarker + s[start] : redactedMarker)
+        copied = end
+      }
+      if (end > next) next = end
     }
-    out += s.slice(copied, start) + (quoted ? s[start] + redactedMarker + s[start] : redactedMarker)
-    copied = end
-    PAIR_KEY.lastIndex = end
+    if (eq >= 0 && eq < next) eq = s.indexOf("=", next)
+    if (colon >= 0 && colon < next) colon = s.indexOf(":", next)
   }
   return copied === 0 ? s : out + s.slice(copied)
 }
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 const globalCopy = (re: RegExp): RegExp => new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g")
 
@@ -222,16 +265,6 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     if (n !== "") set.add(n)
   }
   const isSensitiveKey = makeKeyMatcher(set)
-  // Pairs need a separator and one of the keys' last words somewhere in the string.
-  const lastWords = new Set<string>()
-  for (const k of [...defaultKeys, ...(options.keys ?? [])]) {
-    if (!set.has(normalizeKey(k))) continue
-    const words = keyWords(k)
-    if (words.length > 0) lastWords.add(words[words.length - 1]!)
-  }
-  const pairHint = lastWords.size === 0
-    ? undefined
-    : new RegExp([...lastWords].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "i")
   const custom = (options.patterns ?? []).map(globalCopy)
   const pairCache = new Map<string, boolean>()
   const pairSensitive = (key: string): boolean => {
@@ -242,14 +275,14 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     }
     return hit
   }
+  const tails = tailTable(set)
+  const pairs = set.size > 0
   const maskString = (s: string): string => {
-    if (s.length < 4) return s
+    if (s.length < 4 || (custom.length === 0 && !TRIGGER.test(s))) return s
     let out = s
     try {
       if (SECRET_HINT.test(out)) out = maskSecrets(out)
-      if (pairHint !== undefined && (out.includes("=") || out.includes(":")) && pairHint.test(out)) {
-        out = maskPairs(out, pairSensitive)
-      }
+      if (pairs) out = maskPairs(out, pairSensitive, tails)
       for (const re of custom) out = maskCustom(out, re)
     } catch {
       // A user pattern that throws (or a stack overflow on a hostile string): mask everything rather than leak.
