@@ -49,9 +49,9 @@ describe("LogSink: batching", () => {
   it.scoped("console target: one Console.log per line, captured with withConsole", () =>
     Effect.gen(function*() {
       const logged: Array<unknown> = []
-      const console = { ...Console.defaultConsole as Console.Console } as Console.Console
+      const current = yield* Effect.console
       const capture: Console.Console = {
-        ...console,
+        ...current,
         unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
       }
       const sink = yield* LogSink.make({ target: "console", exitHook: false }).pipe(Effect.withConsole(capture))
