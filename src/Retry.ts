@@ -70,7 +70,10 @@ export interface RetryPolicy<E = unknown> {
   readonly maxDelay?: Duration.DurationInput | undefined
   /** Default `"none"`. */
   readonly jitter?: Jitter | undefined
-  /** Which typed errors are retried: a predicate or a list of `_tag`s. Others fail at once. Default: all. */
+  /**
+   * Which typed errors are retried: a predicate or a list of `_tag`s (plain
+   * `Error`s match by `name`). Others fail at once, without a log line. Default: all.
+   */
   readonly retryOn?: ((error: E) => boolean) | ReadonlyArray<string> | undefined
   /**
    * Total budget: no retry starts later than this after the first attempt
