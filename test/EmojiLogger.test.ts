@@ -69,13 +69,15 @@ describe("EmojiLogger console format", () => {
         yield* Log.info("unknown values", { domain: "nope", action: "nope", status: "nope" })
         yield* Log.bind({ domain: "database" }).info("bound domain", { action: "QUERY" })
         yield* Log.info("from context").pipe(Log.withContext({ status: "retry" }))
+        yield* Log.named("http").info("numeric status is not DAS", { status: 503 })
       }))
       expect(lines).toEqual([
         "[🔑][➡️][✅] User logged in domain=auth action=login status=success user_id=42",
         "[🏁] only status status=complete",
         "[❓][❓][➡️] unknown values domain=nope action=nope status=nope",
         "[🗄️][🔍] bound domain domain=database action=QUERY",
-        "[🔁] from context status=retry"
+        "[🔁] from context status=retry",
+        "[🛎️] numeric status is not DAS status=503"
       ])
     }))
 

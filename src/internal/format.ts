@@ -118,13 +118,20 @@ const reservedJsonKeys = new Set(["timestamp", "level", "message", "logger_name"
 
 const emptyContext: PreparedContext = { fields: "", das: undefined }
 
+/**
+ * The DAS values among `fields`. Only strings count: `status: 503` is an HTTP
+ * status, not a Domain-Action-Status value, and keeps the logger-name emoji.
+ */
 const dasOf = (fields: Fields, into: DasValues | undefined): DasValues | undefined => {
-  const { action, domain, status } = fields as DasValues
-  if (domain === undefined && action === undefined && status === undefined) return into
+  const domain = readField(fields, "domain")
+  const action = readField(fields, "action")
+  const status = readField(fields, "status")
+  const d = typeof domain === "string", a = typeof action === "string", st = typeof status === "string"
+  if (!d && !a && !st) return into
   const out: DasValues = { ...into }
-  if (domain !== undefined) out.domain = domain
-  if (action !== undefined) out.action = action
-  if (status !== undefined) out.status = status
+  if (d) out.domain = domain
+  if (a) out.action = action
+  if (st) out.status = status
   return out
 }
 
