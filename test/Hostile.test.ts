@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { EmojiLogger, Log, TestLog } from "effect-foundation"
+import { Console, Effect } from "effect"
+import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 
 /**
  * Hostile input through the real formatter, in both formats: console lines
@@ -236,6 +236,49 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
         "\"toJSON\":\"[toJSON threw: nope]\",\"proxy\":\"[Unrenderable: no get]\"}"
       ])
       safe(out.console)
+    }))
+})
+
+/** `program` under `Foundation.layer` with the sink's "console" target, captured with `Effect.withConsole`. */
+const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, options: Foundation.Options = {}) =>
+  Effect.gen(function*() {
+    const logged: Array<string> = []
+    const current = yield* Effect.console
+    const capture: Console.Console = {
+      ...current,
+      unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
+    }
+    yield* Effect.provide(
+      program,
+      Foundation.layer({ format, colors: false, timestamps: false, ...options, sink: { target: "console", exitHook: false } })
+    ).pipe(Effect.withConsole(capture))
+    return logged
+  })
+
+describe("Hostile input end to end: Foundation.layer, console sink", () => {
+  const program = Effect.gen(function*() {
+    yield* Log.info("ok\n[▶️] forged \u001b[2J", { "a=b c": "x\ny", v: "\u009b31m" })
+    yield* Log.named("svc").warn("w", JSON.parse("{\"__proto__\":{\"isAdmin\":true}}") as Record<string, unknown>)
+  })
+
+  it.effect("console format", () =>
+    Effect.gen(function*() {
+      const logged = yield* viaFoundation("key_value", program)
+      expect(logged).toHaveLength(2)
+      expect(logged[0]).toBe("[▶️] ok\\n[▶️] forged \\u001b[2J \"a=b c\"=\"x\\ny\" v=\"\\u009b31m\"")
+      expect(logged[1]!.endsWith("w __proto__=\"{\\\"isAdmin\\\":true}\"")).toBe(true)
+      safe(logged)
+      expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
+    }))
+
+  it.effect("JSON format", () =>
+    Effect.gen(function*() {
+      const logged = yield* viaFoundation("json", program)
+      expect(logged).toEqual([
+        T + ",\"message\":\"ok\\n[▶️] forged \\u001b[2J\",\"a=b c\":\"x\\ny\",\"v\":\"\\u009b31m\"}",
+        "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"warning\",\"message\":\"w\",\"logger_name\":\"svc\",\"__proto__\":{\"isAdmin\":true}}"
+      ])
+      safe(logged)
     }))
 })
 

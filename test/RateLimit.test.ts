@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, TestClock } from "effect"
+import { ConfigProvider, Console, Effect, Exit, Layer, TestClock } from "effect"
 import { EmojiLogger, Foundation, Log } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
@@ -188,5 +188,46 @@ describe("Rate limit configuration", () => {
         expect(message).toContain(value)
         expect(message).toContain(accepted)
       }
+    }))
+})
+
+describe("Rate limiting end to end: Foundation.layer from the environment, console sink, TestClock", () => {
+  it.effect("PROVIDE_LOG_RATE_LIMIT_PER_LOGGER and _GLOBAL", () =>
+    Effect.gen(function*() {
+      const logged: Array<string> = []
+      const current = yield* Effect.console
+      const capture: Console.Console = {
+        ...current,
+        unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
+      }
+      const program = Effect.gen(function*() {
+        const db = Log.named("db.pool")
+        for (let i = 0; i < 4; i++) yield* db.info("query", { i }) // db: 2 pass, 2 suppressed
+        for (let i = 0; i < 4; i++) yield* Log.named("web").info("req", { i }) // global 5: 3 left -> 3 pass, 1 suppressed
+        yield* TestClock.adjust("1 second") // db +1 token, global +5
+        yield* db.info("query", { i: 4 })
+        yield* Log.named("web").info("req", { i: 4 })
+      })
+      yield* Effect.provide(
+        program,
+        Foundation.layer({ format: "key_value", colors: false, loggerNameEmoji: false, sink: { target: "console", exitHook: false } })
+      ).pipe(
+        Effect.withConsole(capture),
+        withEnv({
+          PROVIDE_LOG_RATE_LIMIT_GLOBAL: "5",
+          PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "db:1:2"
+        })
+      )
+      expect(logged).toEqual([
+        "query i=0",
+        "query i=1",
+        "req i=0",
+        "req i=1",
+        "req i=2",
+        "⚠️ WARN 2 records suppressed for db.pool suppressed=2 logger=db.pool",
+        "query i=4",
+        "⚠️ WARN 1 records suppressed for web suppressed=1 logger=web",
+        "req i=4"
+      ])
     }))
 })

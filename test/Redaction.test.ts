@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Redacted } from "effect"
+import { ConfigProvider, Console, Effect, Exit, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { defaultKeys, makeRedactor, redactedMarker } from "../src/internal/redact.js"
 
@@ -272,5 +272,49 @@ describe("Redaction: configuration", () => {
       const lines: Array<string> = []
       yield* Log.info("m", { pin: "1234", password: "p" }).pipe(Effect.provide(EmojiLogger.layer(opts, (l) => lines.push(l))))
       expect(lines).toEqual([`m pin=${R} password=${R}\n`])
+    }))
+})
+
+/** `program` under `Foundation.layer` (sink target "console", captured with `Effect.withConsole`) and `env`. */
+const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, env: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    const logged: Array<string> = []
+    const current = yield* Effect.console
+    const capture: Console.Console = {
+      ...current,
+      unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
+    }
+    yield* Effect.provide(
+      program,
+      Foundation.layer({ format, colors: false, timestamps: false, loggerNameEmoji: false, sink: { target: "console", exitHook: false } })
+    ).pipe(Effect.withConsole(capture), withEnv(env))
+    return logged
+  })
+
+describe("Redaction end to end: Foundation.layer, console sink", () => {
+  const program = Effect.gen(function*() {
+    yield* Log.bind({ api_key: "k1" }).info("login password=hunter2", {
+      user: "bob",
+      headers: { Authorization: "Bearer abc123def456", accept: "*/*" },
+      pass: Redacted.make("p")
+    }).pipe(Log.withContext({ session: "s1" }))
+  })
+  const E = "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\""
+
+  it.effect("console and JSON, redaction on (default)", () =>
+    Effect.gen(function*() {
+      expect(yield* viaFoundation("key_value", program)).toEqual([
+        `login password=${R} session=${R} api_key=${R} user=bob headers="{\\"Authorization\\":\\"${R}\\",\\"accept\\":\\"*/*\\"}" pass=<redacted>`
+      ])
+      expect(yield* viaFoundation("json", program)).toEqual([
+        E + `,"message":"login password=${R}","session":"${R}","api_key":"${R}","user":"bob","headers":{"Authorization":"${R}","accept":"*/*"},"pass":"<redacted>"}`
+      ])
+    }))
+
+  it.effect("PROVIDE_LOG_SANITIZATION_ENABLED=false: keys and patterns shown, Redacted still hidden", () =>
+    Effect.gen(function*() {
+      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_ENABLED: "false" })).toEqual([
+        E + `,"message":"login password=hunter2","session":"s1","api_key":"k1","user":"bob","headers":{"Authorization":"Bearer abc123def456","accept":"*/*"},"pass":"<redacted>"}`
+      ])
     }))
 })
