@@ -67,3 +67,67 @@ export const shutdown = (deadline?: Duration.DurationInput): Effect.Effect<Flush
  * @category shutdown
  */
 export const registerScoped = internal.registerScoped
+
+// ---------------------------------------------------------------------------
+// OTLP export
+// ---------------------------------------------------------------------------
+
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import * as otlpInternal from "./internal/otlp.js"
+
+/**
+ * Options of {@link otlp}; each one given here overrides its environment
+ * variable (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_LOGS_HEADERS`,
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OtlpOptions = otlpInternal.OtlpOptions
+
+/**
+ * A failed OTLP request (`retryable` for 408, 429, 5xx, network errors and
+ * timeouts). Never reaches the program: it is retried, then counted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.ExportError
+
+/**
+ * Ships every record as an OpenTelemetry log over OTLP/HTTP (JSON, to
+ * `/v1/logs`), beside the console or JSON output, with `fetch`. Records carry
+ * severity, body, attributes (fields and context; secrets redacted, Effect
+ * `Redacted` as `<redacted>`), the resource (`service.name`,
+ * `service.version`) and `traceId` / `spanId` inside an Effect span. Batches
+ * by size and interval in a bounded queue; failed requests are retried
+ * (`Retry`) behind a `CircuitBreaker`; the program never waits on the
+ * collector. `Telemetry.flush` / `shutdown` include it, and closing the
+ * layer's scope flushes it within `shutdownTimeout`.
+ *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { FoundationLive, Telemetry } from "effect-foundation"
+ * // OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 OTEL_SERVICE_NAME=checkout
+ * const LoggingLive = Telemetry.otlp({ serviceVersion: "1.4.2" }).pipe(Layer.provideMerge(FoundationLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const otlp = (options?: OtlpOptions): Layer.Layer<never, ConfigError.ConfigError> =>
+  Layer.provide(otlpWith(options), FetchHttpClient.layer)
+
+/**
+ * {@link otlp} on the `HttpClient` you provide (proxies, custom TLS, tests).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const otlpWith = (options?: OtlpOptions): Layer.Layer<never, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.scopedDiscard(otlpInternal.install(options))

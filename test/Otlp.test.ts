@@ -1,0 +1,327 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
+import { Log, Telemetry, TestLog } from "effect-foundation"
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+
+interface Received {
+  readonly path: string | undefined
+  readonly headers: IncomingHttpHeaders
+  readonly status: number | undefined
+  readonly body: any
+}
+
+interface Receiver {
+  readonly url: string
+  readonly requests: Array<Received>
+}
+
+/**
+ * An OTLP/HTTP receiver on 127.0.0.1 (random port). `respond(n)` gives the
+ * status of the n-th request (0-based); `undefined` never answers.
+ */
+const receiver = (respond: (n: number) => number | undefined = () => 200) =>
+  Effect.acquireRelease(
+    Effect.async<Receiver & { server: Server }>((resume) => {
+      const requests: Array<Received> = []
+      const server = createServer((req, res) => {
+        let body = ""
+        req.setEncoding("utf8")
+        req.on("data", (c: string) => (body += c))
+        req.on("end", () => {
+          const status = respond(requests.length)
+          requests.push({ path: req.url, headers: req.headers, status, body: JSON.parse(body) })
+          if (status === undefined) return
+          res.writeHead(status, { "content-type": "application/json" })
+          res.end(status === 200 ? "{\"partialSuccess\":{}}" : "{}")
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, requests, server }))
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
+
+/** A port with nothing listening on it. */
+const deadPort = Effect.async<number>((resume) => {
+  const s = createServer()
+  s.listen(0, "127.0.0.1", () => {
+    const { port } = s.address() as AddressInfo
+    s.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+/** Waits (bounded, ~5 s) until `predicate` holds. */
+const until = (predicate: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 500 && !predicate(); i++) yield* Effect.sleep(Duration.millis(10))
+    expect(predicate()).toBe(true)
+  })
+
+const records = (r: Received): Array<any> => r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
+const allRecords = (rx: Receiver, okOnly = true) => rx.requests.filter((r) => !okOnly || r.status === 200).flatMap(records)
+const attrs = (rec: any): Record<string, any> => Object.fromEntries(rec.attributes.map((a: any) => [a.key, a.value]))
+const resource = (r: Received): Record<string, any> => Object.fromEntries(r.body.resourceLogs[0].resource.attributes.map((a: any) => [a.key, a.value]))
+
+// Small waits so retries and intervals are quick; no assertion depends on timing.
+const fast = {
+  retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" },
+  scheduledDelay: "1 hour"
+} as const
+
+describe("Telemetry.otlp", () => {
+  it.live("posts OTLP JSON to /v1/logs: severity, body, attributes, resource, trace ids inside a span", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      const spanIds = yield* Effect.gen(function*() {
+        yield* Log.named("checkout").info("Order placed", {
+          order_id: 42,
+          amount: 9.99,
+          paid: true,
+          tags: ["a", "b"],
+          address: { city: "Oslo", zip: null },
+          card: Redacted.make("4111 1111 1111 1111"),
+          password: "hunter2"
+        })
+        const ids = yield* Effect.gen(function*() {
+          const span = yield* Effect.currentSpan
+          yield* Log.warning("inside span", { step: 2 })
+          return { traceId: span.traceId, spanId: span.spanId }
+        }).pipe(Effect.withSpan("checkout.process"), Log.withContext({ request_id: "r-1" }))
+        yield* Log.exception("payment failed", new TypeError("card declined"))
+        yield* Effect.logError("plain effect error").pipe(Effect.annotateLogs({ tenant: "acme" }))
+        yield* Log.trace("fine")
+        yield* Log.critical("down")
+        return ids
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, serviceName: "shop", serviceVersion: "1.2.3", resourceAttributes: { "deployment.environment": "test" } }))
+      )
+      // The layer's scope closed: the shutdown flush delivered everything in one request.
+      expect(rx.requests).toHaveLength(1)
+      const req = rx.requests[0]!
+      expect(req.path).toBe("/v1/logs")
+      expect(req.headers["content-type"]).toBe("application/json")
+      expect(resource(req)).toEqual({
+        "deployment.environment": { stringValue: "test" },
+        "service.name": { stringValue: "shop" },
+        "service.version": { stringValue: "1.2.3" }
+      })
+      expect(req.body.resourceLogs[0].scopeLogs[0].scope).toEqual({ name: "effect-foundation", version: "0.1.0" })
+      const recs = records(req)
+      expect(recs.map((r) => [r.severityNumber, r.severityText, r.body.stringValue])).toEqual([
+        [9, "INFO", "Order placed"],
+        [13, "WARN", "inside span"],
+        [17, "ERROR", "payment failed"],
+        [17, "ERROR", "plain effect error"],
+        [1, "TRACE", "fine"],
+        [21, "FATAL", "down"]
+      ])
+      const [placed, inSpan, failed, plain] = recs
+      expect(placed.timeUnixNano).toMatch(/^\d{19}$/)
+      expect(BigInt(placed.timeUnixNano) / 1_000_000n).toBeGreaterThan(1_600_000_000_000n)
+      expect(placed.observedTimeUnixNano).toBe(placed.timeUnixNano)
+      expect(attrs(placed)).toEqual({
+        "logger.name": { stringValue: "checkout" },
+        order_id: { intValue: "42" },
+        amount: { doubleValue: 9.99 },
+        paid: { boolValue: true },
+        tags: { arrayValue: { values: [{ stringValue: "a" }, { stringValue: "b" }] } },
+        address: { kvlistValue: { values: [{ key: "city", value: { stringValue: "Oslo" } }, { key: "zip", value: {} }] } },
+        card: { stringValue: "<redacted>" },
+        password: { stringValue: "[REDACTED]" }
+      })
+      expect(placed.traceId).toBeUndefined()
+      expect(placed.spanId).toBeUndefined()
+      expect(inSpan.traceId).toBe(spanIds.traceId)
+      expect(inSpan.spanId).toBe(spanIds.spanId)
+      expect(inSpan.traceId).toMatch(/^[0-9a-f]{32}$/)
+      expect(inSpan.spanId).toMatch(/^[0-9a-f]{16}$/)
+      expect(inSpan.flags).toBe(1)
+      expect(attrs(inSpan)).toEqual({ request_id: { stringValue: "r-1" }, step: { intValue: "2" } })
+      const f = attrs(failed)
+      expect(f["exception.type"]).toEqual({ stringValue: "TypeError" })
+      expect(f["exception.message"]).toEqual({ stringValue: "card declined" })
+      expect(f["exception.stacktrace"].stringValue).toContain("TypeError: card declined")
+      expect(attrs(plain)).toEqual({ tenant: { stringValue: "acme" } })
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("configuration from OTEL_* variables; a bad one fails at startup naming it", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      const env = (vars: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+      yield* Log.info("from env").pipe(
+        Effect.provide(Telemetry.otlp(fast)),
+        env({
+          OTEL_EXPORTER_OTLP_ENDPOINT: `${rx.url}/otlp/`,
+          OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20t0k,x-tenant=acme",
+          OTEL_SERVICE_NAME: "billing",
+          OTEL_RESOURCE_ATTRIBUTES: "service.version=2.0.1,host.name=h1"
+        })
+      )
+      yield* Log.info("logs endpoint wins").pipe(
+        Effect.provide(Telemetry.otlp({ ...fast, headers: { "x-tenant": "override" } })),
+        env({
+          OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9/unused",
+          OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${rx.url}/custom/logs`,
+          OTEL_EXPORTER_OTLP_HEADERS: "x-tenant=acme"
+        })
+      )
+      expect(rx.requests.map((r) => r.path)).toEqual(["/otlp/v1/logs", "/custom/logs"])
+      const [first, second] = rx.requests
+      expect(first!.headers.authorization).toBe("Bearer t0k")
+      expect(first!.headers["x-tenant"]).toBe("acme")
+      expect(resource(first!)).toEqual({
+        "service.version": { stringValue: "2.0.1" },
+        "host.name": { stringValue: "h1" },
+        "service.name": { stringValue: "billing" }
+      })
+      expect(second!.headers["x-tenant"]).toBe("override")
+      expect(resource(second!)["service.name"]).toEqual({ stringValue: "unknown_service:node" })
+      expect(records(second!).map((r) => r.body.stringValue)).toEqual(["logs endpoint wins"])
+
+      const bad = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })))
+      expect(Exit.isFailure(bad)).toBe(true)
+      expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain("OTEL_EXPORTER_OTLP_ENDPOINT")
+      const badHeaders = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_HEADERS: "novalue" })))
+      expect(String(Exit.isFailure(badHeaders) ? badHeaders.cause : "")).toContain("OTEL_EXPORTER_OTLP_HEADERS")
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("batches by size while running, by interval, and flushes the rest on close; Telemetry.flush includes it", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      yield* Effect.gen(function*() {
+        // Full batches go out on their own (size trigger); the last 5 wait for the interval (1 hour) or a flush.
+        for (let i = 0; i < 10; i++) yield* Log.info("item", { i })
+        yield* until(() => rx.requests.length === 1)
+        for (let i = 10; i < 20; i++) yield* Log.info("item", { i })
+        yield* until(() => rx.requests.length === 2)
+        for (let i = 20; i < 25; i++) yield* Log.info("item", { i })
+        yield* Effect.sleep("50 millis")
+        expect(rx.requests.map((r) => records(r).length)).toEqual([10, 10])
+        const report = yield* Telemetry.flush("5 seconds")
+        expect(report).toMatchObject({ status: "flushed", written: 5, failed: 0, pending: 0, dropped: 0 })
+      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, maxBatchSize: 10 })))
+      expect(rx.requests.map((r) => records(r).length)).toEqual([10, 10, 5])
+      expect(allRecords(rx).map((r) => attrs(r).i.intValue)).toEqual(Array.from({ length: 25 }, (_, i) => String(i)))
+
+      const rx2 = yield* receiver()
+      yield* Effect.gen(function*() {
+        yield* Log.info("tick")
+        // Interval trigger, while the program keeps running.
+        yield* until(() => rx2.requests.length === 1)
+      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx2.url}/v1/logs`, scheduledDelay: "20 millis" })))
+      expect(allRecords(rx2).map((r) => r.body.stringValue)).toEqual(["tick"])
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("500 then 429 then recovery: retried, nothing lost or duplicated", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver((n) => (n === 0 ? 500 : n === 1 ? 429 : 200))
+      const report = yield* Effect.gen(function*() {
+        for (let i = 0; i < 5; i++) yield* Log.info("event", { i })
+        return yield* Telemetry.flush("5 seconds")
+      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs` })))
+      expect(report).toMatchObject({ status: "flushed", written: 5, failed: 0 })
+      expect(rx.requests.map((r) => r.status)).toEqual([500, 429, 200])
+      // Every attempt carried the same batch; the accepted one has all 5, once.
+      for (const r of rx.requests) expect(records(r).map((x) => attrs(x).i.intValue)).toEqual(["0", "1", "2", "3", "4"])
+      expect(allRecords(rx)).toHaveLength(5)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("a batch that exhausts its retries is kept (within the bound) and sent when the collector is back", () =>
+    Effect.gen(function*() {
+      // 3 attempts of the first round fail with 503; the next round succeeds.
+      const rx = yield* receiver((n) => (n < 3 ? 503 : 200))
+      yield* Effect.gen(function*() {
+        for (let i = 0; i < 4; i++) yield* Log.info("kept", { i })
+        yield* until(() => rx.requests.some((r) => r.status === 200))
+      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, scheduledDelay: "10 millis", circuitBreaker: { failureThreshold: 10 } })))
+      expect(rx.requests.slice(0, 4).map((r) => r.status)).toEqual([503, 503, 503, 200])
+      expect(allRecords(rx).map((r) => attrs(r).i.intValue)).toEqual(["0", "1", "2", "3"])
+      // A 400 (payload rejected) is not retried.
+      const rejecting = yield* receiver(() => 400)
+      const report = yield* Effect.gen(function*() {
+        yield* Log.info("rejected")
+        return yield* Telemetry.flush("5 seconds")
+      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rejecting.url}/v1/logs` })))
+      expect(rejecting.requests).toHaveLength(1)
+      expect(report).toMatchObject({ status: "failed", failed: 1 })
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("collector down for good: the breaker opens, the program is unaffected, shutdown ends within its deadline", () =>
+    Effect.gen(function*() {
+      const port = yield* deadPort
+      const result = yield* Effect.gen(function*() {
+        let sum = 0
+        for (let i = 0; i < 100; i++) {
+          yield* Log.info("working", { i })
+          sum += i
+          if (i % 10 === 0) yield* Effect.sleep("5 millis")
+        }
+        // The console side keeps every line whatever the collector does.
+        const lines = (yield* TestLog.records).filter((r) => r.message === "working")
+        expect(lines).toHaveLength(100)
+        // Bounded queue: at most 20 held while the collector is down, the rest dropped and counted.
+        const report = yield* Telemetry.shutdown("300 millis")
+        expect(report.pending).toBe(0)
+        expect(report.written).toBe(0)
+        // Every record is accounted for: dropped by the bound, or given up on at shutdown (at most the bound).
+        expect(report.failed).toBeLessThanOrEqual(20)
+        expect(report.dropped + report.failed).toBe(100)
+        expect(report.status).toBe("failed")
+        return sum
+      }).pipe(
+        Effect.provide(
+          Telemetry.otlp({
+            endpoint: `http://127.0.0.1:${port}/v1/logs`,
+            scheduledDelay: "5 millis",
+            maxQueueSize: 20,
+            maxBatchSize: 10,
+            retry: { maxAttempts: 2, delay: "5 millis", jitter: "none" },
+            circuitBreaker: { failureThreshold: 2, resetTimeout: "1 hour" },
+            shutdownTimeout: "300 millis"
+          })
+        ),
+        Effect.timeout("20 seconds")
+      )
+      expect(result).toBe(4950)
+      const recs = yield* TestLog.records
+      const opened = recs.filter((r) => r.message === "Circuit breaker state changed" && r.fields.to === "open")
+      expect(opened.length).toBeGreaterThanOrEqual(1)
+      expect(opened[0]!.fields.circuit).toBe("otlp")
+      const losing = recs.filter((r) => r.message === "OTLP export is losing records")
+      expect(losing).toHaveLength(1)
+      expect(losing[0]!.loggerName).toBe("otlp")
+      // No exporter line was ever exported (nothing could be), and none looped back into the queue.
+      expect(recs.filter((r) => r.loggerName === "otlp")).toHaveLength(1)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("a collector that never answers: shutdown returns at its deadline with a report", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver(() => undefined)
+      const report = yield* Effect.gen(function*() {
+        yield* Log.info("stuck")
+        return yield* Telemetry.shutdown("200 millis")
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, exportTimeout: "1 hour" })),
+        Effect.timeout("10 seconds")
+      )
+      expect(rx.requests).toHaveLength(1)
+      expect(report).toMatchObject({ status: "timed_out", pending: 0, failed: 1 })
+      expect(report.written).toBe(0)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.effect("the program's own FiberRef-installed loggers stay: OTLP is added beside them", () =>
+    Effect.gen(function*() {
+      const port = yield* deadPort
+      yield* Log.info("beside").pipe(
+        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `http://127.0.0.1:${port}/v1/logs`, shutdownTimeout: "1 millis", retry: { maxAttempts: 1 } }))
+      )
+      expect((yield* TestLog.records).map((r) => r.message)).toContain("beside")
+    }).pipe(Effect.provide(TestLog.layer())))
+})
