@@ -14,11 +14,16 @@
  *        curl -i localhost:8080/boom            # 500 -> ERROR with the cause
  *        curl -m 1 localhost:8080/slow          # client gives up -> WARN "Request cancelled"
  *        curl localhost:8080/health             # skipped: no request lines
+ *
+ * Readable output when piped:  ... examples/http-server.ts | npx effect-foundation pretty
+ * Ship the logs to an OpenTelemetry collector as well (each request's lines
+ * carry its trace id; send a `traceparent` header to join your trace):
+ *        OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 OTEL_SERVICE_NAME=shop npx tsx --conditions=source examples/http-server.ts
  */
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
-import { FoundationLive, HttpLogging, Log } from "effect-foundation"
+import { FoundationLive, HttpLogging, Log, Telemetry } from "effect-foundation"
 import { createServer } from "node:http"
 
 const orders = Log.named("orders")
@@ -63,5 +68,11 @@ const AppLive = router.pipe(
   Layer.provide(ServerLive)
 )
 
+// OTLP export only when a collector is configured.
+const OtlpLive = Layer.unwrapEffect(
+  Effect.map(Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")), (endpoint) =>
+    endpoint._tag === "Some" ? Telemetry.otlp({ serviceVersion: "0.1.0" }) : Layer.empty)
+)
+
 // Foundation underneath everything else, so startup and shutdown lines are kept.
-AppLive.pipe(Layer.provide(FoundationLive), Layer.launch, NodeRuntime.runMain)
+AppLive.pipe(Layer.provide(OtlpLive), Layer.provide(FoundationLive), Layer.launch, NodeRuntime.runMain)

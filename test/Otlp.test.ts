@@ -1,6 +1,8 @@
+import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
-import { Log, Telemetry, TestLog } from "effect-foundation"
+import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -324,4 +326,39 @@ describe("Telemetry.otlp", () => {
       )
       expect((yield* TestLog.records).map((r) => r.message)).toContain("beside")
     }).pipe(Effect.provide(TestLog.layer())))
+
+  it.live("HttpLogging + OTLP: a request's lines carry the trace id of its traceparent header", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      const app = HttpRouter.empty.pipe(
+        HttpRouter.get("/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi")))
+      )
+      yield* Effect.gen(function*() {
+        yield* HttpServer.serveEffect(app, HttpLogging.middleware)
+        const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
+        const res = yield* Effect.promise(() =>
+          fetch(`http://127.0.0.1:${port}/hi`, {
+            headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-request-id": "r-otlp" }
+          }).then((r) => r.text())
+        )
+        expect(res).toBe("hi")
+        // The response can reach the client just before the completion line is logged.
+        for (let i = 0; i < 500; i++) {
+          if ((yield* TestLog.records).some((r) => r.message === "Request completed")) break
+          yield* Effect.sleep("10 millis")
+        }
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
+        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs` }))
+      )
+      const recs = allRecords(rx).filter((r) => attrs(r).request_id?.stringValue === "r-otlp")
+      expect(recs.map((r) => r.body.stringValue)).toEqual(["Request received", "in handler", "Request completed"])
+      for (const r of recs) {
+        expect(r.traceId).toBe("0af7651916cd43dd8448eb211c80319c")
+        expect(r.spanId).toMatch(/^[0-9a-f]{16}$/)
+        expect(r.spanId).not.toBe("b7ad6b7169203331")
+        expect(attrs(r).path).toEqual({ stringValue: "/hi" })
+      }
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 })
