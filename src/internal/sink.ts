@@ -196,6 +196,12 @@ const writeAllSync = (fd: number, buf: Buffer, budgetMs = 10_000): void => {
 // The sink
 // ---------------------------------------------------------------------------
 
+interface Sealed {
+  readonly data: Buffer | string
+  readonly lines: number
+  readonly bytes: number
+}
+
 interface Waiter {
   readonly until: number
   readonly resume: () => void
@@ -205,10 +211,16 @@ const describeTarget = (t: Target): string =>
   typeof t === "string" ? t : typeof t === "function" ? "writer" : "file" in t ? `file ${t.file}` : `fd ${t.fd}`
 
 export class Sink implements Flushable {
-  // queue of formatted lines, oldest at `head`
-  private q: Array<string> = []
-  private head = 0
-  private qBytes = 0
+  // The buffer: `cur`, the batch being built (a rope of whole lines, under
+  // flushSize), and `sealed`, full batches waiting while a write is in flight.
+  // For descriptors a sealed batch is encoded to a Buffer right away: the line
+  // strings die young and what waits lives outside the JS heap.
+  private cur = ""
+  private curLines = 0
+  private curBytes = 0
+  private sealed: Array<Sealed> = []
+  private sealedHead = 0
+  private sealedBytes = 0
   // the batch being written
   private inflight = false
   private inflightLines = 0
@@ -276,36 +288,74 @@ export class Sink implements Flushable {
       return
     }
     const len = line.length
-    if (this.qBytes + len > this.maxBufferBytes) {
-      if (this.overflow === "drop_newest") {
-        this.dropped++
-        this.droppedUnreported++
-        return
-      }
-      if (this.overflow === "drop_oldest") {
-        while (this.head < this.q.length && this.qBytes + len > this.maxBufferBytes) {
-          this.qBytes -= this.q[this.head]!.length
-          this.q[this.head] = ""
-          this.head++
-          this.dropped++
-          this.droppedUnreported++
-          this.settle(1)
-        }
-        if (this.qBytes + len > this.maxBufferBytes) {
-          // a single line bigger than the whole buffer
-          this.dropped++
-          this.droppedUnreported++
-          return
-        }
-      } else {
-        // block: write what is queued synchronously, then queue this line
-        this.drainSync(false)
-      }
-    }
-    this.q.push(line)
-    this.qBytes += len
+    if (this.sealedBytes + this.curBytes + len > this.maxBufferBytes && !this.makeRoom(len)) return
+    this.cur += line
+    this.curBytes += len
+    this.curLines++
     this.enqueued++
-    if (this.qBytes >= this.flushSize && !this.inflight) this.pump()
+    if (this.curBytes >= this.flushSize) {
+      if (!this.inflight) this.pump()
+      else this.seal()
+    }
+  }
+
+  /** The buffer is full: apply the policy. `false`: the new line is dropped. */
+  private makeRoom(len: number): boolean {
+    if (this.overflow === "drop_newest") {
+      this.drop(1, false)
+      return false
+    }
+    if (this.overflow === "block") {
+      this.drainSync(false)
+      return true
+    }
+    // drop_oldest: whole batches, oldest first
+    while (this.sealedHead < this.sealed.length && this.sealedBytes + this.curBytes + len > this.maxBufferBytes) {
+      const b = this.sealed[this.sealedHead]!
+      this.sealed[this.sealedHead++] = undefined as unknown as Sealed
+      this.sealedBytes -= b.bytes
+      this.drop(b.lines, true)
+    }
+    if (this.sealedHead === this.sealed.length) {
+      this.sealed = []
+      this.sealedHead = 0
+    }
+    if (this.sealedBytes + this.curBytes + len > this.maxBufferBytes && this.curLines > 0) {
+      const n = this.curLines
+      this.cur = ""
+      this.curLines = 0
+      this.curBytes = 0
+      this.drop(n, true)
+    }
+    if (len > this.maxBufferBytes) {
+      // a single line bigger than the whole buffer
+      this.drop(1, false)
+      return false
+    }
+    return true
+  }
+
+  private drop(n: number, queued: boolean): void {
+    this.dropped += n
+    this.droppedUnreported += n
+    if (queued) this.settle(n)
+  }
+
+  private seal(): void {
+    if (this.curLines === 0) return
+    this.sealed.push({
+      data: this.out.fd !== undefined ? Buffer.from(this.cur, "utf8") : this.cur,
+      lines: this.curLines,
+      bytes: this.curBytes
+    })
+    this.sealedBytes += this.curBytes
+    this.cur = ""
+    this.curLines = 0
+    this.curBytes = 0
+  }
+
+  private hasQueued(): boolean {
+    return this.curLines > 0 || this.sealedHead < this.sealed.length || this.droppedUnreported > 0
   }
 
   // -- batches ------------------------------------------------------------------
@@ -321,22 +371,34 @@ export class Sink implements Flushable {
     }
   }
 
-  /** Takes the queued lines (plus a pending "dropped" warning) as one chunk. */
-  private take(): { chunk: string; lines: number } | undefined {
-    if (this.head >= this.q.length && this.droppedUnreported === 0) return undefined
-    let lines = this.q.length - this.head
-    let chunk = lines === 0 ? "" : this.head === 0 ? this.q.join("") : this.q.slice(this.head).join("")
-    this.q = []
-    this.head = 0
-    this.qBytes = 0
+  /** Takes everything queued (plus a pending "dropped" warning) as one batch. */
+  private take(): Sealed | undefined {
+    if (!this.hasQueued()) return undefined
+    let tail = this.cur
+    let lines = this.curLines
+    let bytes = this.curBytes
     if (this.droppedUnreported > 0) {
-      const n = this.droppedUnreported
+      // the warning line is not a program record: not counted in accepted/settled
+      tail += this.warning(this.droppedUnreported)
       this.droppedUnreported = 0
-      chunk += this.warning(n)
-      // the warning line is not a program record: it is not counted in accepted/settled
-      return { chunk, lines }
     }
-    return { chunk, lines }
+    const parts = this.sealedHead === 0 ? this.sealed : this.sealed.slice(this.sealedHead)
+    this.sealed = []
+    this.sealedHead = 0
+    this.sealedBytes = 0
+    this.cur = ""
+    this.curLines = 0
+    this.curBytes = 0
+    for (const p of parts) {
+      lines += p.lines
+      bytes += p.bytes
+    }
+    if (this.out.fd !== undefined) {
+      const bufs = parts.map((p) => p.data as Buffer)
+      if (tail !== "") bufs.push(Buffer.from(tail, "utf8"))
+      return { data: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs), lines, bytes }
+    }
+    return { data: parts.length === 0 ? tail : parts.map((p) => p.data as string).join("") + tail, lines, bytes }
   }
 
   private warning(n: number): string {
@@ -374,7 +436,7 @@ export class Sink implements Flushable {
     if (fd !== undefined) {
       this.inflight = true
       this.inflightLines = batch.lines
-      this.inflightBuf = Buffer.from(batch.chunk, "utf8")
+      this.inflightBuf = batch.data as Buffer
       this.inflightOff = 0
       this.inflightStart = this.fileOffset
       this.writeFd()
@@ -383,7 +445,7 @@ export class Sink implements Flushable {
     if (call !== undefined) {
       let result: void | Effect.Effect<unknown, unknown>
       try {
-        result = this.callOut(batch.chunk)
+        result = this.callOut(batch.data as string)
       } catch (e) {
         this.fail(batch.lines, e)
         this.afterBatch()
@@ -468,8 +530,8 @@ export class Sink implements Flushable {
   }
 
   private afterBatch(): void {
-    if (this.head < this.q.length || this.droppedUnreported > 0) {
-      if (this.qBytes >= this.flushSize || this.flushUntil > this.settled || this.closed) this.pump()
+    if (this.hasQueued()) {
+      if (this.sealedBytes + this.curBytes >= this.flushSize || this.flushUntil > this.settled || this.closed) this.pump()
     }
   }
 
@@ -489,11 +551,11 @@ export class Sink implements Flushable {
     const { call, fd } = this.out
     try {
       if (fd !== undefined) {
-        const buf = Buffer.from(batch.chunk, "utf8")
+        const buf = batch.data as Buffer
         writeAllSync(fd, buf)
         if (this.fileOffset >= 0) this.fileOffset += buf.length
       } else if (call !== undefined) {
-        const r = this.callOut(batch.chunk)
+        const r = this.callOut(batch.data as string)
         if (Effect.isEffect(r)) Runtime.runSync(this.runtime)(r as Effect.Effect<unknown, unknown>)
       }
       this.ok(batch.lines)
@@ -634,7 +696,7 @@ export class Sink implements Flushable {
       dropped: this.dropped,
       failed: this.failed,
       pending: this.pendingLines(),
-      pendingBytes: this.qBytes + (this.inflightBuf === undefined ? 0 : this.inflightBuf.length - this.inflightOff),
+      pendingBytes: this.sealedBytes + this.curBytes + (this.inflightBuf === undefined ? 0 : this.inflightBuf.length - this.inflightOff),
       batches: this.batches,
       errors: this.errors,
       lastError: this.lastError,
