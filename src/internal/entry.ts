@@ -77,7 +77,8 @@ export type Direct = (
   entry: Entry,
   annotations: HashMap.HashMap<string, unknown>,
   spans: List.List<LogSpan.LogSpan>,
-  cause: Cause.Cause<unknown>
+  cause: Cause.Cause<unknown>,
+  span: Tracer.AnySpan | undefined
 ) => void
 
 interface Route {
@@ -122,10 +123,10 @@ const emit = (
     const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
     const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
-    for (let i = 0; i < r.direct.length; i++) r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause)
-    if (r.tracer) {
-      const span = fiber.currentSpan
-      if (span !== undefined && span._tag === "Span") spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
+    const span = fiber.currentSpan
+    for (let i = 0; i < r.direct.length; i++) r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause, span)
+    if (r.tracer && span !== undefined && span._tag === "Span") {
+      spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
     }
     if (r.others.length > 0) {
       const options: Logger.Logger.Options<unknown> = {

@@ -380,29 +380,48 @@ export interface StructuredRecord {
   readonly spans: ReadonlyArray<{ readonly label: string; readonly durationMs: number }>
 }
 
-/** The structured view of a record handed to an Effect `Logger`. */
-export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord => {
-  const entry = entryOf(options.message)
+/** The structured view of one record. */
+export const recordOf = (
+  level: LevelName,
+  millis: number,
+  message: unknown,
+  annotations: HashMap.HashMap<string, unknown>,
+  spans: List.List<LogSpan.LogSpan>,
+  cause: Cause.Cause<unknown>,
+  renderer: Renderer
+): StructuredRecord => {
+  const entry = entryOf(message)
   const fields: Record<string, unknown> = {}
-  for (const [key, value] of options.annotations) putField(fields, key, value)
+  for (const [key, value] of annotations) putField(fields, key, value)
   const bound = entry?.binding.fields
   if (bound !== undefined) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
   if (entry?.fields !== undefined) {
     const call = safeFields(entry.fields)
     for (const key of Object.keys(call)) putField(fields, key, call[key])
   }
-  const now = options.date.getTime()
   return {
-    timestamp: options.date,
-    level: fromEffectLevel(options.logLevel),
-    message: entry === undefined ? messageText(options.message, renderer) : entry.message,
+    timestamp: new Date(millis),
+    level,
+    message: entry === undefined ? messageText(message, renderer) : entry.message,
     loggerName: entry?.binding.name,
     fields,
     error: entry?.error,
-    cause: options.cause,
-    spans: List.toArray(options.spans).map((span) => ({ label: span.label, durationMs: now - span.startTime }))
+    cause,
+    spans: List.toArray(spans).map((span) => ({ label: span.label, durationMs: millis - span.startTime }))
   }
 }
+
+/** The structured view of a record handed to an Effect `Logger`. */
+export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord =>
+  recordOf(
+    fromEffectLevel(options.logLevel),
+    options.date.getTime(),
+    options.message,
+    options.annotations,
+    options.spans,
+    options.cause,
+    renderer
+  )
 
 /** A record given as data (the CLI, tests, summaries). */
 export interface RecordInput {

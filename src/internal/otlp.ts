@@ -37,7 +37,8 @@ import * as Tracer from "effect/Tracer"
 import * as CircuitBreaker from "../CircuitBreaker.js"
 import * as Log from "../Log.js"
 import * as Retry from "../Retry.js"
-import { toRecord } from "./format.js"
+import { DirectPath, type Direct } from "./entry.js"
+import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelName, toEffectLevel } from "./level.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { defaultLimits, Renderer } from "./render.js"
@@ -280,9 +281,8 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
   }
 }
 
-/** One Effect log record as an OTLP `logRecord`. */
-export const toLogRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): LogRecordJson => {
-  const record = toRecord(options, renderer)
+/** One record as an OTLP `logRecord`; `span` gives the trace and span ids. */
+export const toLogRecord = (record: StructuredRecord, span: Tracer.AnySpan | undefined, renderer: Renderer): LogRecordJson => {
   const attributes: Array<KeyValue> = []
   if (record.loggerName !== undefined) attributes.push({ key: "logger.name", value: { stringValue: record.loggerName } })
   for (const key of Object.keys(record.fields)) {
@@ -301,7 +301,6 @@ export const toLogRecord = (options: Logger.Logger.Options<unknown>, renderer: R
   }
   const [severityNumber, severityText] = severity[record.level]
   const time = nanos(record.timestamp.getTime())
-  const span = spanOf(options.context)
   const out: LogRecordJson = {
     timeUnixNano: time,
     observedTimeUnixNano: time,
@@ -361,20 +360,29 @@ export const install = (
     let reported = false
     const wake = yield* Effect.makeLatch(false)
 
-    const logger = Logger.make<unknown, void>((opts) => {
-      if (opts.logLevel.ordinal < minimum) return
+    const enqueue = (ordinal: number, record: () => LogRecordJson): void => {
+      if (ordinal < minimum) return
       if (closed || queue.length >= config.maxQueueSize) {
         dropped++
         return
       }
       try {
-        queue.push(toLogRecord(opts, renderer))
+        queue.push(record())
       } catch {
         dropped++
         return
       }
       if (queue.length >= config.maxBatchSize) wake.unsafeOpen()
-    })
+    }
+    // Log.* records arrive on the direct path (no per-record FiberRefs snapshot); Effect.log* through the Logger.
+    const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause, span) =>
+      enqueue(ordinal, () => toLogRecord(recordOf(level, millis, entry, annotations, spans, cause, renderer), span, renderer))
+    const logger = Object.assign(
+      Logger.make<unknown, void>((opts) =>
+        enqueue(opts.logLevel.ordinal, () => toLogRecord(toRecord(opts, renderer), spanOf(opts.context), renderer))
+      ),
+      { [DirectPath]: direct }
+    )
 
     // The exporter's own lines must not feed the export.
     const withoutSelf = <A, E, R>(self: Effect.Effect<A, E, R>) =>
