@@ -123,8 +123,6 @@ const SECRETS = new RegExp(
   "g"
 )
 
-// The one pre-check every string pays: a separator (for pairs) or one of the literal secret prefixes.
-const TRIGGER = /[=:]|eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
 // Pre-check for SECRETS: the literal prefixes.
 const SECRET_HINT = /eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
 
@@ -210,8 +208,16 @@ const maskPairs = (s: string, sensitive: (key: string) => boolean, tails: Uint8A
   let out = ""
   let copied = 0
   while (eq >= 0 || colon >= 0) {
-    const sep = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon)
+    const sep = eq < 0 ? colon : colon < 0 ? eq : eq < colon ? eq : colon
     let next = sep + 1
+    // Fast path: a key ending right before the separator in two letters/digits that no sensitive key ends with.
+    const c2 = s.charCodeAt(sep - 1)
+    const c1 = s.charCodeAt(sep - 2)
+    if (tails !== undefined && isAlnum(c2) && isAlnum(c1) && tails[lower(c1) << 7 | lower(c2)] !== 1) {
+      if (eq === sep) eq = s.indexOf("=", next)
+      else colon = s.indexOf(":", next)
+      continue
+    }
     // the key: blanks, an optional closing quote, then the run of key characters
     let ke = sep
     while (ke > copied && isBlank(s.charCodeAt(ke - 1))) ke--
@@ -277,17 +283,32 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
   }
   const tails = tailTable(set)
   const pairs = set.size > 0
+  // A small direct-mapped memo of clean strings (slot from the length and the first and last characters): a value
+  // repeated from record to record (a message, a user agent, a host name) is recognised by one comparison
+  // (pointer-equal for the same string object) instead of a scan. Only strings that had nothing to mask are kept,
+  // so no secret is retained here.
+  const clean: Array<string | undefined> = new Array(256).fill(undefined)
   const maskString = (s: string): string => {
-    if (s.length < 4 || (custom.length === 0 && !TRIGGER.test(s))) return s
+    const n = s.length
+    if (n < 4) return s
+    const slot = (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & 255
+    if (clean[slot] === s) return s
+    // One regex scan per string (a regex call is the expensive part); separators are found by native indexOf.
+    const secrets = SECRET_HINT.test(s)
+    if (!secrets && custom.length === 0 && (!pairs || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
+      clean[slot] = s
+      return s
+    }
     let out = s
     try {
-      if (SECRET_HINT.test(out)) out = maskSecrets(out)
+      if (secrets) out = maskSecrets(out)
       if (pairs) out = maskPairs(out, pairSensitive, tails)
       for (const re of custom) out = maskCustom(out, re)
     } catch {
       // A user pattern that throws (or a stack overflow on a hostile string): mask everything rather than leak.
       return redactedMarker
     }
+    if (out === s) clean[slot] = s
     return out
   }
   return { enabled: true, isSensitiveKey, maskString }
