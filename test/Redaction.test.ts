@@ -100,6 +100,16 @@ describe("Redaction: sensitive keys", () => {
     expect(r.maskString("password=hunter2")).toBe("password=hunter2")
   })
 
+  it("builtinPatterns: false keeps key redaction, drops the string scan (the same string back), keeps custom patterns", () => {
+    expect(consoleLine({ password: "p", note: "password=hunter2" }, `jwt ${jwt}`, { redaction: { builtinPatterns: false } }))
+      .toBe(`jwt ${jwt} password=${R} note="password=hunter2"`)
+    const r = makeRedactor({ builtinPatterns: false, patterns: [/ORD-\d+/] })
+    expect(r.isSensitiveKey("token")).toBe(true)
+    const s = "token=abc " + ghp
+    expect(r.maskString(s)).toBe(s)
+    expect(r.maskString("order ORD-42")).toBe(`order ${R}`)
+  })
+
   it.effect("bound fields, Log.withContext and plain Effect.annotateLogs are redacted in TestLog lines", () =>
     Effect.gen(function*() {
       yield* Log.bind({ token: "t0k" }).info("bound", { user: "u" })
@@ -250,6 +260,16 @@ describe("Redaction: configuration", () => {
       const message = yield* failure({ PROVIDE_LOG_SANITIZATION_ENABLED: "maybe" })
       expect(message).toContain("PROVIDE_LOG_SANITIZATION_ENABLED")
       expect(message).toContain("\"maybe\"")
+      expect(message).toContain("true, false, 1, 0, yes, no, on, off")
+    }))
+
+  it.effect("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: the built-in string scan", () =>
+    Effect.gen(function*() {
+      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "off" })).toEqual({ enabled: true, builtinPatterns: false })
+      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "1" })).toEqual({ enabled: true, builtinPatterns: true })
+      const message = yield* failure({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "sometimes" })
+      expect(message).toContain("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED")
+      expect(message).toContain("\"sometimes\"")
       expect(message).toContain("true, false, 1, 0, yes, no, on, off")
     }))
 

@@ -32,6 +32,12 @@ export interface RedactionOptions {
   /** Default keys to drop (e.g. `["session"]`). */
   readonly removeKeys?: ReadonlyArray<string>
   /**
+   * The built-in string scan (JWTs, AWS key ids, GitHub tokens, Bearer tokens, private-key blocks, sensitive
+   * `key=value` pairs). Default: on. Off keeps key redaction (free: one check per distinct key) and drops the one
+   * scan of every string value that the patterns cost. `patterns` still apply.
+   */
+  readonly builtinPatterns?: boolean
+  /**
    * Extra secret patterns for string values. The whole match is masked, or
    * only the named group `secret` when the pattern has one
    * (`/order-key:(?<secret>\w+)/`). The `g` flag is added when missing.
@@ -282,7 +288,9 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     return hit
   }
   const tails = tailTable(set)
-  const pairs = set.size > 0
+  const builtin = options.builtinPatterns !== false
+  const pairs = builtin && set.size > 0
+  if (!builtin && custom.length === 0) return { enabled: true, isSensitiveKey, maskString: identity }
   // A small direct-mapped memo of clean strings (slot from the length and the first and last characters): a value
   // repeated from record to record (a message, a user agent, a host name) is recognised by one comparison
   // (pointer-equal for the same string object) instead of a scan. Only strings that had nothing to mask are kept,
@@ -294,7 +302,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     const slot = (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & 255
     if (clean[slot] === s) return s
     // One regex scan per string (a regex call is the expensive part); separators are found by native indexOf.
-    const secrets = SECRET_HINT.test(s)
+    const secrets = builtin && SECRET_HINT.test(s)
     if (!secrets && custom.length === 0 && (!pairs || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
       clean[slot] = s
       return s
@@ -339,17 +347,20 @@ const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined>
 
 /**
  * `PROVIDE_LOG_SANITIZATION_ENABLED` (true/false/1/0/yes/no/on/off, default
- * true), `PROVIDE_LOG_SANITIZATION_KEYS` (extra keys, comma-separated),
- * `PROVIDE_LOG_SANITIZATION_REMOVE_KEYS` (default keys to drop).
+ * true), `PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED` (the built-in string
+ * scan, default true), `PROVIDE_LOG_SANITIZATION_KEYS` (extra keys,
+ * comma-separated), `PROVIDE_LOG_SANITIZATION_REMOVE_KEYS` (default keys to drop).
  */
 export const redactionConfig: Config.Config<RedactionOptions> = Config.map(
   Config.all({
     enabled: booleanVar("PROVIDE_LOG_SANITIZATION_ENABLED"),
+    builtinPatterns: booleanVar("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED"),
     keys: keyList("PROVIDE_LOG_SANITIZATION_KEYS"),
     removeKeys: keyList("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS")
   }),
-  ({ enabled, keys, removeKeys }): RedactionOptions => ({
+  ({ builtinPatterns, enabled, keys, removeKeys }): RedactionOptions => ({
     enabled: enabled ?? true,
+    ...(builtinPatterns === undefined ? {} : { builtinPatterns }),
     ...(keys === undefined ? {} : { keys }),
     ...(removeKeys === undefined ? {} : { removeKeys })
   })
