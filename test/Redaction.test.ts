@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Console, Effect, Exit, Redacted } from "effect"
+import { Cause, ConfigProvider, Console, Effect, Exit, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { defaultKeys, makeRedactor, redactedMarker } from "../src/internal/redact.js"
 
@@ -88,6 +88,23 @@ describe("Redaction: sensitive keys", () => {
     expect(json.e.token).toBe(R)
     expect(json.e.code).toBe(7)
   })
+
+  it.effect("failures and defects of a Cause: keys redacted in JSON, and in the console's pretty text by the pair scan", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      yield* Effect.provide(
+        Log.exception("failed", Cause.fail({ user: "bob", password: "hunter2", nested: { token: "t0k" } })),
+        EmojiLogger.layer({ format: "key_value", loggerNameEmoji: false }, (l) => lines.push(l))
+      )
+      yield* Effect.provide(
+        Effect.logError("plain", Cause.die({ secret: "s3" })),
+        EmojiLogger.layer({ format: "json" }, (l) => lines.push(l))
+      )
+      expect(lines).toEqual([
+        `🔥 ERROR failed cause="Error: {\\"user\\":\\"bob\\",\\"password\\":\\"${R}\\",\\"nested\\":{\\"token\\":\\"${R}\\"}}"\n`,
+        `{"timestamp":"1970-01-01T00:00:00.000Z","level":"error","message":"plain","cause":{"defects":[{"secret":"${R}"}]}}\n`
+      ])
+    }))
 
   it("options: keys adds (any spelling), removeKeys drops defaults, enabled: false turns everything off", () => {
     const redaction = { keys: ["pin", "X-Session-Key"], removeKeys: ["session", "SSN"] }
