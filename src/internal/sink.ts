@@ -197,7 +197,7 @@ const writeAllSync = (fd: number, buf: Buffer, budgetMs = 10_000): void => {
 // ---------------------------------------------------------------------------
 
 interface Sealed {
-  readonly data: Buffer | string
+  readonly data: Buffer | string | Array<Buffer>
   readonly lines: number
   readonly bytes: number
 }
@@ -215,7 +215,7 @@ export class Sink implements Flushable {
   // flushSize), and `sealed`, full batches waiting while a write is in flight.
   // For descriptors a sealed batch is encoded to a Buffer right away: the line
   // strings die young and what waits lives outside the JS heap.
-  private cur = ""
+  private cur: Array<string> = []
   private curLines = 0
   private curBytes = 0
   private sealed: Array<Sealed> = []
@@ -224,8 +224,7 @@ export class Sink implements Flushable {
   // the batch being written
   private inflight = false
   private inflightLines = 0
-  private inflightBuf: Buffer | undefined = undefined
-  private inflightOff = 0
+  private inflightBufs: Array<Buffer> | undefined = undefined
   private inflightStart = -1 // expected file offset before the in-flight write (file targets)
   private fileOffset = -1
   // sequence numbers: every queued line gets one; settled = written, failed or dropped from the queue
@@ -289,7 +288,7 @@ export class Sink implements Flushable {
     }
     const len = line.length
     if (this.sealedBytes + this.curBytes + len > this.maxBufferBytes && !this.makeRoom(len)) return
-    this.cur += line
+    this.cur.push(line)
     this.curBytes += len
     this.curLines++
     this.enqueued++
@@ -322,7 +321,7 @@ export class Sink implements Flushable {
     }
     if (this.sealedBytes + this.curBytes + len > this.maxBufferBytes && this.curLines > 0) {
       const n = this.curLines
-      this.cur = ""
+      this.cur = []
       this.curLines = 0
       this.curBytes = 0
       this.drop(n, true)
@@ -344,12 +343,12 @@ export class Sink implements Flushable {
   private seal(): void {
     if (this.curLines === 0) return
     this.sealed.push({
-      data: this.out.fd !== undefined ? Buffer.from(this.cur, "utf8") : this.cur,
+      data: this.out.fd !== undefined ? Buffer.from(this.cur.join(""), "utf8") : this.cur.join(""),
       lines: this.curLines,
       bytes: this.curBytes
     })
     this.sealedBytes += this.curBytes
-    this.cur = ""
+    this.cur = []
     this.curLines = 0
     this.curBytes = 0
   }
@@ -374,7 +373,7 @@ export class Sink implements Flushable {
   /** Takes everything queued (plus a pending "dropped" warning) as one batch. */
   private take(): Sealed | undefined {
     if (!this.hasQueued()) return undefined
-    let tail = this.cur
+    let tail = this.curLines === 0 ? "" : this.cur.join("")
     let lines = this.curLines
     let bytes = this.curBytes
     if (this.droppedUnreported > 0) {
@@ -386,7 +385,7 @@ export class Sink implements Flushable {
     this.sealed = []
     this.sealedHead = 0
     this.sealedBytes = 0
-    this.cur = ""
+    this.cur = []
     this.curLines = 0
     this.curBytes = 0
     for (const p of parts) {
@@ -396,7 +395,7 @@ export class Sink implements Flushable {
     if (this.out.fd !== undefined) {
       const bufs = parts.map((p) => p.data as Buffer)
       if (tail !== "") bufs.push(Buffer.from(tail, "utf8"))
-      return { data: bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs), lines, bytes }
+      return { data: bufs, lines, bytes }
     }
     return { data: parts.length === 0 ? tail : parts.map((p) => p.data as string).join("") + tail, lines, bytes }
   }
@@ -436,9 +435,7 @@ export class Sink implements Flushable {
     if (fd !== undefined) {
       this.inflight = true
       this.inflightLines = batch.lines
-      this.inflightBuf = batch.data as Buffer
-      this.inflightOff = 0
-      this.inflightStart = this.fileOffset
+      this.inflightBufs = batch.data as Array<Buffer>
       this.writeFd()
       return
     }
@@ -482,9 +479,11 @@ export class Sink implements Flushable {
     }
   }
 
+  /** One `writev` of the in-flight buffers; partial writes continue, EAGAIN retried. */
   private writeFd(): void {
-    const buf = this.inflightBuf!
-    fs.write(this.out.fd!, buf, this.inflightOff, buf.length - this.inflightOff, null, (err, n) => {
+    const bufs = this.inflightBufs!
+    this.inflightStart = this.fileOffset
+    fs.writev(this.out.fd!, bufs, (err, n) => {
       if (err) {
         if (err.code === "EAGAIN") {
           // non-blocking pipe full: retry shortly, keep the order
@@ -492,19 +491,28 @@ export class Sink implements Flushable {
           return
         }
         this.inflight = false
-        this.inflightBuf = undefined
+        this.inflightBufs = undefined
         this.fail(this.inflightLines, err)
         this.afterBatch()
         return
       }
-      this.inflightOff += n
       if (this.fileOffset >= 0) this.fileOffset += n
-      if (this.inflightOff < buf.length) {
+      while (n > 0 && bufs.length > 0) {
+        const first = bufs[0]!
+        if (n >= first.length) {
+          n -= first.length
+          bufs.shift()
+        } else {
+          bufs[0] = first.subarray(n)
+          n = 0
+        }
+      }
+      if (bufs.length > 0 && bufs.some((b) => b.length > 0)) {
         this.writeFd()
         return
       }
       this.inflight = false
-      this.inflightBuf = undefined
+      this.inflightBufs = undefined
       this.ok(this.inflightLines)
       this.afterBatch()
     })
@@ -544,14 +552,14 @@ export class Sink implements Flushable {
 
   /** Writes everything queued synchronously (block policy, exit hook). `final`: also handle an in-flight write. */
   drainSync(final: boolean): void {
-    if (final && this.inflight && this.inflightBuf !== undefined) this.finishInflightSync()
+    if (final && this.inflight && this.inflightBufs !== undefined) this.finishInflightSync()
     const batch = this.take()
     if (batch === undefined) return
     this.batches++
     const { call, fd } = this.out
     try {
       if (fd !== undefined) {
-        const buf = batch.data as Buffer
+        const buf = Buffer.concat(batch.data as Array<Buffer>)
         writeAllSync(fd, buf)
         if (this.fileOffset >= 0) this.fileOffset += buf.length
       } else if (call !== undefined) {
@@ -571,9 +579,9 @@ export class Sink implements Flushable {
    * descriptors the write is already in the kernel's hands.
    */
   private finishInflightSync(): void {
-    const buf = this.inflightBuf!
+    const buf = Buffer.concat(this.inflightBufs!)
     const fd = this.out.fd!
-    let done = this.inflightOff
+    let done = 0
     if (this.out.ownsFd && this.inflightStart >= 0) {
       for (let i = 0; i < 200; i++) {
         let size = -1
@@ -597,7 +605,7 @@ export class Sink implements Flushable {
       }
     }
     this.inflight = false
-    this.inflightBuf = undefined
+    this.inflightBufs = undefined
     this.ok(this.inflightLines)
   }
 
@@ -696,7 +704,7 @@ export class Sink implements Flushable {
       dropped: this.dropped,
       failed: this.failed,
       pending: this.pendingLines(),
-      pendingBytes: this.sealedBytes + this.curBytes + (this.inflightBuf === undefined ? 0 : this.inflightBuf.length - this.inflightOff),
+      pendingBytes: this.sealedBytes + this.curBytes + (this.inflightBufs === undefined ? 0 : this.inflightBufs.reduce((a, b) => a + b.length, 0)),
       batches: this.batches,
       errors: this.errors,
       lastError: this.lastError,

@@ -1,0 +1,45 @@
+/**
+ * A disabled level: `Log.debug("msg", { 3 fields })` under INFO through
+ * Foundation.layer, vs Effect's bare `Effect.logDebug("msg")` under Effect's
+ * default minimum level (INFO) with the default logger. Both write nothing;
+ * the check is that no line appears. Target: ours costs <= 2x Effect's.
+ */
+import { Effect, ManagedRuntime, Layer } from "effect"
+import { Log } from "effect-foundation"
+import { compare, expectLines, type Row, type Scenario } from "../harness.js"
+import { fields3, MESSAGE, ours } from "../subjects.js"
+
+const OPS = 100_000
+const ROUNDS = 9
+const scenario = "disabled level (debug under info)"
+
+const whileN = (n: number, body: (i: number) => Effect.Effect<void>) =>
+  Effect.suspend(() => {
+    let i = 0
+    return Effect.whileLoop({ while: () => i < n, body: () => body(i++), step: () => {} })
+  })
+
+export default {
+  name: scenario,
+  run: async (): Promise<ReadonlyArray<Row>> => {
+    const a = ours("effect-foundation Log.debug + 3 fields", { format: "json", op: (i) => Log.debug(MESSAGE, fields3(i)), linesPerOp: 0 })
+    // Effect's default logger would print to the console: count calls to be sure nothing is printed.
+    let printed = 0
+    const original = globalThis.console.log
+    globalThis.console.log = (..._args: Array<unknown>) => void printed++
+    const rt = ManagedRuntime.make(Layer.empty)
+    const e = { name: "Effect bare Effect.logDebug", run: (n: number) => rt.runPromise(whileN(n, () => Effect.logDebug(MESSAGE))) }
+    const [mA, mE] = await compare([a, e], { ops: OPS, rounds: ROUNDS })
+    globalThis.console.log = original
+    expectLines(a.name, a.lines(), 0)
+    expectLines(e.name, printed, 0)
+    await a.close()
+    await rt.dispose()
+    const ratio = mA!.nsPerOp / mE!.nsPerOp
+    const note = `0 lines written by either (checked), ${ROUNDS} rounds of ${OPS.toLocaleString("en")}`
+    return [
+      { scenario, subject: e.name, value: mE!.nsPerOp, unit: "ns/call", note },
+      { scenario, subject: a.name, value: mA!.nsPerOp, unit: "ns/call", baseline: e.name, ratio, target: "<= 2x Effect's cost", pass: ratio <= 2 }
+    ]
+  }
+} satisfies Scenario
