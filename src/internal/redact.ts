@@ -279,7 +279,10 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
   const isSensitiveKey = makeKeyMatcher(set)
   const custom = (options.patterns ?? []).map(globalCopy)
   const pairCache = new Map<string, boolean>()
+  // Keys found inside strings are cached when short (at most 10,000 of at most 64 characters), so hostile input
+  // cannot make the cache hold large strings.
   const pairSensitive = (key: string): boolean => {
+    if (key.length > 64) return isSensitiveKey(key)
     let hit = pairCache.get(key)
     if (hit === undefined) {
       hit = isSensitiveKey(key)
