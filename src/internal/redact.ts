@@ -297,7 +297,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
   // A small direct-mapped memo of clean strings (slot from the length and the first and last characters): a value
   // repeated from record to record (a message, a user agent, a host name) is recognised by one comparison
   // (pointer-equal for the same string object) instead of a scan. Only strings that had nothing to mask are kept,
-  // so no secret is retained here.
+  // so no secret is retained here, and only strings up to 1 KiB (at most 256 KiB held in all).
   const clean: Array<string | undefined> = new Array(256).fill(undefined)
   const maskString = (s: string): string => {
     const n = s.length
@@ -307,7 +307,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     // One regex scan per string (a regex call is the expensive part); separators are found by native indexOf.
     const secrets = builtin && SECRET_HINT.test(s)
     if (!secrets && custom.length === 0 && (!pairs || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
-      clean[slot] = s
+      if (n <= 1024) clean[slot] = s
       return s
     }
     let out = s
@@ -319,7 +319,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
       // A user pattern that throws (or a stack overflow on a hostile string): mask everything rather than leak.
       return redactedMarker
     }
-    if (out === s) clean[slot] = s
+    if (out === s && n <= 1024) clean[slot] = s
     return out
   }
   return { enabled: true, isSensitiveKey, maskString }
