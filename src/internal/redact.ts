@@ -297,7 +297,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
   // A small direct-mapped memo of clean strings (slot from the length and the first and last characters): a value
   // repeated from record to record (a message, a user agent, a host name) is recognised by one comparison
   // (pointer-equal for the same string object) instead of a scan. Only strings that had nothing to mask are kept,
-  // so no secret is retained here, and only strings up to 1 KiB (at most 256 KiB held in all).
+  // so no secret is retained here; at most 256 strings of up to 1,024 characters.
   const clean: Array<string | undefined> = new Array(256).fill(undefined)
   const maskString = (s: string): string => {
     const n = s.length
