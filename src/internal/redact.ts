@@ -304,8 +304,9 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     if (n < 4) return s
     const slot = (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & 255
     if (clean[slot] === s) return s
-    // One regex scan per string (a regex call is the expensive part); separators are found by native indexOf.
-    const secrets = builtin && SECRET_HINT.test(s)
+    // At most one regex scan per string (a regex call is the expensive part), and none below 15 characters (the
+    // shortest built-in secret, `Bearer 1234abcd`); separators are found by native indexOf.
+    const secrets = builtin && n >= 15 && SECRET_HINT.test(s)
     if (!secrets && custom.length === 0 && (!pairs || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
       if (n <= 1024) clean[slot] = s
       return s
