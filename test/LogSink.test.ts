@@ -280,6 +280,20 @@ describe("LogSink: failures never break the program", () => {
 })
 
 describe("LogSink: files", () => {
+  it.scoped("a burst that never yields to the event loop: written synchronously past 1 MiB, nothing dropped", () =>
+    Effect.gen(function*() {
+      const file = path.join(tmp(), "burst.log")
+      const sink = yield* LogSink.make({ target: { file }, maxBufferBytes: 2 * 1024 * 1024, flushInterval: "1 hour", exitHook: false })
+      const line = "x".repeat(99) + "\n"
+      for (let i = 0; i < 50_000; i++) sink.write(line) // 5 MB, more than the whole buffer, in one synchronous loop
+      // no event-loop turn yet, yet most of it is already in the file and nothing was dropped
+      expect(fs.statSync(file).size).toBeGreaterThanOrEqual(4 * 1024 * 1024)
+      expect(sink.stats()).toMatchObject({ dropped: 0, failed: 0 })
+      const r = yield* sink.flush()
+      expect(r).toMatchObject({ status: "flushed", dropped: 0 })
+      expect(fs.statSync(file).size).toBe(50_000 * 100)
+    }))
+
   it.scoped("appends, creating parent folders", () =>
     Effect.gen(function*() {
       const dir = tmp()

@@ -247,6 +247,8 @@ export class Sink implements Flushable {
   private exitListener: (() => void) | undefined = undefined
 
   readonly flushSize: number
+  /** Buffered bytes at which a descriptor sink stops waiting for the event loop and writes synchronously (nothing in flight). */
+  private readonly starveBytes: number
   readonly maxBufferBytes: number
   readonly overflow: OverflowPolicy
   readonly shutdownTimeout: Duration.Duration
@@ -266,6 +268,7 @@ export class Sink implements Flushable {
   ) {
     this.flushSize = Math.max(1, options.flushSize)
     this.maxBufferBytes = Math.max(this.flushSize, options.maxBufferBytes)
+    this.starveBytes = Math.min(this.maxBufferBytes, Math.max(this.flushSize, 1024 * 1024))
     this.overflow = options.overflow
     this.shutdownTimeout = Duration.decode(options.shutdownTimeout)
     if (out.fd !== undefined && out.file !== undefined) {
@@ -293,13 +296,38 @@ export class Sink implements Flushable {
     this.curLines++
     this.enqueued++
     if (this.curBytes >= this.flushSize) {
-      if (!this.inflight) this.pump()
-      else this.seal()
+      if (this.inflight) this.seal()
+      else if (this.out.fd !== undefined) {
+        // descriptors: the write starts when the event loop next turns
+        this.seal()
+        if (this.sealedBytes >= this.starveBytes) {
+          // a synchronous burst: the loop has not turned for starveBytes of lines
+          this.drainSync(false)
+        } else this.scheduleDrain()
+      } else this.pump()
     }
+  }
+
+  private drainScheduled = false
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return
+    this.drainScheduled = true
+    setImmediate(() => {
+      this.drainScheduled = false
+      if (!this.inflight) this.pump()
+    })
   }
 
   /** The buffer is full: apply the policy. `false`: the new line is dropped. */
   private makeRoom(len: number): boolean {
+    if (!this.inflight && this.overflow !== "block") {
+      // Nothing in flight: the target is not behind, the event loop has not
+      // turned since the buffer started filling (a synchronous burst that
+      // never yields). Dropping would lose lines for no reason and the loop is
+      // busy anyway: write what is buffered now, synchronously.
+      this.drainSync(false)
+      return true
+    }
     if (this.overflow === "drop_newest") {
       this.drop(1, false)
       return false
@@ -559,9 +587,10 @@ export class Sink implements Flushable {
     const { call, fd } = this.out
     try {
       if (fd !== undefined) {
-        const buf = Buffer.concat(batch.data as Array<Buffer>)
-        writeAllSync(fd, buf)
-        if (this.fileOffset >= 0) this.fileOffset += buf.length
+        for (const buf of batch.data as Array<Buffer>) {
+          writeAllSync(fd, buf)
+          if (this.fileOffset >= 0) this.fileOffset += buf.length
+        }
       } else if (call !== undefined) {
         const r = this.callOut(batch.data as string)
         if (Effect.isEffect(r)) Runtime.runSync(this.runtime)(r as Effect.Effect<unknown, unknown>)
