@@ -13,12 +13,12 @@ import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
 import { entryOf, type Format, defaultFormatOptions, type FormatOptions, Formatter, type RecordInput, renderRecord } from "./internal/format.js"
-import { DirectPath, type Direct } from "./internal/entry.js"
+import { type Binding, DirectPath, type Direct, rootBinding } from "./internal/entry.js"
 import { type LevelName, toEffectLevel } from "./internal/level.js"
 import type { RateLimiter } from "./internal/rateLimit.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import { makeRedactor } from "./internal/redact.js"
-import { escapeText, type RenderLimits } from "./internal/render.js"
+import { jsonString, type RenderLimits } from "./internal/render.js"
 
 /**
  * Output format: `key_value` (emoji console) or `json` (one object per line).
@@ -113,47 +113,46 @@ export const fromFormatter = (
   write: (line: string) => void,
   limiter?: RateLimiter | undefined
 ): Logger.Logger<unknown, void> => {
-  const emit = (line: string | undefined, name: string | undefined, millis: number): void => {
-    if (line === undefined) return
-    if (limiter !== undefined) {
-      const suppressed = limiter.check(name, millis)
-      if (suppressed < 0) return
-      if (suppressed > 0) {
-        write(renderRecord(formatter, {
-          timestamp: new Date(millis),
-          level: "warning",
-          message: suppressed + " records suppressed for " + (name ?? "root"),
-          fields: { suppressed, logger: name ?? "root" }
-        }))
-      }
+  // Level first, then the rate limit, then rendering: a suppressed record costs no formatting.
+  const admit = (binding: Binding, ordinal: number, millis: number): boolean => {
+    if (!formatter.enabled(binding, ordinal)) return false
+    if (limiter === undefined) return true
+    const suppressed = limiter.check(binding.name, millis)
+    if (suppressed < 0) return false
+    if (suppressed > 0) {
+      const name = binding.name ?? "root"
+      write(renderRecord(formatter, {
+        timestamp: new Date(millis),
+        level: "warning",
+        message: suppressed + " records suppressed for " + name,
+        fields: { suppressed, logger: name }
+      }))
     }
-    write(line)
+    return true
+  }
+  const safely = (render: () => string | undefined): void => {
+    let line: string | undefined
+    try {
+      line = render()
+    } catch (e) {
+      // Last resort: the record still goes out, with the reason.
+      line = "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
+        jsonString(formatter.renderer.string(e instanceof Error ? String(e.message) : "unknown")) + "}\n"
+    }
+    if (line !== undefined) write(line)
   }
   const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) => {
-    let line: string | undefined
-    try {
-      line = formatter.render(level, ordinal, millis, entry, annotations, spans, cause)
-    } catch (e) {
-      line = unformattable(e)
+    if (admit(entry.binding, ordinal, millis)) {
+      safely(() => formatter.render(level, ordinal, millis, entry, annotations, spans, cause))
     }
-    emit(line, entry.binding.name, millis)
   }
   const logger = Logger.make<unknown, void>((options) => {
-    let line: string | undefined
-    try {
-      line = formatter.format(options)
-    } catch (e) {
-      line = unformattable(e)
+    if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, options.date.getTime())) {
+      safely(() => formatter.format(options))
     }
-    emit(line, entryOf(options.message)?.binding.name, options.date.getTime())
   })
   return Object.assign(logger, { [DirectPath]: direct })
 }
-
-// Last resort: the record still goes out, with the reason.
-const unformattable = (e: unknown): string =>
-  "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
-  JSON.stringify(escapeText(String(e instanceof Error ? e.message : "unknown"))) + "}\n"
 
 /**
  * The logger, writing each rendered line to `write`.

@@ -188,6 +188,27 @@ describe("EmojiLogger JSON format", () => {
       ])
     }))
 
+  it.effect("fields named like the record's own keys are written as fields.<name>, so nothing is forged", () =>
+    Effect.gen(function*() {
+      const c = capture({ format: "json", serviceName: "real" })
+      yield* Effect.provide(
+        Log.exception("m", new Error("real error"), {
+          level: "critical", message: "forged", timestamp: "2000", logger_name: "admin",
+          service_name: "fake", spans: "x", error: "fake error", cause: "fake cause"
+        }),
+        c.layer
+      )
+      const rec = JSON.parse(c.lines[0]!)
+      expect([rec.level, rec.message, rec.timestamp, rec.logger_name, rec.service_name]).toEqual([
+        "error", "m", "1970-01-01T00:00:00.000Z", undefined, "real"
+      ])
+      expect(rec.error.message).toBe("real error")
+      expect(rec["fields.level"]).toBe("critical")
+      expect(rec["fields.error"]).toBe("fake error")
+      expect(rec["fields.service_name"]).toBe("fake")
+      expect(c.lines[0]!.match(/"level":/g)).toHaveLength(1)
+    }))
+
   it.effect("levels are lower-case names", () =>
     Effect.gen(function*() {
       const recs = yield* json(Effect.gen(function*() {

@@ -24,7 +24,8 @@ import {
   readField,
   type RenderLimits,
   Renderer,
-  safeFields
+  safeFields,
+  truncate
 } from "./render.js"
 
 export type Format = "key_value" | "json"
@@ -114,7 +115,14 @@ interface Key {
  * written as `fields.<name>`, so no value can forge a record's level, message,
  * time or logger.
  */
-const reservedJsonKeys = new Set(["timestamp", "level", "message", "logger_name"])
+export const reservedJsonKeys: ReadonlySet<string> = new Set(["timestamp", "level", "message", "logger_name", "service_name", "spans", "error", "cause"])
+
+/** The user's key behind a JSON key: `fields.level` was written for a field named `level`. */
+export const fieldKeyOf = (jsonKey: string): string =>
+  jsonKey.startsWith("fields.") && reservedJsonKeys.has(jsonKey.slice(7)) ? jsonKey.slice(7) : jsonKey
+
+/** Keys longer than this are not cached (a flood of distinct huge keys must not grow memory) and are cut when shown. */
+const maxKeyLength = 256
 
 const emptyContext: PreparedContext = { fields: "", das: undefined }
 
@@ -181,7 +189,11 @@ export class Formatter {
         : options.emoji.levels[level] + " " + levelLabels[level] + " "
     }
     this.levelText = levelText
-    this.service = options.serviceName === undefined ? "" : this.field("service_name", options.serviceName)
+    this.service = options.serviceName === undefined
+      ? ""
+      : this.json
+      ? ",\"service_name\":" + this.renderer.json(options.serviceName)
+      : this.field("service_name", options.serviceName)
   }
 
   /** The lowest level any logger may emit at (global level and module levels). */
@@ -215,15 +227,22 @@ export class Formatter {
     let k = this.keys.get(key)
     if (k === undefined) {
       const sensitive = this.renderer.isSensitive(key)
+      const shown = key.length > maxKeyLength ? truncate(key, maxKeyLength) : key
       const text = this.json
-        ? "," + jsonString(reservedJsonKeys.has(key) ? "fields." + key : key) + ":"
+        ? "," + jsonString(reservedJsonKeys.has(shown) ? "fields." + shown : shown) + ":"
         : this.options.colors
-        ? " " + DIM + consoleKey(key) + "=" + RESET
-        : " " + consoleKey(key) + "="
+        ? " " + DIM + consoleKey(shown) + "=" + RESET
+        : " " + consoleKey(shown) + "="
       k = { text, sensitive }
-      if (this.keys.size < 10_000) this.keys.set(key, k)
+      if (key.length <= maxKeyLength && this.keys.size < 10_000) this.keys.set(key, k)
     }
     return k
+  }
+
+  /** Whether a record at `ordinal` from this binding passes its level (global or module). */
+  enabled(binding: Binding, ordinal: number): boolean {
+    const prepared = binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
+    return ordinal >= prepared.threshold
   }
 
   /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */

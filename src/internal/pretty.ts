@@ -15,6 +15,7 @@ import * as Cause from "effect/Cause"
 import * as FiberId from "effect/FiberId"
 import * as EmojiLogger from "../EmojiLogger.js"
 import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
+import { fieldKeyOf } from "./format.js"
 
 export interface PrettyOptions {
   /** Records below this level are dropped (non-JSON lines are always kept). Default: trace (keep all). */
@@ -123,7 +124,7 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
         continue
       }
     } else if (key === "timestamp" || key === "level" || key === "message" || key === "logger_name") continue
-    assign(fields, key, o[key])
+    assign(fields, pino ? key : fieldKeyOf(key), o[key])
   }
   if (spans !== undefined) for (const label of Object.keys(spans)) assign(fields, label, spans[label] + "ms")
   return {

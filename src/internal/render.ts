@@ -121,7 +121,7 @@ export class Renderer {
     let hit = this.sensitive.get(key)
     if (hit === undefined) {
       hit = this.redactor.isSensitiveKey(key)
-      if (this.sensitive.size < 10_000) this.sensitive.set(key, hit)
+      if (key.length <= 256 && this.sensitive.size < 10_000) this.sensitive.set(key, hit)
     }
     return hit
   }
