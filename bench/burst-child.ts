@@ -73,10 +73,10 @@ if (subject === "ours" || subject === "ours-block") {
   )
 } else if (subject === "pino-async") {
   const dest = pino.destination({ dest: file, sync: false })
-  const logger = pino({ base: undefined }, dest)
+  const logger = pino({ base: null }, dest)
   result = await measure(
     async () => {
-      await new Promise<void>((r) => (dest.fd >= 0 ? r() : dest.once("ready", () => r())))
+      await new Promise<void>((r) => ((dest as unknown as { fd: number }).fd >= 0 ? r() : dest.once("ready", () => r())))
       for (let i = 0; i < WARM; i++) logger.info(fields(i), "burst")
       await new Promise<void>((r) => dest.flush(() => r()))
     },

@@ -27,7 +27,7 @@ const pinoChild = () => {
   let lines = 0
   const write = dest.write.bind(dest)
   dest.write = (s: string) => (lines++, write(s))
-  const logger = pino({ base: undefined }, dest)
+  const logger = pino({ base: null }, dest)
   let expected = 0
   return {
     name: "pino child logger (sync, /dev/null)",
