@@ -10,11 +10,15 @@ import * as Option from "effect/Option"
 import type { Format } from "./format.js"
 import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
 
-const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
+export const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
   ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
 
-/** An optional variable parsed by `parse`; `undefined` when unset or blank. */
-const optional = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
+/**
+ * An optional variable parsed by `parse`; `undefined` when unset or blank. A
+ * value `parse` rejects fails with a message naming the variable, the value
+ * and `accepted`.
+ */
+export const optional = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
   Config.string(name).pipe(
     Config.option,
     Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {

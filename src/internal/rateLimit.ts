@@ -19,7 +19,7 @@
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { optional } from "./config.js"
 
 export interface RateLimitOptions {
   readonly global?: { readonly rate: number; readonly capacity: number }
@@ -119,9 +119,6 @@ export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefi
 
 // --- configuration -----------------------------------------------------------------------------------------------
 
-const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
-  ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
-
 const NUMBER = /^\d+(?:\.\d+)?$/
 
 const parseNumber = (raw: string, min: number): number | undefined => {
@@ -130,16 +127,6 @@ const parseNumber = (raw: string, min: number): number | undefined => {
   const n = Number(t)
   return Number.isFinite(n) && n >= min ? n : undefined
 }
-
-const optional = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {
-      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
-      const parsed = parse(raw.value)
-      return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
-    })
-  )
 
 const LOGGER_NAME = /^[A-Za-z0-9_\-.@/]+$/
 
