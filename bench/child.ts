@@ -9,7 +9,7 @@ const file = process.argv[2]!
 const mod = (await import(pathToFileURL(file).href)) as { default: Scenario; notes?: ReadonlyArray<string> }
 try {
   const rows = await mod.default.run()
-  process.stdout.write(`@@ROWS ${JSON.stringify({ rows, notes: (mod.default as { notes?: Array<string> }).notes ?? [] })}\n`)
+  process.stdout.write(`@@ROWS ${JSON.stringify({ rows, notes: mod.default.notes ?? [] })}\n`)
 } finally {
   cleanup()
 }

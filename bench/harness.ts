@@ -43,6 +43,8 @@ export interface Scenario {
   readonly name: string
   /** run the scenario, verify its line counts, return its rows */
   readonly run: () => Promise<ReadonlyArray<Row>>
+  /** lines for the notes under the table (method, caveats) */
+  readonly notes?: ReadonlyArray<string>
 }
 
 /** A subject of {@link compare}: runs `ops` operations and returns how many lines it wrote (verified by the caller). */
@@ -95,11 +97,19 @@ export const compare = async (
   const ops = options.ops ?? 20_000
   const rounds = options.rounds ?? 7
   const warmup = options.warmup ?? 2
-  for (const s of subjects) for (let i = 0; i < warmup; i++) await s.run(ops)
+  for (const s of subjects) {
+    for (let i = 0; i < warmup; i++) {
+      await s.run(ops)
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
   const samples = subjects.map(() => [] as Array<number>)
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (k + r) % subjects.length
+      // let the event loop turn between samples (untimed): async writes a subject
+      // started complete here, as they would between requests in a running program
+      await new Promise<void>((resolve) => setImmediate(resolve))
       gc()
       const t0 = process.hrtime.bigint()
       await subjects[i]!.run(ops)

@@ -39,6 +39,12 @@ for (const f of files) {
   notes.push(...got.notes)
   process.stderr.write(`${f}: ${got.rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
 }
+const missed = rows.filter((r) => r.pass === false)
+notes.push(
+  missed.length === 0
+    ? `Every target met in this run (${rows.filter((r) => r.pass === true).length} checked).`
+    : `Targets missed in this run: ${missed.map((r) => `${r.scenario} / ${r.subject}: ${r.ratio !== undefined ? r.ratio.toFixed(2) + "x" : r.value.toFixed(1) + " " + r.unit} against ${r.target}`).join("; ")}.`
+)
 notes.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`)
 const out = writeResults(rows, notes)
 process.stdout.write(toMarkdown(rows) + "\n\n" + notes.map((n) => `- ${n}`).join("\n") + `\n\nwritten to ${out}\n`)

@@ -114,7 +114,7 @@ export type LogSinkError = internal.LogSinkError
 export interface LogSink {
   /** One formatted record with its trailing `"\n"`. Synchronous; never throws; never blocks (except policy `block`). */
   readonly write: (line: string) => void
-  /** Writes everything buffered now; waits at most `deadline` (default `shutdownTimeout`). */
+  /** Writes everything buffered now; waits at most `deadline` (default `shutdownTimeout`; `0`: start the write and return at once). */
   readonly flush: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
   /** Flushes, then closes; idempotent (later calls return the first report). Lines written afterwards go out synchronously. */
   readonly shutdown: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>

@@ -43,6 +43,11 @@ const names: Record<string, string> = {
 
 export default {
   name: scenario,
+  notes: [
+    "Burst: each subject in a fresh process; RSS growth = peak RSS (getrusage maxRSS) minus RSS after a 50,000-line warm-up. " +
+      "A fiber that never yields never lets the event loop turn, so async writes cannot complete: the sink then writes synchronously each time 1 MiB is buffered with nothing in flight (the loop is busy anyway), so memory stays bounded and nothing is dropped. " +
+      "Effect's Logger.batched and pino's async sonic-boom keep every line in memory until the loop turns."
+  ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const rows: Array<Row> = []
     for (const subject of ["ours", "ours-block", "effect-batched", "pino-async"]) {

@@ -8,7 +8,7 @@ import { compare, type Row, type Scenario } from "../harness.js"
 import { effectJson, effectLogFmt, effectPretty, ours, pinoSync, verify } from "../subjects.js"
 
 const OPS = 20_000
-const ROUNDS = 7
+const ROUNDS = 11
 const scenario = "emoji console line, msg + 3 fields"
 
 export default {
@@ -17,7 +17,7 @@ export default {
     const a = ours("effect-foundation Log.info (console)", { format: "key_value" })
     const subjects = [a, pinoSync("pino (sync, /dev/null)"), effectJson(), effectLogFmt(), effectPretty()]
     const m = await compare(subjects, { ops: OPS, rounds: ROUNDS })
-    const note = verify(subjects)
+    const note = await verify(subjects)
     for (const s of subjects) await s.close()
     const ns = m[0]!.nsPerOp
     const rows: Array<Row> = [{ scenario, subject: a.name, value: ns, unit: "ns/line", note }]

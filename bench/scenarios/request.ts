@@ -12,7 +12,7 @@ import { compare, expectLines, type Row, type Scenario } from "../harness.js"
 import { ours, verify } from "../subjects.js"
 
 const OPS = 2_000 // requests per timed run (20,000 lines)
-const ROUNDS = 9
+const ROUNDS = 11
 const scenario = "request: bind 3 fields, 10 lines"
 
 const request = (i: number) =>
@@ -50,7 +50,7 @@ export default {
     const a = ours("effect-foundation Log.bind + 10 × info (JSON)", { format: "json", op: request, linesPerOp: 10 })
     const p = pinoChild()
     const [mA, mP] = await compare([a, p], { ops: OPS, rounds: ROUNDS })
-    const note = verify([a, p])
+    const note = await verify([a, p])
     expectLines("pino child", p.lines(), p.expected())
     await a.close()
     const ratio = mP!.nsPerOp / mA!.nsPerOp

@@ -765,6 +765,9 @@ export class Sink implements Flushable {
       if (this.overflow === "block" && !this.inflight) this.drainSync(false)
       else if (!this.inflight) this.pump()
       if (this.settled >= until) return Effect.succeed(report(false))
+      const limit = Duration.decode(deadline ?? this.shutdownTimeout)
+      // a zero deadline: start the write, do not wait for it
+      if (Duration.toMillis(limit) <= 0) return Effect.succeed(report(true))
       const wait = Effect.async<void>((resume) => {
         // the batch may have settled between the check above and this registration
         if (this.settled >= until) return resume(Effect.void)
@@ -776,7 +779,7 @@ export class Sink implements Flushable {
       })
       return wait.pipe(
         Effect.timeoutTo({
-          duration: deadline ?? this.shutdownTimeout,
+          duration: limit,
           onSuccess: () => false,
           onTimeout: () => true
         }),
