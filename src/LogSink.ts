@@ -186,7 +186,13 @@ const variable = <A>(name: string, accepted: string, parse: (raw: string) => A |
 
 const byteUnits: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 }
 
-/** `65536`, `64k`, `64KiB`, `8m`, `8 MiB` → bytes (a positive integer). */
+/**
+ * Parses a byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB` (a positive
+ * integer); `undefined` when invalid.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
 export const parseBytes = (raw: string): number | undefined => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
   if (m === null) return undefined
@@ -202,7 +208,13 @@ const msUnits: Record<string, number> = {
   m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000
 }
 
-/** `250` (ms), `250 ms`, `1 s`, `1 second` → a Duration (positive). */
+/**
+ * Parses a duration: `250` (milliseconds), `250 ms`, `1 s`, `1 second`,
+ * `2 min` (positive); `undefined` when invalid.
+ *
+ * @since 0.1.0
+ * @category configuration
+ */
 export const parseDuration = (raw: string): Duration.Duration | undefined => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
   if (m === null) return undefined
