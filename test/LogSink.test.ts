@@ -280,6 +280,21 @@ describe("LogSink: failures never break the program", () => {
 })
 
 describe("LogSink: files", () => {
+  it.scoped("a burst that never yields while a write is in flight: the landed write is settled from the file size, nothing dropped", () =>
+    Effect.gen(function*() {
+      const file = path.join(tmp(), "inflight.log")
+      const sink = yield* LogSink.make({ target: { file }, maxBufferBytes: 1024 * 1024, flushInterval: "1 hour", exitHook: false })
+      const line = "y".repeat(99) + "\n"
+      for (let i = 0; i < 1_000; i++) sink.write(line)
+      yield* sink.flush(0) // a write is now in flight; its callback needs an event-loop turn
+      for (let i = 0; i < 30_000; i++) sink.write(line) // 3 MB, three times the buffer, without a turn
+      expect(sink.stats()).toMatchObject({ dropped: 0, failed: 0 })
+      const r = yield* sink.flush()
+      expect(r.status).toBe("flushed")
+      expect(fs.statSync(file).size).toBe(31_000 * 100)
+      expect(sink.stats()).toMatchObject({ accepted: 31_000, written: 31_000, dropped: 0, pending: 0 })
+    }))
+
   it.scoped("flush(0) starts the write without waiting; flush() then waits for it", () =>
     Effect.gen(function*() {
       const file = path.join(tmp(), "zero.log")

@@ -320,7 +320,7 @@ export class Sink implements Flushable {
 
   /** The buffer is full: apply the policy. `false`: the new line is dropped. */
   private makeRoom(len: number): boolean {
-    if (!this.inflight && this.overflow !== "block") {
+    if (this.overflow !== "block" && (!this.inflight || this.adoptInflight())) {
       // Nothing in flight: the target is not behind, the event loop has not
       // turned since the buffer started filling (a synchronous burst that
       // never yields). Dropping would lose lines for no reason and the loop is
@@ -511,7 +511,13 @@ export class Sink implements Flushable {
   private writeFd(): void {
     const bufs = this.inflightBufs!
     this.inflightStart = this.fileOffset
+    const gen = ++this.writeGen
+    this.loopTurned = false
+    setImmediate(() => {
+      this.loopTurned = true
+    })
     fs.writev(this.out.fd!, bufs, (err, n) => {
+      if (gen !== this.writeGen) return // already settled by adoptInflight
       if (err) {
         if (err.code === "EAGAIN") {
           // non-blocking pipe full: retry shortly, keep the order
@@ -607,6 +613,40 @@ export class Sink implements Flushable {
    * to reach its end, and write whatever part is missing ourselves. For other
    * descriptors the write is already in the kernel's hands.
    */
+  private writeGen = 0
+  private loopTurned = true
+
+  /**
+   * The buffer is full while a write is in flight and the event loop has not
+   * turned since it started: the target is not behind, its completion callback
+   * just cannot run (a fiber logging without yielding). For a file we own,
+   * check the file size: when the write has landed, settle it here (its
+   * callback will be ignored) so the buffer can be written synchronously
+   * instead of dropping lines. `false`: could not tell; the policy applies.
+   */
+  private adoptInflight(): boolean {
+    if (!this.inflight || this.loopTurned || !this.out.ownsFd || this.inflightStart < 0 || this.inflightBufs === undefined) return false
+    const total = this.inflightBufs.reduce((a, b) => a + b.length, 0)
+    for (let i = 0; i < 50; i++) {
+      let size: number
+      try {
+        size = fs.fstatSync(this.out.fd!).size
+      } catch {
+        return false
+      }
+      if (size >= this.inflightStart + total) {
+        this.writeGen++
+        this.fileOffset = this.inflightStart + total
+        this.inflight = false
+        this.inflightBufs = undefined
+        this.ok(this.inflightLines)
+        return true
+      }
+      sleepSync(1)
+    }
+    return false
+  }
+
   private finishInflightSync(): void {
     const buf = Buffer.concat(this.inflightBufs!)
     const fd = this.out.fd!
