@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
-import { Formatter } from "./internal/format.js"
+import { Formatter, renderRecord } from "./internal/format.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import * as LogSink from "./LogSink.js"
@@ -95,9 +95,14 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const resolved = yield* resolve(options)
-      const sink = yield* LogSink.make(resolved.sink)
-      yield* LogSink.registerScoped(sink)
       const formatter = new Formatter(EmojiLogger.formatOptions(resolved))
+      const sink = yield* LogSink.make({
+        ...resolved.sink,
+        // the sink's own "N records dropped" warning, in the program's format
+        warningLine: (message, fields, millis) =>
+          renderRecord(formatter, { timestamp: new Date(millis), level: "warning", message, fields, loggerName: "effect-foundation.sink" })
+      })
+      yield* LogSink.registerScoped(sink)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       yield* EmojiLogger.install(EmojiLogger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)
     })

@@ -28,12 +28,10 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import { boolean, optional } from "./internal/config.js"
 import * as internal from "./internal/sink.js"
 
 /**
@@ -171,19 +169,6 @@ const stripUndefined = <A extends object>(a: A): A => {
 // Configuration
 // ---------------------------------------------------------------------------
 
-const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
-  ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
-
-const variable = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {
-      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
-      const parsed = parse(raw.value)
-      return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
-    })
-  )
-
 const byteUnits: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 }
 
 /**
@@ -224,8 +209,6 @@ export const parseDuration = (raw: string): Duration.Duration | undefined => {
   return Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined
 }
 
-const booleans: Record<string, boolean> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false }
-
 const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", "block"]
 
 /**
@@ -240,20 +223,20 @@ const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", 
  * @category configuration
  */
 export const config: Config.Config<Partial<Options>> = Config.all({
-  file: variable("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
-  stream: variable("PROVIDE_LOG_STREAM", "stdout, stderr", (raw) => {
+  file: optional("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
+  stream: optional("PROVIDE_LOG_STREAM", "stdout, stderr", (raw) => {
     const k = raw.trim().toLowerCase()
     return k === "stdout" || k === "stderr" ? k : undefined
   }),
-  flushSize: variable("PROVIDE_LOG_FLUSH_SIZE", "a positive number of bytes, e.g. 65536, 64k, 1m", parseBytes),
-  flushInterval: variable("PROVIDE_LOG_FLUSH_INTERVAL", "a positive duration, e.g. 100 (ms), 250 ms, 1 s", parseDuration),
-  maxBufferBytes: variable("PROVIDE_LOG_MAX_BUFFER_BYTES", "a positive number of bytes, e.g. 8388608, 8m", parseBytes),
-  overflow: variable("PROVIDE_LOG_OVERFLOW", overflows.join(", "), (raw) => {
+  flushSize: optional("PROVIDE_LOG_FLUSH_SIZE", "a positive number of bytes, e.g. 65536, 64k, 1m", parseBytes),
+  flushInterval: optional("PROVIDE_LOG_FLUSH_INTERVAL", "a positive duration, e.g. 100 (ms), 250 ms, 1 s", parseDuration),
+  maxBufferBytes: optional("PROVIDE_LOG_MAX_BUFFER_BYTES", "a positive number of bytes, e.g. 8388608, 8m", parseBytes),
+  overflow: optional("PROVIDE_LOG_OVERFLOW", overflows.join(", "), (raw) => {
     const k = raw.trim().toLowerCase() as OverflowPolicy
     return overflows.includes(k) ? k : undefined
   }),
-  shutdownTimeout: variable("PROVIDE_LOG_SHUTDOWN_TIMEOUT", "a positive duration, e.g. 5000 (ms), 5 s", parseDuration),
-  exitHook: variable("PROVIDE_LOG_EXIT_HOOK", "true, false, 1, 0, yes, no, on, off", (raw) => booleans[raw.trim().toLowerCase()])
+  shutdownTimeout: optional("PROVIDE_LOG_SHUTDOWN_TIMEOUT", "a positive duration, e.g. 5000 (ms), 5 s", parseDuration),
+  exitHook: boolean("PROVIDE_LOG_EXIT_HOOK")
 }).pipe(
   Config.map((c): Partial<Options> => {
     const out: { -readonly [K in keyof Options]?: Options[K] } = {}

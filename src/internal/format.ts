@@ -86,6 +86,13 @@ interface DasValues {
   status?: unknown
 }
 
+/** What a formatter prepares once per logger name. */
+interface Named {
+  readonly threshold: number
+  readonly prefix: string
+  readonly jsonName: string
+}
+
 /** What a formatter prepares once per binding. */
 interface Prepared {
   readonly threshold: number
@@ -169,6 +176,7 @@ export class Formatter {
   private readonly levelText: Record<LevelName, string>
   private readonly service: string
   private readonly keys = new Map<string, Key>()
+  private readonly names = new Map<string | undefined, Named>()
   private readonly contexts = new WeakMap<object, PreparedContext>()
   private readonly globalThreshold: number
   private lastMillis = NaN
@@ -261,12 +269,26 @@ export class Formatter {
     return out
   }
 
+  /** What depends on the logger name only: shared by every binding with that name. */
+  private named(name: string | undefined): Named {
+    let n = this.names.get(name)
+    if (n === undefined) {
+      n = {
+        threshold: toEffectLevel[this.levelFor(name)].ordinal,
+        prefix: this.options.loggerNameEmoji ? "[" + Emoji.forName(name, this.options.emoji) + "] " : "",
+        jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name)
+      }
+      if (this.names.size < 10_000) this.names.set(name, n)
+    }
+    return n
+  }
+
   private prepare(binding: Binding): Prepared {
-    const name = binding.name
+    const n = this.named(binding.name)
     const prepared: Prepared = {
-      threshold: toEffectLevel[this.levelFor(name)].ordinal,
-      prefix: this.options.loggerNameEmoji ? "[" + Emoji.forName(name, this.options.emoji) + "] " : "",
-      jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name),
+      threshold: n.threshold,
+      prefix: n.prefix,
+      jsonName: n.jsonName,
       fields: binding.fields === undefined ? "" : this.fields(binding.fields),
       das: binding.fields === undefined ? undefined : dasOf(binding.fields, undefined)
     }

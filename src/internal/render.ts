@@ -79,7 +79,8 @@ export const ownKeys = (obj: object): ReadonlyArray<string> | undefined => {
 
 /** Defines `key` on `out` as a plain data property: a key named `__proto__` stays a key. */
 export const putField = (out: Record<string, unknown>, key: string, value: unknown): void => {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
 }
 
 /**
