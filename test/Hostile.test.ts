@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
+import { captureConsole } from "./utils.js"
 
 /**
  * Hostile input through the real formatter, in both formats: console lines
@@ -242,12 +243,7 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
 /** `program` under `Foundation.layer` with the sink's "console" target, captured with `Effect.withConsole`. */
 const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, options: Foundation.Options = {}) =>
   Effect.gen(function*() {
-    const logged: Array<string> = []
-    const current = yield* Effect.console
-    const capture: Console.Console = {
-      ...current,
-      unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
-    }
+    const { console: capture, logged } = yield* captureConsole
     yield* Effect.provide(
       program,
       Foundation.layer({ format, colors: false, timestamps: false, ...options, sink: { target: "console", exitHook: false } })

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Console, Deferred, Effect, Exit, Scope, TestClock } from "effect"
+import { ConfigProvider, Deferred, Effect, Exit, Scope, TestClock } from "effect"
 import { LogSink } from "effect-foundation"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { captureConsole } from "./utils.js"
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-"))
 const line = (i: number) => `line-${String(i).padStart(2, "0")}\n` // 8 bytes
@@ -48,12 +49,7 @@ describe("LogSink: batching", () => {
 
   it.scoped("console target: one Console.log per line, captured with withConsole", () =>
     Effect.gen(function*() {
-      const logged: Array<unknown> = []
-      const current = yield* Effect.console
-      const capture: Console.Console = {
-        ...current,
-        unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
-      }
+      const { console: capture, logged } = yield* captureConsole
       const sink = yield* LogSink.make({ target: "console", exitHook: false }).pipe(Effect.withConsole(capture))
       sink.write("a=1\n")
       sink.write("b=2\n")

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Console, Effect, Exit, Layer, TestClock } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, TestClock } from "effect"
 import { EmojiLogger, Foundation, Log } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
+import { captureConsole } from "./utils.js"
 
 const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
@@ -194,12 +195,7 @@ describe("Rate limit configuration", () => {
 describe("Rate limiting end to end: Foundation.layer from the environment, console sink, TestClock", () => {
   it.effect("PROVIDE_LOG_RATE_LIMIT_PER_LOGGER and _GLOBAL", () =>
     Effect.gen(function*() {
-      const logged: Array<string> = []
-      const current = yield* Effect.console
-      const capture: Console.Console = {
-        ...current,
-        unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
-      }
+      const { console: capture, logged } = yield* captureConsole
       const program = Effect.gen(function*() {
         const db = Log.named("db.pool")
         for (let i = 0; i < 4; i++) yield* db.info("query", { i }) // db: 2 pass, 2 suppressed

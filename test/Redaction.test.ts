@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Console, Effect, Exit, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { defaultKeys, makeRedactor, redactedMarker } from "../src/internal/redact.js"
+import { captureConsole } from "./utils.js"
 
 const R = redactedMarker
 const at = new Date("2026-01-02T03:04:05.000Z")
@@ -315,12 +316,7 @@ describe("Redaction: configuration", () => {
 /** `program` under `Foundation.layer` (sink target "console", captured with `Effect.withConsole`) and `env`. */
 const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, env: Record<string, string> = {}) =>
   Effect.gen(function*() {
-    const logged: Array<string> = []
-    const current = yield* Effect.console
-    const capture: Console.Console = {
-      ...current,
-      unsafe: { ...globalThis.console, log: (...args: ReadonlyArray<unknown>) => void logged.push(args.join(" ")) }
-    }
+    const { console: capture, logged } = yield* captureConsole
     yield* Effect.provide(
       program,
       Foundation.layer({ format, colors: false, timestamps: false, loggerNameEmoji: false, sink: { target: "console", exitHook: false } })
