@@ -188,6 +188,20 @@ describe("Properties: redaction leaves no sensitive value in any output", () => 
 
 // --- flood ---------------------------------------------------------------------------------------------------------
 
+/** `fibers` fibers, each with its own context, log `lines` lines each (yielding now and then) through `write`. */
+const flood = (fibers: number, lines: number, write: (line: string) => void) =>
+  Effect.forEach(
+    Array.from({ length: fibers }, (_, i) => i),
+    (i) =>
+      Effect.gen(function*() {
+        for (let j = 0; j < lines; j++) {
+          yield* Log.info(`w ${i} ${j}`)
+          if (j % 25 === 0) yield* Effect.yieldNow()
+        }
+      }).pipe(Log.withContext({ fiber: i, tag: "t" + i })),
+    { concurrency: "unbounded", discard: true }
+  ).pipe(Effect.provide(EmojiLogger.layer({ format: "key_value", loggerNameEmoji: false }, write)))
+
 describe("Flood and isolation", () => {
   it.effect("10,000 fibers, each with its own Log.withContext and 100 lines: every line carries exactly its own context", () =>
     Effect.gen(function*() {
@@ -208,16 +222,7 @@ describe("Flood and isolation", () => {
         }
         counts[Number(m[1])]!++
       }
-      const worker = (i: number) =>
-        Effect.gen(function*() {
-          for (let j = 0; j < LINES; j++) {
-            yield* Log.info(`w ${i} ${j}`)
-            if (j % 25 === 0) yield* Effect.yieldNow()
-          }
-        }).pipe(Log.withContext({ fiber: i, tag: "t" + i }))
-      yield* Effect.forEach(Array.from({ length: FIBERS }, (_, i) => i), worker, { concurrency: "unbounded", discard: true }).pipe(
-        Effect.provide(EmojiLogger.layer({ format: "key_value", loggerNameEmoji: false }, write))
-      )
+      yield* flood(FIBERS, LINES, write)
       expect(firstBad).toBe("")
       expect(bad).toBe(0)
       let wrong = 0
@@ -244,16 +249,7 @@ describe("Flood and isolation", () => {
             if (p > maxPending) maxPending = p
           }
         }
-        const worker = (i: number) =>
-          Effect.gen(function*() {
-            for (let j = 0; j < LINES; j++) {
-              yield* Log.info(`w ${i} ${j}`)
-              if (j % 25 === 0) yield* Effect.yieldNow()
-            }
-          }).pipe(Log.withContext({ fiber: i, tag: "t" + i }))
-        yield* Effect.forEach(Array.from({ length: FIBERS }, (_, i) => i), worker, { concurrency: "unbounded", discard: true }).pipe(
-          Effect.provide(EmojiLogger.layer({ format: "key_value", loggerNameEmoji: false }, write))
-        )
+        yield* flood(FIBERS, LINES, write)
         yield* sink.flush()
         return sink.stats()
       }))
