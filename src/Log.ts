@@ -32,7 +32,8 @@ export type LogFields = Fields
 /**
  * A logger with a name and/or bound fields. Every method returns an `Effect`;
  * nothing is written until it runs. Bindings are prepared once per binding,
- * not on every call.
+ * not on every call. Call the methods on the logger (`log.info(...)`): like
+ * pino's, they are shared prototype methods, not per-logger closures.
  *
  * @since 0.1.0
  * @category models
