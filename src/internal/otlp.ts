@@ -24,7 +24,6 @@ import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
@@ -40,6 +39,7 @@ import * as Retry from "../Retry.js"
 import { DirectPath, type Direct } from "./entry.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelName, toEffectLevel } from "./level.js"
+import { optional } from "./config.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { defaultLimits, Renderer } from "./render.js"
 import { type Flushable, type FlushReport, registerScoped } from "./sink.js"
@@ -105,32 +105,23 @@ export const parseKeyValues = (raw: string): Record<string, string> | undefined 
 }
 
 const keyValues = (name: string): Config.Config<Record<string, string>> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((o) => {
-      if (Option.isNone(o)) return Either.right({})
-      const parsed = parseKeyValues(o.value)
-      return parsed === undefined
-        ? Either.left(ConfigError.InvalidData([name], `Invalid ${name}: expected comma-separated key=value pairs (values URL-encoded), got "${o.value}"`))
-        : Either.right(parsed)
-    })
+  Config.map(
+    optional(name, "comma-separated key=value pairs, values URL-encoded (e.g. \"x-tenant=acme,team=a%20b\")", parseKeyValues),
+    (pairs) => pairs ?? {}
   )
 
+const parseUrl = (raw: string): string | undefined => {
+  const v = raw.trim()
+  try {
+    const u = new URL(v)
+    return u.protocol === "http:" || u.protocol === "https:" ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const url = (name: string): Config.Config<Option.Option<string>> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((o) => {
-      if (Option.isNone(o) || o.value.trim() === "") return Either.right(Option.none())
-      const v = o.value.trim()
-      try {
-        const u = new URL(v)
-        if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("protocol")
-        return Either.right(Option.some(v))
-      } catch {
-        return Either.left(ConfigError.InvalidData([name], `Invalid ${name}: expected an http:// or https:// URL, got "${o.value}"`))
-      }
-    })
-  )
+  Config.map(optional(name, "an http:// or https:// URL", parseUrl), Option.fromNullable)
 
 const env = Config.all({
   logsEndpoint: url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),

@@ -19,10 +19,7 @@
  * pre-check that skips the heavier scans for most strings.
  */
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import { boolean as booleanVar } from "./config.js"
+import { boolean as booleanVar, optional } from "./config.js"
 
 export interface RedactionOptions {
   /** Off turns key redaction and string masking off (Effect `Redacted` still prints `<redacted>`). Default: on. */
@@ -330,24 +327,13 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
 
 const KEY_LIST = /^[A-Za-z0-9_.\-]+$/
 
+const parseKeyList = (raw: string): ReadonlyArray<string> | undefined => {
+  const keys = raw.split(",").map((k) => k.trim()).filter((k) => k !== "")
+  return keys.every((k) => KEY_LIST.test(k)) ? keys : undefined
+}
+
 const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((raw): Either.Either<ReadonlyArray<string> | undefined, ConfigError.ConfigError> => {
-      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right(undefined)
-      const keys = raw.value.split(",").map((k) => k.trim()).filter((k) => k !== "")
-      const bad = keys.find((k) => !KEY_LIST.test(k))
-      return bad === undefined
-        ? Either.right(keys)
-        : Either.left(
-          ConfigError.InvalidData(
-            [name],
-            `${name}: invalid value ${JSON.stringify(raw.value)} (key ${JSON.stringify(bad)}); accepted: ` +
-              `comma-separated key names made of letters, digits, "_", "-", "." (e.g. "pin,otp_code,X-Session-Key")`
-          )
-        )
-    })
-  )
+  optional(name, "comma-separated key names made of letters, digits, \"_\", \"-\", \".\" (e.g. \"pin,otp_code,X-Session-Key\")", parseKeyList)
 
 /**
  * `PROVIDE_LOG_SANITIZATION_ENABLED` (true/false/1/0/yes/no/on/off, default
