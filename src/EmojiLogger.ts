@@ -14,7 +14,7 @@ import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
 import { entryOf, type Format, defaultFormatOptions, type FormatOptions, Formatter, type RecordInput, renderRecord } from "./internal/format.js"
 import { type Binding, DirectPath, type Direct, rootBinding } from "./internal/entry.js"
-import { type LevelName, toEffectLevel } from "./internal/level.js"
+import { fromEffectLevel, type LevelName, toEffectLevel } from "./internal/level.js"
 import type { RateLimiter } from "./internal/rateLimit.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import { makeRedactor } from "./internal/redact.js"
@@ -130,8 +130,8 @@ export const fromFormatter = (
     }
     return true
   }
-  const safely = (render: () => string | undefined): void => {
-    let line: string | undefined
+  const safely = (render: () => string): void => {
+    let line: string
     try {
       line = render()
     } catch (e) {
@@ -139,16 +139,17 @@ export const fromFormatter = (
       line = "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
         jsonString(formatter.renderer.string(e instanceof Error ? String(e.message) : "unknown")) + "}\n"
     }
-    if (line !== undefined) write(line)
+    write(line)
   }
   const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) => {
-    if (admit(entry.binding, ordinal, millis)) {
-      safely(() => formatter.render(level, ordinal, millis, entry, annotations, spans, cause))
-    }
+    if (admit(entry.binding, ordinal, millis)) safely(() => formatter.render(level, millis, entry, annotations, spans, cause))
   }
   const logger = Logger.make<unknown, void>((options) => {
-    if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, options.date.getTime())) {
-      safely(() => formatter.format(options))
+    const millis = options.date.getTime()
+    if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, millis)) {
+      safely(() =>
+        formatter.render(fromEffectLevel(options.logLevel), millis, options.message, options.annotations, options.spans, options.cause)
+      )
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })

@@ -249,8 +249,12 @@ export class Formatter {
 
   /** Whether a record at `ordinal` from this binding passes its level (global or module). */
   enabled(binding: Binding, ordinal: number): boolean {
-    const prepared = binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
-    return ordinal >= prepared.threshold
+    return ordinal >= this.prepared(binding).threshold
+  }
+
+  /** The binding's prepared parts, from its one-entry cache when this formatter filled it. */
+  private prepared(binding: Binding): Prepared {
+    return binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
   }
 
   /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */
@@ -355,20 +359,17 @@ export class Formatter {
     return this.key("cause").text + consoleString(this.renderer.causeText(cause))
   }
 
-  /** Renders one record; `undefined` when a module level filters it out. */
+  /** Renders one record. Level filtering is the caller's: see {@link enabled}. */
   render(
     level: LevelName,
-    ordinal: number,
     millis: number,
     message: unknown,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
     cause: Cause.Cause<unknown>
-  ): string | undefined {
+  ): string {
     const entry = entryOf(message)
-    const binding = entry === undefined ? rootBinding : entry.binding
-    const prepared = binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
-    if (ordinal < prepared.threshold) return undefined
+    const prepared = this.prepared(entry === undefined ? rootBinding : entry.binding)
     const r = this.renderer
     const text = entry === undefined ? messageText(message, r) : entry.message
     const ctx = this.context(annotations)
@@ -394,11 +395,11 @@ export class Formatter {
     return head + escapeText(r.string(text)) + rest + "\n"
   }
 
-  /** Renders a record handed to an Effect `Logger`. */
+  /** Renders a record handed to an Effect `Logger`; `undefined` when its level (or module level) filters it out. */
   format(options: Logger.Logger.Options<unknown>): string | undefined {
+    if (!this.enabled(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal)) return undefined
     return this.render(
       fromEffectLevel(options.logLevel),
-      options.logLevel.ordinal,
       options.date.getTime(),
       options.message,
       options.annotations,
@@ -478,14 +479,5 @@ export interface RecordInput {
 /** Renders a record given as data exactly as the live logger would. */
 export const renderRecord = (formatter: Formatter, record: RecordInput): string => {
   const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
-  const line = formatter.render(
-    record.level,
-    Infinity, // the pure path renders every level: filtering is the caller's
-    record.timestamp.getTime(),
-    entry,
-    HashMap.empty(),
-    List.nil(),
-    record.cause ?? Cause.empty
-  )
-  return line ?? ""
+  return formatter.render(record.level, record.timestamp.getTime(), entry, HashMap.empty(), List.nil(), record.cause ?? Cause.empty)
 }
