@@ -145,6 +145,25 @@ const emit = (
   })
 
 /**
+ * A record's fields as one object: context annotations, then bound fields,
+ * then call fields (later sources win). Call fields are read through guards.
+ */
+export const mergedFields = (
+  annotations: HashMap.HashMap<string, unknown>,
+  entry: Entry | undefined
+): Record<string, unknown> => {
+  const fields: Record<string, unknown> = {}
+  for (const [key, value] of annotations) putField(fields, key, value)
+  const bound = entry?.binding.fields
+  if (bound !== undefined) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
+  if (entry?.fields !== undefined) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) putField(fields, key, call[key])
+  }
+  return fields
+}
+
+/**
  * What Effect's tracer logger does, with the message as the event name and
  * the record's fields as attributes.
  */
@@ -156,15 +175,8 @@ const spanEvent = (
   cause: Cause.Cause<unknown>,
   services: Context.Context<never>
 ): void => {
-  const attributes: Record<string, unknown> = {}
+  const attributes = mergedFields(annotations, entry)
   const put = (key: string, value: unknown) => putField(attributes, key, value)
-  for (const [key, value] of annotations) put(key, value)
-  const bound = entry.binding.fields
-  if (bound !== undefined) for (const key of Object.keys(bound)) put(key, bound[key])
-  if (entry.fields !== undefined) {
-    const call = safeFields(entry.fields)
-    for (const key of Object.keys(call)) put(key, call[key])
-  }
   if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", entry.error)

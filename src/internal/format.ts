@@ -9,7 +9,7 @@ import * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import * as Emoji from "../Emoji.js"
-import { Binding, Entry, type Fields, rootBinding } from "./entry.js"
+import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./entry.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
 import { makeRedactor, redactedMarker } from "./redact.js"
@@ -20,11 +20,9 @@ import {
   escapeText,
   jsonString,
   ownKeys,
-  putField,
   readField,
   type RenderLimits,
   Renderer,
-  safeFields,
   truncate
 } from "./render.js"
 
@@ -433,14 +431,7 @@ export const recordOf = (
   renderer: Renderer
 ): StructuredRecord => {
   const entry = entryOf(message)
-  const fields: Record<string, unknown> = {}
-  for (const [key, value] of annotations) putField(fields, key, value)
-  const bound = entry?.binding.fields
-  if (bound !== undefined) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
-  if (entry?.fields !== undefined) {
-    const call = safeFields(entry.fields)
-    for (const key of Object.keys(call)) putField(fields, key, call[key])
-  }
+  const fields = mergedFields(annotations, entry)
   return {
     timestamp: new Date(millis),
     level,
