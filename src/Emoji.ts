@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import * as internal from "./internal/emoji.js"
 import type { LevelName } from "./internal/level.js"
 
 /**
@@ -32,14 +33,7 @@ export interface EmojiSet {
  * @since 0.1.0
  * @category tables
  */
-export const levels: EmojiSet["levels"] = {
-  trace: "👣",
-  debug: "🐞",
-  info: "ℹ️",
-  warning: "⚠️",
-  error: "🔥",
-  critical: "❌"
-}
+export const levels: EmojiSet["levels"] = internal.levels
 
 /**
  * Logger-name keywords, matched on the first dotted segment, lower case.
@@ -47,40 +41,7 @@ export const levels: EmojiSet["levels"] = {
  * @since 0.1.0
  * @category tables
  */
-export const names: EmojiSet["names"] = {
-  root: "▶️",
-  main: "▶️",
-  app: "▶️",
-  worker: "👷",
-  job: "👷",
-  db: "🗄️",
-  database: "🗄️",
-  sql: "🗄️",
-  http: "🛎️",
-  server: "🛎️",
-  client: "🙋",
-  api: "🔌",
-  auth: "🔑",
-  security: "🔐",
-  cache: "💾",
-  task: "🔄",
-  queue: "📬",
-  scheduler: "📅",
-  network: "🌐",
-  net: "🌐",
-  config: "🔩",
-  telemetry: "🛰️",
-  otlp: "🛰️",
-  retry: "🔁",
-  circuit: "🚧",
-  payment: "💳",
-  user: "👤",
-  email: "📧",
-  storage: "📦",
-  file: "📄",
-  cli: "💻",
-  test: "🧪"
-}
+export const names: EmojiSet["names"] = internal.names
 
 /**
  * The palette names hash into (40 entries, none of them used by the tables above).
@@ -88,12 +49,7 @@ export const names: EmojiSet["names"] = {
  * @since 0.1.0
  * @category tables
  */
-export const palette: EmojiSet["palette"] = [
-  "🦊", "🐙", "🦉", "🐝", "🐬", "🦄", "🐢", "🦋", "🌵", "🍀",
-  "🌻", "🍄", "🌈", "🌙", "🪐", "🎲", "🧩", "🎈", "🎨", "🧭",
-  "🧲", "🔭", "🪁", "🛶", "🚲", "🛸", "🏮", "🪴", "🦔", "🐳",
-  "🦜", "🐧", "🦀", "🐌", "🦩", "🌊", "🍉", "🍒", "🥝", "💎"
-]
+export const palette: EmojiSet["palette"] = internal.palette
 
 /**
  * Domain markers (provide.foundation 0.3.1).
@@ -101,11 +57,7 @@ export const palette: EmojiSet["palette"] = [
  * @since 0.1.0
  * @category tables
  */
-export const domain: EmojiSet["domain"] = {
-  server: "🛎️", client: "🙋", network: "🌐", security: "🔐", config: "🔩", database: "🗄️", cache: "💾",
-  task: "🔄", telemetry: "🛰️", di: "💉", protocol: "📡", user: "👤", core: "🌟", auth: "🔑", entity: "🦎",
-  report: "📈", payment: "💳", default: "❓"
-}
+export const domain: EmojiSet["domain"] = internal.domain
 
 /**
  * Action markers (provide.foundation 0.3.1).
@@ -113,12 +65,7 @@ export const domain: EmojiSet["domain"] = {
  * @since 0.1.0
  * @category tables
  */
-export const action: EmojiSet["action"] = {
-  init: "🌱", start: "🚀", stop: "🛑", connect: "🔗", disconnect: "💔", listen: "👂", send: "📤", receive: "📥",
-  write: "📝", validate: "🛡️", execute: "▶️", query: "🔍", update: "🔄", delete: "🗑️", login: "➡️", logout: "⬅️",
-  auth: "🔑", register: "📋", error: "🔥", encrypt: "🛡️", decrypt: "🔓", transmit: "📡", schedule: "📅",
-  emit: "📢", load: "💡", observe: "🧐", request: "🗣️", interrupt: "🚦", default: "❓"
-}
+export const action: EmojiSet["action"] = internal.action
 
 /**
  * Status markers (provide.foundation 0.3.1, plus `success` ✅ and `info` ℹ️).
@@ -126,11 +73,7 @@ export const action: EmojiSet["action"] = {
  * @since 0.1.0
  * @category tables
  */
-export const status: EmojiSet["status"] = {
-  failure: "❌", error: "🔥", warning: "⚠️", info: "ℹ️", debug: "🐞", trace: "👣", attempt: "⏳", retry: "🔁",
-  skip: "⏭️", complete: "🏁", timeout: "⏱️", notfound: "❓", unauthorized: "🚫", invalid: "💢", cached: "🎯",
-  ongoing: "🏃", idle: "💤", ready: "👍", success: "✅", default: "➡️"
-}
+export const status: EmojiSet["status"] = internal.status
 
 /**
  * The default tables.
@@ -138,7 +81,7 @@ export const status: EmojiSet["status"] = {
  * @since 0.1.0
  * @category tables
  */
-export const defaults: EmojiSet = { levels, names, palette, domain, action, status }
+export const defaults: EmojiSet = internal.defaults
 
 /**
  * Tables with your entries added to (or replacing) `base`'s. Keys are lower-cased.
@@ -152,7 +95,7 @@ export const defaults: EmojiSet = { levels, names, palette, domain, action, stat
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
+export const make: (
   entries: {
     readonly levels?: Partial<Record<LevelName, string>>
     readonly names?: Readonly<Record<string, string>>
@@ -161,24 +104,8 @@ export const make = (
     readonly action?: Readonly<Record<string, string>>
     readonly status?: Readonly<Record<string, string>>
   },
-  base: EmojiSet = defaults
-): EmojiSet => ({
-  levels: { ...base.levels, ...entries.levels },
-  names: { ...base.names, ...lowerKeys(entries.names) },
-  palette: entries.palette !== undefined && entries.palette.length > 0 ? entries.palette : base.palette,
-  domain: { ...base.domain, ...lowerKeys(entries.domain) },
-  action: { ...base.action, ...lowerKeys(entries.action) },
-  status: { ...base.status, ...lowerKeys(entries.status) }
-})
-
-const lowerKeys = (table: Readonly<Record<string, string>> | undefined): Record<string, string> => {
-  const out: Record<string, string> = {}
-  if (table !== undefined) for (const key of Object.keys(table)) out[key.toLowerCase()] = table[key]!
-  return out
-}
-
-const own = (table: Readonly<Record<string, string>>, key: string): string | undefined =>
-  Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined
+  base?: EmojiSet
+) => EmojiSet = internal.make
 
 /**
  * 32-bit FNV-1a over the UTF-16 code units of `s`: the same name gives the
@@ -187,14 +114,7 @@ const own = (table: Readonly<Record<string, string>>, key: string): string | und
  * @since 0.1.0
  * @category hashing
  */
-export const hash = (s: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return h >>> 0
-}
+export const hash: (s: string) => number = internal.hash
 
 /**
  * The emoji for a logger name: the keyword table on the first dotted segment
@@ -204,12 +124,7 @@ export const hash = (s: string): number => {
  * @since 0.1.0
  * @category hashing
  */
-export const forName = (name: string | undefined, set: EmojiSet = defaults): string => {
-  if (name === undefined || name === "") return own(set.names, "root") ?? set.palette[0]!
-  const dot = name.indexOf(".")
-  const first = (dot === -1 ? name : name.slice(0, dot)).toLowerCase()
-  return own(set.names, first) ?? set.palette[hash(name) % set.palette.length]!
-}
+export const forName: (name: string | undefined, set?: EmojiSet) => string = internal.forName
 
 /**
  * The marker for one DAS field value (compared in lower case; unknown values
@@ -218,8 +133,7 @@ export const forName = (name: string | undefined, set: EmojiSet = defaults): str
  * @since 0.1.0
  * @category hashing
  */
-export const dasMarker = (table: Readonly<Record<string, string>>, value: unknown): string =>
-  own(table, String(value).toLowerCase()) ?? own(table, "default") ?? "❓"
+export const dasMarker: (table: Readonly<Record<string, string>>, value: unknown) => string = internal.dasMarker
 
 /**
  * `[m1][m2][m3]` for the DAS fields present, in the order domain, action,
@@ -228,13 +142,7 @@ export const dasMarker = (table: Readonly<Record<string, string>>, value: unknow
  * @since 0.1.0
  * @category hashing
  */
-export const das = (
+export const das: (
   values: { readonly domain?: unknown; readonly action?: unknown; readonly status?: unknown },
-  set: EmojiSet = defaults
-): string | undefined => {
-  let out = ""
-  if (values.domain !== undefined) out += "[" + dasMarker(set.domain, values.domain) + "]"
-  if (values.action !== undefined) out += "[" + dasMarker(set.action, values.action) + "]"
-  if (values.status !== undefined) out += "[" + dasMarker(set.status, values.status) + "]"
-  return out === "" ? undefined : out
-}
+  set?: EmojiSet
+) => string | undefined = internal.das
