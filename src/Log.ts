@@ -10,7 +10,7 @@ import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import type { LevelName } from "./internal/level.js"
 import { safeFields } from "./internal/render.js"
-import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/entry.js"
+import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
 
 /**
  * Level names, lower case as in JSON output: `trace`, `debug`, `info`,

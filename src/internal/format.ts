@@ -8,8 +8,9 @@ import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
-import * as Emoji from "../Emoji.js"
-import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./entry.js"
+import type * as Emoji from "../Emoji.js"
+import * as emoji from "./emoji.js"
+import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
 import { makeRedactor, redactedMarker } from "./redact.js"
@@ -54,7 +55,7 @@ export const defaultFormatOptions: FormatOptions = {
   loggerNameEmoji: true,
   dasEmoji: true,
   serviceName: undefined,
-  emoji: Emoji.defaults,
+  emoji: emoji.defaults,
   redactor: makeRedactor(),
   limits: defaultLimits
 }
@@ -176,6 +177,11 @@ export class Formatter {
   private readonly keys = new Map<string, Key>()
   private readonly names = new Map<string | undefined, Named>()
   private readonly contexts = new WeakMap<object, PreparedContext>()
+  private readonly bindings = new WeakMap<Binding, Prepared>()
+  private lastBinding: Binding | undefined = undefined
+  private lastPrepared: Prepared | undefined = undefined
+  /** Bindings prepared so far (each once per formatter). */
+  preparedCount = 0
   private readonly globalThreshold: number
   private lastMillis = NaN
   private lastIso = ""
@@ -250,9 +256,17 @@ export class Formatter {
     return ordinal >= this.prepared(binding).threshold
   }
 
-  /** The binding's prepared parts, from its one-entry cache when this formatter filled it. */
+  /** The binding's prepared parts, from this formatter's own cache (the last binding is checked first). */
   private prepared(binding: Binding): Prepared {
-    return binding.slotOwner === this ? (binding.slotValue as Prepared) : this.prepare(binding)
+    if (binding === this.lastBinding) return this.lastPrepared!
+    let prepared = this.bindings.get(binding)
+    if (prepared === undefined) {
+      prepared = this.prepare(binding)
+      this.bindings.set(binding, prepared)
+    }
+    this.lastBinding = binding
+    this.lastPrepared = prepared
+    return prepared
   }
 
   /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */
@@ -277,7 +291,7 @@ export class Formatter {
     if (n === undefined) {
       n = {
         threshold: toEffectLevel[this.levelFor(name)].ordinal,
-        prefix: this.options.loggerNameEmoji ? "[" + Emoji.forName(name, this.options.emoji) + "] " : "",
+        prefix: this.options.loggerNameEmoji ? "[" + emoji.forName(name, this.options.emoji) + "] " : "",
         jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name)
       }
       if (this.names.size < 10_000) this.names.set(name, n)
@@ -294,8 +308,7 @@ export class Formatter {
       fields: binding.fields === undefined ? "" : this.fields(binding.fields),
       das: binding.fields === undefined ? undefined : dasOf(binding.fields, undefined)
     }
-    binding.slotOwner = this
-    binding.slotValue = prepared
+    this.preparedCount++
     return prepared
   }
 
@@ -389,7 +402,7 @@ export class Formatter {
       das = ctx.das === undefined ? prepared.das : prepared.das === undefined ? ctx.das : { ...ctx.das, ...prepared.das }
       if (fields !== undefined) das = dasOf(fields, das)
     }
-    head += das === undefined ? prepared.prefix : Emoji.das(das, this.options.emoji) + " "
+    head += das === undefined ? prepared.prefix : emoji.das(das, this.options.emoji) + " "
     return head + escapeText(r.string(text)) + rest + "\n"
   }
 

@@ -34,9 +34,8 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import * as CircuitBreaker from "../CircuitBreaker.js"
-import * as Log from "../Log.js"
 import * as Retry from "../Retry.js"
-import { DirectPath, type Direct } from "./entry.js"
+import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelName, toEffectLevel } from "./level.js"
 import { optional } from "./config.js"
@@ -326,6 +325,8 @@ export interface Exporter extends Flushable {
   readonly pending: () => number
 }
 
+const otlpBinding = new Binding("otlp", undefined)
+
 const retryableStatus = (status: number): boolean => status === 429 || status === 408 || status >= 500
 
 /**
@@ -423,7 +424,7 @@ export const install = (
         else failed += count
         if (reported) return Effect.void
         reported = true
-        return Log.named("otlp").warning("OTLP export is losing records", { records: count, reason, endpoint: config.endpoint })
+        return logEntry("warning", otlpBinding, "OTLP export is losing records", { records: count, reason, endpoint: config.endpoint })
       })
 
     type Sent = "sent" | "empty" | "stopped"

@@ -26,13 +26,10 @@ export type Fields = Readonly<Record<string, unknown>>
 
 /**
  * A binding: optional logger name and fields, fixed when the bound logger is
- * made. `slotOwner` / `slotValue` is a one-entry cache in which a formatter
- * keeps what it prepared for this binding (rendered fields, emoji, level
- * threshold), so the work is done once per binding, not once per record.
+ * made. Each formatter prepares it once (rendered fields, emoji, level
+ * threshold) and keeps that in its own cache, keyed by the binding.
  */
 export class Binding {
-  slotOwner: unknown = undefined
-  slotValue: unknown = undefined
   constructor(
     readonly name: string | undefined,
     readonly fields: Fields | undefined
