@@ -7,7 +7,6 @@ import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type { Format } from "./format.js"
 import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
 
 export const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
@@ -43,7 +42,7 @@ export const boolean = (name: string): Config.Config<boolean | undefined> =>
 
 export const level = (name: string): Config.Config<LevelName | undefined> => optional(name, acceptedLevels, parseLevel)
 
-export const parseFormat = (raw: string): Format | undefined => {
+export const parseFormat = (raw: string): "key_value" | "json" | undefined => {
   const key = raw.trim().toLowerCase()
   return key === "key_value" || key === "json" ? key : undefined
 }
@@ -65,7 +64,7 @@ export const parseModuleLevels = (raw: string): Record<string, LevelName> | unde
 
 export interface EnvOptions {
   readonly level: LevelName | undefined
-  readonly format: Format | undefined
+  readonly format: "key_value" | "json" | undefined
   readonly omitTimestamp: boolean | undefined
   readonly loggerNameEmoji: boolean | undefined
   readonly dasEmoji: boolean | undefined
