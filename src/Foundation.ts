@@ -12,9 +12,10 @@ import type * as ConfigError from "effect/ConfigError"
 import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as EmojiLogger from "./EmojiLogger.js"
+import type * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
 import { Formatter, renderRecord } from "./internal/format.js"
+import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import * as LogSink from "./LogSink.js"
@@ -95,7 +96,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const resolved = yield* resolve(options)
-      const formatter = new Formatter(EmojiLogger.formatOptions(resolved))
+      const formatter = new Formatter(logger.formatOptions(resolved))
       const sink = yield* LogSink.make({
         ...resolved.sink,
         // the sink's own "N records dropped" warning, in the program's format
@@ -104,7 +105,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       })
       yield* LogSink.registerScoped(sink)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      yield* EmojiLogger.install(EmojiLogger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)
+      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)
     })
   )
 

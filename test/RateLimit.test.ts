@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, TestClock } from "effect"
 import { EmojiLogger, Foundation, Log } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
+import { formatOptions, fromFormatter } from "../src/internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
 import { captureConsole } from "./utils.js"
 
@@ -88,8 +89,8 @@ describe("RateLimiter (pure)", () => {
 /** A logger like Foundation.layer's (formatter + limiter) writing to an array; console format, no name emoji. */
 const limited = (rateLimit: RateLimitOptions, options: EmojiLogger.Options = {}) => {
   const lines: Array<string> = []
-  const formatter = new Formatter(EmojiLogger.formatOptions({ loggerNameEmoji: false, level: "trace", ...options }))
-  const logger = EmojiLogger.fromFormatter(formatter, (l) => lines.push(l.slice(0, -1)), makeRateLimiter(rateLimit))
+  const formatter = new Formatter(formatOptions({ loggerNameEmoji: false, level: "trace", ...options }))
+  const logger = fromFormatter(formatter, (l: string) => lines.push(l.slice(0, -1)), makeRateLimiter(rateLimit))
   return { lines, layer: Layer.scopedDiscard(EmojiLogger.install(logger, "trace")) }
 }
 

@@ -13,9 +13,10 @@
  */
 import * as Cause from "effect/Cause"
 import * as FiberId from "effect/FiberId"
-import * as EmojiLogger from "../EmojiLogger.js"
+import type * as EmojiLogger from "../EmojiLogger.js"
 import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
 import { fieldKeyOf } from "./format.js"
+import { makeFormatter } from "./logger.js"
 
 export interface PrettyOptions {
   /** Records below this level are dropped (non-JSON lines are always kept). Default: trace (keep all). */
@@ -143,7 +144,7 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
  * (with `"\n"`), or `""` when `--level` drops it.
  */
 export const makePrettifier = (options: PrettyOptions = {}): (line: string) => string => {
-  const format = EmojiLogger.makeFormatter({
+  const format = makeFormatter({
     format: "key_value",
     level: "trace",
     colors: options.colors ?? false,
