@@ -1,6 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
-import { Cause, Data, Effect, Fiber, Redacted, TestClock } from "effect"
+import { describe, expect, it, vi } from "@effect/vitest"
+import { Cause, Data, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { EmojiLogger, Log } from "effect-foundation"
+import { Formatter } from "../src/internal/format.js"
 
 const capture = (options: EmojiLogger.Options = {}) => {
   const lines: Array<string> = []
@@ -352,5 +353,30 @@ describe("safe rendering of bad values", () => {
       const out = yield* one(wide)
       expect(Object.keys(out)).toHaveLength(101)
       expect(out["…"]).toBe("50 more keys")
+    }))
+})
+
+describe("EmojiLogger prepared bindings", () => {
+  it.effect("with a JSON and a console logger installed, a binding is prepared once per formatter (not once per record)", () =>
+    Effect.gen(function*() {
+      const prepare = vi.spyOn(Formatter.prototype as unknown as { prepare: (b: unknown) => unknown }, "prepare")
+      const json: Array<string> = []
+      const console: Array<string> = []
+      const log = Log.named("db.pool").bind({ pool: "main", size: 4 })
+      yield* Effect.gen(function*() {
+        for (let i = 0; i < 1000; i++) yield* log.info("query", { i })
+      }).pipe(
+        Effect.provide(Layer.merge(
+          EmojiLogger.layer({ format: "json" }, (l) => json.push(l)),
+          EmojiLogger.layer({ format: "key_value" }, (l) => console.push(l))
+        ))
+      )
+      const calls = prepare.mock.calls.filter(([b]) => b === (log as unknown as { binding: unknown }).binding).length
+      prepare.mockRestore()
+      expect(json.length).toBe(1000)
+      expect(console.length).toBe(1000)
+      expect(json[999]).toContain("\"logger_name\":\"db.pool\",\"pool\":\"main\",\"size\":4,\"i\":999")
+      expect(console[999]).toBe("[🗄️] query pool=main size=4 i=999\n")
+      expect(calls).toBe(2)
     }))
 })
