@@ -16,7 +16,7 @@
  */
 import { Console, Effect, FiberRef, Layer, Logger, ManagedRuntime } from "effect"
 import { Foundation, Log, type LogSink, Telemetry } from "effect-foundation"
-import { currentFlushables } from "../src/internal/sink.js"
+import { currentFlushables } from "../src/internal/flush.js"
 import * as fs from "node:fs"
 import pino from "pino"
 import * as util from "node:util"

@@ -19,6 +19,7 @@ import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import * as LogSink from "./LogSink.js"
+import { isTerminal as terminalStream } from "./internal/sink.js"
 
 /**
  * Options; each one given here overrides its environment variable.
@@ -46,11 +47,7 @@ export interface Options extends EmojiLogger.Options {
 }
 
 const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
-  target === undefined || target === "stdout"
-    ? process.stdout.isTTY === true
-    : target === "stderr"
-    ? process.stderr.isTTY === true
-    : false
+  target === undefined || target === "stdout" || target === "stderr" ? terminalStream(target ?? "stdout") : false
 
 /**
  * The options in force: `options` first, then the environment, then defaults.
@@ -105,7 +102,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       })
       yield* LogSink.registerScoped(sink)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter), formatter.minimumLevel)
+      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.minimumLevel)
     })
   )
 

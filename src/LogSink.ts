@@ -32,18 +32,23 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { boolean, optional } from "./internal/config.js"
+import * as flush from "./internal/flush.js"
 import * as internal from "./internal/sink.js"
+import type { Flushable } from "./Telemetry.js"
 
 /**
- * What to do with a record when the buffer is full:
+ * What to do with a record when the buffer is full, which happens only when
+ * the target is behind (a pipe or socket whose reader lags, an async writer):
  * - `drop_oldest` (default): discard the oldest buffered records to make room;
  * - `drop_newest`: discard the new record;
- * - `block`: never drop; writes become synchronous (like pino's sync mode).
+ * - `block`: never drop; `Log.*` waits (asynchronously) for room. Records from
+ *   `Effect.log*`, which cannot wait, are queued up to twice the bound, then
+ *   dropped and counted.
  *
  * @since 0.1.0
  * @category models
  */
-export type OverflowPolicy = internal.OverflowPolicy
+export type OverflowPolicy = "drop_oldest" | "drop_newest" | "block"
 
 /**
  * A user writer, called with a batch of whole lines (each ending in `"\n"`).
@@ -52,18 +57,26 @@ export type OverflowPolicy = internal.OverflowPolicy
  * @since 0.1.0
  * @category models
  */
-export type Writer = internal.Writer
+export type Writer = (chunk: string) => void | Effect.Effect<unknown, unknown>
 
 /**
  * Where lines go: `"stdout"`, `"stderr"`, `{ file }` (appended, parent
  * folders created), `{ fd }` (a descriptor the caller owns), `"console"` (the
  * Effect `Console` current when the sink is made, one `log` call per line:
- * capture it in tests with `Effect.withConsole`), or a {@link Writer}.
+ * capture it in tests with `Effect.withConsole`), or a {@link Writer}. On a
+ * runtime without file descriptors (browsers, Cloudflare Workers) `"stdout"`
+ * and `"stderr"` write through the `Console` too, and files are refused.
  *
  * @since 0.1.0
  * @category models
  */
-export type Target = internal.Target
+export type Target =
+  | "stdout"
+  | "stderr"
+  | "console"
+  | { readonly file: string }
+  | { readonly fd: number }
+  | Writer
 
 /**
  * Sink options; see the module table for defaults and variables.
@@ -71,7 +84,24 @@ export type Target = internal.Target
  * @since 0.1.0
  * @category models
  */
-export interface Options extends internal.Options {}
+export interface Options {
+  readonly target: Target
+  /** Bytes (UTF-16 code units, = bytes for ASCII) that make a batch. */
+  readonly flushSize: number
+  /** Longest time a line waits in the buffer. */
+  readonly flushInterval: Duration.DurationInput
+  /** Bound of the buffer; beyond it the overflow policy applies. */
+  readonly maxBufferBytes: number
+  readonly overflow: OverflowPolicy
+  /** Deadline of `flush` / `shutdown`, of the scope's close and of the exit hook; what is left then is dropped and reported. */
+  readonly shutdownTimeout: Duration.DurationInput
+  /** Write what is left synchronously at process exit (and on SIGTERM/SIGINT/SIGHUP when the program does not handle them). */
+  readonly exitHook: boolean
+  /** Renders the "N records dropped" warning line in the program's format (default: a JSON line). */
+  readonly warningLine?: ((message: string, fields: Readonly<Record<string, unknown>>, millis: number) => string) | undefined
+  /** Where failure and drop reports go (default: stderr, synchronously). */
+  readonly report?: ((text: string) => void) | undefined
+}
 
 /**
  * What a flush or shutdown did. Counts are lines.
@@ -79,15 +109,45 @@ export interface Options extends internal.Options {}
  * @since 0.1.0
  * @category models
  */
-export type FlushReport = internal.FlushReport
+export interface FlushReport {
+  /** `flushed`: everything buffered at the call left; `timed_out`: the deadline passed first; `failed`: some lines could not be written. */
+  readonly status: "flushed" | "timed_out" | "failed"
+  /** lines written during this call */
+  readonly written: number
+  /** lines that failed during this call */
+  readonly failed: number
+  /** lines still buffered or in flight when the call returned (after a shutdown's deadline: dropped and reported) */
+  readonly pending: number
+  /** lines dropped so far (total) */
+  readonly dropped: number
+  readonly durationMillis: number
+}
 
 /**
- * Counters since the sink was made.
+ * Counters since the sink was made. Counts are lines.
  *
  * @since 0.1.0
  * @category models
  */
-export type SinkStats = internal.SinkStats
+export interface SinkStats {
+  /** lines handed to `write` */
+  readonly accepted: number
+  readonly written: number
+  /** dropped: by the overflow policy, or left when the shutdown deadline passed */
+  readonly dropped: number
+  /** could not be written (the target failed) */
+  readonly failed: number
+  /** lines buffered or in flight */
+  readonly pending: number
+  /** bytes buffered (not counting the batch in flight) */
+  readonly pendingBytes: number
+  /** batches handed to the target */
+  readonly batches: number
+  /** failure events (a failed batch, a failed reopen) */
+  readonly errors: number
+  readonly lastError: string | undefined
+  readonly closed: boolean
+}
 
 /**
  * The log file could not be opened at start.
@@ -109,12 +169,18 @@ export type LogSinkError = internal.LogSinkError
  * @since 0.1.0
  * @category models
  */
-export interface LogSink {
-  /** One formatted record with its trailing `"\n"`. Synchronous; never throws; never blocks (except policy `block`). */
-  readonly write: (line: string) => void
+export interface LogSink extends Flushable {
+  /**
+   * One formatted record with its trailing `"\n"`. Synchronous; never throws;
+   * never blocks. `true` when the line was queued over the bound (policy
+   * `block`): a caller that can wait, waits for {@link LogSink.room}.
+   */
+  readonly write: (line: string) => boolean
+  /** Resumes when the buffer is under its bound. */
+  readonly room: Effect.Effect<void>
   /** Writes everything buffered now; waits at most `deadline` (default `shutdownTimeout`; `0`: start the write and return at once). */
   readonly flush: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
-  /** Flushes, then closes; idempotent (later calls return the first report). Lines written afterwards go out synchronously. */
+  /** Flushes within the deadline, then closes (what is left is dropped and reported); idempotent. Lines written afterwards go out synchronously. */
   readonly shutdown: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
   readonly stats: () => SinkStats
   /** File targets: open the path again (after log rotation). `false` if it could not (the old file stays in use). */
@@ -131,33 +197,23 @@ export interface LogSink {
 export const defaults: Options = internal.defaults
 
 /**
- * Opens a sink for the scope. Closing the scope shuts it down (flush with the
- * default deadline). Fails with {@link LogSinkError} when a file cannot be
- * opened.
+ * Opens a sink for the scope. Closing the scope shuts it down (flush within
+ * `shutdownTimeout`). Sinks on the same descriptor or file share one buffer,
+ * so their lines never splice (the first one's options apply). Fails with
+ * {@link LogSinkError} when a file cannot be opened.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options?: Partial<Options>): Effect.Effect<LogSink, LogSinkError, Scope.Scope> =>
-  Effect.gen(function*() {
-    const opts: Options = { ...internal.defaults, ...stripUndefined(options ?? {}) }
-    const sink = yield* internal.open(opts)
-    yield* Effect.forkScoped(internal.intervalFlusher(sink, opts.flushInterval))
-    if (opts.exitHook) sink.installExitHook()
-    yield* Effect.addFinalizer(() =>
-      Effect.flatMap(sink.shutdown(), () =>
-        Effect.sync(() => {
-          if (sink.stats().pending === 0) sink.removeExitHook()
-        }))
-    )
-    return {
-      write: sink.write,
-      flush: sink.flush,
-      shutdown: sink.shutdown,
-      stats: () => sink.stats(),
-      reopen: () => sink.reopen()
-    }
-  })
+  Effect.map(internal.acquire({ ...internal.defaults, ...stripUndefined(options ?? {}) }), (sink) => ({
+    write: sink.write,
+    room: sink.room,
+    flush: sink.flush,
+    shutdown: sink.shutdown,
+    stats: () => sink.stats(),
+    reopen: () => sink.reopen()
+  }))
 
 const stripUndefined = <A extends object>(a: A): A => {
   const out: Record<string, unknown> = {}
@@ -260,4 +316,4 @@ export const config: Config.Config<Partial<Options>> = Config.all({
  * @since 0.1.0
  * @category shutdown
  */
-export const registerScoped: (sink: internal.Flushable) => Effect.Effect<void, never, Scope.Scope> = internal.registerScoped
+export const registerScoped: (sink: Flushable) => Effect.Effect<void, never, Scope.Scope> = flush.registerScoped

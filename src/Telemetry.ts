@@ -11,7 +11,9 @@
  */
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
-import * as internal from "./internal/sink.js"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/flush.js"
+import type * as LogSink from "./LogSink.js"
 
 /**
  * What a flush or shutdown did: `status` (`flushed` / `timed_out` /
@@ -20,7 +22,7 @@ import * as internal from "./internal/sink.js"
  * @since 0.1.0
  * @category models
  */
-export type FlushReport = internal.FlushReport
+export type FlushReport = LogSink.FlushReport
 
 /**
  * Something `flush` and `shutdown` act on (a sink, an exporter).
@@ -28,7 +30,10 @@ export type FlushReport = internal.FlushReport
  * @since 0.1.0
  * @category models
  */
-export type Flushable = internal.Flushable
+export interface Flushable {
+  readonly flush: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
+  readonly shutdown: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
+}
 
 /**
  * Writes every buffered line of every registered sink; waits at most
@@ -66,7 +71,7 @@ export const shutdown = (deadline?: Duration.DurationInput): Effect.Effect<Flush
  * @since 0.1.0
  * @category shutdown
  */
-export const registerScoped = internal.registerScoped
+export const registerScoped: (flushable: Flushable) => Effect.Effect<void, never, Scope.Scope> = internal.registerScoped
 
 // ---------------------------------------------------------------------------
 // OTLP export

@@ -40,8 +40,9 @@ export const makeFormatter = (options: Options): (record: RecordInput) => string
 /** @internal */
 export const fromFormatter = (
   formatter: Formatter,
-  write: (line: string) => void,
-  limiter?: RateLimiter | undefined
+  write: (line: string) => unknown,
+  limiter?: RateLimiter | undefined,
+  room?: Effect.Effect<void> | undefined
 ): Logger.Logger<unknown, void> => {
   // Level first, then the rate limit, then rendering: a suppressed record costs no formatting.
   const admit = (binding: Binding, ordinal: number, millis: number): boolean => {
@@ -60,7 +61,8 @@ export const fromFormatter = (
     }
     return true
   }
-  const safely = (render: () => string): void => {
+  /** Renders and writes; `true` when the sink asks the caller to wait for room. */
+  const safely = (render: () => string): unknown => {
     let line: string
     try {
       line = render()
@@ -69,11 +71,13 @@ export const fromFormatter = (
       line = "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
         jsonString(formatter.renderer.string(e instanceof Error ? String(e.message) : "unknown")) + "}\n"
     }
-    write(line)
+    return write(line)
   }
-  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) => {
-    if (admit(entry.binding, ordinal, millis)) safely(() => formatter.render(level, millis, entry, annotations, spans, cause))
-  }
+  // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.
+  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) =>
+    admit(entry.binding, ordinal, millis) && safely(() => formatter.render(level, millis, entry, annotations, spans, cause)) === true
+      ? room
+      : undefined
   const logger = Logger.make<unknown, void>((options) => {
     const millis = options.date.getTime()
     if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, millis)) {

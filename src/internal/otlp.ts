@@ -41,7 +41,9 @@ import { type LevelName, toEffectLevel } from "./level.js"
 import { optional } from "./config.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { defaultLimits, Renderer } from "./render.js"
-import { type Flushable, type FlushReport, registerScoped } from "./sink.js"
+import type { FlushReport } from "../LogSink.js"
+import type { Flushable } from "../Telemetry.js"
+import { registerScoped } from "./flush.js"
 
 export interface OtlpOptions {
   /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
@@ -368,7 +370,7 @@ export const install = (
     }
     // Log.* records arrive on the direct path (no per-record FiberRefs snapshot); Effect.log* through the Logger.
     const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause, span) =>
-      enqueue(ordinal, () => toLogRecord(recordOf(level, millis, entry, annotations, spans, cause, renderer), span, renderer))
+      void enqueue(ordinal, () => toLogRecord(recordOf(level, millis, entry, annotations, spans, cause, renderer), span, renderer))
     const logger = Object.assign(
       Logger.make<unknown, void>((opts) =>
         enqueue(opts.logLevel.ordinal, () => toLogRecord(toRecord(opts, renderer), spanOf(opts.context), renderer))

@@ -76,7 +76,7 @@ export type Direct = (
   spans: List.List<LogSpan.LogSpan>,
   cause: Cause.Cause<unknown>,
   span: Tracer.AnySpan | undefined
-) => void
+) => Effect.Effect<void> | undefined
 
 interface Route {
   readonly direct: ReadonlyArray<Direct>
@@ -121,7 +121,11 @@ const emit = (
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
     const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
     const span = fiber.currentSpan
-    for (let i = 0; i < r.direct.length; i++) r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause, span)
+    // a logger whose sink is full (overflow "block") answers with an effect that waits for room
+    let wait: Effect.Effect<void> | undefined
+    for (let i = 0; i < r.direct.length; i++) {
+      wait = r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+    }
     if (r.tracer && span !== undefined && span._tag === "Span") {
       spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
     }
@@ -138,7 +142,7 @@ const emit = (
       }
       for (const logger of r.others) logger.log(options)
     }
-    return Effect.void
+    return wait ?? Effect.void
   })
 
 /**

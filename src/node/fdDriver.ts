@@ -1,0 +1,261 @@
+/**
+ * The descriptor driver: synchronous writes that always know which bytes left.
+ *
+ * - A regular file, `/dev/null` or a terminal is never behind: each batch is
+ *   written at once with `writeSync` (a 64 KiB batch to the page cache takes
+ *   microseconds). Nothing is ever in flight, so exit, rotation and reopen
+ *   never race a write.
+ * - A pipe or socket can be: on Linux it is opened again through
+ *   `/proc/self/fd/N` with `O_NONBLOCK` (a file description of our own, so the
+ *   mode of the shared one, and of the other processes on the pipe, is left
+ *   alone). Writes never block: a full pipe answers `EAGAIN` or takes part of
+ *   the batch, the rest waits in the driver and is retried on an unref'd timer
+ *   while the sink's queue applies its overflow policy. Writes are cut at line
+ *   ends into pieces of at most `PIPE_BUF` (4 KiB), which the kernel writes
+ *   whole: a line shorter than that is never split, even when the reader stops.
+ *
+ * At exit (`writeSync`) what is in flight is finished synchronously, retrying
+ * `EAGAIN` with 1 ms sleeps until the deadline.
+ *
+ * @internal
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { Driver } from "../internal/platform.js"
+
+/** Bytes a pipe writes atomically (POSIX guarantees 512; Linux and macOS give 4096). */
+const PIPE_BUF = 4096
+
+const sleepSync = (ms: number): void => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  } catch {
+    // not allowed on this thread
+  }
+}
+
+const isEagain = (e: unknown): boolean => {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  return code === "EAGAIN" || code === "EWOULDBLOCK"
+}
+
+/** How many whole lines `buf` holds before `end`. */
+const linesBefore = (buf: Buffer, end: number): number => {
+  let n = 0
+  let i = buf.indexOf(10)
+  while (i >= 0 && i < end) {
+    n++
+    i = buf.indexOf(10, i + 1)
+  }
+  return n
+}
+
+/**
+ * Creates the parent folders of `file`. Node's recursive `mkdirSync` can loop
+ * forever under `/proc`; this walks up to the first existing ancestor, then
+ * creates each level once.
+ */
+export const makeParents = (file: string): void => {
+  const missing: Array<string> = []
+  let dir = path.dirname(path.resolve(file))
+  for (;;) {
+    try {
+      if (fs.statSync(dir).isDirectory()) break
+      throw Object.assign(new Error(`ENOTDIR: not a directory, '${dir}'`), { code: "ENOTDIR" })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e
+    }
+    missing.push(dir)
+    const parent = path.dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      fs.mkdirSync(missing[i]!)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+    }
+  }
+}
+
+/** @internal */
+export class FdDriver implements Driver {
+  // the batch in flight (pipes only): bytes, how far it got, who to tell
+  private buf: Buffer | undefined = undefined
+  private off = 0
+  private done: ((error?: unknown) => void) | undefined = undefined
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined
+  private delay = 1
+
+  constructor(
+    readonly name: string,
+    private fd: number,
+    private readonly owned: boolean,
+    public lags: boolean,
+    private readonly file: string | undefined
+  ) {}
+
+  write(batch: string, done: (error?: unknown) => void): boolean {
+    const buf = Buffer.from(batch, "utf8")
+    this.buf = buf
+    this.off = 0
+    let finished: boolean
+    try {
+      finished = this.push()
+    } catch (e) {
+      this.buf = undefined
+      throw e
+    }
+    if (finished) {
+      this.buf = undefined
+      return true
+    }
+    // the target is behind (a full pipe; or a descriptor that turned out to be non-blocking)
+    this.lags = true
+    this.done = done
+    this.schedule()
+    return false
+  }
+
+  /** Writes as much of the batch in flight as the target takes now; `true` when all of it went. Throws on errors but EAGAIN. */
+  private push(): boolean {
+    const buf = this.buf!
+    while (this.off < buf.length) {
+      let end = buf.length
+      if (this.lags && end - this.off > PIPE_BUF) {
+        // whole lines, at most PIPE_BUF bytes (a longer line goes alone)
+        const nl = buf.lastIndexOf(10, this.off + PIPE_BUF - 1)
+        end = nl >= this.off ? nl + 1 : buf.indexOf(10, this.off + PIPE_BUF) + 1 || buf.length
+      }
+      let n: number
+      try {
+        n = fs.writeSync(this.fd, buf, this.off, end - this.off)
+      } catch (e) {
+        if (isEagain(e)) return false
+        throw e
+      }
+      this.off += n
+      if (this.off < end) return false
+    }
+    return true
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.retry(), this.delay)
+    this.timer.unref?.()
+  }
+
+  private retry(): void {
+    this.timer = undefined
+    if (this.buf === undefined) return
+    const before = this.off
+    let finished: boolean
+    try {
+      finished = this.push()
+    } catch (e) {
+      return this.settle(e)
+    }
+    if (finished) return this.settle(undefined)
+    // back off while the reader does not move (1 ms .. 50 ms), at once again when it does
+    this.delay = this.off > before ? 1 : Math.min(50, this.delay * 2)
+    this.schedule()
+  }
+
+  private settle(error: unknown): void {
+    const done = this.done
+    this.buf = undefined
+    this.done = undefined
+    done?.(error)
+  }
+
+  writeSync(batch: string, timeoutMillis: number): number {
+    const deadline = Date.now() + timeoutMillis
+    let lines = 0
+    if (this.buf !== undefined) {
+      if (this.timer !== undefined) clearTimeout(this.timer)
+      this.timer = undefined
+      this.done = undefined
+      lines += this.finish(deadline)
+    }
+    if (batch !== "") {
+      this.buf = Buffer.from(batch, "utf8")
+      this.off = 0
+      lines += this.finish(deadline)
+    }
+    return lines
+  }
+
+  /** Writes the batch in flight until it is done or the deadline passes; returns its lines that went out whole. */
+  private finish(deadline: number): number {
+    const buf = this.buf!
+    try {
+      while (!this.push()) {
+        if (Date.now() >= deadline) break
+        sleepSync(1)
+      }
+    } finally {
+      this.buf = undefined
+    }
+    return this.off >= buf.length ? linesBefore(buf, buf.length) : linesBefore(buf, this.off)
+  }
+
+  abandon(): number {
+    if (this.buf === undefined) return 0
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    const lines = linesBefore(this.buf, this.off)
+    this.timer = undefined
+    this.buf = undefined
+    this.done = undefined
+    return lines
+  }
+
+  reopen(): void {
+    if (this.file === undefined) return
+    const fd = openAppend(this.file)
+    const old = this.fd
+    this.fd = fd
+    try {
+      fs.closeSync(old)
+    } catch {
+      // already closed
+    }
+  }
+
+  close(): void {
+    this.abandon()
+    if (!this.owned) return
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Opens `file` for appending, creating its folders. */
+export const openAppend = (file: string): number => {
+  makeParents(file)
+  return fs.openSync(file, "a")
+}
+
+/**
+ * A driver for descriptor `fd`: synchronous for files and terminals; for a pipe
+ * or socket, non-blocking on a description of our own where the system allows.
+ */
+export const fdDriver = (name: string, fd: number, owned: boolean, file?: string): FdDriver => {
+  const stat = fs.fstatSync(fd)
+  if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
+    let own: number | undefined
+    try {
+      own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+    } catch {
+      // a socket, no /proc, no permission, or a FIFO with no reader: blocking writes on the descriptor itself
+    }
+    if (own !== undefined) {
+      if (owned) fs.closeSync(fd)
+      return new FdDriver(name, own, true, true, file)
+    }
+  }
+  return new FdDriver(name, fd, owned, false, file)
+}

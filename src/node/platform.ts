@@ -1,0 +1,49 @@
+/**
+ * The Node platform (also Bun, and Deno with permissions): descriptor and file
+ * targets, terminal detection, the exit hook. Loaded by the package's
+ * `#platform` import under the `"node"` condition.
+ *
+ * @internal
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as tty from "node:tty"
+import type { FdTarget, Platform } from "../internal/platform.js"
+import { onExit } from "./exit.js"
+import { fdDriver, openAppend } from "./fdDriver.js"
+
+const fdOf = (target: "stdout" | "stderr" | { readonly fd: number }): number =>
+  target === "stdout" ? 1 : target === "stderr" ? 2 : target.fd
+
+/** @internal */
+export const platform: Platform | undefined = {
+  open: (target: FdTarget) => {
+    if (typeof target === "object" && "file" in target) {
+      const fd = openAppend(target.file)
+      try {
+        return fdDriver(`file ${target.file}`, fd, true, target.file)
+      } catch (e) {
+        fs.closeSync(fd)
+        throw e
+      }
+    }
+    return fdDriver(typeof target === "string" ? target : `fd ${target.fd}`, fdOf(target), false)
+  },
+  keyOf: (target) =>
+    typeof target === "object" && "file" in target ? "file:" + path.resolve(target.file) : "fd:" + fdOf(target),
+  isTerminal: (stream) => {
+    try {
+      return tty.isatty(stream === "stdout" ? 1 : 2)
+    } catch {
+      return false
+    }
+  },
+  onExit,
+  report: (text) => {
+    try {
+      fs.writeSync(2, text)
+    } catch {
+      // stderr is gone too: nothing left to tell
+    }
+  }
+}
