@@ -56,7 +56,7 @@ const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
  * @category configuration
  */
 export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigError.ConfigError> =>
-  Effect.gen(function* () {
+  env.withReadableEnv(Effect.gen(function* () {
     const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
     const terminal = isTerminal(sink.target)
     const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
@@ -77,7 +77,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
       sink
     }
     return resolved
-  })
+  }))
 
 /**
  * The logging layer: resolves the configuration, opens the sink, installs the

@@ -167,3 +167,41 @@ describe("Foundation layer", () => {
     }))
 })
 
+
+describe("Foundation on a runtime that refuses to let the environment be read", () => {
+  // Deno without --allow-env throws NotCapable on every read of process.env: the variables count as unset.
+  const refusing = new Proxy({}, {
+    get: () => {
+      throw Object.assign(new Error("Requires env access, run again with the --allow-env flag"), { name: "NotCapable" })
+    },
+    has: () => {
+      throw Object.assign(new Error("Requires env access, run again with the --allow-env flag"), { name: "NotCapable" })
+    },
+    ownKeys: () => {
+      throw Object.assign(new Error("Requires env access, run again with the --allow-env flag"), { name: "NotCapable" })
+    }
+  })
+  const withRefusedEnv = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => {
+        const env = process.env
+        process.env = refusing as NodeJS.ProcessEnv
+        return env
+      }),
+      () => self,
+      (env) => Effect.sync(() => void (process.env = env))
+    )
+
+  it.effect("the layer builds with the defaults and logs", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const r = yield* withRefusedEnv(Effect.gen(function*() {
+        const resolved = yield* Foundation.resolve({})
+        yield* Log.info("hello", { n: 1 }).pipe(Effect.provide(Foundation.layer({ sink: { target: (c) => void lines.push(c) } })))
+        return resolved
+      }))
+      expect(r.level).toBe("info")
+      expect(r.sink).toEqual({})
+      expect(lines.join("")).toContain("\"message\":\"hello\",\"n\":1")
+    }))
+})

@@ -5,6 +5,8 @@
  */
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
@@ -100,3 +102,21 @@ export const colors: Config.Config<{ readonly noColor: boolean; readonly force: 
     )
   )
 })
+
+const isPermissionError = (defect: unknown): boolean => {
+  const name = (defect as { name?: unknown } | undefined)?.name
+  return name === "NotCapable" || name === "PermissionDenied"
+}
+
+/**
+ * Runs a configuration read; on a runtime that refuses to let the environment
+ * be read (Deno without `--allow-env`), runs it again with every variable
+ * unset, as if none were given.
+ *
+ * @internal
+ */
+export const withReadableEnv = <A, E, R>(read: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.catchSomeDefect(read, (defect) =>
+    isPermissionError(defect)
+      ? Option.some(Effect.withConfigProvider(read, ConfigProvider.fromMap(new Map())))
+      : Option.none())

@@ -38,7 +38,7 @@ import * as Retry from "../Retry.js"
 import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelName, toEffectLevel } from "./level.js"
-import { optional } from "./config.js"
+import { optional, withReadableEnv } from "./config.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { defaultLimits, Renderer } from "./render.js"
 import type { FlushReport } from "../LogSink.js"
@@ -155,7 +155,7 @@ const positiveInt = (name: string, n: number): number => {
 
 /** Options over environment over defaults. */
 export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, ConfigError.ConfigError> =>
-  Effect.map(env, (e) => {
+  Effect.map(withReadableEnv(env), (e) => {
     const endpoint = options.endpoint ??
       Option.getOrUndefined(e.logsEndpoint) ??
       Option.match(e.endpoint, {
