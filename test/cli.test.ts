@@ -5,7 +5,7 @@ import { execFile } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { Readable, Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
-import { main } from "../src/cli.js"
+import { main } from "../src/node/cli.js"
 import { makePrettifier } from "../src/internal/pretty.js"
 import { render } from "./fixtures/pretty/program.js"
 

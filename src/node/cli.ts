@@ -9,8 +9,8 @@
  */
 import * as fs from "node:fs"
 import type { Readable, Writable } from "node:stream"
-import { acceptedLevels, type LevelName, parseLevel } from "./internal/level.js"
-import { makePrettifier } from "./internal/pretty.js"
+import { acceptedLevels, type LevelName, parseLevel } from "../internal/level.js"
+import { makePrettifier } from "../internal/pretty.js"
 
 /**
  * Where the CLI reads and writes (the process's streams by default).
