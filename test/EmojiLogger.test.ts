@@ -380,3 +380,29 @@ describe("EmojiLogger prepared bindings", () => {
       expect(calls).toBe(2)
     }))
 })
+
+describe("EmojiLogger record limits", () => {
+  it.effect("a record's own fields are capped at maxKeys, like nested objects", () =>
+    Effect.gen(function*() {
+      const fields = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`k${i}`, i]))
+      const [json] = yield* render(Log.info("wide", fields), { format: "json" })
+      const o = JSON.parse(json!)
+      expect(Object.keys(o).filter((k) => k.startsWith("k")).length).toBe(100)
+      expect(o["…"]).toBe("50 more keys")
+    }))
+
+  it.effect("fields rendering past maxLineLength are left out with a note; message, level and error stay", () =>
+    Effect.gen(function*() {
+      const fields = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, "x".repeat(60_000)]))
+      const [json] = yield* render(Log.exception("huge", new TypeError("boom"), fields), { format: "json" })
+      expect(json!.length).toBeLessThan(2_000)
+      expect(JSON.parse(json!)).toMatchObject({
+        level: "error",
+        message: "huge",
+        truncated: expect.stringContaining("over the 1048576-character limit were left out"),
+        error: "TypeError: boom"
+      })
+      const [line] = yield* render(Log.info("huge", fields), { limits: { maxLineLength: 10_000 } })
+      expect(line).toMatch(/^\[▶️\] huge truncated="record fields of \d+ characters over the 10000-character limit were left out"$/)
+    }))
+})

@@ -422,3 +422,34 @@ describe("LogSink.config", () => {
       }))
   }
 })
+
+describe("LogSink: a line bigger than the whole buffer", () => {
+  it.scoped("is written when the target is not behind, and never pushes out the lines before it", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 64, maxBufferBytes: 256, flushInterval: "1 hour", exitHook: false })
+      for (let i = 0; i < 5; i++) sink.write(line(i))
+      const big = "b".repeat(1000) + "\n"
+      sink.write(big)
+      sink.write(line(5))
+      yield* sink.flush()
+      expect(out.join("")).toBe(lines(0, 5) + big + line(5))
+      expect(sink.stats()).toMatchObject({ accepted: 7, written: 7, dropped: 0 })
+    }))
+
+  it.scoped("is the only line dropped when the target is behind", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({ target: gatedWriter(gate, out), flushSize: 16, maxBufferBytes: 256, flushInterval: "1 hour", exitHook: false })
+      for (let i = 0; i < 10; i++) sink.write(line(i)) // 0,1 in flight; 2..9 queued
+      sink.write("b".repeat(1000) + "\n")
+      sink.write(line(10))
+      yield* Deferred.succeed(gate, undefined)
+      yield* sink.flush()
+      const got = out.join("").split("\n").filter((l) => l !== "")
+      expect(got.slice(0, 11)).toEqual(lines(0, 11).split("\n").slice(0, 11))
+      expect(JSON.parse(got[11]!)).toMatchObject({ dropped: 1 })
+      expect(sink.stats()).toMatchObject({ accepted: 12, written: 11, dropped: 1 })
+    }))
+})

@@ -280,9 +280,29 @@ export class Formatter {
   private fields(fields: Fields): string {
     const keys = ownKeys(fields)
     if (keys === undefined) return this.field("fields", "[Unrenderable: keys cannot be listed]")
+    const max = this.options.limits.maxKeys
+    const n = Math.min(keys.length, max)
     let out = ""
-    for (let i = 0; i < keys.length; i++) out += this.field(keys[i]!, readField(fields, keys[i]!))
+    for (let i = 0; i < n; i++) out += this.field(keys[i]!, readField(fields, keys[i]!))
+    if (keys.length > max) out += this.field("…", keys.length - max + " more keys")
     return out
+  }
+
+  /** The fields of a record too long to write: left out, with a note; the error's name and message stay. */
+  private tooLong(length: number, error: unknown): string {
+    const note = this.field(
+      "truncated",
+      `record fields of ${length} characters over the ${this.options.limits.maxLineLength}-character limit were left out`
+    )
+    if (error === undefined) return this.service + note
+    let head: string
+    try {
+      head = error instanceof Error ? String(error.name) + ": " + String(error.message) : "[" + typeof error + "]"
+    } catch {
+      head = "[Unrenderable error]"
+    }
+    const text = jsonString(this.renderer.string(truncate(head, 1024)))
+    return this.service + note + (this.json ? ",\"error\":" + text : this.key("error").text + text)
   }
 
   /** What depends on the logger name only: shared by every binding with that name. */
@@ -390,6 +410,7 @@ export class Formatter {
     if (!List.isNil(spans)) rest += this.spans(spans, millis)
     if (entry !== undefined && entry.error !== undefined) rest += this.error(entry.error)
     if (cause._tag !== "Empty") rest += this.cause(cause)
+    if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry?.error)
     if (this.json) {
       return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
         jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"

@@ -5,7 +5,9 @@
  * Limits (documented in the README): strings longer than `maxStringLength`
  * (64 KiB by default) are cut with `…[truncated N chars]`; objects nest at most
  * `maxDepth` (10) levels (`"[Max depth]"`), show at most `maxKeys` (100) keys
- * (`"…": "N more keys"`) and arrays at most `maxKeys` items (`"… N more items"`).
+ * (`"…": "N more keys"`) and arrays at most `maxKeys` items (`"… N more items"`);
+ * a record's fields together render in at most `maxLineLength` (1 MiB)
+ * characters, else they are left out with a note.
  */
 import * as Cause from "effect/Cause"
 import * as Redacted from "effect/Redacted"
@@ -15,10 +17,13 @@ import { redactedMarker } from "./redact.js"
 export interface RenderLimits {
   readonly maxStringLength: number
   readonly maxDepth: number
+  /** Keys of an object (the record's own fields too) and items of an array. */
   readonly maxKeys: number
+  /** A record whose fields render longer than this keeps its message and error, and says its fields were left out. */
+  readonly maxLineLength: number
 }
 
-export const defaultLimits: RenderLimits = { maxStringLength: 64 * 1024, maxDepth: 10, maxKeys: 100 }
+export const defaultLimits: RenderLimits = { maxStringLength: 64 * 1024, maxDepth: 10, maxKeys: 100, maxLineLength: 1024 * 1024 }
 
 // Characters that must never reach a terminal or a line-based reader raw: C0 controls, DEL, C1 controls
 // (0x9b is a one-byte CSI), the Unicode line/paragraph separators and the bidirectional overrides.

@@ -186,12 +186,35 @@ export class Sink {
       this.writeLate(line)
       return false
     }
+    // A line bigger than the whole buffer drops only itself, and only when the target is behind.
+    if (line.length > this.queue.capacity && !this.busy) return this.writeAlone(line)
     const r = this.queue.offer(line, line.length)
     if (r === Dropped) return false
     this.enqueued++
     if (r > 0) this.settle(r)
     if (!this.busy && this.queue.weight >= this.flushSize) this.pump()
     return r === Over
+  }
+
+  private writeAlone(line: string): false {
+    this.pump()
+    if (this.busy) {
+      this.queue.dropped++
+      this.queue.unreported++
+      return false
+    }
+    this.enqueued++
+    this.batches++
+    try {
+      if (this.driver.write(line, (e) => this.landed(1, 0, e))) this.ok(1)
+      else {
+        this.busy = true
+        this.inflight = 1
+      }
+    } catch (e) {
+      this.fail(1, e)
+    }
+    return false
   }
 
   /** Resumes when the queue is under its bound. */
