@@ -41,9 +41,25 @@ export const platform: Platform | undefined = {
   onExit,
   report: (text) => {
     try {
-      fs.writeSync(2, text)
+      fs.writeSync(reportFd(), text)
     } catch {
-      // stderr is gone too: nothing left to tell
+      // stderr is full or gone: nothing left to tell
     }
   }
+}
+
+let stderrFd: number | undefined
+/** Reports go to stderr without ever blocking: a pipe is opened again non-blocking (Linux), as for sinks. */
+const reportFd = (): number => {
+  if (stderrFd !== undefined) return stderrFd
+  stderrFd = 2
+  try {
+    const stat = fs.fstatSync(2)
+    if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
+      stderrFd = fs.openSync("/proc/self/fd/2", fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+    }
+  } catch {
+    // keep fd 2
+  }
+  return stderrFd
 }
