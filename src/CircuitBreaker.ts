@@ -27,15 +27,9 @@
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
-import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Ref from "effect/Ref"
-import { FoundationError } from "./ErrorHandling.js"
-import { durationMillis } from "./internal/retryPolicy.js"
-import * as Log from "./Log.js"
+import type * as Effect from "effect/Effect"
+import * as internal from "./internal/circuitBreaker.js"
 
 /**
  * Raised instead of running the call while the breaker is open, or half-open
@@ -45,20 +39,13 @@ import * as Log from "./Log.js"
  * @since 0.1.0
  * @category errors
  */
-export class CircuitOpenError extends FoundationError {
-  override readonly _tag = "CircuitOpenError" as const
-  declare readonly circuit: string
-  declare readonly state: "open" | "half_open"
-  declare readonly retryAt: Date
-  constructor(options: {
-    readonly message: string
-    readonly circuit: string
-    readonly state: "open" | "half_open"
-    readonly retryAt: Date
-  }) {
-    super(options, "CIRCUIT_OPEN")
-  }
-}
+export const CircuitOpenError: typeof internal.CircuitOpenError = internal.CircuitOpenError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type CircuitOpenError = internal.CircuitOpenError
 
 /**
  * Options of {@link make}.
@@ -69,11 +56,11 @@ export class CircuitOpenError extends FoundationError {
 export interface Options {
   /** Consecutive failures that open a closed breaker. Integer >= 1. Default 5. */
   readonly failureThreshold?: number | undefined
-  /** The first open period. Default 30 seconds. */
+  /** The first open period: a finite duration >= 0. Default 30 seconds. */
   readonly resetTimeout?: Duration.DurationInput | undefined
   /** Growth of the open period on each consecutive trip. >= 1. Default 2. */
   readonly backoffFactor?: number | undefined
-  /** Cap on the open period. Default 10 × resetTimeout. */
+  /** Cap on the open period: finite, >= resetTimeout. Default 10 × resetTimeout. */
   readonly maxResetTimeout?: Duration.DurationInput | undefined
   /** Trial calls allowed while half-open (all must succeed to close). Integer >= 1. Default 1. */
   readonly halfOpenMaxCalls?: number | undefined
@@ -108,216 +95,19 @@ export interface CircuitBreaker {
   readonly reset: Effect.Effect<void>
 }
 
-type Inner =
-  | { readonly _tag: "Closed"; readonly failures: number }
-  | { readonly _tag: "Open"; readonly openedAt: number; readonly until: number; readonly trips: number }
-  | { readonly _tag: "HalfOpen"; readonly trips: number; readonly admitted: number; readonly succeeded: number }
-
-interface Cell {
-  readonly state: Inner
-  readonly generation: number
-}
-
-type Change = Log.LogFields & { readonly to: "closed" | "open" | "half_open" }
-
-type Admission =
-  | { readonly _tag: "Run"; readonly generation: number; readonly changes: ReadonlyArray<Change> }
-  | { readonly _tag: "Reject"; readonly error: CircuitOpenError; readonly changes: ReadonlyArray<Change> }
-
-type Outcome = "success" | "failure" | "ignored"
-
-const label = (s: Inner): "closed" | "open" | "half_open" =>
-  s._tag === "Closed" ? "closed" : s._tag === "Open" ? "open" : "half_open"
-
-const invalid = (message: string): never => {
-  throw new Cause.IllegalArgumentException(`Invalid circuit breaker options: ${message}`)
-}
-
 /**
  * Makes a breaker. Throws `IllegalArgumentException` synchronously for
- * invalid options (non-integer or < 1 thresholds, negative durations,
- * backoffFactor < 1, maxResetTimeout < resetTimeout).
+ * invalid options, naming the option: non-integer or < 1 thresholds, negative,
+ * NaN or infinite durations (`resetTimeout: Infinity` would never half-open:
+ * use a long finite period, and `breaker.reset` to close it by hand), a
+ * backoffFactor that is < 1 or not finite, maxResetTimeout < resetTimeout.
+ * An open period that would end after the last instant a `Date` can hold
+ * (year 275760) ends then.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<CircuitBreaker> => {
-  const name = options.name ?? "circuit"
-  const threshold = options.failureThreshold ?? 5
-  if (!Number.isInteger(threshold) || threshold < 1) invalid(`failureThreshold must be an integer >= 1, got ${threshold}`)
-  const halfOpenMax = options.halfOpenMaxCalls ?? 1
-  if (!Number.isInteger(halfOpenMax) || halfOpenMax < 1) {
-    invalid(`halfOpenMaxCalls must be an integer >= 1, got ${halfOpenMax}`)
-  }
-  const resetMs = durationMillis("resetTimeout", options.resetTimeout ?? "30 seconds")
-  const factor = options.backoffFactor ?? 2
-  if (!Number.isFinite(factor) || factor < 1) invalid(`backoffFactor must be a finite number >= 1, got ${factor}`)
-  const maxMs = options.maxResetTimeout === undefined
-    ? resetMs * 10
-    : durationMillis("maxResetTimeout", options.maxResetTimeout)
-  if (maxMs < resetMs) invalid(`maxResetTimeout (${maxMs} ms) must not be smaller than resetTimeout (${resetMs} ms)`)
-  const isFailure = options.isFailure ?? (() => true)
-
-  const openPeriod = (trips: number) => Math.min(resetMs * Math.pow(factor, trips - 1), maxMs)
-
-  const open = (now: number, trips: number, from: Inner, extra: Log.LogFields): [Inner, Change] => {
-    const period = openPeriod(trips)
-    const next: Inner = { _tag: "Open", openedAt: now, until: now + period, trips }
-    return [next, {
-      from: label(from),
-      to: "open",
-      ...extra,
-      trips,
-      open_ms: period,
-      retry_at: new Date(now + period).toISOString()
-    }]
-  }
-
-  /** Moves an expired open state to half-open. */
-  const settle = (cell: Cell, now: number, changes: Array<Change>): Cell => {
-    if (cell.state._tag === "Open" && now >= cell.state.until) {
-      changes.push({ from: "open", to: "half_open", trips: cell.state.trips })
-      return {
-        state: { _tag: "HalfOpen", trips: cell.state.trips, admitted: 0, succeeded: 0 },
-        generation: cell.generation + 1
-      }
-    }
-    return cell
-  }
-
-  const publish = (changes: ReadonlyArray<Change>): Effect.Effect<void> => {
-    if (changes.length === 0) return Effect.void
-    return Effect.forEach(changes, (change) => {
-      const fields = { circuit: name, ...change }
-      return change.to === "open"
-        ? Log.warning("Circuit breaker state changed", fields)
-        : Log.info("Circuit breaker state changed", fields)
-    }, { discard: true })
-  }
-
-  const toPublic = (s: Inner): State =>
-    s._tag === "Open"
-      ? { _tag: "Open", openedAt: new Date(s.openedAt), retryAt: new Date(s.until), trips: s.trips }
-      : s
-
-  return Effect.map(Ref.make<Cell>({ state: { _tag: "Closed", failures: 0 }, generation: 0 }), (ref): CircuitBreaker => {
-    const admit = (now: number) =>
-      Ref.modify(ref, (current): [Admission, Cell] => {
-        const changes: Array<Change> = []
-        const cell = settle(current, now, changes)
-        const s = cell.state
-        switch (s._tag) {
-          case "Closed":
-            return [{ _tag: "Run", generation: cell.generation, changes }, cell]
-          case "Open":
-            return [{
-              _tag: "Reject",
-              changes,
-              error: new CircuitOpenError({
-                message: `Circuit "${name}" is open until ${new Date(s.until).toISOString()}`,
-                circuit: name,
-                state: "open",
-                retryAt: new Date(s.until)
-              })
-            }, cell]
-          case "HalfOpen": {
-            if (s.admitted < halfOpenMax) {
-              const next: Cell = { state: { ...s, admitted: s.admitted + 1 }, generation: cell.generation }
-              return [{ _tag: "Run", generation: cell.generation, changes }, next]
-            }
-            return [{
-              _tag: "Reject",
-              changes,
-              error: new CircuitOpenError({
-                message: `Circuit "${name}" is half-open and its ${halfOpenMax} trial call(s) are in progress`,
-                circuit: name,
-                state: "half_open",
-                retryAt: new Date(now)
-              })
-            }, cell]
-          }
-        }
-      })
-
-    const record = (generation: number, outcome: Outcome, now: number) =>
-      Ref.modify(ref, (cell): [ReadonlyArray<Change>, Cell] => {
-        // A result from an earlier state (the breaker moved on while the call ran) changes nothing.
-        if (cell.generation !== generation) return [[], cell]
-        const s = cell.state
-        const moved = (state: Inner, change: Change): [ReadonlyArray<Change>, Cell] => [
-          [change],
-          { state, generation: cell.generation + 1 }
-        ]
-        switch (s._tag) {
-          case "Closed": {
-            if (outcome === "ignored") return [[], cell]
-            if (outcome === "success") {
-              return [[], s.failures === 0 ? cell : { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }]
-            }
-            const failures = s.failures + 1
-            if (failures < threshold) return [[], { state: { _tag: "Closed", failures }, generation: cell.generation }]
-            return moved(...open(now, 1, s, { failures }))
-          }
-          case "HalfOpen": {
-            if (outcome === "ignored") return [[], { state: { ...s, admitted: s.admitted - 1 }, generation: cell.generation }]
-            if (outcome === "failure") return moved(...open(now, s.trips + 1, s, {}))
-            const succeeded = s.succeeded + 1
-            if (succeeded < halfOpenMax) return [[], { state: { ...s, succeeded }, generation: cell.generation }]
-            return moved({ _tag: "Closed", failures: 0 }, { from: "half_open", to: "closed", trial_calls: succeeded })
-          }
-          case "Open":
-            return [[], cell]
-        }
-      })
-
-    const classify = (exit: Exit.Exit<unknown, unknown>): Outcome => {
-      if (Exit.isSuccess(exit)) return "success"
-      const cause = exit.cause
-      if (Cause.isDie(cause)) return "failure"
-      const failures = Cause.failures(cause)
-      let any = false
-      for (const e of failures) {
-        any = true
-        if (isFailure(e)) return "failure"
-      }
-      return any ? "success" : "ignored"
-    }
-
-    const protect = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpenError, R> =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(admit(now), (admission): Effect.Effect<A, E | CircuitOpenError, R> => {
-            if (admission._tag === "Reject") return Effect.zipRight(publish(admission.changes), Effect.fail(admission.error))
-            return Effect.zipRight(
-              publish(admission.changes),
-              Effect.onExit(restore(self), (exit) =>
-                Effect.flatMap(Clock.currentTimeMillis, (end) =>
-                  Effect.flatMap(record(admission.generation, classify(exit), end), publish)))
-            )
-          })))
-
-    const state = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.flatMap(
-        Ref.modify(ref, (current): [[Inner, ReadonlyArray<Change>], Cell] => {
-          const changes: Array<Change> = []
-          const cell = settle(current, now, changes)
-          return [[cell.state, changes], cell]
-        }),
-        ([s, changes]) => Effect.as(publish(changes), toPublic(s))
-      ))
-
-    const reset = Effect.flatMap(
-      Ref.modify(ref, (cell): [ReadonlyArray<Change>, Cell] =>
-        cell.state._tag === "Closed" ? [[], { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }] : [
-          [{ from: label(cell.state), to: "closed", reason: "reset" }],
-          { state: { _tag: "Closed", failures: 0 }, generation: cell.generation + 1 }
-        ]),
-      publish
-    )
-
-    return { name, protect, state, reset }
-  })
-}
+export const make: (options?: Options) => Effect.Effect<CircuitBreaker> = internal.make
 
 /**
  * Runs `self` through `breaker` (the same as `breaker.protect(self)`).
@@ -329,8 +119,4 @@ export const make = (options: Options = {}): Effect.Effect<CircuitBreaker> => {
 export const withCircuitBreaker: {
   (breaker: CircuitBreaker): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | CircuitOpenError, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, breaker: CircuitBreaker): Effect.Effect<A, E | CircuitOpenError, R>
-} = function(...args: Array<any>) {
-  if (Effect.isEffect(args[0])) return (args[1] as CircuitBreaker).protect(args[0])
-  const breaker = args[0] as CircuitBreaker
-  return (self: Effect.Effect<unknown, unknown, unknown>) => breaker.protect(self)
-} as any
+} = internal.withCircuitBreaker

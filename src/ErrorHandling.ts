@@ -14,12 +14,10 @@
  *
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
-import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import { errorMessage, errorTag } from "./internal/retryPolicy.js"
-import * as Log from "./Log.js"
+import type * as Effect from "effect/Effect"
+import * as internal from "./internal/errorHandling.js"
+import * as errors from "./internal/errors.js"
+import type * as Log from "./Log.js"
 
 // ---------------------------------------------------------------------------
 // Tagged errors
@@ -43,8 +41,10 @@ export interface FoundationErrorOptions {
 /**
  * The base of the library's tagged errors (a `Data.Error`, so it is
  * yieldable: `yield* new NotFoundError({ ... })`). Carries a `code` and a
- * `context` record. Subclasses narrow `_tag` to a literal, so `catchTag` and
- * `withErrorHandling({ only })` work on them.
+ * `context` record. Its `_tag` is `"FoundationError"`, typed `string` so that
+ * subclasses can narrow it; the subclasses below, and those made with
+ * {@link TaggedError}, have a literal `_tag`, so `Effect.catchTag` and
+ * `withErrorHandling({ only })` work on them. `name` follows `_tag`.
  *
  * @example
  * ```ts
@@ -58,121 +58,160 @@ export interface FoundationErrorOptions {
  * @since 0.1.0
  * @category errors
  */
-export class FoundationError extends Data.Error<{
-  readonly message: string
-  readonly code: string
-  readonly context: Readonly<Record<string, unknown>>
-  readonly cause?: unknown
-}> {
-  readonly _tag: string = "FoundationError"
-  constructor(options: FoundationErrorOptions, defaultCode = "FOUNDATION_ERROR") {
-    const { code, context, message, ...rest } = options
-    super({ message, code: code ?? defaultCode, context: context ?? {}, ...rest })
-  }
-}
-Object.defineProperty(FoundationError.prototype, "name", {
-  get(this: FoundationError) {
-    return this._tag
-  },
-  configurable: true
-})
+export const FoundationError: typeof errors.FoundationError = errors.FoundationError
 
 /**
- * A bad or missing configuration value (`key` names it).
+ * @since 0.1.0
+ * @category errors
+ */
+export type FoundationError = errors.FoundationError
+
+/**
+ * The family's counterpart of `Data.TaggedError`: a {@link FoundationError}
+ * subclass with the literal `_tag` `tag` and `defaultCode` (default
+ * `"FOUNDATION_ERROR"`) when no `code` is given. The type argument declares
+ * the error's own fields, which show in its log line under their names.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ErrorHandling } from "effect-foundation"
+ * class PaymentError extends ErrorHandling.TaggedError("PaymentError", "PAYMENT_ERROR")<{
+ *   readonly order_id?: number
+ * }> {}
+ * const handled = Effect.fail(new PaymentError({ message: "declined", order_id: 7 })).pipe(
+ *   Effect.catchTag("PaymentError", (e) => Effect.succeed(e.order_id))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const TaggedError: <Tag extends string>(tag: Tag, defaultCode?: string) => TaggedErrorConstructor<Tag> =
+  errors.TaggedError
+
+/**
+ * The fields every {@link FoundationError} has, which a {@link TaggedError}'s
+ * own fields cannot redeclare.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReservedField = "_tag" | "message" | "code" | "context" | "cause"
+
+/**
+ * An instance of a class made by {@link TaggedError}: a {@link FoundationError}
+ * with the literal `_tag` and its own fields `A`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TaggedFoundationError<Tag extends string, A> =
+  & FoundationError
+  & { readonly _tag: Tag }
+  & Readonly<Omit<A, ReservedField>>
+
+/**
+ * The class that {@link TaggedError} returns: its type argument declares the
+ * error's own fields, given to the constructor beside `message`, `code`,
+ * `context` and `cause`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TaggedErrorConstructor<Tag extends string> {
+  new<A extends Record<string, any> = {}>(
+    options: FoundationErrorOptions & { readonly [K in keyof A as K extends ReservedField ? never : K]: A[K] }
+  ): TaggedFoundationError<Tag, A>
+}
+
+/**
+ * A bad or missing configuration value (`key` names it). Code `CONFIGURATION_ERROR`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ConfigurationError extends FoundationError {
-  override readonly _tag = "ConfigurationError" as const
-  declare readonly key?: string
-  constructor(options: FoundationErrorOptions & { readonly key?: string }) {
-    super(options, "CONFIGURATION_ERROR")
-  }
-}
+export const ConfigurationError: typeof errors.ConfigurationError = errors.ConfigurationError
 
 /**
- * Input that failed validation (`field`, `value`).
+ * @since 0.1.0
+ * @category errors
+ */
+export type ConfigurationError = errors.ConfigurationError
+
+/**
+ * Input that failed validation (`field`, `value`). Code `VALIDATION_ERROR`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ValidationError extends FoundationError {
-  override readonly _tag = "ValidationError" as const
-  declare readonly field?: string
-  declare readonly value?: unknown
-  constructor(options: FoundationErrorOptions & { readonly field?: string; readonly value?: unknown }) {
-    super(options, "VALIDATION_ERROR")
-  }
-}
+export const ValidationError: typeof errors.ValidationError = errors.ValidationError
 
 /**
- * A failing external service (`service`, `endpoint`, `status`).
+ * @since 0.1.0
+ * @category errors
+ */
+export type ValidationError = errors.ValidationError
+
+/**
+ * A failing external service (`service`, `endpoint`, `status`). Code `INTEGRATION_ERROR`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class IntegrationError extends FoundationError {
-  override readonly _tag = "IntegrationError" as const
-  declare readonly service?: string
-  declare readonly endpoint?: string
-  declare readonly status?: number
-  constructor(
-    options: FoundationErrorOptions & { readonly service?: string; readonly endpoint?: string; readonly status?: number }
-  ) {
-    super(options, "INTEGRATION_ERROR")
-  }
-}
+export const IntegrationError: typeof errors.IntegrationError = errors.IntegrationError
 
 /**
- * A network failure (`url`, `status`): connection refused, reset, bad gateway.
+ * @since 0.1.0
+ * @category errors
+ */
+export type IntegrationError = errors.IntegrationError
+
+/**
+ * A network failure (`url`, `status`): connection refused, reset, bad gateway. Code `NETWORK_ERROR`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class NetworkError extends FoundationError {
-  override readonly _tag = "NetworkError" as const
-  declare readonly url?: string
-  declare readonly status?: number
-  constructor(options: FoundationErrorOptions & { readonly url?: string; readonly status?: number }) {
-    super(options, "NETWORK_ERROR")
-  }
-}
+export const NetworkError: typeof errors.NetworkError = errors.NetworkError
 
 /**
- * An operation that ran out of time (`timeout_ms`).
+ * @since 0.1.0
+ * @category errors
+ */
+export type NetworkError = errors.NetworkError
+
+/**
+ * An operation that ran out of time (`timeout_ms`). Code `TIMEOUT_ERROR`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class TimeoutError extends FoundationError {
-  override readonly _tag = "TimeoutError" as const
-  declare readonly timeout_ms?: number
-  constructor(options: FoundationErrorOptions & { readonly timeout_ms?: number }) {
-    super(options, "TIMEOUT_ERROR")
-  }
-}
+export const TimeoutError: typeof errors.TimeoutError = errors.TimeoutError
 
 /**
- * A missing resource (`resource`, `id`).
+ * @since 0.1.0
+ * @category errors
+ */
+export type TimeoutError = errors.TimeoutError
+
+/**
+ * A missing resource (`resource`, `id`). Code `NOT_FOUND`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class NotFoundError extends FoundationError {
-  override readonly _tag = "NotFoundError" as const
-  declare readonly resource?: string
-  declare readonly id?: string | number
-  constructor(options: FoundationErrorOptions & { readonly resource?: string; readonly id?: string | number }) {
-    super(options, "NOT_FOUND")
-  }
-}
+export const NotFoundError: typeof errors.NotFoundError = errors.NotFoundError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type NotFoundError = errors.NotFoundError
 
 // ---------------------------------------------------------------------------
 // Log fields of an error
 // ---------------------------------------------------------------------------
-
-const skipped = new Set(["_tag", "message", "stack", "name", "cause", "context"])
 
 /**
  * The log fields for an error: `error_tag`, `error_message`, the error's own
@@ -182,29 +221,7 @@ const skipped = new Set(["_tag", "message", "stack", "name", "cause", "context"]
  * @since 0.1.0
  * @category utils
  */
-export const errorFields = (error: unknown): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  const put = (key: string, value: unknown) =>
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-  put("error_tag", errorTag(error))
-  put("error_message", errorMessage(error))
-  try {
-    if (typeof error === "object" && error !== null) {
-      for (const key of Object.keys(error)) {
-        if (skipped.has(key)) continue
-        const value = (error as Record<string, unknown>)[key]
-        if (value !== undefined && typeof value !== "function") put(key, value)
-      }
-      const context = (error as { context?: unknown }).context
-      if (typeof context === "object" && context !== null && !Array.isArray(context)) {
-        for (const key of Object.keys(context)) put(key, (context as Record<string, unknown>)[key])
-      }
-    }
-  } catch {
-    // a throwing getter: keep what was read
-  }
-  return out
-}
+export const errorFields: (error: unknown) => Record<string, unknown> = errors.errorFields
 
 // ---------------------------------------------------------------------------
 // withErrorHandling
@@ -234,65 +251,21 @@ export interface Options<In, B> {
   readonly message?: string | undefined
 }
 
-const defaultMessage = "Operation failed, using fallback"
-
-interface Compiled {
-  readonly fallback: (error: unknown) => unknown
-  readonly logErrors: boolean
-  readonly context: Log.LogFields | undefined
-  readonly message: string
-  readonly catchDefects: boolean
-  readonly only: ReadonlySet<string> | undefined
-}
-
-const handle = (
-  self: Effect.Effect<unknown, unknown, unknown>,
-  o: Compiled
-): Effect.Effect<unknown, unknown, unknown> =>
-  Effect.catchAllCause(self, (cause) => {
-    // Interruption is never swallowed, and neither is a defect unless asked.
-    if (Cause.isInterrupted(cause)) return Effect.failCause(cause)
-    const hasDefect = Cause.isDie(cause)
-    if (hasDefect && !o.catchDefects) return Effect.failCause(cause)
-    const failure = Cause.failureOption(cause)
-    let error: unknown
-    let defect = false
-    if (Option.isSome(failure)) {
-      error = failure.value
-      if (o.only !== undefined && !o.only.has(errorTag(error))) return Effect.failCause(cause)
-    } else {
-      const died = Cause.dieOption(cause)
-      if (Option.isNone(died)) return Effect.failCause(cause)
-      error = died.value
-      defect = true
-    }
-    const recover = Effect.sync(() => o.fallback(error))
-    if (!o.logErrors) return recover
-    const fields = errorFields(error)
-    if (defect) fields.defect = true
-    return Effect.zipRight(Log.exception(o.message, cause, { ...fields, ...o.context }), recover)
-  })
-
-const compileOptions = (options: any): Compiled => {
-  if (typeof options !== "object" || options === null || typeof options.fallback !== "function") {
-    throw new Cause.IllegalArgumentException("withErrorHandling: `fallback` must be a function")
-  }
-  return {
-    fallback: options.fallback,
-    logErrors: options.logErrors ?? true,
-    context: options.context,
-    message: options.message ?? defaultMessage,
-    catchDefects: options.catchDefects === true,
-    only: options.only === undefined ? undefined : new Set<string>(options.only)
-  }
-}
-
 /**
  * An error boundary: on a typed failure, logs one ERROR line (unless
  * `logErrors: false`) and succeeds with `fallback(error)`. The error type
  * becomes `never`; with `only: [tags]` it becomes the remaining tags.
- * `catchDefects: true` handles defects the same way. Interruption is never
- * swallowed.
+ * `catchDefects: true` handles defects the same way.
+ *
+ * Interruption: the interruption of the fiber running the boundary (by
+ * another fiber, e.g. an enclosing `Effect.timeout`) passes through, and so
+ * does a cause that holds nothing but interruption. Failures beside
+ * interruptions that stayed inside (`Effect.all` interrupts the siblings of
+ * the first failure) are handled: one line with the whole cause, then the
+ * fallback. With several failures the first one decides (as with
+ * `Effect.catchTag`). A defect passes through unless `catchDefects`; the
+ * typed failures beside it are then dropped from the cause, so that none
+ * reaches a caller whose E no longer has it.
  *
  * @example
  * ```ts
@@ -344,17 +317,15 @@ export const withErrorHandling: {
     self: Effect.Effect<A, E, R>,
     options: Options<unknown, B> & { readonly catchDefects: true; readonly only?: undefined }
   ): Effect.Effect<A | B, never, R>
-} = function(...args: Array<any>) {
-  if (Effect.isEffect(args[0])) return handle(args[0] as never, compileOptions(args[1]))
-  const compiled = compileOptions(args[0])
-  return (self: Effect.Effect<unknown, unknown, unknown>) => handle(self, compiled)
-} as any
+} = internal.withErrorHandling
 
 /**
  * Logs a failure once and lets it through unchanged: the seed's
  * `except Exception: logger.exception(...); raise`. Typed failures, and
  * defects, are logged at ERROR with the error's fields, `context` and the
- * cause; interruption is not logged. A, E and R are unchanged.
+ * cause, also when interruptions came with them (siblings interrupted by
+ * `Effect.all`); a cause of interruptions alone is not logged. A, E and R are
+ * unchanged.
  *
  * @example
  * ```ts
@@ -375,16 +346,4 @@ export const logErrors: {
     self: Effect.Effect<A, E, R>,
     options?: { readonly message?: string; readonly context?: Log.LogFields }
   ): Effect.Effect<A, E, R>
-} = function(...args: Array<any>) {
-  const apply = (self: Effect.Effect<unknown, unknown, unknown>, options: any) =>
-    Effect.tapErrorCause(self, (cause) => {
-      if (Cause.isInterruptedOnly(cause)) return Effect.void
-      const failure = Cause.failureOption(cause)
-      const error = Option.isSome(failure) ? failure.value : Option.getOrUndefined(Cause.dieOption(cause))
-      const fields = errorFields(error)
-      if (Option.isNone(failure)) fields.defect = true
-      return Log.exception(options?.message ?? "Operation failed", cause, { ...fields, ...options?.context })
-    })
-  if (Effect.isEffect(args[0])) return apply(args[0] as never, args[1])
-  return (self: Effect.Effect<unknown, unknown, unknown>) => apply(self, args[0])
-} as any
+} = internal.logErrors

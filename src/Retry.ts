@@ -12,22 +12,10 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Random from "effect/Random"
-import * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as ScheduleInterval from "effect/ScheduleInterval"
-import {
-  compile,
-  type CompiledPolicy,
-  errorMessage,
-  errorTag,
-  type JitterMode,
-  nextDelay
-} from "./internal/retryPolicy.js"
-import * as Log from "./Log.js"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
+import * as internal from "./internal/retry.js"
 
 /**
  * How waits grow between attempts. A number is an exponential factor
@@ -43,14 +31,15 @@ export type Backoff = number | "fixed" | "linear" | "exponential" | "fibonacci"
 /**
  * Randomisation of the waits, drawn from Effect's `Random` service (so a
  * seeded `Random` makes it reproducible). `"none"`: exact waits. `"full"`:
- * uniform in `[0, wait]`. `"decorrelated"`: uniform in
- * `[delay, 3 * previous wait]` (the backoff strategy is not used).
- * `maxDelay` is applied after jitter.
+ * uniform in `[0, min(maxDelay, wait)]` (AWS's "full jitter").
+ * `"decorrelated"`: uniform in `[delay, min(maxDelay, 3 * previous wait)]`
+ * (the backoff strategy is not used). `maxDelay` is applied before the draw,
+ * so once the waits reach it they spread under it instead of bunching at it.
  *
  * @since 0.1.0
  * @category models
  */
-export type Jitter = JitterMode
+export type Jitter = "none" | "full" | "decorrelated"
 
 /**
  * A retry policy. Every field is optional; the defaults follow the seed:
@@ -66,7 +55,7 @@ export interface RetryPolicy<E = unknown> {
   readonly delay?: Duration.DurationInput | undefined
   /** Growth of the waits. Default 2 (exponential). */
   readonly backoff?: Backoff | undefined
-  /** Cap on every wait, applied after jitter. Must be >= `delay`. Default none. */
+  /** Cap on every wait; jitter is drawn under it. Must be >= `delay`. Default none. */
   readonly maxDelay?: Duration.DurationInput | undefined
   /** Default `"none"`. */
   readonly jitter?: Jitter | undefined
@@ -80,70 +69,25 @@ export interface RetryPolicy<E = unknown> {
    * started (`withRetry`) or first failed (`schedule` on its own). Default none.
    */
   readonly maxElapsed?: Duration.DurationInput | undefined
-  /** Log one WARN line per retry and one ERROR line on exhaustion. Default true. */
+  /**
+   * Log one WARN line per retry and one ERROR line on exhaustion (see
+   * {@link logged} for what is logged when the schedule is composed). Default true.
+   */
   readonly logRetries?: boolean | undefined
 }
 
-interface State {
-  readonly retries: number
-  readonly previous: number
-  readonly start: number
-}
-
-type Step = readonly [State, Duration.Duration, ScheduleDecision.ScheduleDecision]
-
-const build = <E>(policy: CompiledPolicy, startedAt: number | undefined): Schedule.Schedule<Duration.Duration, E> =>
-  Schedule.makeWithState<State, E, Duration.Duration>(
-    { retries: 0, previous: policy.delayMs, start: startedAt ?? -1 },
-    (now, error, state) =>
-      Effect.suspend((): Effect.Effect<Step> => {
-        const attempt = state.retries + 1
-        const start = state.start < 0 ? now : state.start
-        const stop = (reason: "max_attempts" | "max_elapsed"): Effect.Effect<Step> => {
-          const result: Step = [state, Duration.zero, ScheduleDecision.done]
-          if (!policy.logRetries) return Effect.succeed(result)
-          return Effect.as(
-            Log.error("Retry attempts exhausted", {
-              attempts: attempt,
-              max_attempts: policy.maxAttempts,
-              reason,
-              elapsed_ms: now - start,
-              error_tag: errorTag(error),
-              error_message: errorMessage(error)
-            }),
-            result
-          )
-        }
-        if (!policy.retryOn(error)) return Effect.succeed([state, Duration.zero, ScheduleDecision.done])
-        if (attempt >= policy.maxAttempts) return stop("max_attempts")
-        const draw = policy.jitter === "none" ? Effect.succeed(0) : Random.next
-        return Effect.flatMap(draw, (u) => {
-          const delay = nextDelay(policy, attempt, u, state.previous)
-          if (now - start + delay > policy.maxElapsedMs) return stop("max_elapsed")
-          const result: Step = [
-            { retries: attempt, previous: delay, start },
-            Duration.millis(delay),
-            ScheduleDecision.continueWith(ScheduleInterval.after(now + delay))
-          ]
-          if (!policy.logRetries) return Effect.succeed(result)
-          return Effect.as(
-            Log.warning("Retrying", {
-              attempt,
-              max_attempts: policy.maxAttempts,
-              delay_ms: delay,
-              error_tag: errorTag(error),
-              error_message: errorMessage(error)
-            }),
-            result
-          )
-        })
-      })
-  )
-
 /**
  * The policy as a `Schedule` whose input is the failure and whose output is
- * the wait before the next attempt. Use it with `Effect.retry`; it logs the
- * retry and exhaustion lines itself (unless `logRetries: false`).
+ * the wait before the next attempt. Use it with `Effect.retry`.
+ *
+ * What it logs (unless `logRetries: false`): the lines of {@link logged},
+ * from its own decision. Given to `Effect.retry` as it is, that is the final
+ * decision and the lines are exact. Composed with other schedules, its
+ * decision may be overridden (`Schedule.intersect(policy, Schedule.recurs(1))`
+ * stops after one retry although the policy asked for more), so its own lines
+ * would describe retries that do not happen: wrap the composed schedule in
+ * {@link logged}, which logs from the composition's final decision and
+ * silences this one.
  *
  * Throws `IllegalArgumentException` synchronously, when called, for an invalid
  * policy (maxAttempts < 1 or not an integer, a negative or unparsable
@@ -160,11 +104,50 @@ const build = <E>(policy: CompiledPolicy, startedAt: number | undefined): Schedu
  * @since 0.1.0
  * @category constructors
  */
-export const schedule = <E = unknown>(policy: RetryPolicy<E> = {}): Schedule.Schedule<Duration.Duration, E> =>
-  build<E>(compile(policy), undefined)
+export const schedule: <E = unknown>(policy?: RetryPolicy<E>) => Schedule.Schedule<Duration.Duration, E> =
+  internal.schedule
 
-const retrying = <A, E, R>(self: Effect.Effect<A, E, R>, policy: CompiledPolicy): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Clock.currentTimeMillis, (start) => Effect.retry(self, build<E>(policy, start)))
+/**
+ * Adds the retry lines to any schedule given to `Effect.retry`, written from
+ * that schedule's final decision at each failure:
+ *
+ * - WARN "Retrying" (`attempt`, `max_attempts`, `delay_ms`, `error_tag`,
+ *   `error_message`) only when a retry will actually happen;
+ * - ERROR "Retry attempts exhausted" (`attempts`, `max_attempts`, `reason`,
+ *   `elapsed_ms`, `error_tag`, `error_message`) when the schedule gives up.
+ *   `reason` is the policy's (`max_attempts`, `max_elapsed`) when a
+ *   {@link schedule} inside stopped it, else `schedule` (another part of the
+ *   composition did). No line when a policy's `retryOn` refused the error.
+ *
+ * `max_attempts` comes from a {@link schedule} inside, and is left out when
+ * there is none. The lines of the {@link schedule}s inside are not written
+ * (whatever their `logRetries`): only the outermost layer logs, so nothing is
+ * logged twice.
+ *
+ * Why it exists: a `Schedule` only sees its own decision. `schedule(policy)`
+ * logs from its decision, which is the final one when it is the whole
+ * schedule; composed with others (`Schedule.intersect`, `Schedule.union`,
+ * `Effect.retry`'s `times` / `while` / `until`), its decision can be
+ * overridden, and its lines would announce retries that do not happen (or
+ * miss ones that do). Compose first, then wrap the result in `logged`; and
+ * rather than `Effect.retry({ schedule, times })`, put
+ * `Schedule.intersect(..., Schedule.recurs(times))` inside `logged`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schedule } from "effect"
+ * import { Retry } from "effect-foundation"
+ * declare const callApi: Effect.Effect<string, Error>
+ * const policy = Retry.schedule({ maxAttempts: 5, delay: "100 millis", jitter: "full" })
+ * const program = Effect.retry(callApi, Retry.logged(Schedule.intersect(policy, Schedule.recurs(2))))
+ * // at most 2 retries: 2 "Retrying" lines, then "Retry attempts exhausted" reason=schedule
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const logged: <Out, In, R>(self: Schedule.Schedule<Out, In, R>) => Schedule.Schedule<Out, In, R> = (self) =>
+  internal.logged(self)
 
 /**
  * Runs `self` up to `maxAttempts` times with the policy's waits. On
@@ -192,8 +175,4 @@ export const withRetry: {
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <E>(policy: RetryPolicy<E>): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy<NoInfer<E>>): Effect.Effect<A, E, R>
-} = function(...args: Array<any>) {
-  if (Effect.isEffect(args[0])) return retrying(args[0], compile(args[1] ?? {}))
-  const policy = compile(args[0] ?? {})
-  return (self: Effect.Effect<unknown, unknown, unknown>) => retrying(self, policy)
-} as any
+} = internal.withRetry

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Data, Effect, Either, Exit, Fiber, TestClock } from "effect"
+import { Cause, Data, Duration, Effect, Either, Exit, Fiber, TestClock } from "effect"
 import { CircuitBreaker, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
@@ -231,5 +231,64 @@ describe("CircuitBreaker failure classification", () => {
     expect(() => CircuitBreaker.make({ resetTimeout: "10 seconds", maxResetTimeout: "1 second" })).toThrow(
       /maxResetTimeout/
     )
+  })
+})
+
+describe("CircuitBreaker option bounds (issue 13 item 14)", () => {
+  it("infinite, NaN and negative durations are rejected when the breaker is made, naming the option", () => {
+    const cases: Array<[CircuitBreaker.Options, RegExp]> = [
+      [{ resetTimeout: Infinity }, /resetTimeout must be a finite duration/],
+      [{ resetTimeout: "Infinity millis" as never }, /resetTimeout is not a duration/],
+      [{ resetTimeout: Duration.infinity }, /resetTimeout must be a finite duration/],
+      [{ maxResetTimeout: Infinity }, /maxResetTimeout must be a finite duration/],
+      [{ maxResetTimeout: Duration.infinity }, /maxResetTimeout must be a finite duration/],
+      [{ resetTimeout: NaN }, /resetTimeout must be a non-negative duration, got NaN/],
+      [{ maxResetTimeout: -5 }, /maxResetTimeout must be a non-negative duration/],
+      [{ backoffFactor: NaN }, /backoffFactor/],
+      [{ backoffFactor: Infinity }, /backoffFactor/],
+      [{ failureThreshold: Infinity }, /failureThreshold/],
+      [{ failureThreshold: NaN }, /failureThreshold/],
+      [{ halfOpenMaxCalls: -1 }, /halfOpenMaxCalls/]
+    ]
+    for (const [options, message] of cases) {
+      expect(() => CircuitBreaker.make(options)).toThrow(message)
+      try {
+        CircuitBreaker.make(options)
+      } catch (e) {
+        expect(Cause.isIllegalArgumentException(e)).toBe(true)
+        expect((e as Error).message).toMatch(/^Invalid circuit breaker options: /)
+      }
+    }
+  })
+
+  it.effect("a very long (finite) open period trips without dying: retryAt is clamped to the last valid Date", () =>
+    Effect.gen(function*() {
+      const b = yield* CircuitBreaker.make({ failureThreshold: 1, resetTimeout: "1 second", maxResetTimeout: 1e300, backoffFactor: 1e200 })
+      yield* call(b, fail)
+      yield* TestClock.adjust("1 second")
+      expect(yield* call(b, fail)).toBe("Down") // the trial fails: the second trip, open for 1e200 seconds
+      const s = yield* b.state
+      expect(s._tag).toBe("Open")
+      expect(s._tag === "Open" && s.retryAt.getTime()).toBe(8.64e15)
+      const error = yield* Effect.flip(b.protect(ok))
+      expect(error._tag === "CircuitOpenError" && error.retryAt.toISOString()).toBe("+275760-09-13T00:00:00.000Z")
+      expect((yield* TestLog.records).at(-1)!.fields.retry_at).toBe("+275760-09-13T00:00:00.000Z")
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("CircuitBreaker types", () => {
+  it("withCircuitBreaker data-last keeps A, E and R and adds CircuitOpenError; the error is catchable by tag", () => {
+    // type-level only: the functions are never called
+    const typed = (b: CircuitBreaker.CircuitBreaker, eff: Effect.Effect<never, Down, "R">) => {
+      expectTypeOf(eff.pipe(CircuitBreaker.withCircuitBreaker(b))).toEqualTypeOf<
+        Effect.Effect<never, Down | CircuitBreaker.CircuitOpenError, "R">
+      >()
+      expectTypeOf(
+        eff.pipe(CircuitBreaker.withCircuitBreaker(b), Effect.catchTag("CircuitOpenError", (e) => Effect.succeed(e.retryAt)))
+      ).toEqualTypeOf<Effect.Effect<Date, Down, "R">>()
+      // @ts-expect-error a breaker is required
+      eff.pipe(CircuitBreaker.withCircuitBreaker())
+    }
+    expect(typeof typed).toBe("function")
   })
 })

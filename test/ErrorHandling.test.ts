@@ -291,3 +291,138 @@ describe("withErrorHandling types", () => {
     expectTypeOf(fetchData).toEqualTypeOf<Effect.Effect<number | null, never, "Db">>()
   })
 })
+
+describe("concurrent failures are handled, not mistaken for interruption (issue 13 item 11)", () => {
+  const a = new NetworkError({ message: "a down" })
+  const b = new NotFoundError({ message: "b missing" })
+  /** Two failing tasks run together: the first failure interrupts the sibling. */
+  const both = Effect.all([
+    Effect.zipRight(Effect.sleep("10 millis"), Effect.fail(a)),
+    Effect.zipRight(Effect.sleep("20 millis"), Effect.fail(b))
+  ], { concurrency: 2 })
+  /** Both fail in the same instant: a cause with two failures (and interruptions). */
+  const together = Effect.all([Effect.fail(a), Effect.fail(b)], { concurrency: 2 })
+
+  it.effect("withErrorHandling around Effect.all({ concurrency: 2 }): logged once, fallback applied", () =>
+    Effect.gen(function*() {
+      for (const eff of [both, together]) {
+        const fiber = yield* Effect.fork(Effect.exit(eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => `fallback ${e._tag}` }))))
+        yield* TestClock.adjust("20 millis")
+        expect(yield* Fiber.join(fiber)).toStrictEqual(Exit.succeed("fallback NetworkError"))
+      }
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.level, r.message, r.fields.error_tag])).toEqual([
+        ["error", "Operation failed, using fallback", "NetworkError"],
+        ["error", "Operation failed, using fallback", "NetworkError"]
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("only: decided by the first failure, as Effect.catchTag does", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(both.pipe(ErrorHandling.withErrorHandling({ fallback: () => "handled", only: ["NetworkError"] })))
+      yield* TestClock.adjust("20 millis")
+      expect(yield* Fiber.join(fiber)).toBe("handled")
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("a defect beside a failure: the defect passes through and the typed failure does not leak into E = never", () =>
+    Effect.gen(function*() {
+      const mixed = Effect.all([Effect.fail(a), Effect.die(new Error("bug"))], { concurrency: 2, mode: "default" })
+      const exit = yield* Effect.exit(mixed.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0 })))
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(Exit.isFailure(exit) && Cause.failures(exit.cause).length).toBe(0)
+      expect(yield* TestLog.records).toEqual([])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("an external interruption still passes through, unlogged, even with a failure beside it", () =>
+    Effect.gen(function*() {
+      let called = 0
+      // interrupted from outside, then a failure added on the way out (a cleanup step that failed)
+      const interruptedThenFailed = Effect.catchAllCause(
+        Effect.interruptible(Effect.never),
+        (cause) => Effect.failCause(Cause.sequential(cause, Cause.fail(a)))
+      )
+      // uninterruptible, so that the boundary's handler runs although its fiber is being interrupted
+      const guarded = Effect.uninterruptible(
+        interruptedThenFailed.pipe(ErrorHandling.withErrorHandling({ fallback: () => called++, catchDefects: true }))
+      )
+      const fiber = yield* Effect.fork(guarded)
+      yield* TestClock.adjust("1 millis")
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(Exit.isFailure(exit) && Cause.failures(exit.cause).length).toBe(1) // passed through as it was
+      expect(called).toBe(0)
+      // (Effect's own debug line for the fiber's unjoined failure aside)
+      expect((yield* TestLog.records).filter((r) => r.message !== "Fiber terminated with an unhandled error")).toEqual([])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("logErrors logs concurrent failures once and lets the cause through", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.exit(both.pipe(ErrorHandling.logErrors())))
+      yield* TestClock.adjust("20 millis")
+      const exit = yield* Fiber.join(fiber)
+      expect(Exit.isFailure(exit) && Cause.failures(exit.cause).length).toBe(1)
+      expect((yield* TestLog.records).map((r) => `${r.message} ${r.fields.error_tag}`)).toEqual(["Operation failed NetworkError"])
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("ErrorHandling.TaggedError (the family's Data.TaggedError)", () => {
+  class PaymentError extends ErrorHandling.TaggedError("PaymentError", "PAYMENT_ERROR")<{
+    readonly order_id?: number
+    readonly amount: number
+  }> {}
+
+  it.effect("literal _tag, default code, own fields in the log line, catchTag and only narrow on it", () =>
+    Effect.gen(function*() {
+      const e = new PaymentError({ message: "declined", amount: 12, order_id: 7, context: { shop: "eu" } })
+      expect([e._tag, e.name, e.code, e.amount, e.order_id]).toEqual(["PaymentError", "PaymentError", "PAYMENT_ERROR", 12, 7])
+      expect(e).toBeInstanceOf(FoundationError)
+      expect(e).toBeInstanceOf(Error)
+      expect(ErrorHandling.errorFields(e)).toEqual({
+        error_tag: "PaymentError",
+        error_message: "declined",
+        code: "PAYMENT_ERROR",
+        amount: 12,
+        order_id: 7,
+        shop: "eu"
+      })
+      const failing = Effect.fail(e) as Effect.Effect<string, PaymentError | ErrorHandling.NetworkError>
+      const caught = failing.pipe(Effect.catchTag("PaymentError", (p) => Effect.succeed(`order ${p.order_id}`)))
+      expectTypeOf(caught).toEqualTypeOf<Effect.Effect<string, ErrorHandling.NetworkError>>()
+      expect(yield* caught).toBe("order 7")
+      const handled = failing.pipe(ErrorHandling.withErrorHandling({ fallback: (p) => p.amount, only: ["PaymentError"], logErrors: false }))
+      expectTypeOf(handled).toEqualTypeOf<Effect.Effect<string | number, ErrorHandling.NetworkError>>()
+      expect(yield* handled).toBe(12)
+      // the built-in classes are made the same way
+      const network = yield* Effect.flip(new NetworkError({ message: "reset", status: 502 }))
+      expectTypeOf(network._tag).toEqualTypeOf<"NetworkError">()
+      expect(new NetworkError({ message: "m", code: "CUSTOM" }).code).toBe("CUSTOM")
+    }))
+
+  it("types: fields are checked, reserved fields cannot be redeclared", () => {
+    // @ts-expect-error amount is required
+    new PaymentError({ message: "x" })
+    // @ts-expect-error status is a number
+    new NetworkError({ message: "x", status: "502" })
+    // @ts-expect-error message is required
+    new ErrorHandling.NotFoundError({ resource: "user" })
+    class Odd extends ErrorHandling.TaggedError("Odd")<{ readonly code: number }> {}
+    // code stays the family's string code
+    expectTypeOf(new Odd({ message: "x" }).code).toEqualTypeOf<string>()
+  })
+})
+
+describe("dual forms keep precise types", () => {
+  it("withErrorHandling and logErrors, data-first and data-last", () => {
+    const eff = Effect.fail(new NetworkError({ message: "x" })) as Effect.Effect<number, ErrorHandling.NetworkError, "R">
+    expectTypeOf(ErrorHandling.logErrors(eff)).toEqualTypeOf<typeof eff>()
+    expectTypeOf(ErrorHandling.logErrors(eff, { message: "m" })).toEqualTypeOf<typeof eff>()
+    expectTypeOf(eff.pipe(ErrorHandling.logErrors({ context: { a: 1 } }))).toEqualTypeOf<typeof eff>()
+    expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: () => "s" as const })).toEqualTypeOf<
+      Effect.Effect<number | "s", never, "R">
+    >()
+    // @ts-expect-error fallback is required (and it throws when called)
+    expect(() => eff.pipe(ErrorHandling.withErrorHandling({ logErrors: false }))).toThrow(/fallback/)
+    // @ts-expect-error the fallback sees the effect's error type
+    eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => e.nope }))
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Chunk, Clock, Data, Effect, Exit, FastCheck, Fiber, Option, Random, TestClock } from "effect"
+import { Cause, Chunk, Clock, Data, Duration, Effect, Exit, FastCheck, Fiber, Option, Random, Schedule, TestClock } from "effect"
 import { Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
@@ -132,7 +132,7 @@ describe("Retry delay sequences (TestClock)", () => {
       }
     }).pipe(Effect.provide(TestLog.layer())))
 
-  it.effect("maxDelay applies after jitter: no wait exceeds it", () =>
+  it.effect("maxDelay bounds the jitter: no wait exceeds it", () =>
     Effect.gen(function*() {
       for (const seed of [1, 2, 3, 4, 5]) {
         const full = yield* sequence({ maxAttempts: 8, delay: 100, jitter: "full", maxDelay: 300 }).pipe(
@@ -147,7 +147,8 @@ describe("Retry delay sequences (TestClock)", () => {
           expect(d).toBeGreaterThanOrEqual(100)
           expect(d).toBeLessThanOrEqual(150)
         }
-        expect(ds).toContain(150) // the cap is hit, not merely avoided
+        // the cap bounds the draw (3 * previous would reach 300+): the waits spread under it, into its upper half
+        expect(Math.max(...ds)).toBeGreaterThan(125)
       }
     }).pipe(Effect.provide(TestLog.layer())))
 
@@ -411,5 +412,151 @@ describe("Retry types", () => {
     expectTypeOf(reusable(eff)).toEqualTypeOf<Effect.Effect<number, Fatal, Tag>>()
     // @ts-expect-error the predicate sees the effect's error type
     eff.pipe(Retry.withRetry({ retryOn: (e) => e.nope === 1 }))
+  })
+})
+
+describe("Retry logging follows the final decision (issue 10 item 9)", () => {
+  const messages = Effect.map(TestLog.records, (rs) => rs.map((r) => `${r.level} ${r.message}`))
+
+  it.effect("a composed schedule wrapped in Retry.logged: one Retrying line per retry, one exhaustion line", () =>
+    Effect.gen(function*() {
+      const { op, times } = recorder()
+      const composed = Retry.schedule<Transient>({ maxAttempts: 5, delay: 100 }).pipe(Schedule.intersect(Schedule.recurs(1)))
+      const exit = yield* drive(Effect.retry(op, Retry.logged(composed)))
+      expect(times).toEqual([0, 100]) // one retry
+      expect(exit).toStrictEqual(Exit.fail(new Transient({ message: "boom 2", n: 2 })))
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.level, r.message, r.fields])).toEqual([
+        ["warning", "Retrying", { attempt: 1, max_attempts: 5, delay_ms: 100, error_tag: "Transient", error_message: "boom 1" }],
+        ["error", "Retry attempts exhausted", {
+          attempts: 2,
+          max_attempts: 5,
+          reason: "schedule",
+          elapsed_ms: 100,
+          error_tag: "Transient",
+          error_message: "boom 2"
+        }]
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("times through Schedule.recurs inside Retry.logged: two retries, two lines, then exhaustion", () =>
+    Effect.gen(function*() {
+      const { op, times } = recorder()
+      const schedule = Retry.logged(Schedule.intersect(Retry.schedule<Transient>({ maxAttempts: 10, delay: 10, backoff: "fixed" }), Schedule.recurs(2)))
+      yield* drive(Effect.retry(op, schedule))
+      expect(times).toEqual([0, 10, 20])
+      expect(yield* messages).toEqual(["warning Retrying", "warning Retrying", "error Retry attempts exhausted"])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("the policy stops first inside a composition: its reason is reported", () =>
+    Effect.gen(function*() {
+      const { op, times } = recorder()
+      const schedule = Retry.logged(Schedule.intersect(Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }), Schedule.recurs(5)))
+      yield* drive(Effect.retry(op, schedule))
+      expect(times).toEqual([0, 10])
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => `${r.message} ${r.fields.reason ?? ""}`.trim())).toEqual([
+        "Retrying",
+        "Retry attempts exhausted max_attempts"
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("union: a retry the policy refused but the other schedule allowed is logged (it happens)", () =>
+    Effect.gen(function*() {
+      const { op, times } = recorder()
+      const schedule = Retry.logged(
+        Schedule.union(Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }), Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(2))))
+      )
+      yield* drive(Effect.retry(op, schedule))
+      expect(times).toEqual([0, 10, 60])
+      expect(yield* messages).toEqual(["warning Retrying", "warning Retrying", "error Retry attempts exhausted"])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("Retry.logged on a plain Effect schedule: attempt, delay and exhaustion without max_attempts", () =>
+    Effect.gen(function*() {
+      const { op } = recorder()
+      yield* drive(Effect.retry(op, Retry.logged(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(1))))))
+      expect((yield* TestLog.records).map((r) => r.fields)).toEqual([
+        { attempt: 1, delay_ms: 1000, error_tag: "Transient", error_message: "boom 1" },
+        { attempts: 2, reason: "schedule", elapsed_ms: 1000, error_tag: "Transient", error_message: "boom 2" }
+      ])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("success after a retry inside Retry.logged: one Retrying line, no exhaustion line", () =>
+    Effect.gen(function*() {
+      const { op } = recorder((n) => (n < 2 ? new Transient({ message: "flaky", n }) : undefined))
+      const exit = yield* drive(Effect.retry(op, Retry.logged(Retry.schedule<Transient>({ maxAttempts: 3, delay: 10 }))))
+      expect(exit).toStrictEqual(Exit.succeed("ok 2"))
+      expect(yield* messages).toEqual(["warning Retrying"])
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("Jitter is drawn under the cap (issue 10 item 10)", () => {
+  /** Every wait of one long retry sequence (delay 100 ms, cap 1 s), from a seeded Random. */
+  const waits = (jitter: "full" | "decorrelated", seed: number) =>
+    Effect.map(
+      sequence({ maxAttempts: 60, delay: 100, maxDelay: 1000, jitter, logRetries: false }).pipe(
+        Effect.withRandom(Random.make(seed))
+      ),
+      ({ times }) => gaps(times)
+    )
+
+  const check = (ds: ReadonlyArray<number>, low: number) => {
+    for (const d of ds) {
+      expect(d).toBeGreaterThanOrEqual(low)
+      expect(d).toBeLessThanOrEqual(1000)
+    }
+    // no bunching at the cap
+    expect(ds.filter((d) => d === 1000).length).toBeLessThanOrEqual(Math.ceil(ds.length * 0.05))
+    // spread over the range: every quarter of [low, cap] gets at least 10% of the waits
+    const width = (1000 - low) / 4
+    for (let q = 0; q < 4; q++) {
+      const inQuarter = ds.filter((d) => d >= low + q * width && (q === 3 ? d <= 1000 : d < low + (q + 1) * width))
+      expect(inQuarter.length).toBeGreaterThanOrEqual(ds.length * 0.1)
+    }
+  }
+
+  it.effect("full jitter: random(0, min(cap, delay * 2^n)), spread over [0, cap] once the cap is reached", () =>
+    Effect.gen(function*() {
+      const all: Array<number> = []
+      for (const seed of [1, 2, 3]) all.push(...(yield* waits("full", seed)).slice(4)) // from the 5th wait on, delay * 2^n >= cap
+      expect(all.length).toBe(165)
+      check(all, 0)
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("full jitter at attempt 7 over 20 seeds: not 19 of 20 at the cap", () =>
+    Effect.gen(function*() {
+      const seventh: Array<number> = []
+      for (let seed = 1; seed <= 20; seed++) {
+        const { times } = yield* sequence({ maxAttempts: 8, delay: 100, maxDelay: 1000, jitter: "full", logRetries: false }).pipe(
+          Effect.withRandom(Random.make(seed))
+        )
+        seventh.push(gaps(times)[6]!)
+      }
+      expect(seventh.filter((d) => d === 1000).length).toBeLessThanOrEqual(1)
+      expect(Math.min(...seventh)).toBeLessThan(250)
+      expect(Math.max(...seventh)).toBeGreaterThan(750)
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("decorrelated jitter: random(delay, min(cap, 3 * previous)), spread over [delay, cap]", () =>
+    Effect.gen(function*() {
+      const all: Array<number> = []
+      for (const seed of [1, 2, 3]) all.push(...(yield* waits("decorrelated", seed)).slice(4))
+      check(all, 100)
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("Retry.logged types", () => {
+  it("keeps the schedule's Out, In and R", () => {
+    expectTypeOf(Retry.logged(Schedule.recurs(1))).toEqualTypeOf<Schedule.Schedule<number, unknown>>()
+    const policy = Retry.schedule<Transient>({ maxAttempts: 2 })
+    expectTypeOf(policy).toEqualTypeOf<Schedule.Schedule<Duration.Duration, Transient>>()
+    expectTypeOf(Retry.logged(Schedule.intersect(policy, Schedule.recurs(1)))).toEqualTypeOf<
+      Schedule.Schedule<[Duration.Duration, number], Transient>
+    >()
+    const op = Effect.fail(new Transient({ message: "x", n: 1 })) as Effect.Effect<string, Transient, "R">
+    expectTypeOf(Effect.retry(op, Retry.logged(policy))).toEqualTypeOf<Effect.Effect<string, Transient, "R">>()
+    // @ts-expect-error the schedule's input is the effect's error
+    Effect.retry(op, Retry.logged(Retry.schedule<Fatal>({})))
   })
 })

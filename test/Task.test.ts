@@ -174,3 +174,62 @@ describe("Task.runAll", () => {
       expectTypeOf(result.results[0]!.exit).toEqualTypeOf<Exit.Exit<number, never> | undefined>()
     }).pipe(Effect.provide(TestLog.layer())))
 })
+
+describe("Task: concurrent failures and uninterruptible tasks (issue 13 items 11, 14)", () => {
+  it.effect("monitored around concurrent failures: Task failed, not Task cancelled", () =>
+    Effect.gen(function*() {
+      const both = Effect.all([
+        Effect.zipRight(Effect.sleep("10 millis"), Effect.fail(new WorkError({ message: "first" }))),
+        Effect.zipRight(Effect.sleep("20 millis"), Effect.fail(new WorkError({ message: "second" })))
+      ], { concurrency: 2 })
+      const fiber = yield* Effect.fork(Effect.exit(Task.monitored(both, "pair")))
+      yield* TestClock.adjust("20 millis")
+      yield* Fiber.join(fiber)
+      expect(yield* summary).toEqual(["info Task started pair", "error Task failed pair 10"])
+      const result = yield* Task.runAll([["pair", both] as const], { timeout: "1 second" }).pipe(
+        Effect.fork,
+        Effect.tap(() => TestClock.adjust("20 millis")),
+        Effect.flatMap(Fiber.join)
+      )
+      expect(result.results.map((r) => r.status)).toEqual(["failed"])
+    }).pipe(Effect.provide(TestLog.layer())))
+
+  it.effect("runAll returns at the timeout although a task is uninterruptible; that task is pending", () =>
+    Effect.gen(function*() {
+      let stuckDone = false
+      const stuck = Effect.uninterruptible(Effect.as(Effect.sleep("3 seconds"), "stuck")).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          stuckDone = true
+        }))
+      )
+      // a daemon, so that a runAll stuck behind the task fails this test instead of hanging its teardown
+      const fiber = yield* Effect.forkDaemon(
+        Task.runAll([
+          ["stuck", stuck] as const,
+          ["quick", Effect.as(Effect.sleep("100 millis"), "quick")] as const,
+          ["slow", Effect.as(Effect.sleep("10 seconds"), "slow")] as const
+        ], { timeout: "200 millis" })
+      )
+      yield* TestClock.adjust("200 millis")
+      const polled = yield* Fiber.poll(fiber)
+      expect(polled._tag).toBe("Some") // returned at the timeout, not after 3 s
+      const result = yield* Fiber.join(fiber)
+      expect(result.results.map((r) => `${r.taskId}:${r.status}`)).toEqual(["stuck:pending", "quick:completed", "slow:pending"])
+      expect(result).toMatchObject({ done: 1, pending: 2 })
+      expect(stuckDone).toBe(false)
+      // the interruptible task was interrupted (and said so) before the summary line
+      expect(yield* summary).toEqual([
+        "info Task started stuck",
+        "info Task started quick",
+        "info Task started slow",
+        "info Task completed quick 100",
+        "warning Task cancelled slow 200",
+        "info Tasks completed -"
+      ])
+      // the uninterruptible task runs on in the background, then ends as interrupted
+      yield* TestClock.adjust("3 seconds")
+      yield* Effect.yieldNow()
+      expect(stuckDone).toBe(true)
+      expect((yield* summary).at(-1)).toBe("warning Task cancelled stuck 3000")
+    }).pipe(Effect.provide(TestLog.layer())))
+})

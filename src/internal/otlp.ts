@@ -33,8 +33,10 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
-import * as CircuitBreaker from "../CircuitBreaker.js"
-import * as Retry from "../Retry.js"
+import type * as CircuitBreaker from "../CircuitBreaker.js"
+import type * as Retry from "../Retry.js"
+import { type CircuitOpenError, make as makeCircuitBreaker } from "./circuitBreaker.js"
+import { withRetry } from "./retry.js"
 import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelName, toEffectLevel } from "./level.js"
@@ -342,7 +344,7 @@ export const install = (
   Effect.gen(function*() {
     const config = yield* resolve(options)
     const client = yield* HttpClient.HttpClient
-    const breaker = yield* CircuitBreaker.make(config.circuitBreaker)
+    const breaker = yield* makeCircuitBreaker(config.circuitBreaker)
     const renderer = new Renderer(makeRedactor(config.redaction), defaultLimits)
     const minimum = toEffectLevel[config.level].ordinal
     const queue: Array<LogRecordJson> = []
@@ -383,7 +385,7 @@ export const install = (
       Effect.locallyWith(self, FiberRef.currentLoggers, HashSet.remove(logger as Logger.Logger<unknown, any>))
 
     const headers = { ...config.headers, "content-type": "application/json" }
-    const send = (batch: ReadonlyArray<LogRecordJson>): Effect.Effect<void, ExportError | CircuitBreaker.CircuitOpenError> => {
+    const send = (batch: ReadonlyArray<LogRecordJson>): Effect.Effect<void, ExportError | CircuitOpenError> => {
       const request = HttpClientRequest.post(config.endpoint).pipe(
         HttpClientRequest.setHeaders(headers),
         HttpClientRequest.bodyUnsafeJson(payload(config.resource, batch))
@@ -411,10 +413,10 @@ export const install = (
         Effect.catchTag("RequestError", "ResponseError", (e) => Effect.fail(new ExportError({ message: e.message, retryable: true })))
       )
       return breaker.protect(attempt).pipe(
-        Retry.withRetry({
+        withRetry({
           ...config.retry,
           logRetries: false,
-          retryOn: (e: ExportError | CircuitBreaker.CircuitOpenError) => e._tag === "OtlpExportError" && e.retryable
+          retryOn: (e: ExportError | CircuitOpenError) => e._tag === "OtlpExportError" && e.retryable
         })
       )
     }
