@@ -18,7 +18,7 @@
  * ```ts
  * import { Effect } from "effect"
  * import { CircuitBreaker } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const program = Effect.gen(function*() {
  *   const breaker = yield* CircuitBreaker.make({ failureThreshold: 5, resetTimeout: "30 seconds" })
  *   return yield* breaker.protect(callApi)
@@ -46,9 +46,13 @@ import * as Log from "./Log.js"
  * @category errors
  */
 export class CircuitOpenError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "CircuitOpenError" as const
+  /** @since 0.1.0 */
   declare readonly circuit: string
+  /** @since 0.1.0 */
   declare readonly state: "open" | "half_open"
+  /** @since 0.1.0 */
   declare readonly retryAt: Date
   constructor(options: {
     readonly message: string

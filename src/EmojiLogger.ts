@@ -20,13 +20,15 @@ import type { RedactionOptions } from "./internal/redact.js"
 import { makeRedactor } from "./internal/redact.js"
 import { jsonString, type RenderLimits } from "./internal/render.js"
 
-/**
- * Output format: `key_value` (emoji console) or `json` (one object per line).
- *
- * @since 0.1.0
- * @category models
- */
-export type { Format }
+export type {
+  /**
+   * Output format: `key_value` (emoji console) or `json` (one object per line).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Format
+}
 
 /**
  * Formatting options. Every field has a default (console format, INFO, no

@@ -7,7 +7,8 @@
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const externalApiCall: Effect.Effect<string, ErrorHandling.NetworkError>
+ * const externalApiCall: Effect.Effect<string, ErrorHandling.NetworkError> =
+ *   Effect.fail(new ErrorHandling.NetworkError({ message: "unreachable", url: "https://api.example.com" }))
  * const risky = externalApiCall.pipe(ErrorHandling.withErrorHandling({ fallback: () => null }))
  * // Effect<string | null, never>
  * ```
@@ -64,6 +65,7 @@ export class FoundationError extends Data.Error<{
   readonly context: Readonly<Record<string, unknown>>
   readonly cause?: unknown
 }> {
+  /** @since 0.1.0 */
   readonly _tag: string = "FoundationError"
   constructor(options: FoundationErrorOptions, defaultCode = "FOUNDATION_ERROR") {
     const { code, context, message, ...rest } = options
@@ -84,7 +86,9 @@ Object.defineProperty(FoundationError.prototype, "name", {
  * @category errors
  */
 export class ConfigurationError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "ConfigurationError" as const
+  /** @since 0.1.0 */
   declare readonly key?: string
   constructor(options: FoundationErrorOptions & { readonly key?: string }) {
     super(options, "CONFIGURATION_ERROR")
@@ -98,8 +102,11 @@ export class ConfigurationError extends FoundationError {
  * @category errors
  */
 export class ValidationError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "ValidationError" as const
+  /** @since 0.1.0 */
   declare readonly field?: string
+  /** @since 0.1.0 */
   declare readonly value?: unknown
   constructor(options: FoundationErrorOptions & { readonly field?: string; readonly value?: unknown }) {
     super(options, "VALIDATION_ERROR")
@@ -113,9 +120,13 @@ export class ValidationError extends FoundationError {
  * @category errors
  */
 export class IntegrationError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "IntegrationError" as const
+  /** @since 0.1.0 */
   declare readonly service?: string
+  /** @since 0.1.0 */
   declare readonly endpoint?: string
+  /** @since 0.1.0 */
   declare readonly status?: number
   constructor(
     options: FoundationErrorOptions & { readonly service?: string; readonly endpoint?: string; readonly status?: number }
@@ -131,8 +142,11 @@ export class IntegrationError extends FoundationError {
  * @category errors
  */
 export class NetworkError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "NetworkError" as const
+  /** @since 0.1.0 */
   declare readonly url?: string
+  /** @since 0.1.0 */
   declare readonly status?: number
   constructor(options: FoundationErrorOptions & { readonly url?: string; readonly status?: number }) {
     super(options, "NETWORK_ERROR")
@@ -146,7 +160,9 @@ export class NetworkError extends FoundationError {
  * @category errors
  */
 export class TimeoutError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "TimeoutError" as const
+  /** @since 0.1.0 */
   declare readonly timeout_ms?: number
   constructor(options: FoundationErrorOptions & { readonly timeout_ms?: number }) {
     super(options, "TIMEOUT_ERROR")
@@ -160,8 +176,11 @@ export class TimeoutError extends FoundationError {
  * @category errors
  */
 export class NotFoundError extends FoundationError {
+  /** @since 0.1.0 */
   override readonly _tag = "NotFoundError" as const
+  /** @since 0.1.0 */
   declare readonly resource?: string
+  /** @since 0.1.0 */
   declare readonly id?: string | number
   constructor(options: FoundationErrorOptions & { readonly resource?: string; readonly id?: string | number }) {
     super(options, "NOT_FOUND")
@@ -298,7 +317,8 @@ const compileOptions = (options: any): Compiled => {
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const load: Effect.Effect<string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError>
+ * const load: Effect.Effect<string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError> =
+ *   Effect.fail(new ErrorHandling.NotFoundError({ message: "no such user", resource: "user", id: 7 }))
  * const cached = load.pipe(ErrorHandling.withErrorHandling({ fallback: () => "default", only: ["NotFoundError"] }))
  * // Effect<string, ErrorHandling.NetworkError>
  * ```
@@ -360,7 +380,7 @@ export const withErrorHandling: {
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const op: Effect.Effect<string, Error>
+ * const op: Effect.Effect<string, Error> = Effect.fail(new Error("boom"))
  * const logged = op.pipe(ErrorHandling.logErrors({ message: "Operation failed" }))
  * ```
  *

@@ -6,7 +6,7 @@
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const resilient = callApi.pipe(Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2 }))
  * ```
  *
@@ -153,7 +153,7 @@ const build = <E>(policy: CompiledPolicy, startedAt: number | undefined): Schedu
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const program = Effect.retry(callApi, Retry.schedule({ maxAttempts: 5, delay: "100 millis", jitter: "full" }))
  * ```
  *
@@ -179,7 +179,7 @@ const retrying = <A, E, R>(self: Effect.Effect<A, E, R>, policy: CompiledPolicy)
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const makeRequest: Effect.Effect<string, Error>
+ * const makeRequest: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const unstable = makeRequest.pipe(Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2, logRetries: true }))
  * ```
  *
