@@ -15,6 +15,7 @@
  * Prints one PASS/FAIL line per check with a short reason, and ends with
  * `N passed, N failed`; exits non-zero when a check fails. Linux x64 only.
  */
+import * as esbuild from "esbuild"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
@@ -23,7 +24,6 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { stripVTControlCharacters } from "node:util"
-import * as esbuild from "esbuild"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const require = createRequire(path.join(root, "package.json"))
@@ -61,7 +61,11 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
   }
 }
 
-const start = (command: string, args: ReadonlyArray<string>, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) => {
+const start = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+) => {
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,
     env: options.env ?? cleanEnv(),
@@ -114,7 +118,9 @@ class CheckFailure extends Error {
 
 /** The lines a person would see: colours stripped, CRLF (from a terminal) folded, blank lines dropped. */
 const linesOf = (text: string): Array<string> =>
-  stripVTControlCharacters(text).split(/\r?\n/).map((line) => line.replace(/\r/g, "").trimEnd()).filter((line) => line !== "")
+  stripVTControlCharacters(text).split(/\r?\n/).map((line) => line.replace(/\r/g, "").trimEnd()).filter((line) =>
+    line !== ""
+  )
 
 const tail = (text: string, n = 12): string => linesOf(text).slice(-n).join("\n")
 
@@ -191,7 +197,10 @@ const denoArgs = (file: string, permissions: ReadonlyArray<string>) => [
 const expectWorkersDemo = (text: string): string => {
   const lines = linesOf(text)
   const expected: Array<[string, RegExp]> = [
-    ["[..] Main application starting, dispatching workers...", /^\[[^\]]+\] Main application starting, dispatching workers\.\.\.$/],
+    [
+      "[..] Main application starting, dispatching workers...",
+      /^\[[^\]]+\] Main application starting, dispatching workers\.\.\.$/
+    ],
     ["[👷] Starting work", /^\[👷\] Starting work$/],
     ["[👷] Starting work", /^\[👷\] Starting work$/],
     ["[👷] Starting work", /^\[👷\] Starting work$/],
@@ -205,10 +214,16 @@ const expectWorkersDemo = (text: string): string => {
     const want = expected[i]
     if (want === undefined) throw new CheckFailure(`unexpected line ${i + 1}: ${JSON.stringify(line)}`, tail(text))
     if (line === undefined) {
-      throw new CheckFailure(`${lines.length} lines, expected ${expected.length}; missing ${JSON.stringify(want[0])}`, tail(text))
+      throw new CheckFailure(
+        `${lines.length} lines, expected ${expected.length}; missing ${JSON.stringify(want[0])}`,
+        tail(text)
+      )
     }
     if (!want[1].test(line)) {
-      throw new CheckFailure(`line ${i + 1} is ${JSON.stringify(line.slice(0, 160))}, expected ${JSON.stringify(want[0])}`, tail(text))
+      throw new CheckFailure(
+        `line ${i + 1} is ${JSON.stringify(line.slice(0, 160))}, expected ${JSON.stringify(want[0])}`,
+        tail(text)
+      )
     }
   }
   return "8 emoji lines as expected"
@@ -274,7 +289,8 @@ const freePort = (): Promise<number> =>
  */
 const compatibilityDate = "2026-08-01"
 
-const workerdConfig = (port: number) => `using Workerd = import "/workerd/workerd.capnp";
+const workerdConfig = (port: number) =>
+  `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],
@@ -310,7 +326,12 @@ const runInWorkerd = async (entry: string, expectedLine: string): Promise<string
     const deadline = Date.now() + 30_000
     let response: { status: number; body: string } | undefined
     while (response === undefined) {
-      if (exited) throw new CheckFailure(`workerd exited before serving: ${linesOf(output())[0] ?? "(no output)"}`, tail(output()))
+      if (exited) {
+        throw new CheckFailure(
+          `workerd exited before serving: ${linesOf(output())[0] ?? "(no output)"}`,
+          tail(output())
+        )
+      }
       if (Date.now() > deadline) throw new CheckFailure("workerd did not answer within 30 s", tail(output()))
       try {
         const res = await fetch(`http://127.0.0.1:${port}/check`, { signal: AbortSignal.timeout(10_000) })
@@ -327,7 +348,9 @@ const runInWorkerd = async (entry: string, expectedLine: string): Promise<string
     }
     const logDeadline = Date.now() + 5_000
     while (!linesOf(output()).some((line) => line.includes(expectedLine) && line.includes("/check"))) {
-      if (Date.now() > logDeadline) throw new CheckFailure(`no line with ${JSON.stringify(expectedLine)} on workerd's output`, tail(output()))
+      if (Date.now() > logDeadline) {
+        throw new CheckFailure(`no line with ${JSON.stringify(expectedLine)} on workerd's output`, tail(output()))
+      }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const line = linesOf(output()).find((l) => l.includes(expectedLine))!
@@ -474,7 +497,9 @@ const main = async (): Promise<number> => {
   }
   const passed = results.filter((r) => r.ok).length
   const failed = results.length - passed
-  if (report !== undefined) fs.writeFileSync(report, JSON.stringify({ passed, failed, checks: results }, null, 2) + "\n")
+  if (report !== undefined) {
+    fs.writeFileSync(report, JSON.stringify({ passed, failed, checks: results }, null, 2) + "\n")
+  }
   console.log(`${passed} passed, ${failed} failed`)
   return failed === 0 && passed > 0 ? 0 : 1
 }
