@@ -5,7 +5,7 @@
  *   PROVIDE_LOG_OMIT_TIMESTAMP=false npm start   (with timestamps, to see the interleaving)
  *   PROVIDE_LOG_CONSOLE_FORMATTER=json npx tsx --conditions=source examples/workers.ts
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime" // not the barrel: it loads msgpackr, which reads env vars at import (fails under Deno without permissions)
 import { Effect, Random } from "effect"
 import { FoundationLive, Log } from "effect-foundation"
 

@@ -16,13 +16,15 @@ import * as internal from "./internal/logger.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import type { RenderLimits } from "./internal/render.js"
 
-/**
- * Output format: `key_value` (emoji console) or `json` (one object per line).
- *
- * @since 0.1.0
- * @category models
- */
-export type { Format }
+export type {
+  /**
+   * Output format: `key_value` (emoji console) or `json` (one object per line).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Format
+}
 
 /**
  * Formatting options. Every field has a default (console format, INFO, no

@@ -6,7 +6,7 @@
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const resilient = callApi.pipe(Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2 }))
  * ```
  *
@@ -97,7 +97,7 @@ export interface RetryPolicy<E = unknown> {
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const program = Effect.retry(callApi, Retry.schedule({ maxAttempts: 5, delay: "100 millis", jitter: "full" }))
  * ```
  *
@@ -162,7 +162,7 @@ export const logged: <Out, In, R>(self: Schedule.Schedule<Out, In, R>) => Schedu
  * ```ts
  * import { Effect } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const makeRequest: Effect.Effect<string, Error>
+ * const makeRequest: Effect.Effect<string, Error> = Effect.fail(new Error("unavailable"))
  * const unstable = makeRequest.pipe(Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2, logRetries: true }))
  * ```
  *

@@ -29,5 +29,11 @@ export * as Telemetry from "./Telemetry.js"
 /** @since 0.1.0 */
 export * as TestLog from "./TestLog.js"
 
-/** @since 0.1.0 */
-export { FoundationLive } from "./Foundation.js"
+export {
+  /**
+   * The logging layer with configuration from the environment (see `Foundation.FoundationLive`).
+   *
+   * @since 0.1.0
+   */
+  FoundationLive
+} from "./Foundation.js"
