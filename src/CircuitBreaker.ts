@@ -18,7 +18,7 @@
  * ```ts
  * import { Effect } from "effect"
  * import { CircuitBreaker } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("down"))
  * const program = Effect.gen(function*() {
  *   const breaker = yield* CircuitBreaker.make({ failureThreshold: 5, resetTimeout: "30 seconds" })
  *   return yield* breaker.protect(callApi)

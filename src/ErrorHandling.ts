@@ -7,7 +7,9 @@
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const externalApiCall: Effect.Effect<string, ErrorHandling.NetworkError>
+ * const externalApiCall: Effect.Effect<string, ErrorHandling.NetworkError> = Effect.fail(
+ *   new ErrorHandling.NetworkError({ message: "connection refused" })
+ * )
  * const risky = externalApiCall.pipe(ErrorHandling.withErrorHandling({ fallback: () => null }))
  * // Effect<string | null, never>
  * ```
@@ -271,7 +273,9 @@ export interface Options<In, B> {
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const load: Effect.Effect<string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError>
+ * const load: Effect.Effect<string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError> = Effect.fail(
+ *   new ErrorHandling.NotFoundError({ message: "no such user" })
+ * )
  * const cached = load.pipe(ErrorHandling.withErrorHandling({ fallback: () => "default", only: ["NotFoundError"] }))
  * // Effect<string, ErrorHandling.NetworkError>
  * ```
@@ -331,7 +335,7 @@ export const withErrorHandling: {
  * ```ts
  * import { Effect } from "effect"
  * import { ErrorHandling } from "effect-foundation"
- * declare const op: Effect.Effect<string, Error>
+ * const op: Effect.Effect<string, Error> = Effect.fail(new Error("boom"))
  * const logged = op.pipe(ErrorHandling.logErrors({ message: "Operation failed" }))
  * ```
  *

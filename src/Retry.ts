@@ -137,7 +137,7 @@ export const schedule: <E = unknown>(policy?: RetryPolicy<E>) => Schedule.Schedu
  * ```ts
  * import { Effect, Schedule } from "effect"
  * import { Retry } from "effect-foundation"
- * declare const callApi: Effect.Effect<string, Error>
+ * const callApi: Effect.Effect<string, Error> = Effect.fail(new Error("down"))
  * const policy = Retry.schedule({ maxAttempts: 5, delay: "100 millis", jitter: "full" })
  * const program = Effect.retry(callApi, Retry.logged(Schedule.intersect(policy, Schedule.recurs(2))))
  * // at most 2 retries: 2 "Retrying" lines, then "Retry attempts exhausted" reason=schedule
