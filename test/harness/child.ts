@@ -21,7 +21,6 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { Foundation, FoundationLive, Log, Telemetry } from "effect-foundation"
 import * as fs from "node:fs"
-
 import type { ChildConfig, ExitPath } from "./config.js"
 
 const config: ChildConfig = JSON.parse(process.env["SINK_CHILD"] ?? "{}")
