@@ -3,6 +3,7 @@ import { ConfigProvider, Deferred, Effect, Exit, Scope, TestClock } from "effect
 import { LogSink } from "effect-foundation"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { captureConsole } from "./utils.js"
@@ -452,4 +453,46 @@ describe("LogSink: a line bigger than the whole buffer", () => {
       expect(JSON.parse(got[11]!)).toMatchObject({ dropped: 1 })
       expect(sink.stats()).toMatchObject({ accepted: 12, written: 11, dropped: 1 })
     }))
+})
+
+describe("LogSink: a stream socket whose reader stops", () => {
+  it.live("lines are never cut: what did not fit is dropped whole and reported", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      const address = path.join(dir, "log.sock")
+      const received: Array<Buffer> = []
+      // a Unix stream socket, non-blocking on our side (as Node's child-process stdio is); the reader does not read yet
+      const server = net.createServer((conn) => {
+        conn.pause()
+        conn.on("data", (d) => void received.push(d))
+        readers.push(conn)
+      })
+      const readers: Array<net.Socket> = []
+      yield* Effect.promise(() => new Promise<void>((resolve) => server.listen(address, resolve)))
+      const client = net.connect(address)
+      yield* Effect.promise(() => new Promise<void>((resolve) => client.on("connect", () => resolve())))
+      const fd = (client as unknown as { _handle: { fd: number } })._handle.fd
+      const reports: Array<string> = []
+      const stats = yield* Effect.scoped(Effect.gen(function*() {
+        const sink = yield* LogSink.make({ target: { fd }, flushSize: 200_000, exitHook: false, shutdownTimeout: "300 millis", report: (t) => void reports.push(t) })
+        for (let i = 0; i < 50_000; i++) sink.write(`{"i":${i},"pad":"${"p".repeat(80)}"}\n`)
+        yield* Effect.sleep("50 millis")
+        return sink
+      })).pipe(Effect.map((sink) => sink.stats()))
+      // the reader wakes up and drains everything the socket holds
+      for (const r of readers) r.resume()
+      client.end()
+      yield* Effect.sleep("300 millis")
+      server.close()
+      const text = Buffer.concat(received).toString("utf8")
+      const got = text.split("\n")
+      expect(got.pop()).toBe("") // ends with a whole line
+      const bad = got.filter((l) => !/^\{"i":\d+,"pad":"p{80}"\}$/.test(l))
+      expect(bad).toEqual([])
+      expect(got.map((l) => JSON.parse(l).i)).toEqual(Array.from({ length: got.length }, (_, i) => i))
+      expect(stats.written).toBe(got.length)
+      expect(stats.written + stats.dropped).toBe(50_000)
+      expect(stats.dropped).toBeGreaterThan(0)
+      expect(reports.join("")).toContain(`${stats.dropped} records dropped`)
+    }), 30_000)
 })

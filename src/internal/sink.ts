@@ -369,10 +369,10 @@ export class Sink {
           this.waiters = this.waiters.filter((x) => x !== w)
         })
       })
-      // Interruptible even inside a finalizer (which is not), so the deadline can cut the wait.
+      // The wait is interruptible even inside a finalizer (which is not), so the deadline can cut it; the
+      // finalizer itself stays uninterruptible (an interrupted program still gets its full deadline).
       return Effect.interruptible(wait).pipe(
         Effect.timeoutTo({ duration: limit, onSuccess: () => false, onTimeout: () => true }),
-        Effect.interruptible,
         Effect.map(report)
       )
     })

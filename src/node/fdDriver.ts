@@ -5,14 +5,17 @@
  *   written at once with `writeSync` (a 64 KiB batch to the page cache takes
  *   microseconds). Nothing is ever in flight, so exit, rotation and reopen
  *   never race a write.
- * - A pipe or socket can be: on Linux it is opened again through
- *   `/proc/self/fd/N` with `O_NONBLOCK` (a file description of our own, so the
- *   mode of the shared one, and of the other processes on the pipe, is left
- *   alone). Writes never block: a full pipe answers `EAGAIN` or takes part of
- *   the batch, the rest waits in the driver and is retried on an unref'd timer
- *   while the sink's queue applies its overflow policy. Writes are cut at line
- *   ends into pieces of at most `PIPE_BUF` (4 KiB), which the kernel writes
- *   whole: a line shorter than that is never split, even when the reader stops.
+ * - A pipe or socket can be: a pipe is opened again through
+ *   `/proc/self/fd/N` with `O_NONBLOCK` on Linux (a file description of our own,
+ *   so the mode of the shared one, and of the other processes on the pipe, is
+ *   left alone); a socket is used as it is (Node's child-process stdio sockets
+ *   are already non-blocking). Writes never block on a non-blocking descriptor:
+ *   a full one answers `EAGAIN` or takes part of the batch, the rest waits in
+ *   the driver and is retried on an unref'd timer while the sink's queue
+ *   applies its overflow policy. Writes are cut at line ends into pieces of at
+ *   most `PIPE_BUF` (4 KiB), which a pipe (and a Unix socket, one buffer at a
+ *   time) takes whole or not at all: a line shorter than that is never split,
+ *   even when the reader stops.
  *
  * At exit (`writeSync`) what is in flight is finished synchronously, retrying
  * `EAGAIN` with 1 ms sleeps until the deadline.
@@ -92,6 +95,8 @@ export class FdDriver implements Driver {
     readonly name: string,
     private fd: number,
     private readonly owned: boolean,
+    /** A pipe or socket: written in line-aligned pieces of at most PIPE_BUF. */
+    private readonly stream: boolean,
     public lags: boolean,
     private readonly file: string | undefined
   ) {}
@@ -123,7 +128,7 @@ export class FdDriver implements Driver {
     const buf = this.buf!
     while (this.off < buf.length) {
       let end = buf.length
-      if (this.lags && end - this.off > PIPE_BUF) {
+      if (this.stream && end - this.off > PIPE_BUF) {
         // whole lines, at most PIPE_BUF bytes (a longer line goes alone)
         const nl = buf.lastIndexOf(10, this.off + PIPE_BUF - 1)
         end = nl >= this.off ? nl + 1 : buf.indexOf(10, this.off + PIPE_BUF) + 1 || buf.length
@@ -245,7 +250,8 @@ export const openAppend = (file: string): number => {
  */
 export const fdDriver = (name: string, fd: number, owned: boolean, file?: string): FdDriver => {
   const stat = fs.fstatSync(fd)
-  if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
+  const stream = stat.isFIFO() || stat.isSocket()
+  if (stream && process.platform === "linux") {
     let own: number | undefined
     try {
       own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
@@ -254,8 +260,10 @@ export const fdDriver = (name: string, fd: number, owned: boolean, file?: string
     }
     if (own !== undefined) {
       if (owned) fs.closeSync(fd)
-      return new FdDriver(name, own, true, true, file)
+      return new FdDriver(name, own, true, true, true, file)
     }
   }
-  return new FdDriver(name, fd, owned, false, file)
+  // A socket is already non-blocking when its creator made it so (Node's child_process pipes are socket
+  // pairs): EAGAIN then turns the driver into a lagging one. A blocking one blocks like any blocking write.
+  return new FdDriver(name, fd, owned, stream, false, file)
 }
