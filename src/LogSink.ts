@@ -5,7 +5,8 @@
  * lines; bytes leave in batches, when the buffer reaches `flushSize` or every
  * `flushInterval` (a fiber in the sink's scope sleeping on the `Clock`), or on
  * `flush` / `shutdown`. Files and stdout/stderr get async `fs.write`, one
- * write in flight at a time. The buffer is bounded by `maxBufferBytes`; when
+ * write in flight at a time. A file target can rotate by size and time (see
+ * {@link RotateOptions}). The buffer is bounded by `maxBufferBytes`; when
  * it is full the `overflow` policy applies and the dropped records are
  * counted, then reported by one warning line once there is room again.
  *
@@ -24,6 +25,11 @@
  * | `overflow` | `PROVIDE_LOG_OVERFLOW` (`drop_oldest`, `drop_newest`, `block`) | `drop_oldest` |
  * | `shutdownTimeout` | `PROVIDE_LOG_SHUTDOWN_TIMEOUT` | 5 s |
  * | `exitHook` | `PROVIDE_LOG_EXIT_HOOK` (true/false/1/0/yes/no/on/off) | on |
+ * | `target.rotate.maxSize` | `PROVIDE_LOG_FILE_MAX_SIZE` (`10m`, `10 MiB`) | no size rotation |
+ * | `target.rotate.interval` | `PROVIDE_LOG_FILE_INTERVAL` (`1 day`, `6 h`) | no time rotation |
+ * | `target.rotate.maxFiles` | `PROVIDE_LOG_FILE_MAX_FILES` | all kept |
+ * | `target.rotate.compress` | `PROVIDE_LOG_FILE_COMPRESS` | off |
+ * | `target.reopenOnSignal` | `PROVIDE_LOG_FILE_REOPEN_SIGNAL` (`SIGHUP`, `SIGUSR2`) | off |
  *
  * @since 0.1.0
  */
