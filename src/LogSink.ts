@@ -5,7 +5,8 @@
  * lines; bytes leave in batches, when the buffer reaches `flushSize` or every
  * `flushInterval` (a fiber in the sink's scope sleeping on the `Clock`), or on
  * `flush` / `shutdown`. Files and stdout/stderr get async `fs.write`, one
- * write in flight at a time. The buffer is bounded by `maxBufferBytes`; when
+ * write in flight at a time. A file target can rotate by size and time (see
+ * {@link RotateOptions}). The buffer is bounded by `maxBufferBytes`; when
  * it is full the `overflow` policy applies and the dropped records are
  * counted, then reported by one warning line once there is room again.
  *
@@ -24,14 +25,21 @@
  * | `overflow` | `PROVIDE_LOG_OVERFLOW` (`drop_oldest`, `drop_newest`, `block`) | `drop_oldest` |
  * | `shutdownTimeout` | `PROVIDE_LOG_SHUTDOWN_TIMEOUT` | 5 s |
  * | `exitHook` | `PROVIDE_LOG_EXIT_HOOK` (true/false/1/0/yes/no/on/off) | on |
+ * | `target.rotate.maxSize` | `PROVIDE_LOG_FILE_MAX_SIZE` (`10m`, `10 MiB`) | no size rotation |
+ * | `target.rotate.interval` | `PROVIDE_LOG_FILE_INTERVAL` (`1 day`, `6 h`) | no time rotation |
+ * | `target.rotate.maxFiles` | `PROVIDE_LOG_FILE_MAX_FILES` | all kept |
+ * | `target.rotate.compress` | `PROVIDE_LOG_FILE_COMPRESS` | off |
+ * | `target.reopenOnSignal` | `PROVIDE_LOG_FILE_REOPEN_SIGNAL` (`SIGHUP`, `SIGUSR2`) | off |
  *
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import { boolean, optional } from "./internal/config.js"
+import { boolean, optional, parseBytes as parseBytesImpl, parseDuration as parseDurationImpl } from "./internal/config.js"
 import * as flush from "./internal/flush.js"
 import * as internal from "./internal/sink.js"
 import type { Flushable } from "./Telemetry.js"
@@ -60,8 +68,76 @@ export type OverflowPolicy = "drop_oldest" | "drop_newest" | "block"
 export type Writer = (chunk: string) => void | Effect.Effect<unknown, unknown>
 
 /**
+ * Rotation of a file target (Node): by size, by time, or both, keeping a
+ * bounded number of rotated files, optionally gzipped in the background.
+ *
+ * The file is renamed to `<name>.<UTC time>.<ext>` (`app.log` becomes
+ * `app.2026-11-30T00-00-00.000.log`) and a new one is opened under the
+ * original name, synchronously between two batches: a line is in exactly one
+ * file, never split between two, and nothing is in flight at any moment
+ * (the exit hook and the shutdown flush find nothing half-written). The time
+ * in the name is the `Clock`'s at the rotation (`TestClock` in tests), moved
+ * forward by a millisecond when needed so that a name is never reused and
+ * never sorts before an existing rotated file's: sorting the names sorts the
+ * files by age.
+ *
+ * A rotation that fails (a read-only folder, no space for a new file) is
+ * counted (`stats().errors`) and reported once on stderr; logging goes on in
+ * the current file, and the next size rotation is tried after `maxSize` more
+ * bytes (the next time rotation at the next boundary). Several processes must
+ * not rotate one file: give each its own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RotateOptions {
+  /**
+   * Rotates before a batch would take the file past this size (bytes, or
+   * `"10 MiB"`, `"512k"`): the lines that fit stay, the rest start the next
+   * file. A single line longer than this gets a file of its own.
+   */
+  readonly maxSize?: number | string | undefined
+  /**
+   * Rotates at every multiple of this duration since the Unix epoch, in UTC:
+   * `"1 day"` at 00:00 UTC, `"1 hour"` on the hour; and at start when the
+   * file was last written in an earlier period. An empty file is not rotated.
+   * The decision is made on the sink's `Clock`, so `TestClock.adjust` drives it.
+   */
+  readonly interval?: Duration.DurationInput | undefined
+  /** Rotated files kept (the current file aside); the oldest beyond are deleted in the background. Default: all kept. */
+  readonly maxFiles?: number | undefined
+  /**
+   * Gzips rotated files in the background (off the event loop, never
+   * blocking logging): `<rotated name>.gz` appears once complete, then the
+   * uncompressed file is removed. A compression cut short by the process's
+   * exit is done again at the next rotation. Default: off.
+   */
+  readonly compress?: boolean | undefined
+}
+
+/**
+ * A file target: appended, parent folders created.
+ *
+ * - `rotate`: see {@link RotateOptions}.
+ * - `reopenOnSignal: "SIGHUP"` (Node): on that signal the file is opened
+ *   again under its path and the process keeps running, as logrotate's
+ *   `postrotate` (`kill -HUP`) expects after renaming the file. Lines still
+ *   buffered then go to the new file. Without it, a SIGHUP the program does
+ *   not handle flushes and ends the process (its default action).
+ *   `LogSink.reopen` does the same from code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FileTarget {
+  readonly file: string
+  readonly rotate?: RotateOptions | undefined
+  readonly reopenOnSignal?: "SIGHUP" | "SIGUSR2" | undefined
+}
+
+/**
  * Where lines go: `"stdout"`, `"stderr"`, `{ file }` (appended, parent
- * folders created), `{ fd }` (a descriptor the caller owns), `"console"` (the
+ * folders created; see {@link FileTarget} for rotation), `{ fd }` (a descriptor the caller owns), `"console"` (the
  * Effect `Console` current when the sink is made, one `log` call per line:
  * capture it in tests with `Effect.withConsole`), or a {@link Writer}. On a
  * runtime without file descriptors (browsers, Cloudflare Workers) `"stdout"`
@@ -74,7 +150,7 @@ export type Target =
   | "stdout"
   | "stderr"
   | "console"
-  | { readonly file: string }
+  | FileTarget
   | { readonly fd: number }
   | Writer
 
@@ -143,8 +219,10 @@ export interface SinkStats {
   readonly pendingBytes: number
   /** batches handed to the target */
   readonly batches: number
-  /** failure events (a failed batch, a failed reopen) */
+  /** failure events (a failed batch, a failed reopen, a failed rotation, compression or deletion of a rotated file) */
   readonly errors: number
+  /** rotated files (file targets with `rotate`) */
+  readonly rotations: number
   readonly lastError: string | undefined
   readonly closed: boolean
 }
@@ -225,55 +303,53 @@ const stripUndefined = <A extends object>(a: A): A => {
 // Configuration
 // ---------------------------------------------------------------------------
 
-const byteUnits: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 }
-
 /**
- * Parses a byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB` (a positive
- * integer); `undefined` when invalid.
+ * Parses a byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a
+ * positive integer); `undefined` when invalid.
  *
  * @since 0.1.0
  * @category configuration
  */
-export const parseBytes = (raw: string): number | undefined => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
-  if (m === null) return undefined
-  const unit = byteUnits[m[2]!.toLowerCase()]
-  if (unit === undefined) return undefined
-  const n = Math.floor(Number(m[1]) * unit)
-  return Number.isFinite(n) && n >= 1 ? n : undefined
-}
-
-const msUnits: Record<string, number> = {
-  "": 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000
-}
+export const parseBytes: (raw: string) => number | undefined = parseBytesImpl
 
 /**
  * Parses a duration: `250` (milliseconds), `250 ms`, `1 s`, `1 second`,
- * `2 min` (positive); `undefined` when invalid.
+ * `2 min`, `6 h`, `1 day` (positive); `undefined` when invalid.
  *
  * @since 0.1.0
  * @category configuration
  */
-export const parseDuration = (raw: string): Duration.Duration | undefined => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
-  if (m === null) return undefined
-  const unit = msUnits[m[2]!.toLowerCase()]
-  if (unit === undefined) return undefined
-  const ms = Number(m[1]) * unit
-  return Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined
-}
+export const parseDuration: (raw: string) => Duration.Duration | undefined = parseDurationImpl
 
 const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", "block"]
+
+const positiveInteger = (raw: string): number | undefined => {
+  const t = raw.trim()
+  if (!/^\d+$/.test(t)) return undefined
+  const n = Number(t)
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined
+}
+
+const reopenSignals: ReadonlyArray<"SIGHUP" | "SIGUSR2"> = ["SIGHUP", "SIGUSR2"]
+
+const rotationVariables = [
+  "PROVIDE_LOG_FILE_MAX_SIZE",
+  "PROVIDE_LOG_FILE_INTERVAL",
+  "PROVIDE_LOG_FILE_MAX_FILES",
+  "PROVIDE_LOG_FILE_COMPRESS",
+  "PROVIDE_LOG_FILE_REOPEN_SIGNAL"
+] as const
 
 /**
  * Sink options from the environment (`PROVIDE_LOG_FILE`, `PROVIDE_LOG_STREAM`,
  * `PROVIDE_LOG_FLUSH_SIZE`, `PROVIDE_LOG_FLUSH_INTERVAL`,
  * `PROVIDE_LOG_MAX_BUFFER_BYTES`, `PROVIDE_LOG_OVERFLOW`,
- * `PROVIDE_LOG_SHUTDOWN_TIMEOUT`, `PROVIDE_LOG_EXIT_HOOK`); only the variables
- * that are set appear. A bad value fails with a message naming the variable,
- * the value and the accepted values.
+ * `PROVIDE_LOG_SHUTDOWN_TIMEOUT`, `PROVIDE_LOG_EXIT_HOOK`, and for the file's
+ * rotation `PROVIDE_LOG_FILE_MAX_SIZE`, `PROVIDE_LOG_FILE_INTERVAL`,
+ * `PROVIDE_LOG_FILE_MAX_FILES`, `PROVIDE_LOG_FILE_COMPRESS`,
+ * `PROVIDE_LOG_FILE_REOPEN_SIGNAL`); only the variables that are set appear.
+ * A bad value fails with a message naming the variable, the value and the
+ * accepted values; a rotation variable without `PROVIDE_LOG_FILE` fails too.
  *
  * @since 0.1.0
  * @category configuration
@@ -292,19 +368,47 @@ export const config: Config.Config<Partial<Options>> = Config.all({
     return overflows.includes(k) ? k : undefined
   }),
   shutdownTimeout: optional("PROVIDE_LOG_SHUTDOWN_TIMEOUT", "a positive duration, e.g. 5000 (ms), 5 s", parseDuration),
-  exitHook: boolean("PROVIDE_LOG_EXIT_HOOK")
+  exitHook: boolean("PROVIDE_LOG_EXIT_HOOK"),
+  maxSize: optional("PROVIDE_LOG_FILE_MAX_SIZE", "a positive number of bytes, e.g. 10485760, 10m, 10 MiB", parseBytes),
+  interval: optional("PROVIDE_LOG_FILE_INTERVAL", "a positive duration, e.g. 1 day, 6 h, 30 min", parseDuration),
+  maxFiles: optional("PROVIDE_LOG_FILE_MAX_FILES", "a positive integer, e.g. 7", positiveInteger),
+  compress: boolean("PROVIDE_LOG_FILE_COMPRESS"),
+  reopenSignal: optional("PROVIDE_LOG_FILE_REOPEN_SIGNAL", reopenSignals.join(", "), (raw) => {
+    const k = raw.trim().toUpperCase()
+    return reopenSignals.find((s) => s === k || s === "SIG" + k)
+  })
 }).pipe(
-  Config.map((c): Partial<Options> => {
+  Config.mapOrFail((c): Either.Either<Partial<Options>, ConfigError.ConfigError> => {
+    const rotate: { -readonly [K in keyof RotateOptions]: RotateOptions[K] } = {}
+    if (c.maxSize !== undefined) rotate.maxSize = c.maxSize
+    if (c.interval !== undefined) rotate.interval = c.interval
+    if (c.maxFiles !== undefined) rotate.maxFiles = c.maxFiles
+    if (c.compress !== undefined) rotate.compress = c.compress
+    if (c.file === undefined) {
+      const set = [c.maxSize, c.interval, c.maxFiles, c.compress, c.reopenSignal].findIndex((v) => v !== undefined)
+      if (set >= 0) {
+        const name = rotationVariables[set]!
+        return Either.left(ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`))
+      }
+    } else if ((c.maxFiles !== undefined || c.compress !== undefined) && c.maxSize === undefined && c.interval === undefined) {
+      const name = c.maxFiles !== undefined ? "PROVIDE_LOG_FILE_MAX_FILES" : "PROVIDE_LOG_FILE_COMPRESS"
+      return Either.left(ConfigError.InvalidData([name], `${name} is set but neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL: nothing rotates the file`))
+    }
     const out: { -readonly [K in keyof Options]?: Options[K] } = {}
-    if (c.file !== undefined) out.target = { file: c.file }
-    else if (c.stream !== undefined) out.target = c.stream
+    if (c.file !== undefined) {
+      out.target = {
+        file: c.file,
+        ...(Object.keys(rotate).length > 0 ? { rotate } : {}),
+        ...(c.reopenSignal !== undefined ? { reopenOnSignal: c.reopenSignal } : {})
+      }
+    } else if (c.stream !== undefined) out.target = c.stream
     if (c.flushSize !== undefined) out.flushSize = c.flushSize
     if (c.flushInterval !== undefined) out.flushInterval = c.flushInterval
     if (c.maxBufferBytes !== undefined) out.maxBufferBytes = c.maxBufferBytes
     if (c.overflow !== undefined) out.overflow = c.overflow
     if (c.shutdownTimeout !== undefined) out.shutdownTimeout = c.shutdownTimeout
     if (c.exitHook !== undefined) out.exitHook = c.exitHook
-    return out
+    return Either.right(out)
   })
 )
 

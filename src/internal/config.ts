@@ -6,6 +6,7 @@
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -28,6 +29,42 @@ export const optional = <A>(name: string, accepted: string, parse: (raw: string)
       return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
     })
   )
+
+const byteUnits: Record<string, number> = {
+  "": 1, b: 1,
+  k: 1024, kb: 1024, kib: 1024,
+  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3
+}
+
+/** A byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a positive safe integer); `undefined` when invalid. */
+export const parseBytes = (raw: string): number | undefined => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
+  if (m === null) return undefined
+  const unit = byteUnits[m[2]!.toLowerCase()]
+  if (unit === undefined) return undefined
+  const n = Math.floor(Number(m[1]) * unit)
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined
+}
+
+const msUnits: Record<string, number> = {
+  "": 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
+  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
+  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
+  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+  w: 604_800_000, week: 604_800_000, weeks: 604_800_000
+}
+
+/** A duration: `250` (ms), `250 ms`, `1 s`, `2 min`, `6 h`, `1 day` (positive, finite); `undefined` when invalid. */
+export const parseDuration = (raw: string): Duration.Duration | undefined => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
+  if (m === null) return undefined
+  const unit = msUnits[m[2]!.toLowerCase()]
+  if (unit === undefined) return undefined
+  const ms = Number(m[1]) * unit
+  return Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined
+}
 
 const booleans: Record<string, boolean> = {
   true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false

@@ -32,7 +32,54 @@ export interface Driver {
   readonly abandon: () => number
   /** Files: opens the path again (after external rotation). Throws when it cannot; the old file stays in use. */
   readonly reopen?: () => void
+  /** Files rotated by time: the sink's rotation fiber asks when the next rotation is due and calls it then. */
+  readonly rotation?: TimeRotation | undefined
   readonly close: () => void
+}
+
+/**
+ * A file rotated by time. The decision is the sink's (it holds the `Clock`);
+ * times are milliseconds of that clock.
+ *
+ * @internal
+ */
+export interface TimeRotation {
+  /** When the next rotation is due: the next interval boundary, or at once when the file was left from an earlier period. */
+  readonly dueAt: () => number
+  /**
+   * Rotates the file when a rotation is due at `now` (an empty file is left in
+   * place), then sets the next due time. Failures go to {@link FileHooks.failed}.
+   */
+  readonly rotateIfDue: (now: number) => void
+}
+
+/**
+ * A file target's rotation, resolved and checked by the sink.
+ *
+ * @internal
+ */
+export interface Rotation {
+  /** bytes; a file is rotated before a batch would take it past this (whole lines; a longer line goes alone) */
+  readonly maxSize: number | undefined
+  /** milliseconds; rotation at multiples of it since the Unix epoch */
+  readonly interval: number | undefined
+  /** rotated files kept; older ones are deleted */
+  readonly maxFiles: number | undefined
+  readonly compress: boolean
+}
+
+/**
+ * What a rotating file driver gets from its sink.
+ *
+ * @internal
+ */
+export interface FileHooks {
+  /** The time (the sink's `Clock`), for rotation times and rotated files' names. */
+  readonly now: () => number
+  /** A file was rotated to `name`. */
+  readonly rotated: (name: string) => void
+  /** A rotation, a compression or a deletion failed; logging goes on in the current file. */
+  readonly failed: (error: unknown) => void
 }
 
 /**
@@ -40,7 +87,11 @@ export interface Driver {
  *
  * @internal
  */
-export type FdTarget = "stdout" | "stderr" | { readonly fd: number } | { readonly file: string }
+export type FdTarget =
+  | "stdout"
+  | "stderr"
+  | { readonly fd: number }
+  | { readonly file: string; readonly rotation?: Rotation | undefined }
 
 /**
  * What a runtime with file descriptors provides.
@@ -48,8 +99,8 @@ export type FdTarget = "stdout" | "stderr" | { readonly fd: number } | { readonl
  * @internal
  */
 export interface Platform {
-  /** A driver for the target. Throws an `Error` saying why when it cannot be opened. */
-  readonly open: (target: FdTarget) => Driver
+  /** A driver for the target (`hooks`: for a file with a rotation). Throws an `Error` saying why when it cannot be opened. */
+  readonly open: (target: FdTarget, hooks?: FileHooks) => Driver
   /** One key per destination (`fd:1`, `file:/abs/path`): sinks with the same key share one queue. */
   readonly keyOf: (target: FdTarget) => string
   readonly isTerminal: (stream: "stdout" | "stderr") => boolean
@@ -59,6 +110,11 @@ export interface Platform {
    * then the signal's default action). Returns the remover.
    */
   readonly onExit: (hook: () => void) => () => void
+  /**
+   * Runs `handler` on `signal` instead of its default action (the process
+   * keeps running; exit hooks do not run for it). Returns the remover.
+   */
+  readonly onSignal?: (signal: "SIGHUP" | "SIGUSR2", handler: () => void) => () => void
   /** Writes a report to stderr at once. */
   readonly report: (text: string) => void
 }

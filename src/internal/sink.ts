@@ -11,20 +11,27 @@
  * `shutdown` flushes within its deadline, then gives up what is left, counted
  * and reported as dropped. Sinks on the same descriptor or file share one
  * queue. Nothing here throws into the program.
+ *
+ * Rotation: a rotating file driver rotates by size itself, between two
+ * synchronous writes; time rotation is decided here, on the `Clock`, by a
+ * fiber that sleeps until the driver's next boundary, writes what is queued
+ * (those lines belong to the closing period) and tells the driver the time.
  */
-import type * as Clock from "effect/Clock"
+import * as Clock from "effect/Clock"
 import type * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import { globalValue } from "effect/GlobalValue"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import { platform } from "#platform"
-import type { FlushReport, Options, SinkStats, Target } from "../LogSink.js"
-import type { Driver, FdTarget } from "./platform.js"
+import type { FileTarget, FlushReport, Options, RotateOptions, SinkStats, Target } from "../LogSink.js"
+import { parseBytes, parseDuration } from "./config.js"
+import type { Driver, FdTarget, FileHooks, Rotation } from "./platform.js"
 import { BoundedQueue, Dropped, Over } from "./queue.js"
 
 /** @internal */
@@ -155,8 +162,12 @@ export class Sink {
   failed = 0
   batches = 0
   errors = 0
+  rotations = 0
   lastError: string | undefined = undefined
   private reportedFailure = false
+  private reportedRotation = false
+  /** Removes the `reopenOnSignal` handler. */
+  removeSignal: (() => void) | undefined = undefined
   private closing = false
   closed = false
   private shutdownReport: Promise<FlushReport> | undefined = undefined
@@ -330,6 +341,7 @@ export class Sink {
       pendingBytes: this.queue.weight,
       batches: this.batches,
       errors: this.errors,
+      rotations: this.rotations,
       lastError: this.lastError,
       closed: this.closed
     }
@@ -404,6 +416,8 @@ export class Sink {
     this.closed = true
     this.removeExitHook?.()
     this.removeExitHook = undefined
+    this.removeSignal?.()
+    this.removeSignal = undefined
     if (this.busy) this.settleInflight(this.driver.abandon())
     this.settle(this.queue.clear())
     this.reportDrops(reason)
@@ -478,21 +492,46 @@ export class Sink {
 
   /** Files: opens the path again (after external rotation); `false` when it could not (reported once). */
   reopen(): Effect.Effect<boolean> {
-    return Effect.sync(() => {
-      if (this.driver.reopen === undefined) return false
-      try {
-        this.driver.reopen()
-        return true
-      } catch (e) {
-        this.errors++
-        this.lastError = errorText(e)
-        if (!this.reportedFailure) {
-          this.reportedFailure = true
-          this.report(`effect-foundation: log sink cannot reopen (${this.driver.name}): ${this.lastError}; still writing to the previously opened file\n`)
-        }
-        return false
+    return Effect.sync(() => this.reopenNow())
+  }
+
+  /** {@link reopen}, synchronously (a signal handler). */
+  reopenNow(): boolean {
+    if (this.driver.reopen === undefined || this.closed) return false
+    try {
+      this.driver.reopen()
+      return true
+    } catch (e) {
+      this.errors++
+      this.lastError = errorText(e)
+      if (!this.reportedFailure) {
+        this.reportedFailure = true
+        this.report(`effect-foundation: log sink cannot reopen (${this.driver.name}): ${this.lastError}; still writing to the previously opened file\n`)
       }
-    })
+      return false
+    }
+  }
+
+  // -- rotation ---------------------------------------------------------------------------------------------------
+
+  /** A time rotation due at `now` (the rotation fiber): what is queued goes to the closing file first. */
+  rotateDue(now: number): void {
+    const rotation = this.driver.rotation
+    if (rotation === undefined || this.closed || now < rotation.dueAt()) return
+    if (!this.busy) this.pump()
+    rotation.rotateIfDue(now)
+  }
+
+  /** A rotation, a compression or a deletion failed: counted, reported once; logging goes on in the current file. */
+  rotationFailed(e: unknown): void {
+    this.errors++
+    this.lastError = errorText(e)
+    if (this.reportedRotation) return
+    this.reportedRotation = true
+    this.report(
+      `effect-foundation: log rotation failed (${this.driver.name}): ${this.lastError}; ` +
+        `logging goes on in the current file; later rotation failures are counted (LogSink stats) and not reported again\n`
+    )
   }
 }
 
@@ -510,7 +549,7 @@ const consoleLog = (console: Console.Console, stream: "log" | "error") => {
   return stream === "log" ? (line: string) => unsafe.log(line) : (line: string) => unsafe.error(line)
 }
 
-const driverFor = (target: Target, runtime: Runtime.Runtime<never>, console: Console.Console): Driver => {
+const driverFor = (target: Target, runtime: Runtime.Runtime<never>, console: Console.Console, hooks: FileHooks): Driver => {
   if (typeof target === "function") return writerDriver(target, runtime)
   if (target === "console") return consoleDriver("console", consoleLog(console, "log"))
   if (platform === undefined) {
@@ -518,12 +557,60 @@ const driverFor = (target: Target, runtime: Runtime.Runtime<never>, console: Con
     throw new Error("file and descriptor targets need a runtime with a file system (Node, Bun, Deno)")
   }
   try {
+    if (typeof target === "object" && "file" in target) {
+      const rotation = target.rotate === undefined ? undefined : resolveRotation(target.rotate)
+      checkSignal(target)
+      return platform.open(rotation === undefined ? { file: target.file } : { file: target.file, rotation }, hooks)
+    }
     return platform.open(target)
   } catch (e) {
     // stdout / stderr where descriptors cannot be used (Deno without permissions): the Console
     if (target === "stdout" || target === "stderr") return consoleDriver(target, consoleLog(console, target === "stdout" ? "log" : "error"))
     throw e
   }
+}
+
+const invalidOption = (name: string, value: unknown, accepted: string): Error => {
+  let shown: string
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
+  } catch {
+    shown = "(unprintable)"
+  }
+  return new Error(`${name}: invalid value ${shown}; accepted: ${accepted}`)
+}
+
+/** The public rotation options, checked: a clear error naming the option for a bad value. */
+export const resolveRotation = (rotate: RotateOptions): Rotation => {
+  if (typeof rotate !== "object" || rotate === null) throw invalidOption("rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
+  let maxSize: number | undefined
+  if (rotate.maxSize !== undefined) {
+    const v = rotate.maxSize
+    maxSize = typeof v === "number" ? (Number.isSafeInteger(v) && v >= 1 ? v : undefined) : typeof v === "string" ? parseBytes(v) : undefined
+    if (maxSize === undefined) throw invalidOption("rotate.maxSize", v, "a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
+  }
+  let interval: number | undefined
+  if (rotate.interval !== undefined) {
+    const v = rotate.interval
+    const d = typeof v === "string" ? parseDuration(v) ?? Option.getOrUndefined(Duration.decodeUnknown(v)) : Option.getOrUndefined(Duration.decodeUnknown(v))
+    const ms = d === undefined ? NaN : Duration.toMillis(d)
+    if (!(Number.isFinite(ms) && ms >= 1)) throw invalidOption("rotate.interval", v, "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\"")
+    interval = Math.floor(ms)
+  }
+  let maxFiles: number | undefined
+  if (rotate.maxFiles !== undefined) {
+    const v = rotate.maxFiles
+    if (!(typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) throw invalidOption("rotate.maxFiles", v, "a positive integer")
+    maxFiles = v
+  }
+  if (rotate.compress !== undefined && typeof rotate.compress !== "boolean") throw invalidOption("rotate.compress", rotate.compress, "true, false")
+  if (maxSize === undefined && interval === undefined) throw new Error("rotate needs maxSize or interval (or both)")
+  return { maxSize, interval, maxFiles, compress: rotate.compress === true }
+}
+
+const checkSignal = (target: FileTarget): void => {
+  const s = target.reopenOnSignal
+  if (s !== undefined && s !== "SIGHUP" && s !== "SIGUSR2") throw invalidOption("reopenOnSignal", s, "\"SIGHUP\", \"SIGUSR2\"")
 }
 
 const stderrReport = (console: Console.Console) => (text: string): void => {
@@ -540,6 +627,24 @@ export const isTerminal = (stream: "stdout" | "stderr"): boolean => platform?.is
 
 const keyOf = (target: Target): string | undefined =>
   platform === undefined || typeof target === "function" || target === "console" ? undefined : platform.keyOf(target as FdTarget)
+
+// Sleeps in steps of at most an hour: the timer's limit is 24.8 days, and a wall clock that jumps is seen again soon.
+const MAX_SLEEP = 3_600_000
+
+/** The time rotation: sleeps on the `Clock` until the driver's next boundary, then rotates (`TestClock.adjust` drives it). */
+const rotateOnTime = (sink: Sink, dueAt: () => number): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    while (!sink.closed) {
+      const now = yield* Clock.currentTimeMillis
+      const due = dueAt()
+      if (due > now) yield* Effect.sleep(Math.min(due - now, MAX_SLEEP))
+      else {
+        sink.rotateDue(now)
+        // a driver that did not move on (closed meanwhile): never spin
+        if (dueAt() <= now) yield* Effect.sleep(MAX_SLEEP)
+      }
+    }
+  })
 
 /**
  * The sink for `options.target` for the scope: a new one, or the open one on
@@ -560,8 +665,15 @@ export const acquire = (options: Options): Effect.Effect<Sink, LogSinkError, Sco
       const runtime = yield* Effect.runtime<never>()
       const console = yield* Effect.console
       const clock = yield* Effect.clock
+      // the driver reaches the sink (made after it) through these
+      let made: Sink | undefined
+      const hooks: FileHooks = {
+        now: () => clock.unsafeCurrentTimeMillis(),
+        rotated: () => void (made !== undefined && made.rotations++),
+        failed: (e) => made?.rotationFailed(e)
+      }
       const driver = yield* Effect.try({
-        try: () => driverFor(options.target, runtime, console),
+        try: () => driverFor(options.target, runtime, console, hooks),
         catch: (e) =>
           new LogSinkError({
             message: `cannot open log ${describe(options.target)}${typeof options.target === "object" && "file" in options.target ? " (PROVIDE_LOG_FILE)" : ""}: ${errorText(e)}`,
@@ -569,8 +681,18 @@ export const acquire = (options: Options): Effect.Effect<Sink, LogSinkError, Sco
             cause: e
           })
       })
-      sink = new Sink(options, driver, clock, options.report ?? stderrReport(console), key)
+      sink = made = new Sink(options, driver, clock, options.report ?? stderrReport(console), key)
       if (key !== undefined) shared.set(key, sink)
+      const signal = typeof options.target === "object" && "file" in options.target ? options.target.reopenOnSignal : undefined
+      if (signal !== undefined && platform?.onSignal !== undefined) {
+        const s = sink
+        sink.removeSignal = platform.onSignal(signal, () => void s.reopenNow())
+      }
+    }
+    const rotation = sink.driver.rotation
+    if (rotation !== undefined) {
+      const rotator = yield* Effect.forkDaemon(rotateOnTime(sink, rotation.dueAt))
+      yield* Effect.addFinalizer(() => Fiber.interruptFork(rotator))
     }
     // The interval: a daemon fiber stopped without waiting, so closing stays synchronous (Effect.runSync works).
     const ticker = yield* Effect.forkDaemon(Effect.forever(Effect.zipRight(Effect.sleep(options.flushInterval), Effect.sync(() => sink.tick()))))

@@ -5,6 +5,10 @@
  * signal is raised again), as the `signal-exit` package does. Under
  * `NodeRuntime.runMain`, which handles SIGINT and SIGTERM, only `exit` applies.
  *
+ * {@link onSignal} handlers (a file sink's `reopenOnSignal: "SIGHUP"`) own
+ * their signal: it runs them and the process keeps running, without the exit
+ * hooks (their listener is "another handler" for the one above).
+ *
  * @internal
  */
 import { globalValue } from "effect/GlobalValue"
@@ -20,7 +24,7 @@ const signals: ReadonlyArray<NodeJS.Signals> = ["SIGTERM", "SIGINT", "SIGHUP"]
 // One set of listeners per process, however many copies of this module are loaded.
 const state: Hooks = globalValue(Symbol.for("effect-foundation/node/exitHooks"), () => ({
   hooks: new Set(),
-  listeners: new Map(signals.map((s) => [s, () => onSignal(s)])),
+  listeners: new Map(signals.map((s) => [s, () => onExitSignal(s)])),
   installed: false
 }))
 
@@ -34,7 +38,7 @@ const runHooks = (): void => {
   }
 }
 
-const onSignal = (signal: NodeJS.Signals): void => {
+const onExitSignal = (signal: NodeJS.Signals): void => {
   // Another handler owns this signal (runMain, the program): it decides; `exit` still runs the hooks.
   // (Ours is the first listener, so it sees the others before one of them removes itself, as runMain's does.)
   if (process.listenerCount(signal) > 1) return
@@ -70,5 +74,57 @@ export const onExit = (hook: () => void): () => void => {
   return () => {
     state.hooks.delete(hook)
     if (state.hooks.size === 0) uninstall()
+  }
+}
+
+type HandledSignal = "SIGHUP" | "SIGUSR2"
+
+interface SignalHandlers {
+  readonly handlers: Set<() => void>
+  readonly listener: () => void
+}
+
+// One listener per signal and process, however many copies of this module are loaded.
+const signalHandlers: Map<HandledSignal, SignalHandlers> = globalValue(
+  Symbol.for("effect-foundation/node/signalHandlers"),
+  () => new Map()
+)
+
+/**
+ * Runs `handler` on `signal` instead of its default action; the process keeps
+ * running. Returns the remover.
+ *
+ * @internal
+ */
+export const onSignal = (signal: HandledSignal, handler: () => void): () => void => {
+  let entry = signalHandlers.get(signal)
+  if (entry === undefined) {
+    const handlers = new Set<() => void>()
+    entry = {
+      handlers,
+      listener: () => {
+        for (const h of Array.from(handlers)) {
+          try {
+            h()
+          } catch {
+            // never throw from a signal listener
+          }
+        }
+      }
+    }
+    signalHandlers.set(signal, entry)
+  }
+  const { handlers, listener } = entry
+  handlers.add(handler)
+  if (handlers.size === 1) {
+    try {
+      process.on(signal, listener)
+    } catch {
+      // a runtime without this signal
+    }
+  }
+  return () => {
+    if (!handlers.delete(handler) || handlers.size > 0) return
+    process.removeListener(signal, listener)
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The Node platform (also Bun, and Deno with permissions): descriptor and file
- * targets, terminal detection, the exit hook. Loaded by the package's
+ * targets (rotating ones too), terminal detection, the exit hook, reopening
+ * on a signal. Loaded by the package's
  * `#platform` import under the `"node"` condition.
  *
  * @internal
@@ -9,16 +10,21 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import * as tty from "node:tty"
 import type { FdTarget, Platform } from "../internal/platform.js"
-import { onExit } from "./exit.js"
+import { onExit, onSignal } from "./exit.js"
 import { fdDriver, openAppend } from "./fdDriver.js"
+import { RotatingFile } from "./rotatingFile.js"
 
 const fdOf = (target: "stdout" | "stderr" | { readonly fd: number }): number =>
   target === "stdout" ? 1 : target === "stderr" ? 2 : target.fd
 
 /** @internal */
 export const platform: Platform | undefined = {
-  open: (target: FdTarget) => {
+  open: (target: FdTarget, hooks) => {
     if (typeof target === "object" && "file" in target) {
+      if (target.rotation !== undefined) {
+        if (hooks === undefined) throw new Error("a rotating file needs the sink's hooks")
+        return new RotatingFile(`file ${target.file}`, target.file, target.rotation, hooks)
+      }
       const fd = openAppend(target.file)
       try {
         return fdDriver(`file ${target.file}`, fd, true, target.file)
@@ -39,6 +45,7 @@ export const platform: Platform | undefined = {
     }
   },
   onExit,
+  onSignal,
   report: (text) => {
     try {
       fs.writeSync(reportFd(), text)
