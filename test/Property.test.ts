@@ -11,7 +11,7 @@ const levels: ReadonlyArray<Level> = ["trace", "debug", "info", "warning", "erro
 const redactor = makeRedactor()
 
 // What must never reach a line raw.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 /** Runs `program` with the real logger in both formats (every level shown); returns the raw lines. */
 const both = (program: Effect.Effect<unknown>) =>

@@ -21,11 +21,12 @@ export interface RenderLimits {
 export const defaultLimits: RenderLimits = { maxStringLength: 64 * 1024, maxDepth: 10, maxKeys: 100 }
 
 // Characters that must never reach a terminal or a line-based reader raw: C0 controls, DEL, C1 controls
-// (0x9b is a one-byte CSI), the Unicode line/paragraph separators and the bidirectional overrides.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
-const UNSAFE_G = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
-const NEEDS_QUOTES = /[\s="\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+// (0x9b is a one-byte CSI), the Unicode line/paragraph separators and every bidirectional control (Bidi_Control:
+// the ALM U+061C, LRM/RLM U+200E/F, the embeddings and overrides U+202A-E, the isolates U+2066-9).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+const UNSAFE_G = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
+const NEEDS_QUOTES = /[\s="\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const PLAIN_KEY = /^[A-Za-z0-9_.\-@:/[\]]+$/
 
 const shortEscapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
@@ -35,7 +36,7 @@ const escapeChar = (c: string): string =>
 /** A message or value made single-line and terminal-safe (`\n` -> `\\n`, ESC -> `\\u001b`), without quotes. */
 export const escapeText = (s: string): string => (UNSAFE.test(s) ? s.replace(UNSAFE_G, escapeChar) : s)
 
-/** A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi overrides). */
+/** A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi controls). */
 export const jsonString = (s: string): string => {
   if (!JSON_UNSAFE.test(s)) return "\"" + s + "\""
   return JSON.stringify(s).replace(UNSAFE_G, escapeChar)
