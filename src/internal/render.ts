@@ -9,8 +9,8 @@
  */
 import * as Cause from "effect/Cause"
 import * as Redacted from "effect/Redacted"
-import type { Redactor } from "./redact.js"
-import { redactedMarker } from "./redact.js"
+import type { KeyAction, Redactor } from "./redact.js"
+import { KEEP, REDACT, REMOVE, redactedMarker } from "./redact.js"
 
 export interface RenderLimits {
   readonly maxStringLength: number
@@ -116,16 +116,37 @@ export class Renderer {
     readonly limits: RenderLimits = defaultLimits
   ) {}
 
-  private readonly sensitive = new Map<string, boolean>()
+  private readonly actions = new Map<string, KeyAction>()
 
-  /** Whether `key` is sensitive (cached per distinct key). */
-  isSensitive(key: string): boolean {
-    let hit = this.sensitive.get(key)
+  /** What `key` does to its field: keep, redact or remove (cached per distinct key). */
+  keyAction(key: string): KeyAction {
+    let hit = this.actions.get(key)
     if (hit === undefined) {
-      hit = this.redactor.isSensitiveKey(key)
-      if (key.length <= 256 && this.sensitive.size < 10_000) this.sensitive.set(key, hit)
+      hit = this.redactor.classifyKey(key)
+      if (key.length <= 256 && this.actions.size < 10_000) this.actions.set(key, hit)
     }
     return hit
+  }
+
+  /**
+   * A fields object as a plain, JSON-safe object for any destination (OTLP attributes, span events): removed keys
+   * left out, redacted keys as `[REDACTED]`, every other value through {@link safe}; `undefined` values left out.
+   * Read once, through guards (a throwing getter becomes a marker, a Proxy that refuses its keys one `fields` marker).
+   */
+  fields(fields: object): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    const keys = ownKeys(fields)
+    if (keys === undefined) {
+      putField(out, "fields", "[Unrenderable: keys cannot be listed]")
+      return out
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const action = this.keyAction(key)
+      if (action === REMOVE) continue
+      this.put(out, key, action === REDACT ? redactedMarker : this.walk(readField(fields, key), 0, undefined))
+    }
+    return out
   }
 
   /** A string value: truncated, then secret patterns masked. */
@@ -249,8 +270,11 @@ export class Renderer {
     if (value !== undefined) putField(out, key, value)
   }
 
-  private read(obj: object, key: string, depth: number, path: Array<object>): unknown {
-    return this.isSensitive(key) ? redactedMarker : this.walk(readField(obj, key), depth + 1, path)
+  /** One field of `obj` into `out`: left out (removed key), `[REDACTED]`, or its value walked. */
+  private read(out: Record<string, unknown>, obj: object, key: string, depth: number, path: Array<object>): void {
+    const action = this.keyAction(key)
+    if (action === KEEP) this.put(out, key, this.walk(readField(obj, key), depth + 1, path))
+    else if (action === REDACT) this.put(out, key, redactedMarker)
   }
 
   private object(obj: object, depth: number, path: Array<object>): Record<string, unknown> {
@@ -258,7 +282,7 @@ export class Renderer {
     const keys = Object.keys(obj)
     const max = this.limits.maxKeys
     const n = Math.min(keys.length, max)
-    for (let i = 0; i < n; i++) this.put(out, keys[i]!, this.read(obj, keys[i]!, depth, path))
+    for (let i = 0; i < n; i++) this.read(out, obj, keys[i]!, depth, path)
     if (keys.length > max) this.put(out, "…", keys.length - max + " more keys")
     return out
   }
@@ -270,26 +294,25 @@ export class Renderer {
       const next = it.next()
       if (next.done) break
       const key = typeof next.value[0] === "string" ? next.value[0] : String(this.console(next.value[0]))
-      this.put(out, key, this.isSensitive(key) ? redactedMarker : this.walk(next.value[1], depth + 1, path))
+      const action = this.keyAction(key)
+      if (action !== REMOVE) this.put(out, key, action === REDACT ? redactedMarker : this.walk(next.value[1], depth + 1, path))
     }
     if (size > max) this.put(out, "…", size - max + " more keys")
     return out
   }
 
-  /** `{ name, message, stack, ...own fields, cause }`, down the cause chain. */
+  /** `{ name, message, stack, ...own fields, cause }`, down the cause chain; every key classified like any other. */
   error(err: Error, depth: number, path: Array<object>): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    const get = (key: string): unknown => readField(err, key)
-    this.put(out, "name", this.walk(get("name"), depth + 1, path))
-    this.put(out, "message", this.walk(get("message"), depth + 1, path))
-    this.put(out, "stack", this.walk(get("stack"), depth + 1, path))
+    this.read(out, err, "name", depth, path)
+    this.read(out, err, "message", depth, path)
+    this.read(out, err, "stack", depth, path)
     // a Proxy may refuse to list keys; name, message and stack are enough then
     for (const key of ownKeys(err) ?? []) {
       if (key === "name" || key === "message" || key === "stack" || key === "cause") continue
-      this.put(out, key, this.read(err, key, depth, path))
+      this.read(out, err, key, depth, path)
     }
-    const cause = get("cause")
-    if (cause !== undefined) this.put(out, "cause", this.walk(cause, depth + 1, path))
+    this.read(out, err, "cause", depth, path)
     return out
   }
 
