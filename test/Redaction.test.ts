@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, FiberId, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { toLogRecord } from "../src/internal/otlp.js"
 import { defaultKeys, KEEP, makeRedactor, REDACT, type RedactionOptions, redactedMarker, REMOVE } from "../src/internal/redact.js"
@@ -361,6 +361,18 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
 
 // --- a sensitive key hides its whole value, whatever its type -------------------------------------------------------
 
+const cause = (c: Cause.Cause<unknown>, options: Omit<EmojiLogger.Options, "format"> = {}) =>
+  EmojiLogger.formatConsole({ timestamp: at, level: "error", message: "m", fields: {}, cause: c }, { loggerNameEmoji: false, ...options })
+    .slice(0, -1)
+
+/** A class whose `toString` shows its secret (what Effect's `Cause.pretty` would print). */
+class Creds {
+  constructor(readonly user: string, readonly password: string) {}
+  toString() {
+    return `Creds(${this.user}, ${this.password})`
+  }
+}
+
 /** One record as an OTLP logRecord, attributes as a plain object. */
 const otlpAttributes = (fields: Record<string, unknown>, c: Cause.Cause<unknown> = Cause.empty, redaction?: RedactionOptions) => {
   const rec = toLogRecord(
@@ -406,6 +418,35 @@ describe("Redaction: a sensitive key hides its whole value inside text", () => {
       const [line] = yield* TestLog.lines
       expect(line).toBe(`[▶️] login {"user":"bob","password":"${R}"} {"token":"${R}"}`)
     }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("Redaction: a Cause is rendered through the redacting walk", () => {
+  it("console: a plain-object failure with a password (array, number, nested) is one line, keys redacted", () => {
+    expect(cause(Cause.fail({ user: "bob", password: ["hunter2"], nested: { token: 12345 } }))).toBe(
+      `🔥 ERROR m cause="Error: {\\"user\\":\\"bob\\",\\"password\\":\\"${R}\\",\\"nested\\":{\\"token\\":\\"${R}\\"}}"`
+    )
+    expect(cause(Cause.fail({ password: 12345 }))).toBe(`🔥 ERROR m cause="Error: {\\"password\\":\\"${R}\\"}"`)
+  })
+
+  it("console: a toString that shows a secret is not used; an Error's cause chain is walked too", () => {
+    const line = cause(Cause.fail(new Creds("bob", "hunter2")))
+    expect(line).toBe(`🔥 ERROR m cause="Error: {\\"user\\":\\"bob\\",\\"password\\":\\"${R}\\"}"`)
+    const err = new Error("outer", { cause: { password: "hunter2", code: 7 } })
+    err.stack = "Error: outer\n    at f (x.ts:1:1)"
+    expect(cause(Cause.die(err))).toBe(
+      `🔥 ERROR m cause="Error: outer\\n    at f (x.ts:1:1) {\\n  [cause]: Error: {\\"password\\":\\"${R}\\",\\"code\\":7}\\n}"`
+    )
+    const seq = cause(Cause.sequential(Cause.fail("first"), Cause.die(new Creds("u", "hunter2"))))
+    expect(seq).toBe(`🔥 ERROR m cause="Error: first\\nError: {\\"user\\":\\"u\\",\\"password\\":\\"${R}\\"}"`)
+    expect(cause(Cause.interrupt(FiberId.none))).toBe("🔥 ERROR m cause=\"All fibers interrupted without errors.\"")
+  })
+
+  it("OTLP: effect.cause and exception.message attributes", () => {
+    const a = otlpAttributes({ user: "bob" }, Cause.fail({ password: ["hunter2"], n: 1 }))
+    expect(a["exception.message"]).toEqual({ kvlistValue: { values: [{ key: "password", value: { stringValue: R } }, { key: "n", value: { intValue: "1" } }] } })
+    expect(a["effect.cause"]).toEqual({ stringValue: `Error: {"password":"${R}","n":1}` })
+    expect(JSON.stringify(otlpAttributes({}, Cause.die(new Creds("u", "hunter2"))))).not.toContain("hunter2")
+  })
 })
 
 // --- linear time on hostile input ------------------------------------------------------------------------------------
