@@ -17,8 +17,9 @@ const render = (program: Effect.Effect<unknown>) =>
     return { console: consoleLines, json: json.map((l) => l.slice(0, -1)) }
   })
 
-// Nothing a terminal or a line reader would act on: C0/C1 controls, DEL, line/paragraph separators, bidi overrides.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+// Nothing a terminal or a line reader would act on: C0/C1 controls, DEL, line/paragraph separators, and every
+// bidirectional control (Unicode Bidi_Control: ALM, LRM, RLM, embeddings, overrides, isolates).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 const safe = (lines: ReadonlyArray<string>) => {
   for (const l of lines) expect(UNSAFE.test(l), JSON.stringify(l)).toBe(false)
@@ -44,6 +45,8 @@ const cases: ReadonlyArray<Case> = [
   ["message: one-byte C1 CSI", "\u009b2J", undefined, P + "\\u009b2J", T + ",\"message\":\"\\u009b2J\"}"],
   ["message: U+2028 / U+2029", "a\u2028b\u2029c", undefined, P + "a\\u2028b\\u2029c", T + ",\"message\":\"a\\u2028b\\u2029c\"}"],
   ["message: bidi override", "invoice\u202Efdp.exe", undefined, P + "invoice\\u202efdp.exe", T + ",\"message\":\"invoice\\u202efdp.exe\"}"],
+  ["message: bidi marks LRM, RLM, ALM", "a\u200Eb\u200Fc\u061Cd", undefined,
+    P + "a\\u200eb\\u200fc\\u061cd", T + ",\"message\":\"a\\u200eb\\u200fc\\u061cd\"}"],
   ["message: NUL, backspace, DEL", "a\u0000b\u0008c\u007f", undefined,
     P + "a\\u0000b\\u0008c\\u007f", T + ",\"message\":\"a\\u0000b\\bc\\u007f\"}"],
   ["message: tab", "a\tb", undefined, P + "a\\tb", T + ",\"message\":\"a\\tb\"}"],
@@ -63,6 +66,9 @@ const cases: ReadonlyArray<Case> = [
   ["value: array of hostile strings", "m", { a: ["x\ny", "\u2028"] },
     P + "m a=\"[\\\"x\\\\ny\\\",\\\"\\u2028\\\"]\"", T + ",\"message\":\"m\",\"a\":[\"x\\ny\",\"\\u2028\"]}"],
   ["value: bidi override", "m", { f: "a\u2066b" }, P + "m f=\"a\\u2066b\"", T + ",\"message\":\"m\",\"f\":\"a\\u2066b\"}"],
+  ["value: bidi marks (RLM before a number, nested ALM)", "m", { f: "\u200F42", o: { g: "\u061C" } },
+    P + "m f=\"\\u200f42\" o=\"{\\\"g\\\":\\\"\\u061c\\\"}\"", T + ",\"message\":\"m\",\"f\":\"\\u200f42\",\"o\":{\"g\":\"\\u061c\"}}"],
+  ["key: bidi mark", "m", { "a\u200Eb": 1 }, P + "m \"a\\u200eb\"=1", T + ",\"message\":\"m\",\"a\\u200eb\":1}"],
   // keys
   ["key: with =", "m", { "a=b": "c" }, P + "m \"a=b\"=c", T + ",\"message\":\"m\",\"a=b\":\"c\"}"],
   ["key: with a space", "m", { "a b": 1 }, P + "m \"a b\"=1", T + ",\"message\":\"m\",\"a b\":1}"],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, FiberId, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
-import { defaultKeys, makeRedactor, redactedMarker } from "../src/internal/redact.js"
+import { toLogRecord } from "../src/internal/otlp.js"
+import { defaultKeys, KEEP, makeRedactor, REDACT, type RedactionOptions, redactedMarker, REMOVE } from "../src/internal/redact.js"
+import { defaultLimits, Renderer } from "../src/internal/render.js"
 import { captureConsole } from "./utils.js"
 
 const R = redactedMarker
@@ -19,23 +21,26 @@ const jsonLine = (fields: Record<string, unknown>, message = "m", options: Omit<
 
 const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
-// The issue's list; the implementation adds passphrase, secret_key and secret_access_key.
+// The issue's list; the implementation adds passphrase, secret_key and secret_access_key, and plural/singular forms.
 const issueKeys = [
   "password", "passwd", "pwd", "secret", "token", "access_token", "refresh_token", "api_key", "apikey", "x-api-key",
   "authorization", "proxy-authorization", "cookie", "set-cookie", "credentials", "private_key", "client_secret",
   "session", "ssn", "credit_card", "card_number", "cvv"
 ]
-const allDefaults = [...issueKeys, "passphrase", "secret_key", "secret_access_key"]
+const allDefaults = [
+  ...issueKeys, "passphrase", "secret_key", "secret_access_key",
+  "passwords", "secrets", "credential", "api_keys", "access_tokens", "refresh_tokens", "private_keys", "client_secrets", "cookies", "jwt"
+]
 
 /** Mixed-case spelling: every other letter upper-cased (`pAsSwOrD`). */
 const mixed = (k: string) => k.split("").map((c, i) => (i % 2 === 1 ? c.toUpperCase() : c)).join("")
 
 describe("Redaction: sensitive keys", () => {
-  it("the default list is the issue's list plus three AWS/PGP names", () => {
+  it("the default list is the issue's list plus three AWS/PGP names and plural/singular forms", () => {
     expect([...defaultKeys].sort()).toEqual([...allDefaults].sort())
   })
 
-  // 25 keys x 6 placements = 150 cases, each an exact rendered line.
+  // 35 keys x 6 placements = 210 cases, each an exact rendered line.
   for (const key of allDefaults) {
     it(`${key}: top level (as is, UPPER, mIxEd), nested object, inside an array, JSON`, () => {
       const secret = "s3cr3t-" + key
@@ -90,7 +95,7 @@ describe("Redaction: sensitive keys", () => {
     expect(json.e.code).toBe(7)
   })
 
-  it.effect("failures and defects of a Cause: keys redacted in JSON, and in the console's pretty text by the pair scan", () =>
+  it.effect("failures and defects of a Cause: keys redacted in JSON and in the console's cause text", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
       yield* Effect.provide(
@@ -107,22 +112,24 @@ describe("Redaction: sensitive keys", () => {
       ])
     }))
 
-  it("options: keys adds (any spelling), removeKeys drops defaults, enabled: false turns everything off", () => {
+  it("options: keys adds (any spelling), removeKeys removes (never shows), enabled: false turns redaction off", () => {
     const redaction = { keys: ["pin", "X-Session-Key"], removeKeys: ["session", "SSN"] }
     expect(consoleLine({ pin: "1234", x_session_key: "k", session: "s", ssn: "n", password: "p" }, "m", { redaction }))
-      .toBe(`m pin=${R} x_session_key=${R} session=s ssn=n password=${R}`)
+      .toBe(`m pin=${R} x_session_key=${R} password=${R}`)
     expect(consoleLine({ password: "hunter2", token: "t" }, "password=hunter2", { redaction: { enabled: false } }))
-      .toBe("m password=hunter2 token=t".replace("m", "password=hunter2"))
+      .toBe("password=hunter2 password=hunter2 token=t")
     const r = makeRedactor({ removeKeys: [...defaultKeys] })
-    expect(r.isSensitiveKey("password")).toBe(false)
-    expect(r.maskString("password=hunter2")).toBe("password=hunter2")
+    expect(r.classifyKey("password")).toBe(REMOVE)
+    expect(r.classifyKey("db_password")).toBe(REDACT)
+    expect(r.classifyKey("user")).toBe(KEEP)
+    expect(r.maskString("password=hunter2")).toBe(`password=${R}`)
   })
 
   it("builtinPatterns: false keeps key redaction, drops the string scan (the same string back), keeps custom patterns", () => {
     expect(consoleLine({ password: "p", note: "password=hunter2" }, `jwt ${jwt}`, { redaction: { builtinPatterns: false } }))
       .toBe(`jwt ${jwt} password=${R} note="password=hunter2"`)
     const r = makeRedactor({ builtinPatterns: false, patterns: [/ORD-\d+/] })
-    expect(r.isSensitiveKey("token")).toBe(true)
+    expect(r.classifyKey("token")).toBe(REDACT)
     const s = "token=abc " + ghp
     expect(r.maskString(s)).toBe(s)
     expect(r.maskString("order ORD-42")).toBe(`order ${R}`)
@@ -348,6 +355,253 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
     Effect.gen(function*() {
       expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_ENABLED: "false" })).toEqual([
         E + `,"message":"login password=hunter2","session":"s1","api_key":"k1","user":"bob","headers":{"Authorization":"Bearer abc123def456","accept":"*/*"},"pass":"<redacted>"}`
+      ])
+    }))
+})
+
+// --- a sensitive key hides its whole value, whatever its type -------------------------------------------------------
+
+const cause = (c: Cause.Cause<unknown>, options: Omit<EmojiLogger.Options, "format"> = {}) =>
+  EmojiLogger.formatConsole({ timestamp: at, level: "error", message: "m", fields: {}, cause: c }, { loggerNameEmoji: false, ...options })
+    .slice(0, -1)
+
+/** A class whose `toString` shows its secret (what Effect's `Cause.pretty` would print). */
+class Creds {
+  constructor(readonly user: string, readonly password: string) {}
+  toString() {
+    return `Creds(${this.user}, ${this.password})`
+  }
+}
+
+/** One record as an OTLP logRecord, attributes as a plain object. */
+const otlpAttributes = (fields: Record<string, unknown>, c: Cause.Cause<unknown> = Cause.empty, redaction?: RedactionOptions) => {
+  const rec = toLogRecord(
+    { timestamp: at, level: "error", message: "m", loggerName: undefined, fields, error: undefined, cause: c, spans: [] },
+    undefined,
+    new Renderer(makeRedactor(redaction), defaultLimits)
+  )
+  return Object.fromEntries(rec.attributes.map((a) => [a.key, a.value])) as Record<string, any>
+}
+
+describe("Redaction: a sensitive key hides its whole value inside text", () => {
+  const r = makeRedactor()
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ["password: [\"hunter2\"]", `password: ${R}`],
+    ["{\"password\":[\"hunter2\",\"x\"],\"user\":\"bob\"}", `{"password":${R},"user":"bob"}`],
+    ["{\"password\":{\"a\":\"b]}\",\"c\":[1,{\"d\":2}]},\"n\":1}", `{"password":${R},"n":1}`],
+    ["{\"password\":12345,\"x\":1}", `{"password":${R},"x":1}`],
+    ["{\"token\": null, \"x\": true}", `{"token": ${R}, "x": true}`],
+    ["{password: ['hunter2'], user: 'bob'}", `{password: ${R}, user: 'bob'}`],
+    ["password=[abc def", `password=${R}`],
+    // JSON inside a JSON string (an SQS body, a webhook payload): the escaped quotes delimit the value
+    ["{\"body\":\"{\\\"password\\\":\\\"hun\\\\\\\"ter2\\\",\\\"n\\\":1}\"}", `{"body":"{\\"password\\":\\"${R}\\",\\"n\\":1}"}`],
+    ["{\"body\":\"{\\\"token\\\":[\\\"a]\\\",\\\"b\\\"],\\\"n\\\":1}\"}", `{"body":"{\\"token\\":${R},\\"n\\":1}"}`],
+    ["{\"body\":\"{\\\"secret\\\":42,\\\"n\\\":1}\"}", `{"body":"{\\"secret\\":${R},\\"n\\":1}"}`]
+  ]
+  for (const [input, expected] of cases) {
+    it(input, () => {
+      expect(r.maskString(input)).toBe(expected)
+    })
+  }
+
+  it("field values, messages and error messages carrying such text", () => {
+    expect(consoleLine({ note: "password: [\"hunter2\"]" }, "got {\"token\":{\"v\":\"t0k\"}}")).toBe(
+      `got {"token":${R}} note="password: ${R}"`
+    )
+    const json = jsonLine({ e: new Error("bad config {\"password\":[\"hunter2\"]}") })
+    expect(json.includes("hunter2")).toBe(false)
+  })
+
+  it.effect("Effect.log with an object or array in the message", () =>
+    Effect.gen(function*() {
+      yield* Effect.logInfo("login", { user: "bob", password: ["hunter2"] }, [{ token: 42 }])
+      const [line] = yield* TestLog.lines
+      expect(line).toBe(`[▶️] login {"user":"bob","password":"${R}"} {"token":"${R}"}`)
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
+describe("Redaction: a Cause is rendered through the redacting walk", () => {
+  it("console: a plain-object failure with a password (array, number, nested) is one line, keys redacted", () => {
+    expect(cause(Cause.fail({ user: "bob", password: ["hunter2"], nested: { token: 12345 } }))).toBe(
+      `🔥 ERROR m cause="Error: {\\"user\\":\\"bob\\",\\"password\\":\\"${R}\\",\\"nested\\":{\\"token\\":\\"${R}\\"}}"`
+    )
+    expect(cause(Cause.fail({ password: 12345 }))).toBe(`🔥 ERROR m cause="Error: {\\"password\\":\\"${R}\\"}"`)
+  })
+
+  it("console: a toString that shows a secret is not used; an Error's cause chain is walked too", () => {
+    const line = cause(Cause.fail(new Creds("bob", "hunter2")))
+    expect(line).toBe(`🔥 ERROR m cause="Error: {\\"user\\":\\"bob\\",\\"password\\":\\"${R}\\"}"`)
+    const err = new Error("outer", { cause: { password: "hunter2", code: 7 } })
+    err.stack = "Error: outer\n    at f (x.ts:1:1)"
+    expect(cause(Cause.die(err))).toBe(
+      `🔥 ERROR m cause="Error: outer\\n    at f (x.ts:1:1) {\\n  [cause]: Error: {\\"password\\":\\"${R}\\",\\"code\\":7}\\n}"`
+    )
+    const seq = cause(Cause.sequential(Cause.fail("first"), Cause.die(new Creds("u", "hunter2"))))
+    expect(seq).toBe(`🔥 ERROR m cause="Error: first\\nError: {\\"user\\":\\"u\\",\\"password\\":\\"${R}\\"}"`)
+    expect(cause(Cause.interrupt(FiberId.none))).toBe("🔥 ERROR m cause=\"All fibers interrupted without errors.\"")
+  })
+
+  it("OTLP: effect.cause and exception.message attributes", () => {
+    const a = otlpAttributes({ user: "bob" }, Cause.fail({ password: ["hunter2"], n: 1 }))
+    expect(a["exception.message"]).toEqual({ kvlistValue: { values: [{ key: "password", value: { stringValue: R } }, { key: "n", value: { intValue: "1" } }] } })
+    expect(a["effect.cause"]).toEqual({ stringValue: `Error: {"password":"${R}","n":1}` })
+    expect(JSON.stringify(otlpAttributes({}, Cause.die(new Creds("u", "hunter2"))))).not.toContain("hunter2")
+  })
+})
+
+// --- linear time on hostile input ------------------------------------------------------------------------------------
+
+describe("Redaction: linear time on 1 MB hostile inputs (a regression hangs until the test timeout)", () => {
+  const MB = 1 << 20
+  const r = makeRedactor()
+  const fill = (unit: string, tail = "") => unit.repeat(Math.ceil(MB / unit.length)) + tail
+  const cases: ReadonlyArray<readonly [string, string, (out: string) => void]> = [
+    ["a long capital run before =", fill("A", "KEY=x"), (out) => expect(out.endsWith("KEY=x")).toBe(true)],
+    ["a long capital run ending in a sensitive word", fill("A", "_API_KEY=x"), (out) => expect(out.endsWith(`_API_KEY=${R}`)).toBe(true)],
+    ["a long camelCase key", fill("aB", "Password=x"), (out) => expect(out.endsWith(`Password=${R}`)).toBe(true)],
+    ["many = separators", fill("a="), (out) => expect(out.length).toBe(fill("a=").length)],
+    ["many : separators", fill(":"), (out) => expect(out.length).toBe(fill(":").length)],
+    ["many sensitive pairs", "password=x ".repeat(MB / 8), (out) => expect(out).toBe(`password=${R} `.repeat(MB / 8))],
+    ["many token: prefixes", fill("token:"), (out) => expect(out).toBe(`token:${R}`)],
+    ["many -----BEGIN without END", fill("-----BEGIN RSA PRIVATE KEY-----\n"), (out) => expect(out).toBe(`-----BEGIN RSA PRIVATE KEY-----${R}`)],
+    ["many bare -----BEGIN", fill("-----BEGIN "), (out) => expect(out).toBe(fill("-----BEGIN "))],
+    ["many eyJ prefixes", fill("eyJ"), (out) => expect(out).toBe(fill("eyJ"))],
+    ["many eyJ segments", fill("eyJhbGciOi."), (out) => expect(out.split(R).length - 1).toBe(Math.floor(fill("eyJhbGciOi.").length / 33))],
+    ["many JWTs", "eyJhbGciOi.eyJzdWIiOi.sig ".repeat(MB / 16), (out) => expect(out).toBe(`${R} `.repeat(MB / 16))],
+    ["many Bearer words", fill("Bearer "), (out) => expect(out).toBe(fill("Bearer "))],
+    ["Bearer and a long blank run", "Bearer" + " ".repeat(MB) + "x", (out) => expect(out).toBe("Bearer" + " ".repeat(MB) + "x")],
+    ["a long run of key characters", fill("a-_.", "=x"), (out) => expect(out.endsWith("=x")).toBe(true)],
+    ["a long separator run before a key", fill("_", "password=x"), (out) => expect(out.endsWith(`password=${R}`)).toBe(true)],
+    ["many URL schemes", fill("a://"), (out) => expect(out).toBe(fill("a://"))],
+    ["a URL with a huge user part", "https://u:" + "p".repeat(MB) + "@host/", (out) => expect(out).toBe(`https://u:${R}@host/`)],
+    ["an opening bracket after a key, never closed", "password=" + fill("[{\""), (out) => expect(out).toBe(`password=${R}`)],
+    ["escaped JSON, never closed", "{\"password\":\\\"" + fill("\\"), (out) => expect(out.includes("\\\\")).toBe(false)]
+  ]
+  for (const [name, input, check] of cases) {
+    it(name, () => {
+      check(r.maskString(input))
+    })
+  }
+
+  it("a 1 MB key (keys are never cut before the check): judged by its trailing words", () => {
+    const big = "A".repeat(MB)
+    expect(consoleLine({ [big + "Key"]: "v", [big + "_password"]: "hunter2" }).includes("hunter2")).toBe(false)
+    expect(consoleLine({ [big + "Key"]: "v4lue" }).endsWith("=v4lue")).toBe(true)
+    const words = "aB".repeat(MB / 2)
+    expect(jsonLine({ [words + "Token"]: "t0k", [words]: "kept" })).toContain(`"${R}"`)
+  })
+
+})
+
+// --- more secrets: URL credentials, Bearer, compound and plural keys ----------------------------------------------------
+
+describe("Redaction: URL credentials, Bearer tokens, more key names", () => {
+  const r = makeRedactor()
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ["https://user:pass@host/path", `https://user:${R}@host/path`],
+    ["connect postgres://app:s3cr3t@db.internal:5432/main failed", `connect postgres://app:${R}@db.internal:5432/main failed`],
+    ["redis://:hunter2@cache:6379", `redis://:${R}@cache:6379`],
+    ["https://u:p@ss@host/x?y=1", `https://u:${R}@host/x?y=1`],
+    ["https://user@host/path", "https://user@host/path"],
+    ["https://host/path?email=a@b.c", "https://host/path?email=a@b.c"],
+    ["mailto:bob@example.com", "mailto:bob@example.com"],
+    ["Bearer abc123", `Bearer ${R}`],
+    ["sent Bearer x-9 now", `sent Bearer ${R} now`],
+    ["Bearer AbCdEf", `Bearer ${R}`],
+    ["Authorization: Bearer abc", `Authorization: Bearer ${R}`],
+    ["authorization=Bearer abcdef", `authorization=Bearer ${R}`],
+    ["Bearer of bad news", "Bearer of bad news"],
+    ["the Bearer token was missing.", "the Bearer token was missing."],
+    ["Bearer Token", "Bearer Token"],
+    ["bearer bonds.", "bearer bonds."]
+  ]
+  for (const [input, expected] of cases) {
+    it(input, () => {
+      expect(r.maskString(input)).toBe(expected)
+    })
+  }
+
+  it("custom patterns: only the `secret` group is masked even when its text repeats", () => {
+    const c = makeRedactor({ patterns: [/(?<id>\d+)-(?<secret>\d+)/] })
+    expect(c.maskString("pair 12-12 and 7-8")).toBe(`pair 12-${R} and 7-${R}`)
+  })
+
+  it("compound and plural key names", () => {
+    const redacted = [
+      "passwordHash", "password_hash", "hashedPassword", "secrets", "credential", "client_credentials", "privateKey",
+      "apiKeys", "api_keys", "passwords", "accessTokens", "cookies", "jwt", "token_value", "secret_b64", "db_password_encrypted"
+    ]
+    for (const k of redacted) expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"${R}"}`)
+    const kept = ["token_count", "max_tokens", "tokens", "session_id", "password_reset", "password_length", "hash", "value", "cookies_enabled", "credentials_expire_at"]
+    for (const k of kept) expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"v4lue"}`)
+  })
+})
+
+// --- removeKeys: the key and its value leave the record, nothing is un-redacted --------------------------------------
+
+describe("Redaction: removeKeys removes, never un-redacts", () => {
+  const redaction = { removeKeys: ["session", "internal_id"] }
+
+  it("console and JSON: gone at any depth (objects, arrays, Maps, error fields); defaults still redacted", () => {
+    const err = Object.assign(new Error("boom"), { internal_id: 7, code: 1 })
+    const fields = {
+      session: "s3ss", internal_id: 1, user: "bob", password: "p",
+      req: { internalId: 2, list: [{ INTERNAL_ID: 3, ok: true }], m: new Map([["internal-id", 4], ["k", 5]]) },
+      e: err
+    }
+    expect(consoleLine(fields, "m", { redaction }).replace(/\\"stack\\":\\"[^"]*\\",/, "")).toBe(
+      `m user=bob password=${R} req="{\\"list\\":[{\\"ok\\":true}],\\"m\\":{\\"k\\":5}}" e="{\\"name\\":\\"Error\\",\\"message\\":\\"boom\\",\\"code\\":1}"`
+    )
+    const json = JSON.parse(jsonLine(fields, "m", { redaction }))
+    delete json.e.stack
+    expect(json).toEqual({
+      timestamp: "2026-01-02T03:04:05.000Z", level: "info", message: "m", user: "bob", password: R,
+      req: { list: [{ ok: true }], m: { k: 5 } }, e: { name: "Error", message: "boom", code: 1 }
+    })
+  })
+
+  it("a default key listed in removeKeys is removed, not printed; in strings its value is masked", () => {
+    const all = { removeKeys: [...defaultKeys] }
+    expect(consoleLine({ password: "hunter2", token: "t", user: "u" }, "password=hunter2 internal_id=9", { redaction: all }))
+      .toBe(`password=${R} internal_id=9 user=u`)
+    expect(consoleLine({}, "session=abc internal_id=9", { redaction })).toBe(`session=${R} internal_id=${R}`)
+  })
+
+  it.effect("bound fields, context and annotations too (TestLog lines)", () =>
+    Effect.gen(function*() {
+      yield* Log.bind({ internal_id: 1, a: 1 }).info("x", { b: 2 }).pipe(Log.withContext({ session: "s", c: 3 }))
+      yield* Effect.logInfo("y").pipe(Effect.annotateLogs("INTERNAL_ID", 9))
+      expect((yield* TestLog.lines).map((l) => l.replace(/^\[[^\]]*\] /, ""))).toEqual(["x c=3 a=1 b=2", "y"])
+    }).pipe(Effect.provide(TestLog.layer({ redaction }))))
+
+  it("error parts are keys like any other: removeKeys: [\"stack\"] drops stacks (console stack=, JSON error.stack)", () => {
+    const err = new Error("bad")
+    err.stack = "Error: bad\n    at f (x.ts:1:1)"
+    const record = { timestamp: at, level: "error" as const, message: "m", error: err }
+    const options = { loggerNameEmoji: false, redaction: { removeKeys: ["stack"] } }
+    expect(EmojiLogger.formatConsole(record, options)).toBe("🔥 ERROR m error=\"Error: bad\"\n")
+    expect(EmojiLogger.formatConsole(record, { loggerNameEmoji: false })).toBe("🔥 ERROR m error=\"Error: bad\" stack=\"Error: bad\\n    at f (x.ts:1:1)\"\n")
+    expect(JSON.parse(EmojiLogger.formatJson(record, options)).error).toEqual({ name: "Error", message: "bad" })
+  })
+
+  it("OTLP attributes", () => {
+    expect(otlpAttributes({ session: "s", internal_id: 1, user: "u", password: "p", o: { internal_id: 2, k: 1 } }, Cause.empty, redaction)).toEqual({
+      user: { stringValue: "u" },
+      password: { stringValue: R },
+      o: { kvlistValue: { values: [{ key: "k", value: { intValue: "1" } }] } }
+    })
+  })
+
+  it("enabled: false is the one switch that shows values; removed keys stay removed", () => {
+    expect(consoleLine({ password: "hunter2", internal_id: 1 }, "m", { redaction: { enabled: false, removeKeys: ["internal_id"] } }))
+      .toBe("m password=hunter2")
+  })
+
+  it.effect("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS=session,internal_id through Foundation.layer", () =>
+    Effect.gen(function*() {
+      const program = Log.info("m", { session: "s1", internal_id: 5, token: "t", user: "bob" })
+      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session,internal_id" })).toEqual([
+        `{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"m","token":"${R}","user":"bob"}`
       ])
     }))
 })

@@ -12,8 +12,8 @@ import type * as Emoji from "../Emoji.js"
 import * as emoji from "./emoji.js"
 import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
-import type { Redactor } from "./redact.js"
-import { makeRedactor, redactedMarker } from "./redact.js"
+import type { KeyAction, Redactor } from "./redact.js"
+import { KEEP, makeRedactor, REDACT, redactedMarker } from "./redact.js"
 import {
   consoleKey,
   consoleString,
@@ -113,7 +113,8 @@ interface PreparedContext {
 interface Key {
   /** ` key=` (console) or `,"key":` (JSON). */
   readonly text: string
-  readonly sensitive: boolean
+  /** Keep, redact (`[REDACTED]`) or remove (the field is not written). */
+  readonly action: KeyAction
 }
 
 /**
@@ -238,14 +239,14 @@ export class Formatter {
   private key(key: string): Key {
     let k = this.keys.get(key)
     if (k === undefined) {
-      const sensitive = this.renderer.isSensitive(key)
+      const action = this.renderer.keyAction(key)
       const shown = key.length > maxKeyLength ? truncate(key, maxKeyLength) : key
       const text = this.json
         ? "," + jsonString(reservedJsonKeys.has(shown) ? "fields." + shown : shown) + ":"
         : this.options.colors
         ? " " + DIM + consoleKey(shown) + "=" + RESET
         : " " + consoleKey(shown) + "="
-      k = { text, sensitive }
+      k = { text, action }
       if (key.length <= maxKeyLength && this.keys.size < 10_000) this.keys.set(key, k)
     }
     return k
@@ -272,7 +273,7 @@ export class Formatter {
   /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */
   private field(key: string, value: unknown): string {
     const k = this.key(key)
-    if (k.sensitive) return k.text + (this.json ? "\"" + redactedMarker + "\"" : redactedMarker)
+    if (k.action !== KEEP) return k.action === REDACT ? k.text + (this.json ? "\"" + redactedMarker + "\"" : redactedMarker) : ""
     if (this.json) return value === undefined ? "" : k.text + this.renderer.json(value)
     return k.text + this.renderer.console(value)
   }
@@ -380,7 +381,7 @@ export class Formatter {
         head = "[Unrenderable error]"
       }
       return this.key("error").text + consoleString(this.renderer.string(head)) +
-        (typeof stack === "string" ? this.key("stack").text + consoleString(this.renderer.string(stack)) : "")
+        (typeof stack === "string" ? this.field("stack", stack) : "")
     }
     return this.key("error").text + this.renderer.console(error)
   }

@@ -279,12 +279,8 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
 export const toLogRecord = (record: StructuredRecord, span: Tracer.AnySpan | undefined, renderer: Renderer): LogRecordJson => {
   const attributes: Array<KeyValue> = []
   if (record.loggerName !== undefined) attributes.push({ key: "logger.name", value: { stringValue: record.loggerName } })
-  for (const key of Object.keys(record.fields)) {
-    attributes.push({
-      key,
-      value: renderer.isSensitive(key) && renderer.redactor.enabled ? { stringValue: "[REDACTED]" } : anyValue(renderer.safe(record.fields[key]))
-    })
-  }
+  const fields = renderer.fields(record.fields)
+  for (const key of Object.keys(fields)) attributes.push({ key, value: anyValue(fields[key]) })
   if (record.error !== undefined) errorAttributes(renderer, record.error, attributes)
   if (!Cause.isEmpty(record.cause)) {
     if (record.error === undefined) {

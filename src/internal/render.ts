@@ -11,8 +11,8 @@
  */
 import * as Cause from "effect/Cause"
 import * as Redacted from "effect/Redacted"
-import type { Redactor } from "./redact.js"
-import { redactedMarker } from "./redact.js"
+import type { KeyAction, Redactor } from "./redact.js"
+import { KEEP, REDACT, REMOVE, redactedMarker } from "./redact.js"
 
 export interface RenderLimits {
   readonly maxStringLength: number
@@ -26,11 +26,12 @@ export interface RenderLimits {
 export const defaultLimits: RenderLimits = { maxStringLength: 64 * 1024, maxDepth: 10, maxKeys: 100, maxLineLength: 1024 * 1024 }
 
 // Characters that must never reach a terminal or a line-based reader raw: C0 controls, DEL, C1 controls
-// (0x9b is a one-byte CSI), the Unicode line/paragraph separators and the bidirectional overrides.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
-const UNSAFE_G = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
-const NEEDS_QUOTES = /[\s="\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+// (0x9b is a one-byte CSI), the Unicode line/paragraph separators and every bidirectional control (Bidi_Control:
+// the ALM U+061C, LRM/RLM U+200E/F, the embeddings and overrides U+202A-E, the isolates U+2066-9).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+const UNSAFE_G = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
+const NEEDS_QUOTES = /[\s="\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const PLAIN_KEY = /^[A-Za-z0-9_.\-@:/[\]]+$/
 
 const shortEscapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
@@ -40,7 +41,7 @@ const escapeChar = (c: string): string =>
 /** A message or value made single-line and terminal-safe (`\n` -> `\\n`, ESC -> `\\u001b`), without quotes. */
 export const escapeText = (s: string): string => (UNSAFE.test(s) ? s.replace(UNSAFE_G, escapeChar) : s)
 
-/** A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi overrides). */
+/** A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi controls). */
 export const jsonString = (s: string): string => {
   if (!JSON_UNSAFE.test(s)) return "\"" + s + "\""
   return JSON.stringify(s).replace(UNSAFE_G, escapeChar)
@@ -120,16 +121,37 @@ export class Renderer {
     readonly limits: RenderLimits = defaultLimits
   ) {}
 
-  private readonly sensitive = new Map<string, boolean>()
+  private readonly actions = new Map<string, KeyAction>()
 
-  /** Whether `key` is sensitive (cached per distinct key). */
-  isSensitive(key: string): boolean {
-    let hit = this.sensitive.get(key)
+  /** What `key` does to its field: keep, redact or remove (cached per distinct key). */
+  keyAction(key: string): KeyAction {
+    let hit = this.actions.get(key)
     if (hit === undefined) {
-      hit = this.redactor.isSensitiveKey(key)
-      if (key.length <= 256 && this.sensitive.size < 10_000) this.sensitive.set(key, hit)
+      hit = this.redactor.classifyKey(key)
+      if (key.length <= 256 && this.actions.size < 10_000) this.actions.set(key, hit)
     }
     return hit
+  }
+
+  /**
+   * A fields object as a plain, JSON-safe object for any destination (OTLP attributes, span events): removed keys
+   * left out, redacted keys as `[REDACTED]`, every other value through {@link safe}; `undefined` values left out.
+   * Read once, through guards (a throwing getter becomes a marker, a Proxy that refuses its keys one `fields` marker).
+   */
+  fields(fields: object): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    const keys = ownKeys(fields)
+    if (keys === undefined) {
+      putField(out, "fields", "[Unrenderable: keys cannot be listed]")
+      return out
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const action = this.keyAction(key)
+      if (action === REMOVE) continue
+      this.put(out, key, action === REDACT ? redactedMarker : this.walk(readField(fields, key), 0, undefined))
+    }
+    return out
   }
 
   /** A string value: truncated, then secret patterns masked. */
@@ -253,8 +275,11 @@ export class Renderer {
     if (value !== undefined) putField(out, key, value)
   }
 
-  private read(obj: object, key: string, depth: number, path: Array<object>): unknown {
-    return this.isSensitive(key) ? redactedMarker : this.walk(readField(obj, key), depth + 1, path)
+  /** One field of `obj` into `out`: left out (removed key), `[REDACTED]`, or its value walked. */
+  private read(out: Record<string, unknown>, obj: object, key: string, depth: number, path: Array<object>): void {
+    const action = this.keyAction(key)
+    if (action === KEEP) this.put(out, key, this.walk(readField(obj, key), depth + 1, path))
+    else if (action === REDACT) this.put(out, key, redactedMarker)
   }
 
   private object(obj: object, depth: number, path: Array<object>): Record<string, unknown> {
@@ -262,7 +287,7 @@ export class Renderer {
     const keys = Object.keys(obj)
     const max = this.limits.maxKeys
     const n = Math.min(keys.length, max)
-    for (let i = 0; i < n; i++) this.put(out, keys[i]!, this.read(obj, keys[i]!, depth, path))
+    for (let i = 0; i < n; i++) this.read(out, obj, keys[i]!, depth, path)
     if (keys.length > max) this.put(out, "…", keys.length - max + " more keys")
     return out
   }
@@ -274,26 +299,25 @@ export class Renderer {
       const next = it.next()
       if (next.done) break
       const key = typeof next.value[0] === "string" ? next.value[0] : String(this.console(next.value[0]))
-      this.put(out, key, this.isSensitive(key) ? redactedMarker : this.walk(next.value[1], depth + 1, path))
+      const action = this.keyAction(key)
+      if (action !== REMOVE) this.put(out, key, action === REDACT ? redactedMarker : this.walk(next.value[1], depth + 1, path))
     }
     if (size > max) this.put(out, "…", size - max + " more keys")
     return out
   }
 
-  /** `{ name, message, stack, ...own fields, cause }`, down the cause chain. */
+  /** `{ name, message, stack, ...own fields, cause }`, down the cause chain; every key classified like any other. */
   error(err: Error, depth: number, path: Array<object>): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    const get = (key: string): unknown => readField(err, key)
-    this.put(out, "name", this.walk(get("name"), depth + 1, path))
-    this.put(out, "message", this.walk(get("message"), depth + 1, path))
-    this.put(out, "stack", this.walk(get("stack"), depth + 1, path))
+    this.read(out, err, "name", depth, path)
+    this.read(out, err, "message", depth, path)
+    this.read(out, err, "stack", depth, path)
     // a Proxy may refuse to list keys; name, message and stack are enough then
     for (const key of ownKeys(err) ?? []) {
       if (key === "name" || key === "message" || key === "stack" || key === "cause") continue
-      this.put(out, key, this.read(err, key, depth, path))
+      this.read(out, err, key, depth, path)
     }
-    const cause = get("cause")
-    if (cause !== undefined) this.put(out, "cause", this.walk(cause, depth + 1, path))
+    this.read(out, err, "cause", depth, path)
     return out
   }
 
@@ -308,12 +332,111 @@ export class Renderer {
     return out
   }
 
-  /** A one-line human summary of a cause for the console. */
+  /**
+   * A human summary of a cause (console `cause=`, OTLP `effect.cause`), laid out like `Cause.pretty` with
+   * `renderErrorCause` (one block per failure or defect, `[cause]:` blocks down an error's cause chain, Effect's
+   * stack clean-up and span locations), but every value goes through the redacting walk: an error shows its name,
+   * message and stack; any other failure its walked JSON (keys redacted or removed), never its `toString`. Strings
+   * are masked and cut like any value. Multi-line: the console escapes it into one line.
+   */
   causeText(cause: Cause.Cause<unknown>): string {
     try {
-      return this.string(Cause.pretty(cause, { renderErrorCause: true }))
+      if (Cause.isInterruptedOnly(cause)) return "All fibers interrupted without errors."
+      const errors = reasons(cause, this.limits.maxKeys + 1)
+      let text = ""
+      const n = Math.min(errors.length, this.limits.maxKeys)
+      for (let i = 0; i < n; i++) {
+        let part: string
+        try {
+          part = this.errorChain(errors[i])
+        } catch (e) {
+          part = "[Unrenderable: " + describeThrown(e) + "]"
+        }
+        text += (i === 0 ? "" : "\n") + part
+      }
+      if (errors.length > n) text += "\n… more errors"
+      return this.string(text)
     } catch (e) {
       return "[Unrenderable cause: " + describeThrown(e) + "]"
     }
   }
+
+  /** One failure or defect and its cause chain, in `Cause.pretty`'s layout. */
+  private errorChain(u: unknown): string {
+    const first = this.errorBlock(u)
+    let text = first[0]
+    let next = first[1]
+    const path: Array<unknown> = [u]
+    let prefix = ""
+    let closers = ""
+    while (next !== undefined && path.length < this.limits.maxDepth && !path.includes(next)) {
+      path.push(next)
+      const [block, after] = this.errorBlock(next)
+      next = after
+      prefix += "  "
+      text += " {\n" + prefix + "[cause]: " + block.split("\n").join("\n" + prefix)
+      closers = "\n" + prefix.slice(2) + "}" + closers
+    }
+    return text + closers
+  }
+
+  /** `Name: message` and Effect's cleaned stack lines for one value, and the value's `cause` (errors only). */
+  private errorBlock(u: unknown): readonly [string, unknown] {
+    let name = "Error"
+    let message: string
+    let stack = ""
+    let next: unknown
+    if (u instanceof Error) {
+      name = String(readField(u, "name"))
+      message = String(readField(u, "message"))
+      const st = readField(u, "stack")
+      if (typeof st === "string") stack = st
+      next = readField(u, "cause")
+    } else if (typeof u === "string") {
+      message = u
+    } else {
+      const safe = this.walk(u, 0, undefined)
+      message = typeof safe === "string" ? safe : JSON.stringify(safe) ?? String(safe)
+    }
+    // Effect's layout (internal frames dropped, span locations added) from a carrier holding only what is shown:
+    // no user field, no toString, no cause reaches it.
+    const carrier = Object.create(Error.prototype) as Record<PropertyKey, unknown>
+    carrier.name = name
+    carrier.message = message
+    carrier.stack = stack
+    if (typeof u === "object" && u !== null) {
+      try {
+        if (spanSymbol in u) carrier[spanSymbol] = (u as Record<PropertyKey, unknown>)[spanSymbol]
+      } catch {
+        // a hostile Proxy: no span locations
+      }
+    }
+    const pretty = Cause.prettyErrors(Cause.die(carrier))[0]
+    return [typeof pretty?.stack === "string" ? pretty.stack : name + ": " + message, next]
+  }
+}
+
+/** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
+const spanSymbol = Symbol.for("effect/SpanAnnotation")
+
+/** The failures and defects of a cause, left to right (`Cause.pretty`'s order), at most `max`. */
+const reasons = (cause: Cause.Cause<unknown>, max: number): Array<unknown> => {
+  const out: Array<unknown> = []
+  const stack: Array<Cause.Cause<unknown>> = [cause]
+  while (stack.length > 0 && out.length < max) {
+    const c = stack.pop()!
+    switch (c._tag) {
+      case "Fail":
+        out.push(c.error)
+        break
+      case "Die":
+        out.push(c.defect)
+        break
+      case "Sequential":
+      case "Parallel":
+        stack.push(c.right, c.left)
+        break
+    }
+  }
+  return out
 }
