@@ -9,7 +9,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
+import { acceptedLevels, invalidLevelMessage, type LevelName, levelOf, parseLevel } from "./level.js"
 
 export const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
   ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
@@ -28,6 +28,17 @@ export const optional = <A>(name: string, accepted: string, parse: (raw: string)
       return parsed === undefined ? Either.left(invalid(name, raw.value, accepted)) : Either.right(parsed)
     })
   )
+
+/**
+ * A level given as an option (`name`), in any spelling `PROVIDE_LOG_LEVEL`
+ * accepts; `undefined` when not given. Anything else fails with the same
+ * wording as the variable's.
+ */
+export const levelFromOption = (name: string, value: unknown): Effect.Effect<LevelName | undefined, ConfigError.ConfigError> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const level = levelOf(value)
+  return level === undefined ? Effect.fail(ConfigError.InvalidData([name], invalidLevelMessage(name, value))) : Effect.succeed(level)
+}
 
 const booleans: Record<string, boolean> = {
   true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false
