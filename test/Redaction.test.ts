@@ -136,7 +136,7 @@ describe("Redaction: sensitive keys", () => {
       const lines = (yield* TestLog.lines).map((l) => l.replace(/^\[[^\]]*\] /, ""))
       expect(lines).toEqual([
         `bound token=${R} user=u`,
-        `ctx request_id=r1 session=${R} Password=${R}`,
+        `ctx session=${R} request_id=r1 Password=${R}`,
         `plain authorization=${R}`
       ])
     }).pipe(Effect.provide(TestLog.layer())))

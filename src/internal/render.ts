@@ -94,6 +94,8 @@ export const putField = (out: Record<string, unknown>, key: string, value: unkno
  */
 export const safeFields = (fields: object): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
+  // `null` / `undefined` given as fields (from JavaScript): no fields
+  if (fields == null) return out
   let keys: ReadonlyArray<string>
   try {
     keys = Object.keys(fields)
@@ -289,9 +291,12 @@ export class Renderer {
     this.put(out, "stack", this.walk(get("stack"), depth + 1, path))
     // a Proxy may refuse to list keys; name, message and stack are enough then
     for (const key of ownKeys(err) ?? []) {
-      if (key === "name" || key === "message" || key === "stack" || key === "cause") continue
+      if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
       this.put(out, key, this.read(err, key, depth, path))
     }
+    // AggregateError's errors (an own property, not enumerable)
+    const errors = get("errors")
+    if (errors !== undefined) this.put(out, "errors", this.walk(errors, depth + 1, path))
     const cause = get("cause")
     if (cause !== undefined) this.put(out, "cause", this.walk(cause, depth + 1, path))
     return out
