@@ -1,17 +1,25 @@
 /**
  * The `Logger` behind every record: emoji console lines for people, JSON lines
  * for machines. It replaces Effect's default logger, so plain `Effect.log*`
- * renders exactly like `Log.*`.
+ * renders like `Log.*`. The arguments of `Effect.log*` follow one rule:
+ * strings, and any other value rendered as text, join the message with a
+ * space; the first `Error` becomes the record's error (name, message, stack,
+ * cause chain, as `Log.exception` gives it; later ones join the message as
+ * `Name: message`); a plain object (`{ ... }`) becomes fields; a `Cause` is
+ * the record's cause. `Effect.logError("Request failed", err, { status: 500 })`
+ * is `Request failed status=500 error="Error: …" stack=…`; an `Error` alone
+ * gives the message its own.
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
 import { type Format, Formatter, type RecordInput } from "./internal/format.js"
-import type { LevelName } from "./internal/level.js"
+import type { LevelInput } from "./internal/level.js"
 import * as internal from "./internal/logger.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import type { RenderLimits } from "./internal/render.js"
@@ -27,6 +35,17 @@ export type {
 }
 
 /**
+ * A level given as an option: every spelling `PROVIDE_LOG_LEVEL` accepts
+ * (`"debug"`, `"DEBUG"`, `"Warn"`, `"fatal"`, ...). Anything else is refused
+ * with the message `level: invalid value "LOUD"; accepted: TRACE, DEBUG, INFO,
+ * WARNING (WARN), ERROR, CRITICAL (FATAL)`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { LevelInput }
+
+/**
  * Formatting options. Every field has a default (console format, INFO, no
  * timestamp, no colours, both emoji kinds on, redaction on).
  *
@@ -35,9 +54,20 @@ export type {
  */
 export interface Options {
   readonly format?: Format
-  readonly level?: LevelName
-  /** Per logger-name prefix levels: `{ auth: "debug" }` covers `auth` and `auth.*`, not `authz`. */
-  readonly moduleLevels?: Readonly<Record<string, LevelName>>
+  /**
+   * The starting level (default INFO), any spelling of {@link LevelInput}.
+   * Installing the logger sets Effect's minimum log level to it; from then on
+   * Effect's own controls (`Logger.withMinimumLogLevel`,
+   * `Logger.minimumLogLevel`) lower or raise it. A logger you add yourself
+   * (`Logger.add(EmojiLogger.make(...))`) follows Effect's minimum level.
+   */
+  readonly level?: LevelInput
+  /**
+   * Per logger-name prefix levels: `{ auth: "debug" }` covers `auth` and
+   * `auth.*`, not `authz`; the longest prefix wins. A name a module level
+   * matches logs from that level whatever Effect's minimum level is.
+   */
+  readonly moduleLevels?: Readonly<Record<string, LevelInput>>
   /** Console timestamps (JSON always has `timestamp`). */
   readonly timestamps?: boolean
   readonly colors?: boolean
@@ -59,7 +89,8 @@ export interface LogRecord extends RecordInput {}
 
 /**
  * A reusable formatter: build it once, call it per record. The result ends
- * with `"\n"`.
+ * with `"\n"`. Throws `IllegalArgumentException` when a level option is not
+ * a level.
  *
  * @since 0.1.0
  * @category formatting
@@ -88,7 +119,8 @@ export const formatJson = (record: LogRecord, options?: Omit<Options, "format">)
   options === undefined ? jsonDefault(record) : makeFormatter({ ...options, format: "json" })(record)
 
 /**
- * The logger, writing each rendered line to `write`.
+ * The logger, writing each rendered line to `write`. Throws
+ * `IllegalArgumentException` when a level option is not a level.
  *
  * @since 0.1.0
  * @category constructors
@@ -99,23 +131,26 @@ export const make = (options: Options, write: (line: string) => void): Logger.Lo
 /**
  * Installs `logger` for the rest of the scope in place of Effect's default
  * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
- * is written once, and sets Effect's minimum level.
+ * is written once, and sets Effect's minimum log level to `minimum` (any
+ * spelling of {@link LevelInput}; one that is not a level is a defect,
+ * `IllegalArgumentException`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const install: (logger: Logger.Logger<unknown, void>, minimum: LevelName) => Effect.Effect<void, never, Scope.Scope> =
-  internal.install
+export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelInput): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.suspend(() => internal.install(logger, internal.levelOption("minimum", minimum) ?? "info"))
 
 /**
- * A layer that installs the logger writing to `write`. Most programs want
+ * A layer that installs the logger writing to `write` and sets Effect's
+ * minimum log level to `options.level`. Most programs want
  * `Foundation.layer` / `FoundationLive`, which add configuration from the
- * environment and the batched sink.
+ * environment and the batched sink. A level option that is not a level fails
+ * the layer with a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options, write: (line: string) => void): Layer.Layer<never> => {
-  const formatter = new Formatter(internal.formatOptions(options))
-  return Layer.scopedDiscard(internal.install(internal.fromFormatter(formatter, write), formatter.minimumLevel))
-}
+export const layer = (options: Options, write: (line: string) => void): Layer.Layer<never, ConfigError.ConfigError> =>
+  Layer.scopedDiscard(Effect.flatMap(internal.tryOptions(() => new Formatter(internal.formatOptions(options))), (formatter) =>
+    internal.install(internal.fromFormatter(formatter, write), formatter.options.level)))

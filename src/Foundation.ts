@@ -4,7 +4,15 @@
  * default, the batched sink, and a shutdown that flushes every line.
  *
  * Put it underneath everything else so the other layers' startup and shutdown
- * lines are kept: `AppLive.pipe(Layer.provide(FoundationLive))`.
+ * lines are kept: `AppLive.pipe(Layer.provide(FoundationLive))`. With
+ * `Layer.merge(AppLive, FoundationLive)` the two are built side by side, and
+ * what `AppLive` logs while it is built or closed goes to Effect's default
+ * logger instead.
+ *
+ * The level it is given is Effect's minimum log level when it starts:
+ * `Logger.withMinimumLogLevel` (and `Logger.minimumLogLevel` provided inside
+ * it) lower or raise it afterwards; module levels still apply to the names
+ * they match.
  *
  * @since 0.1.0
  */
@@ -57,6 +65,8 @@ const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
  */
 export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigError.ConfigError> =>
   env.withReadableEnv(Effect.gen(function* () {
+    // a level option in any spelling the environment accepts; anything else fails like PROVIDE_LOG_LEVEL
+    options = yield* logger.tryOptions(() => logger.normalizeLevels(options))
     const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
     const terminal = isTerminal(sink.target)
     const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
@@ -93,7 +103,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const resolved = yield* resolve(options)
-      const formatter = new Formatter(logger.formatOptions(resolved))
+      const formatter = yield* logger.tryOptions(() => new Formatter(logger.formatOptions(resolved)))
       const sink = yield* LogSink.make({
         ...resolved.sink,
         // the sink's own "N records dropped" warning, in the program's format
@@ -102,7 +112,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       })
       yield* LogSink.registerScoped(sink)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.minimumLevel)
+      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)
     })
   )
 

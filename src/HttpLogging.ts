@@ -31,7 +31,7 @@ import * as Context from "effect/Context"
 import * as Exit from "effect/Exit"
 import * as HashSet from "effect/HashSet"
 import * as Log from "./Log.js"
-import type { LevelName } from "./internal/level.js"
+import { invalidLevelMessage, type LevelInput, type LevelName, levelOf } from "./internal/level.js"
 import { redactedMarker } from "./internal/redact.js"
 
 /**
@@ -52,8 +52,12 @@ export interface Middleware {
  * @category models
  */
 export interface Options {
-  /** Level of "Request received" and of "Request completed" for 1xx-3xx. Default: `"info"`. */
-  readonly successLevel?: LevelName
+  /**
+   * Level of "Request received" and of "Request completed" for 1xx-3xx, in
+   * any spelling `PROVIDE_LOG_LEVEL` accepts (`"debug"`, `"DEBUG"`, ...).
+   * Default: `"info"`.
+   */
+  readonly successLevel?: LevelInput
   /**
    * Request headers to log (case-insensitive), as the `headers` field of
    * "Request received". `authorization`, `proxy-authorization`, `cookie` and
@@ -112,7 +116,8 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
   HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
 
 /**
- * A configured middleware.
+ * A configured middleware. Throws `IllegalArgumentException` when
+ * `successLevel` is not a level.
  *
  * @example
  * ```ts
@@ -124,7 +129,8 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  * @category constructors
  */
 export const make = (options: Options = {}): Middleware => {
-  const successLevel: LevelName = options.successLevel ?? "info"
+  const successLevel: LevelName | undefined = options.successLevel === undefined ? "info" : levelOf(options.successLevel)
+  if (successLevel === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage("successLevel", options.successLevel))
   const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
   const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
   const generateId = options.generateId ?? defaultGenerateId

@@ -6,11 +6,12 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import type { LevelName } from "./internal/level.js"
 import { safeFields } from "./internal/render.js"
-import { Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
+import { addContext, Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
 
 /**
  * Level names, lower case as in JSON output: `trace`, `debug`, `info`,
@@ -54,7 +55,12 @@ export interface BoundLogger {
   readonly exception: (message: string, errorOrCause: unknown, fields?: LogFields) => Effect.Effect<void>
   /** A logger with these fields added to the bound ones (later keys win). */
   readonly bind: (fields: LogFields) => BoundLogger
-  /** A logger with this name and the same bound fields. */
+  /**
+   * A child logger with the same bound fields: its name is this logger's
+   * name, a dot and `name` (`Log.named("db").named("pool")` is `db.pool`, as
+   * structlog's and pino's child loggers name them); on an unnamed logger,
+   * `name`.
+   */
   readonly named: (name: string) => BoundLogger
 }
 
@@ -98,7 +104,8 @@ class Bound implements BoundLogger {
     return new Bound(new Binding(this.binding.name, bound === undefined ? added : { ...bound, ...added }))
   }
   named(name: string): BoundLogger {
-    return new Bound(new Binding(name, this.binding.fields))
+    const parent = this.binding.name
+    return new Bound(new Binding(parent === undefined || name === "" ? name : parent + "." + name, this.binding.fields))
   }
 }
 
@@ -207,7 +214,11 @@ export const named = (name: string): BoundLogger => root.named(name)
 /**
  * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
  * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
- * annotations, so it is scoped to `self` and never leaks to sibling fibers.
+ * annotations, so it is scoped to `self`, never leaks to sibling fibers, and
+ * other loggers see the fields too. They are rendered in the order given,
+ * after the context already there (a key given again keeps its place and
+ * takes the new value); keys added with plain `Effect.annotateLogs` come in
+ * the order of Effect's `HashMap` (deterministic, not the order given).
  *
  * @example
  * ```ts
@@ -223,16 +234,26 @@ export const withContext: {
   (fields: LogFields): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R>
 } = dual(
-  (args) => Effect.isEffect(args[0]),
+  (args) => isEffect(args[0]),
   <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R> =>
-    Effect.annotateLogs(self, safeFields(fields))
+    Effect.locallyWith(self, FiberRef.currentLogAnnotations, addContext(safeFields(fields)))
 )
 
+/** `Effect.isEffect`, `false` for a value (a hostile Proxy) that throws when asked. */
+const isEffect = (u: unknown): boolean => {
+  try {
+    return Effect.isEffect(u)
+  } catch {
+    return false
+  }
+}
+
 /**
- * Adds `fields` to every record logged in the rest of the current scope.
+ * Adds `fields` to every record logged in the rest of the current scope, in
+ * the order given (see {@link withContext}).
  *
  * @since 0.1.0
  * @category context
  */
 export const withContextScoped = (fields: LogFields): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.annotateLogsScoped(safeFields(fields))
+  Effect.locallyScopedWith(FiberRef.currentLogAnnotations, addContext(safeFields(fields)))

@@ -16,14 +16,13 @@
  *
  * @since 0.1.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
 import type { Options } from "./EmojiLogger.js"
-import { formatOptions, install } from "./internal/logger.js"
-import { Formatter, type StructuredRecord, toRecord } from "./internal/format.js"
-import type { LevelName } from "./internal/level.js"
+import { capturing, formatOptions, install, tryOptions } from "./internal/logger.js"
+import { Formatter, type StructuredRecord } from "./internal/format.js"
 
 /**
  * A captured record. `fields` merges context annotations, bound fields and
@@ -56,28 +55,28 @@ export const TestLog: Context.Tag<TestLog, TestLog> = Context.GenericTag<TestLog
 
 /**
  * A layer that captures every record from `options.level` up (default:
- * trace) instead of writing it. `lines` are rendered by the formatter built
- * from `options` (default: console format, no colours, no timestamps), without
- * the trailing newline.
+ * trace; any spelling `PROVIDE_LOG_LEVEL` accepts) instead of writing it: it
+ * sets Effect's minimum log level to it, so `Logger.withMinimumLogLevel`
+ * still works inside. `lines` are rendered by the formatter built from
+ * `options` (default: console format, no colours, no timestamps), without the
+ * trailing newline. A level option that is not a level fails the layer with
+ * a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<TestLog> =>
+export const layer = (options: Options = {}): Layer.Layer<TestLog, ConfigError.ConfigError> =>
   Layer.scoped(
     TestLog,
     Effect.gen(function* () {
-      const level: LevelName = options.level ?? "trace"
-      const formatter = new Formatter(formatOptions({ ...options, level }))
+      const formatter = yield* tryOptions(() => new Formatter(formatOptions({ ...options, level: options.level ?? "trace" })))
       const records: Array<Record> = []
       const lines: Array<string> = []
-      const logger = Logger.make<unknown, void>((opts) => {
-        const line = formatter.format(opts)
-        if (line === undefined) return
-        records.push(toRecord(opts, formatter.renderer))
+      const logger = capturing(formatter, (record, line) => {
+        records.push(record)
         lines.push(line.endsWith("\n") ? line.slice(0, -1) : line)
       })
-      yield* install(logger, formatter.minimumLevel)
+      yield* install(logger, formatter.options.level)
       return {
         records: Effect.sync(() => records.slice()),
         lines: Effect.sync(() => lines.slice()),

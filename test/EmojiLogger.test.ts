@@ -154,7 +154,8 @@ describe("EmojiLogger console format", () => {
         yield* Effect.logWarning({ a: 1 })
         yield* Effect.log("x").pipe(Effect.annotateLogs({ user: "u1" }))
       }))
-      expect(lines).toEqual(["[▶️] hello world 42", "⚠️ WARN [▶️] {\"a\":1}", "[▶️] x user=u1"])
+      // a plain object argument becomes fields (see the multi-argument rule)
+      expect(lines).toEqual(["[▶️] hello world 42", "⚠️ WARN [▶️] a=1", "[▶️] x user=u1"])
     }))
 
   it.effect("errors: name, message and stack on one line; a Cause renders failures, defects and interruption", () =>
@@ -404,5 +405,68 @@ describe("EmojiLogger record limits", () => {
       })
       const [line] = yield* render(Log.info("huge", fields), { limits: { maxLineLength: 10_000 } })
       expect(line).toMatch(/^\[▶️\] huge truncated="record fields of \d+ characters over the 10000-character limit were left out"$/)
+    }))
+})
+
+describe("errors in the console show what JSON shows (issue 10 items 6 and 11)", () => {
+  class NotFound extends Data.TaggedError("NotFound")<{ readonly id: number; readonly token: string }> {}
+
+  const both = (program: Effect.Effect<unknown>) =>
+    Effect.gen(function*() {
+      return { console: yield* render(program), json: yield* render(program, { format: "json" }) }
+    })
+
+  it.effect("the cause chain (cause=…, cause.cause=…) and a tagged error's own fields, on one line", () =>
+    Effect.gen(function*() {
+      const root = new NotFound({ id: 42, token: "t0k" })
+      root.stack = "NotFound: x"
+      const inner = new Error("connection refused", { cause: root })
+      inner.stack = "Error: connection refused"
+      const outer = new TypeError("request failed", { cause: inner })
+      outer.stack = "TypeError: request failed\n    at f (x.ts:1:1)"
+      const out = yield* both(Log.exception("failed", outer))
+      expect(out.console).toEqual([
+        "🔥 ERROR [▶️] failed error=\"TypeError: request failed\" cause=\"Error: connection refused\" cause.cause=NotFound " +
+        "cause.cause.id=42 cause.cause.token=[REDACTED] stack=\"TypeError: request failed\\n    at f (x.ts:1:1)\""
+      ])
+      const json = JSON.parse(out.json[0]!) as { error: { cause: { cause: Record<string, unknown> } } }
+      expect(json.error.cause.cause).toMatchObject({ name: "NotFound", id: 42, token: "[REDACTED]", _tag: "NotFound" })
+    }))
+
+  it.effect("a tagged error at the top: its fields as error.<key>", () =>
+    Effect.gen(function*() {
+      const err = new NotFound({ id: 7, token: "x" })
+      err.stack = "NotFound"
+      const out = yield* both(Effect.logError("lookup failed", err))
+      expect(out.console).toEqual(["🔥 ERROR [▶️] lookup failed error=NotFound error.id=7 error.token=[REDACTED] stack=NotFound"])
+    }))
+
+  it.effect("AggregateError's errors, in both formats", () =>
+    Effect.gen(function*() {
+      const a = new Error("a")
+      a.stack = "Error: a"
+      const b = new RangeError("b")
+      b.stack = "RangeError: b"
+      const all = new AggregateError([a, b], "2 failed")
+      all.stack = "AggregateError: 2 failed"
+      const out = yield* both(Log.exception("batch", all))
+      expect(out.console).toEqual([
+        "🔥 ERROR [▶️] batch error=\"AggregateError: 2 failed\" errors.0=\"Error: a\" errors.1=\"RangeError: b\" stack=\"AggregateError: 2 failed\""
+      ])
+      expect(out.json).toEqual([
+        "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"error\",\"message\":\"batch\",\"error\":{\"name\":\"AggregateError\"," +
+        "\"message\":\"2 failed\",\"stack\":\"AggregateError: 2 failed\",\"errors\":[{\"name\":\"Error\",\"message\":\"a\",\"stack\":\"Error: a\"}," +
+        "{\"name\":\"RangeError\",\"message\":\"b\",\"stack\":\"RangeError: b\"}]}}"
+      ])
+    }))
+
+  it.effect("a cycle in the cause chain ends with [Circular]", () =>
+    Effect.gen(function*() {
+      const a = new Error("a")
+      a.stack = "Error: a"
+      const b = new Error("b", { cause: a })
+      ;(a as { cause?: unknown }).cause = b
+      const out = yield* render(Log.exception("loop", a))
+      expect(out).toEqual(["🔥 ERROR [▶️] loop error=\"Error: a\" cause=\"Error: b\" cause.cause=[Circular] stack=\"Error: a\""])
     }))
 })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
+import { Formatter } from "../src/internal/format.js"
+import { formatOptions, fromFormatter } from "../src/internal/logger.js"
 import { captureConsole } from "./utils.js"
 
 /**
@@ -329,5 +331,109 @@ describe("Hostile input: regressions", () => {
     Effect.gen(function*() {
       const out = yield* render(Log.named("svc\n\u001b[31m").info("m"))
       expect((JSON.parse(out.json[0]!) as Record<string, unknown>).logger_name).toBe("svc\n\u001b[31m")
+    }))
+})
+
+// issue 13 items 12 and 16: a hostile value keeps its record, what can be rendered is rendered.
+describe("Hostile input: the record is kept", () => {
+  /** A Proxy that throws on every trap. */
+  const hostile = () => {
+    const handler: ProxyHandler<object> = {}
+    for (const trap of ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "set", "defineProperty", "deleteProperty", "isExtensible", "preventExtensions", "setPrototypeOf", "apply", "construct"] as const) {
+      handler[trap] = () => {
+        throw new Error("trap " + trap)
+      }
+    }
+    return new Proxy({}, handler)
+  }
+
+  it.effect("Log.exception(message, proxy) that throws on every trap", () =>
+    Effect.gen(function*() {
+      const out = yield* render(Log.exception("boom", hostile()))
+      expect(out.console).toEqual(["🔥 ERROR " + P + "boom error=\"[Unrenderable: trap has]\""])
+      expect(out.json).toEqual([T.replace("info", "error") + ",\"message\":\"boom\",\"error\":\"[Unrenderable: trap has]\"}"])
+    }))
+
+  it.effect("Log.withContext(proxy) that throws on every trap", () =>
+    Effect.gen(function*() {
+      const out = yield* render(Log.info("m").pipe(Log.withContext(hostile())))
+      expect(out.console).toEqual([P + "m fields=\"[Unrenderable: trap ownKeys]\""])
+      expect(out.json).toEqual([T + ",\"message\":\"m\",\"fields\":\"[Unrenderable: trap ownKeys]\"}"])
+      const scoped = yield* render(Effect.scoped(Effect.zipRight(Log.withContextScoped(hostile()), Log.info("s"))))
+      expect(scoped.console).toEqual([P + "s fields=\"[Unrenderable: trap ownKeys]\""])
+    }))
+
+  it.effect("an error Proxy whose getPrototypeOf throws keeps the message and level", () =>
+    Effect.gen(function*() {
+      const err = new Proxy(new Error("x"), { getPrototypeOf: () => { throw new Error("no prototype") } })
+      const out = yield* render(Effect.zipRight(Log.exception("boom", err), Log.warning("next")))
+      expect(out.console).toEqual(["🔥 ERROR " + P + "boom error=\"[Unrenderable: no prototype]\"", "⚠️ WARN " + P + "next"])
+      expect(out.json).toEqual([
+        T.replace("info", "error") + ",\"message\":\"boom\",\"error\":\"[Unrenderable: no prototype]\"}",
+        T.replace("info", "warning") + ",\"message\":\"next\"}"
+      ])
+    }))
+
+  it.effect("a message that is not a string (Log.info(42) from JavaScript) is rendered as text", () =>
+    Effect.gen(function*() {
+      const info = Log.info as (message: unknown, fields?: unknown) => Effect.Effect<void>
+      const out = yield* render(Effect.all([info(42, { k: 1 }), info({ a: 1 }), info(null), info(undefined)]))
+      expect(out.console).toEqual([P + "42 k=1", P + "{\"a\":1}", P + "null", P + "undefined"])
+      expect(out.json).toEqual([
+        T + ",\"message\":\"42\",\"k\":1}",
+        T + ",\"message\":\"{\\\"a\\\":1}\"}",
+        T + ",\"message\":\"null\"}",
+        T + ",\"message\":\"undefined\"}"
+      ])
+    }))
+
+  it.effect("a formatter that throws anyway: the last-resort line keeps the level and the message", () =>
+    Effect.gen(function*() {
+      class Throwing extends Formatter {
+        override render(): string {
+          throw new Error("bad")
+        }
+      }
+      for (const format of ["json", "key_value"] as const) {
+        const lines: Array<string> = []
+        const logger = fromFormatter(new Throwing(formatOptions({ format })), (l) => lines.push(l))
+        yield* Effect.zipRight(Log.warning("kept", { k: 1 }), Effect.logError("effect kept", 1)).pipe(
+          Effect.provide(Layer.scopedDiscard(EmojiLogger.install(logger, "info")))
+        )
+        expect(lines).toEqual(
+          format === "json"
+            ? [
+              T.replace("info", "warning") + ",\"message\":\"kept\",\"error\":\"unformattable record: bad\"}\n",
+              T.replace("info", "error") + ",\"message\":\"effect kept\",\"error\":\"unformattable record: bad\"}\n"
+            ]
+            : [
+              "⚠️ WARN kept error=\"unformattable record: bad\"\n",
+              "🔥 ERROR effect kept error=\"unformattable record: bad\"\n"
+            ]
+        )
+      }
+    }))
+
+  it.effect("null or undefined given as fields (from JavaScript): no fields, no DAS markers", () =>
+    Effect.gen(function*() {
+      const info = Log.info as (message: string, fields?: unknown) => Effect.Effect<void>
+      const bind = Log.bind as (fields: unknown) => Log.BoundLogger
+      const withContext = Log.withContext as (fields: unknown) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+      const out = yield* render(Effect.all([
+        info("a", null),
+        info("b", undefined),
+        bind(null).info("c"),
+        bind(undefined).info("d"),
+        info("e").pipe(withContext(null))
+      ]))
+      expect(out.console).toEqual([P + "a", P + "b", P + "c", P + "d", P + "e"])
+      expect(out.json).toEqual(["a", "b", "c", "d", "e"].map((m) => T + ",\"message\":\"" + m + "\"}"))
+    }))
+
+  it.effect("a throwing getter on a DAS key shows no DAS marker", () =>
+    Effect.gen(function*() {
+      const fields = { get status(): unknown { throw new Error("no") }, k: 1 }
+      const out = yield* render(Log.info("m", fields))
+      expect(out.console).toEqual([P + "m status=\"[Throws: no]\" k=1"])
     }))
 })

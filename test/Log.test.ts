@@ -174,3 +174,42 @@ describe("Log", () => {
       expect(lines).toEqual(["⚠️ WARN [▶️] both a=1\n"])
     }))
 })
+
+describe("Log: order and names (issue 10 items 8 and 11)", () => {
+  it.effect("Log.withContext fields come out in the order given, in both formats, after the context already there", () =>
+    Effect.gen(function*() {
+      const program = Effect.gen(function*() {
+        yield* Log.info("m").pipe(Log.withContext({ a: 1, domain: "x", c: 3, b: 2 }))
+        yield* Log.info("nested").pipe(Log.withContext({ z: 1, a: 2 }), Log.withContext({ y: 1, b: 1 }))
+        yield* Effect.scoped(Effect.zipRight(Log.withContextScoped({ k3: 3, k1: 1, k2: 2 }), Log.info("scoped")))
+      })
+      const lines: Array<string> = []
+      yield* Effect.provide(program, EmojiLogger.layer({ loggerNameEmoji: false, dasEmoji: false }, (l) => lines.push(l)))
+      expect(lines).toEqual(["m a=1 domain=x c=3 b=2\n", "nested y=1 b=1 z=1 a=2\n", "scoped k3=3 k1=1 k2=2\n"])
+      const json: Array<string> = []
+      yield* Effect.provide(program, EmojiLogger.layer({ format: "json" }, (l) => json.push(l)))
+      expect(json.map((l) => Object.keys(JSON.parse(l) as object).slice(3))).toEqual([
+        ["a", "domain", "c", "b"],
+        ["y", "b", "z", "a"],
+        ["k3", "k1", "k2"]
+      ])
+      const records = yield* Effect.provide(Effect.zipRight(program, TestLog.records), TestLog.layer())
+      expect(records.map((r) => Object.keys(r.fields))).toEqual([["a", "domain", "c", "b"], ["y", "b", "z", "a"], ["k3", "k1", "k2"]])
+    }))
+
+  it.effect("a key given again keeps its place and takes the new value", () =>
+    withTestLog(Effect.gen(function*() {
+      yield* Log.info("m").pipe(Log.withContext({ b: 2, a: 9 }), Log.withContext({ a: 1, b: 1 }))
+      expect(yield* TestLog.lines).toEqual(["[▶️] m a=9 b=2"])
+    })))
+
+  it.effect("Log.named(a).named(b) is the child logger a.b; bound fields are kept", () =>
+    withTestLog(Effect.gen(function*() {
+      const pool = Log.named("db").bind({ k: 1 }).named("pool")
+      expect(pool.name).toBe("db.pool")
+      yield* pool.info("m")
+      yield* Log.named("db").named("pool").named("conn").info("deep")
+      const records = yield* TestLog.records
+      expect(records.map((r) => [r.loggerName, r.fields])).toEqual([["db.pool", { k: 1 }], ["db.pool.conn", {}]])
+    }), { moduleLevels: { "db.pool": "info" } }))
+})

@@ -91,7 +91,7 @@ const limited = (rateLimit: RateLimitOptions, options: EmojiLogger.Options = {})
   const lines: Array<string> = []
   const formatter = new Formatter(formatOptions({ loggerNameEmoji: false, level: "trace", ...options }))
   const logger = fromFormatter(formatter, (l: string) => lines.push(l.slice(0, -1)), makeRateLimiter(rateLimit))
-  return { lines, layer: Layer.scopedDiscard(EmojiLogger.install(logger, "trace")) }
+  return { lines, layer: Layer.scopedDiscard(EmojiLogger.install(logger, formatter.options.level)) }
 }
 
 describe("RateLimiter in the logger (TestClock)", () => {

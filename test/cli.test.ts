@@ -217,4 +217,35 @@ describe("effect-foundation pretty (in process)", () => {
       expect(lines[0]).toBe("[👷] Work complete duration_ms=867")
       expect(writes).toBeLessThanOrEqual(100)
     }))
+
+  // issue 13 item 16: a line spread over many chunks was re-scanned from its start on every chunk (32 MiB: 10.7 s).
+  // Linear, this takes well under a second; the quadratic version runs into the test's timeout.
+  it.effect("very long lines (2 x 32 MiB in 64 KiB chunks) take time linear in their length", () =>
+    Effect.gen(function*() {
+      const size = 32 * 1024 * 1024
+      const message = "m".repeat(size)
+      const json = "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"" + message + "\",\"k\":1}\n"
+      const plain = "p".repeat(size) + "\n"
+      const input = Buffer.from(json + plain + "tail\n")
+      const chunkSize = 64 * 1024
+      const chunks = Array.from({ length: Math.ceil(input.length / chunkSize) }, (_, i) => input.subarray(i * chunkSize, (i + 1) * chunkSize))
+      let stdout: Array<string> = []
+      const out = new Writable({
+        write(chunk, _enc, cb) {
+          stdout.push(chunk.toString())
+          cb()
+        }
+      })
+      const code = yield* Effect.promise(() => main(["pretty"], { stdin: Readable.from(chunks), stdout: out, stderr: out, env: {} }))
+      expect(code).toBe(0)
+      const lines = stdout.join("").split("\n")
+      stdout = []
+      expect(lines).toHaveLength(4)
+      // the record: its message cut at 64 KiB, its field kept
+      expect(lines[0]).toBe("[▶️] " + "m".repeat(64 * 1024) + "…[truncated " + (size - 64 * 1024) + " chars] k=1")
+      // the plain line passes through whole
+      expect(lines[1]!.length).toBe(size)
+      expect(lines[1]).toBe("p".repeat(size))
+      expect(lines[2]).toBe("tail")
+    }), 20_000)
 })

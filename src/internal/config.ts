@@ -10,7 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { acceptedLevels, type LevelName, parseLevel } from "./level.js"
+import { acceptedLevels, invalidLevelMessage, type LevelName, levelOf, parseLevel } from "./level.js"
 
 export const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
   ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
@@ -64,6 +64,17 @@ export const parseDuration = (raw: string): Duration.Duration | undefined => {
   if (unit === undefined) return undefined
   const ms = Number(m[1]) * unit
   return Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined
+}
+
+/**
+ * A level given as an option (`name`), in any spelling `PROVIDE_LOG_LEVEL`
+ * accepts; `undefined` when not given. Anything else fails with the same
+ * wording as the variable's.
+ */
+export const levelFromOption = (name: string, value: unknown): Effect.Effect<LevelName | undefined, ConfigError.ConfigError> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const level = levelOf(value)
+  return level === undefined ? Effect.fail(ConfigError.InvalidData([name], invalidLevelMessage(name, value))) : Effect.succeed(level)
 }
 
 const booleans: Record<string, boolean> = {

@@ -10,7 +10,7 @@ import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import type * as Emoji from "../Emoji.js"
 import * as emoji from "./emoji.js"
-import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./record.js"
+import { Binding, contextEntries, Entry, type Fields, mergedFields, moduleLevels, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, makeRedactor, REDACT, redactedMarker } from "./redact.js"
@@ -21,9 +21,11 @@ import {
   escapeText,
   jsonString,
   ownKeys,
+  putField,
   readField,
   type RenderLimits,
   Renderer,
+  safeFields,
   truncate
 } from "./render.js"
 
@@ -31,7 +33,12 @@ export type Format = "key_value" | "json"
 
 export interface FormatOptions {
   readonly format: Format
-  /** The global minimum level. */
+  /**
+   * The starting level: what `install` sets as Effect's minimum log level.
+   * Records are then filtered by Effect's minimum level in force (which
+   * `Logger.withMinimumLogLevel` changes), except those of a logger name a
+   * module level matches.
+   */
   readonly level: LevelName
   /** `[prefix, level]`: a logger named `prefix` or `prefix.*` logs from `level` up. */
   readonly moduleLevels: ReadonlyArray<readonly [string, LevelName]>
@@ -87,14 +94,15 @@ interface DasValues {
 
 /** What a formatter prepares once per logger name. */
 interface Named {
-  readonly threshold: number
+  /** The module level's ordinal; `undefined`: the name follows Effect's minimum log level. */
+  readonly threshold: number | undefined
   readonly prefix: string
   readonly jsonName: string
 }
 
 /** What a formatter prepares once per binding. */
 interface Prepared {
-  readonly threshold: number
+  readonly threshold: number | undefined
   /** Console: `"[👷] "` (or `""` when name emoji are off). */
   readonly prefix: string
   /** JSON: `,"logger_name":"worker.alpha"` (or `""`). */
@@ -138,9 +146,10 @@ const emptyContext: PreparedContext = { fields: "", das: undefined }
  * status, not a Domain-Action-Status value, and keeps the logger-name emoji.
  */
 const dasOf = (fields: Fields, into: DasValues | undefined): DasValues | undefined => {
-  const domain = readField(fields, "domain")
-  const action = readField(fields, "action")
-  const status = readField(fields, "status")
+  if (typeof fields !== "object" || fields === null) return into
+  const domain = dasField(fields, "domain")
+  const action = dasField(fields, "action")
+  const status = dasField(fields, "status")
   const d = typeof domain === "string", a = typeof action === "string", st = typeof status === "string"
   if (!d && !a && !st) return into
   const out: DasValues = { ...into }
@@ -150,24 +159,100 @@ const dasOf = (fields: Fields, into: DasValues | undefined): DasValues | undefin
   return out
 }
 
-export const messageText = (message: unknown, renderer: Renderer): string => {
-  if (typeof message === "string") return message
-  if (Array.isArray(message)) {
-    if (message.length === 1) return messageText(message[0], renderer)
-    let out = ""
-    for (let i = 0; i < message.length; i++) out += (i === 0 ? "" : " ") + messageText(message[i], renderer)
-    return out
+/** A DAS field: a getter that throws counts as absent (its `[Throws: …]` marker is no DAS value). */
+const dasField = (fields: object, key: string): unknown => {
+  try {
+    return (fields as Record<string, unknown>)[key]
+  } catch {
+    return undefined
   }
-  if (message instanceof Entry) return message.message
-  const text = renderer.console(message)
-  return text.length > 1 && text.charCodeAt(0) === 34 ? (JSON.parse(text) as string) : text
 }
 
-/** The `Entry` a record carries, if it came from `Log.*`. */
-export const entryOf = (message: unknown): Entry | undefined => {
-  if (message instanceof Entry) return message
-  if (Array.isArray(message) && message.length === 1 && message[0] instanceof Entry) return message[0]
-  return undefined
+/** A value that is not a string, as message text (a string rendering without its quotes). */
+export const valueText = (value: unknown, renderer: Renderer): string => {
+  if (typeof value === "string") return value
+  const text = renderer.console(value)
+  if (text.length > 1 && text.charCodeAt(0) === 34) {
+    try {
+      return JSON.parse(text) as string
+    } catch {
+      return text
+    }
+  }
+  return text
+}
+
+/** `value instanceof Error`, `false` for a Proxy whose prototype cannot be read. */
+export const isError = (value: unknown): value is Error => {
+  try {
+    return value instanceof Error
+  } catch {
+    return false
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== "object" || value === null) return false
+  try {
+    const proto = Object.getPrototypeOf(value)
+    return proto === Object.prototype || proto === null
+  } catch {
+    return false
+  }
+}
+
+/** `Name: message` of an error (just the name when the message is empty), never throwing. */
+export const errorHead = (error: Error): string => {
+  try {
+    const message = String(error.message)
+    return message === "" ? String(error.name) : String(error.name) + ": " + message
+  } catch {
+    return "[Unrenderable error]"
+  }
+}
+
+const errorMessage = (error: Error): string => {
+  try {
+    return String(error.message)
+  } catch {
+    return ""
+  }
+}
+
+/**
+ * A record from the message of `Effect.log*` (its arguments, an array). The
+ * rule, as a user expects it (`Effect.logError("Request failed", err, { id })`):
+ * strings, and every other value rendered as text, join the message with a
+ * space; the first `Error` becomes the record's error (name, message, stack,
+ * cause chain; later ones join the message as `Name: message`); a plain
+ * object (`{ ... }`) becomes fields. A message left empty by an error takes
+ * the error's message.
+ */
+export const entryOfMessage = (message: unknown, renderer: Renderer): Entry => {
+  if (typeof message === "string") return new Entry(rootBinding, message, undefined)
+  const parts: ReadonlyArray<unknown> = Array.isArray(message) ? message : [message]
+  if (parts.length === 1 && typeof parts[0] === "string") return new Entry(rootBinding, parts[0], undefined)
+  let text = ""
+  let texts = 0
+  let error: unknown = undefined
+  let fields: Record<string, unknown> | undefined
+  const add = (t: string) => {
+    text = texts++ === 0 ? t : text + " " + t
+  }
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]
+    if (typeof part === "string") add(part)
+    else if (isError(part)) {
+      if (error === undefined) error = part
+      else add(errorHead(part))
+    } else if (isPlainObject(part)) {
+      const safe = safeFields(part)
+      if (fields === undefined) fields = safe
+      else for (const key of Object.keys(safe)) putField(fields, key, safe[key])
+    } else add(valueText(part, renderer))
+  }
+  if (texts === 0 && error !== undefined) text = errorMessage(error as Error)
+  return new Entry(rootBinding, text, fields, error)
 }
 
 export class Formatter {
@@ -183,14 +268,16 @@ export class Formatter {
   private lastPrepared: Prepared | undefined = undefined
   /** Bindings prepared so far (each once per formatter). */
   preparedCount = 0
-  private readonly globalThreshold: number
+  /** Whether the formatter has module levels. */
+  readonly hasModuleLevels: boolean
   private lastMillis = NaN
   private lastIso = ""
 
   constructor(readonly options: FormatOptions) {
     this.renderer = new Renderer(options.redactor, options.limits)
     this.json = options.format === "json"
-    this.globalThreshold = toEffectLevel[options.level].ordinal
+    this.hasModuleLevels = options.moduleLevels.length > 0
+    if (this.hasModuleLevels) moduleLevels.formatters++
     const levelText = {} as Record<LevelName, string>
     for (const level of Object.keys(levelLabels) as Array<LevelName>) {
       levelText[level] = this.json
@@ -209,22 +296,9 @@ export class Formatter {
       : this.field("service_name", options.serviceName)
   }
 
-  /** The lowest level any logger may emit at (global level and module levels). */
-  get minimumLevel(): LevelName {
-    let min = this.globalThreshold
-    let name = this.options.level
-    for (const [, level] of this.options.moduleLevels) {
-      if (toEffectLevel[level].ordinal < min) {
-        min = toEffectLevel[level].ordinal
-        name = level
-      }
-    }
-    return name
-  }
-
-  /** The level in force for a logger name: the longest matching module prefix, else the global level. */
-  levelFor(name: string | undefined): LevelName {
-    if (name === undefined) return this.options.level
+  /** The module level of a logger name: the longest matching module prefix; `undefined` when none matches. */
+  moduleLevel(name: string | undefined): LevelName | undefined {
+    if (name === undefined) return undefined
     let best: LevelName | undefined
     let bestLength = -1
     for (const [prefix, level] of this.options.moduleLevels) {
@@ -233,7 +307,7 @@ export class Formatter {
         bestLength = prefix.length
       }
     }
-    return best ?? this.options.level
+    return best
   }
 
   private key(key: string): Key {
@@ -252,9 +326,12 @@ export class Formatter {
     return k
   }
 
-  /** Whether a record at `ordinal` from this binding passes its level (global or module). */
-  enabled(binding: Binding, ordinal: number): boolean {
-    return ordinal >= this.prepared(binding).threshold
+  /**
+   * The ordinal of the module level matching the binding's logger name;
+   * `undefined` when none does (the record follows Effect's minimum log level).
+   */
+  moduleThreshold(binding: Binding): number | undefined {
+    return this.prepared(binding).threshold
   }
 
   /** The binding's prepared parts, from this formatter's own cache (the last binding is checked first). */
@@ -310,8 +387,9 @@ export class Formatter {
   private named(name: string | undefined): Named {
     let n = this.names.get(name)
     if (n === undefined) {
+      const level = this.moduleLevel(name)
       n = {
-        threshold: toEffectLevel[this.levelFor(name)].ordinal,
+        threshold: level === undefined ? undefined : toEffectLevel[level].ordinal,
         prefix: this.options.loggerNameEmoji ? "[" + emoji.forName(name, this.options.emoji) + "] " : "",
         jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name)
       }
@@ -326,8 +404,8 @@ export class Formatter {
       threshold: n.threshold,
       prefix: n.prefix,
       jsonName: n.jsonName,
-      fields: binding.fields === undefined ? "" : this.fields(binding.fields),
-      das: binding.fields === undefined ? undefined : dasOf(binding.fields, undefined)
+      fields: binding.fields == null ? "" : this.fields(binding.fields),
+      das: binding.fields == null ? undefined : dasOf(binding.fields, undefined)
     }
     this.preparedCount++
     return prepared
@@ -339,10 +417,10 @@ export class Formatter {
     if (ctx === undefined) {
       let fields = ""
       const plain: Record<string, unknown> = {}
-      for (const [key, value] of annotations) {
+      contextEntries(annotations, (key, value) => {
         fields += this.field(key, value)
         if (key === "domain" || key === "action" || key === "status") plain[key] = value
-      }
+      })
       ctx = { fields, das: dasOf(plain, undefined) }
       this.contexts.set(annotations, ctx)
     }
@@ -370,20 +448,66 @@ export class Formatter {
 
   private error(error: unknown): string {
     if (this.json) return ",\"error\":" + this.renderer.json(error)
-    if (error instanceof Error) {
-      let head: string
-      let stack: unknown
-      try {
-        const message = String(error.message)
-        head = message === "" ? String(error.name) : String(error.name) + ": " + message
-        stack = error.stack
-      } catch {
-        head = "[Unrenderable error]"
-      }
-      return this.key("error").text + consoleString(this.renderer.string(head)) +
-        (typeof stack === "string" ? this.field("stack", stack) : "")
+    if (!isError(error)) return this.key("error").text + this.renderer.console(error)
+    let out = this.errorParts(error, "error", "", 0, [error])
+    let stack: unknown
+    try {
+      stack = error.stack
+    } catch {
+      // a throwing getter: no stack
     }
-    return this.key("error").text + this.renderer.console(error)
+    if (typeof stack === "string") out += this.field("stack", stack)
+    return out
+  }
+
+  /**
+   * Console, one error of the chain: ` <path>="Name: message"`, its own fields
+   * (` <path>.id=42`; a `_tag` equal to the name is left out), then its cause
+   * (` <children>cause=…`) and, for an `AggregateError`, its errors
+   * (` <children>errors.0=…`), recursively. The record's error has path
+   * `error` and no children prefix: `error="TypeError: x" error.code=E1
+   * cause="Error: y" cause.cause=…`.
+   */
+  private errorParts(error: Error, path: string, children: string, depth: number, seen: Array<object>): string {
+    const r = this.renderer
+    let out = this.key(path).text + consoleString(r.string(errorHead(error)))
+    const name = readField(error, "name")
+    const max = this.options.limits.maxKeys
+    let n = 0
+    for (const key of ownKeys(error) ?? []) {
+      if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
+      const value = readField(error, key)
+      if (key === "_tag" && value === name) continue
+      if (n++ === max) {
+        out += this.field(path + ".…", "more keys")
+        break
+      }
+      out += this.errorField(path + "." + key, key, value)
+    }
+    if (depth + 1 >= this.options.limits.maxDepth) return out
+    const cause = readField(error, "cause")
+    if (cause !== undefined) out += this.errorChild(cause, children + "cause", depth, seen)
+    const errors = readField(error, "errors")
+    if (Array.isArray(errors)) {
+      const m = Math.min(errors.length, max)
+      for (let i = 0; i < m; i++) out += this.errorChild(errors[i], children + "errors." + i, depth, seen)
+      if (errors.length > max) out += this.field(children + "errors.…", errors.length - max + " more errors")
+    } else if (errors !== undefined) out += this.errorField(path + ".errors", "errors", errors)
+    return out
+  }
+
+  private errorChild(value: unknown, path: string, depth: number, seen: Array<object>): string {
+    if (!isError(value)) return this.errorField(path, path, value)
+    if (seen.includes(value)) return this.key(path).text + "[Circular]"
+    return this.errorParts(value, path, path + ".", depth + 1, [...seen, value])
+  }
+
+  /** A field of an error: redacted when its own key (or the full key) is sensitive. */
+  /** An error's own field under `key` (`error.code`): hidden or removed as its own name `own` says. */
+  private errorField(key: string, own: string, value: unknown): string {
+    const action = this.renderer.keyAction(own)
+    if (action !== KEEP) return action === REDACT ? this.key(key).text + redactedMarker : ""
+    return this.field(key, value)
   }
 
   private cause(cause: Cause.Cause<unknown>): string {
@@ -395,23 +519,23 @@ export class Formatter {
   render(
     level: LevelName,
     millis: number,
-    message: unknown,
+    entry: Entry,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
     cause: Cause.Cause<unknown>
   ): string {
-    const entry = entryOf(message)
-    const prepared = this.prepared(entry === undefined ? rootBinding : entry.binding)
+    const prepared = this.prepared(entry.binding)
     const r = this.renderer
-    const text = entry === undefined ? messageText(message, r) : entry.message
+    // a message that is not a string (`Log.info(42)` from JavaScript) is rendered as text
+    const text = typeof entry.message === "string" ? entry.message : valueText(entry.message, r)
     const ctx = this.context(annotations)
-    const fields = entry?.fields
+    const fields = entry.fields
     let rest = this.service + ctx.fields + prepared.fields
-    if (fields !== undefined) rest += this.fields(fields)
+    if (fields != null) rest += this.fields(fields)
     if (!List.isNil(spans)) rest += this.spans(spans, millis)
-    if (entry !== undefined && entry.error !== undefined) rest += this.error(entry.error)
+    if (entry.error !== undefined) rest += this.error(entry.error)
     if (cause._tag !== "Empty") rest += this.cause(cause)
-    if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry?.error)
+    if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry.error)
     if (this.json) {
       return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
         jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"
@@ -422,23 +546,47 @@ export class Formatter {
     let das: DasValues | undefined
     if (this.options.dasEmoji) {
       das = ctx.das === undefined ? prepared.das : prepared.das === undefined ? ctx.das : { ...ctx.das, ...prepared.das }
-      if (fields !== undefined) das = dasOf(fields, das)
+      if (fields != null) das = dasOf(fields, das)
     }
     head += das === undefined ? prepared.prefix : emoji.das(das, this.options.emoji) + " "
+    // an empty message (`Effect.log({ a: 1 })`, `Effect.log()`): one space between the head and the fields, none at the end
+    if (text === "" && (head === "" || head.charCodeAt(head.length - 1) === 32)) {
+      if (rest.charCodeAt(0) === 32) rest = rest.slice(1)
+      else if (rest === "") head = head.slice(0, -1)
+    }
     return head + escapeText(r.string(text)) + rest + "\n"
   }
 
-  /** Renders a record handed to an Effect `Logger`; `undefined` when its level (or module level) filters it out. */
-  format(options: Logger.Logger.Options<unknown>): string | undefined {
-    if (!this.enabled(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal)) return undefined
-    return this.render(
-      fromEffectLevel(options.logLevel),
-      options.date.getTime(),
-      options.message,
-      options.annotations,
-      options.spans,
-      options.cause
-    )
+  /** Renders a record of `Effect.log*` (its message read by {@link entryOfMessage}). */
+  renderMessage(
+    level: LevelName,
+    millis: number,
+    message: unknown,
+    annotations: HashMap.HashMap<string, unknown>,
+    spans: List.List<LogSpan.LogSpan>,
+    cause: Cause.Cause<unknown>
+  ): string {
+    return this.render(level, millis, entryOfMessage(message, this.renderer), annotations, spans, cause)
+  }
+
+  /**
+   * The last resort for a record that cannot be rendered: its level, its
+   * message when it is text, and the reason, in this formatter's format.
+   */
+  fallback(level: LevelName, millis: number, message: unknown, reason: string): string {
+    let text = "[Unrenderable message]"
+    let note = "\"unformattable record\""
+    try {
+      if (typeof message === "string") text = this.renderer.string(message)
+      note = jsonString(this.renderer.string(truncate("unformattable record: " + reason, 1024)))
+    } catch {
+      // keep the plain texts
+    }
+    if (this.json) {
+      return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" + jsonString(text) +
+        ",\"error\":" + note + "}\n"
+    }
+    return this.levelText[level] + escapeText(text) + this.key("error").text + note + "\n"
   }
 }
 
@@ -459,32 +607,28 @@ export interface StructuredRecord {
 export const recordOf = (
   level: LevelName,
   millis: number,
-  message: unknown,
+  entry: Entry,
   annotations: HashMap.HashMap<string, unknown>,
   spans: List.List<LogSpan.LogSpan>,
   cause: Cause.Cause<unknown>,
   renderer: Renderer
-): StructuredRecord => {
-  const entry = entryOf(message)
-  const fields = mergedFields(annotations, entry)
-  return {
-    timestamp: new Date(millis),
-    level,
-    message: entry === undefined ? messageText(message, renderer) : entry.message,
-    loggerName: entry?.binding.name,
-    fields,
-    error: entry?.error,
-    cause,
-    spans: List.toArray(spans).map((span) => ({ label: span.label, durationMs: millis - span.startTime }))
-  }
-}
+): StructuredRecord => ({
+  timestamp: new Date(millis),
+  level,
+  message: typeof entry.message === "string" ? entry.message : valueText(entry.message, renderer),
+  loggerName: entry.binding.name,
+  fields: mergedFields(annotations, entry),
+  error: entry.error,
+  cause,
+  spans: List.toArray(spans).map((span) => ({ label: span.label, durationMs: millis - span.startTime }))
+})
 
-/** The structured view of a record handed to an Effect `Logger`. */
+/** The structured view of a record handed to an Effect `Logger` (its message read by {@link entryOfMessage}). */
 export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord =>
   recordOf(
     fromEffectLevel(options.logLevel),
     options.date.getTime(),
-    options.message,
+    entryOfMessage(options.message, renderer),
     options.annotations,
     options.spans,
     options.cause,

@@ -56,3 +56,28 @@ export const parseLevel = (input: string): LevelName | undefined => {
   const key = input.trim().toLowerCase()
   return Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : undefined
 }
+
+/**
+ * A level as an option accepts every spelling the environment variable does:
+ * any case, `warn` for warning and `fatal` for critical.
+ */
+export type LevelInput =
+  | LevelName
+  | "warn"
+  | "fatal"
+  | Uppercase<LevelName | "warn" | "fatal">
+  | Capitalize<LevelName | "warn" | "fatal">
+
+/** The message for a level that is not one, naming where it was given: the wording of `PROVIDE_LOG_LEVEL`'s. */
+export const invalidLevelMessage = (name: string, value: unknown): string => {
+  let shown: string
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
+  } catch {
+    shown = "[" + typeof value + "]"
+  }
+  return `${name}: invalid value ${shown}; accepted: ${acceptedLevels}`
+}
+
+/** A level given as an option (any accepted spelling); `undefined` when it is not one. */
+export const levelOf = (input: unknown): LevelName | undefined => (typeof input === "string" ? parseLevel(input) : undefined)

@@ -3,24 +3,96 @@
  * render, then the line goes to `write` (the sink). Installed in place of
  * Effect's default logger.
  */
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
-import { defaultFormatOptions, entryOf, type FormatOptions, Formatter, type RecordInput, renderRecord } from "./format.js"
-import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import {
+  defaultFormatOptions,
+  entryOfMessage,
+  type FormatOptions,
+  Formatter,
+  type RecordInput,
+  recordOf,
+  renderRecord,
+  type StructuredRecord
+} from "./format.js"
+import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
-import { type Binding, type Direct, DirectPath, rootBinding } from "./record.js"
+import { type Binding, type Direct, DirectPath, type Entry } from "./record.js"
 import { makeRedactor } from "./redact.js"
-import { jsonString } from "./render.js"
 
-/** @internal */
+/**
+ * A level option in any spelling `PROVIDE_LOG_LEVEL` accepts; `undefined`
+ * when not given. Throws `IllegalArgumentException` naming the option, the
+ * value and the accepted spellings.
+ *
+ * @internal
+ */
+export const levelOption = (name: string, value: unknown): LevelName | undefined => {
+  if (value === undefined) return undefined
+  const level = levelOf(value)
+  if (level === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage(name, value))
+  return level
+}
+
+/**
+ * `moduleLevels` as `[prefix, level]` pairs, each level in any accepted
+ * spelling; throws like {@link levelOption}.
+ *
+ * @internal
+ */
+export const moduleLevelsOption = (name: string, value: unknown): Array<[string, LevelName]> => {
+  if (value === undefined) return []
+  if (typeof value !== "object" || value === null) {
+    throw new Cause.IllegalArgumentException(`${name}: invalid value ${String(value)}; expected an object of name: LEVEL`)
+  }
+  return Object.entries(value).map(([prefix, level]) => [prefix, levelOption(`${name}[${JSON.stringify(prefix)}]`, level)!])
+}
+
+/**
+ * The levels of `options` in canonical form (lower-case names). Throws
+ * `IllegalArgumentException` for a level that is not one.
+ *
+ * @internal
+ */
+export const normalizeLevels = <O extends Options>(options: O): O => {
+  if (options.level === undefined && options.moduleLevels === undefined) return options
+  const level = levelOption("level", options.level)
+  const moduleLevels = options.moduleLevels === undefined ? undefined : Object.fromEntries(moduleLevelsOption("moduleLevels", options.moduleLevels))
+  return {
+    ...options,
+    ...(level === undefined ? {} : { level }),
+    ...(moduleLevels === undefined ? {} : { moduleLevels })
+  }
+}
+
+/**
+ * An option that throws `IllegalArgumentException` as a typed failure: a
+ * `ConfigError` with the same message.
+ *
+ * @internal
+ */
+export const tryOptions = <A>(f: () => A): Effect.Effect<A, ConfigError.ConfigError> =>
+  Effect.try({
+    try: f,
+    catch: (e) => ConfigError.InvalidData([], e instanceof Error ? e.message : String(e))
+  })
+
+/**
+ * The formatter's options. Throws `IllegalArgumentException` for a level
+ * that is not one.
+ *
+ * @internal
+ */
 export const formatOptions = (options: Options): FormatOptions => ({
   format: options.format ?? defaultFormatOptions.format,
-  level: options.level ?? defaultFormatOptions.level,
-  moduleLevels: Object.entries(options.moduleLevels ?? {}),
+  level: levelOption("level", options.level) ?? defaultFormatOptions.level,
+  moduleLevels: moduleLevelsOption("moduleLevels", options.moduleLevels),
   timestamps: options.timestamps ?? defaultFormatOptions.timestamps,
   colors: options.colors ?? defaultFormatOptions.colors,
   loggerNameEmoji: options.loggerNameEmoji ?? defaultFormatOptions.loggerNameEmoji,
@@ -37,62 +109,137 @@ export const makeFormatter = (options: Options): (record: RecordInput) => string
   return (record) => renderRecord(formatter, record)
 }
 
-/** @internal */
+const reason = (e: unknown): string => {
+  try {
+    return e instanceof Error ? String(e.message) : "unknown"
+  } catch {
+    return "unknown"
+  }
+}
+
+/**
+ * Renders a record, or, when that throws, the formatter's last-resort line
+ * (level, message, reason): a record is never lost.
+ */
+const renderSafely = (
+  formatter: Formatter,
+  level: LevelName,
+  millis: number,
+  message: unknown,
+  render: () => string
+): string => {
+  try {
+    return render()
+  } catch (e) {
+    return formatter.fallback(level, millis, message, reason(e))
+  }
+}
+
+/** A formatter's module levels, for `emit` (which decides every record's level once, for every output). */
+const modules = (formatter: Formatter): Pick<Direct, "moduleThreshold"> =>
+  formatter.hasModuleLevels ? { moduleThreshold: (binding: Binding) => formatter.moduleThreshold(binding) } : {}
+
+/**
+ * The logger around a formatter. Levels are decided before a record reaches
+ * it (by `emit` for `Log.*`, by Effect for `Effect.log*`); it applies the rate
+ * limit, renders, and writes.
+ *
+ * @internal
+ */
 export const fromFormatter = (
   formatter: Formatter,
   write: (line: string) => unknown,
   limiter?: RateLimiter | undefined,
   room?: Effect.Effect<void> | undefined
 ): Logger.Logger<unknown, void> => {
-  // Level first, then the rate limit, then rendering: a suppressed record costs no formatting.
-  const admit = (binding: Binding, ordinal: number, millis: number): boolean => {
-    if (!formatter.enabled(binding, ordinal)) return false
-    if (limiter === undefined) return true
-    const suppressed = limiter.check(binding.name, millis)
+  // The rate limit before rendering: a suppressed record costs no formatting.
+  const admit = limiter === undefined ? undefined : (name: string | undefined, millis: number): boolean => {
+    const suppressed = limiter.check(name, millis)
     if (suppressed < 0) return false
     if (suppressed > 0) {
-      const name = binding.name ?? "root"
+      const logger = name ?? "root"
       write(renderRecord(formatter, {
         timestamp: new Date(millis),
         level: "warning",
-        message: suppressed + " records suppressed for " + name,
-        fields: { suppressed, logger: name }
+        message: suppressed + " records suppressed for " + logger,
+        fields: { suppressed, logger }
       }))
     }
     return true
   }
-  /** Renders and writes; `true` when the sink asks the caller to wait for room. */
-  const safely = (render: () => string): unknown => {
-    let line: string
-    try {
-      line = render()
-    } catch (e) {
-      // Last resort: the record still goes out, with the reason.
-      line = "{\"level\":\"error\",\"message\":\"effect-foundation: unformattable record\",\"reason\":" +
-        jsonString(formatter.renderer.string(e instanceof Error ? String(e.message) : "unknown")) + "}\n"
-    }
-    return write(line)
-  }
   // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.
-  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) =>
-    admit(entry.binding, ordinal, millis) && safely(() => formatter.render(level, millis, entry, annotations, spans, cause)) === true
-      ? room
-      : undefined
+  const direct: Direct = Object.assign(
+    (
+      level: LevelName,
+      _ordinal: number,
+      millis: number,
+      entry: Entry,
+      annotations: Parameters<Direct>[4],
+      spans: Parameters<Direct>[5],
+      cause: Parameters<Direct>[6]
+    ) =>
+      (admit === undefined || admit(entry.binding.name, millis)) &&
+        write(renderSafely(formatter, level, millis, entry.message, () => formatter.render(level, millis, entry, annotations, spans, cause))) === true
+        ? room
+        : undefined,
+    modules(formatter)
+  )
   const logger = Logger.make<unknown, void>((options) => {
     const millis = options.date.getTime()
-    if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, millis)) {
-      safely(() =>
-        formatter.render(fromEffectLevel(options.logLevel), millis, options.message, options.annotations, options.spans, options.cause)
-      )
+    if (admit === undefined || admit(undefined, millis)) {
+      const level = fromEffectLevel(options.logLevel)
+      const first = Array.isArray(options.message) ? options.message[0] : options.message
+      write(renderSafely(formatter, level, millis, first, () =>
+        formatter.renderMessage(level, millis, options.message, options.annotations, options.spans, options.cause)))
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })
 }
 
 /**
+ * A logger that hands each record, as data and as its rendered line (with
+ * its "\n"), to `capture`: `TestLog`'s. `Log.*` records arrive on the direct
+ * path, with their logger name, error and fields.
+ *
+ * @internal
+ */
+export const capturing = (
+  formatter: Formatter,
+  capture: (record: StructuredRecord, line: string) => void
+): Logger.Logger<unknown, void> => {
+  const take = (level: LevelName, millis: number, entry: Entry, options: {
+    readonly annotations: Parameters<Direct>[4]
+    readonly spans: Parameters<Direct>[5]
+    readonly cause: Parameters<Direct>[6]
+  }): undefined => {
+    const line = renderSafely(formatter, level, millis, entry.message, () =>
+      formatter.render(level, millis, entry, options.annotations, options.spans, options.cause))
+    capture(recordOf(level, millis, entry, options.annotations, options.spans, options.cause, formatter.renderer), line)
+    return undefined
+  }
+  const direct: Direct = Object.assign(
+    (
+      level: LevelName,
+      _ordinal: number,
+      millis: number,
+      entry: Entry,
+      annotations: Parameters<Direct>[4],
+      spans: Parameters<Direct>[5],
+      cause: Parameters<Direct>[6]
+    ) => take(level, millis, entry, { annotations, spans, cause }),
+    modules(formatter)
+  )
+  const logger = Logger.make<unknown, void>((options) =>
+    take(fromEffectLevel(options.logLevel), options.date.getTime(), entryOfMessage(options.message, formatter.renderer), options)
+  )
+  return Object.assign(logger, { [DirectPath]: direct })
+}
+
+/**
  * Installs `logger` for the rest of the scope in place of Effect's default
  * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
- * is written once, and sets Effect's minimum level.
+ * is written once, and sets Effect's minimum level to `minimum` (the starting
+ * level: `Logger.withMinimumLogLevel` changes it in either direction).
  *
  * @internal
  */

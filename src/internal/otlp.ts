@@ -39,8 +39,8 @@ import { type CircuitOpenError, make as makeCircuitBreaker } from "./circuitBrea
 import { withRetry } from "./retry.js"
 import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
-import { type LevelName, toEffectLevel } from "./level.js"
-import { optional, withReadableEnv } from "./config.js"
+import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
+import { levelFromOption, optional, withReadableEnv } from "./config.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { defaultLimits, Renderer } from "./render.js"
 import type { FlushReport } from "../LogSink.js"
@@ -58,8 +58,8 @@ export interface OtlpOptions {
   readonly serviceVersion?: string | undefined
   /** More resource attributes (over `OTEL_RESOURCE_ATTRIBUTES`). */
   readonly resourceAttributes?: Readonly<Record<string, string | number | boolean>> | undefined
-  /** Lowest level exported. Default `"trace"` (everything the program logs). */
-  readonly level?: LevelName | undefined
+  /** Lowest level exported (any spelling `PROVIDE_LOG_LEVEL` accepts). Default `"trace"` (everything the program logs). */
+  readonly level?: LevelInput | undefined
   /** Records per request. Default 512. */
   readonly maxBatchSize?: number | undefined
   /** Records held at most; beyond, new records are dropped and counted. Default 2048. */
@@ -157,7 +157,7 @@ const positiveInt = (name: string, n: number): number => {
 
 /** Options over environment over defaults. */
 export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, ConfigError.ConfigError> =>
-  Effect.map(withReadableEnv(env), (e) => {
+  Effect.zipWith(levelFromOption("level", options.level), withReadableEnv(env), (level, e) => {
     const endpoint = options.endpoint ??
       Option.getOrUndefined(e.logsEndpoint) ??
       Option.match(e.endpoint, {
@@ -175,7 +175,7 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
       endpoint,
       headers: { ...e.headers, ...e.logsHeaders, ...options.headers },
       resource: Object.keys(resourceAttrs).map((key) => ({ key, value: anyValue(resourceAttrs[key]) })),
-      level: options.level ?? "trace",
+      level: level ?? "trace",
       maxBatchSize,
       maxQueueSize: Math.max(maxQueueSize, maxBatchSize),
       scheduledDelay: Duration.decode(options.scheduledDelay ?? "1 second"),

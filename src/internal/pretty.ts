@@ -39,16 +39,33 @@ const levelOf = (raw: unknown): LevelName | undefined => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-/** An `Error` back from its JSON form (`{ name, message, stack, ...own fields, cause }`, pino's `{ type, message, stack }`). */
-const reviveError = (u: unknown): unknown => {
-  if (!isPlainObject(u)) return u
-  const name = typeof u.name === "string" ? u.name : typeof u.type === "string" ? u.type : undefined
+const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+
+const hidden = (error: Error, key: string, value: unknown) =>
+  Object.defineProperty(error, key, { value, enumerable: false, writable: true, configurable: true })
+
+/**
+ * An `Error` back from its JSON form (`{ name, message, stack, ...own fields,
+ * errors, cause }`, pino's `{ type, message, stack, ... }`): its own fields
+ * and an `AggregateError`'s `errors` too, so the console shows what it would
+ * have shown live.
+ */
+const reviveError = (u: unknown, depth = 0): unknown => {
+  if (!isPlainObject(u) || depth > 32) return u
+  const pinoType = typeof u.name !== "string" && typeof u.type === "string"
+  const name = typeof u.name === "string" ? u.name : pinoType ? u.type as string : undefined
   if (name === undefined || typeof u.message !== "string") return u
   const error = new Error(u.message)
-  Object.defineProperty(error, "name", { value: name, enumerable: false, writable: true, configurable: true })
+  hidden(error, "name", name)
   if (typeof u.stack === "string") error.stack = u.stack
   else delete (error as { stack?: string }).stack
-  if (u.cause !== undefined) Object.defineProperty(error, "cause", { value: reviveError(u.cause), enumerable: false, writable: true, configurable: true })
+  for (const key of Object.keys(u)) {
+    if (key === "name" || key === "message" || key === "stack" || key === "cause" || (pinoType && key === "type")) continue
+    if (key === "errors" && Array.isArray(u.errors)) hidden(error, key, u.errors.map((e) => reviveError(e, depth + 1)))
+    else assign(error as unknown as Record<string, unknown>, key, u[key])
+  }
+  if (u.cause !== undefined) hidden(error, "cause", reviveError(u.cause, depth + 1))
   return error
 }
 
@@ -80,9 +97,6 @@ const isSpans = (u: unknown): u is Record<string, number> => {
   for (const key of Object.keys(u)) if (typeof u[key] !== "number") return false
   return true
 }
-
-const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
 
 /** The record a parsed JSON object stands for, or `undefined` when it is not a log record. */
 export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord | undefined => {

@@ -1,19 +1,22 @@
 /**
- * The message object that `Log.*` hands to Effect's logging machinery.
+ * The record of a `Log.*` call.
  *
  * `Log.info("msg", fields)` does not call `Effect.annotateLogs` (a FiberRef
- * update per call); it logs one `Entry` that carries the message, the call's
- * fields and the bound logger it came from. The logger recognises it and reads
- * the binding's precomputed fragments. Any other logger sees a value whose
- * `toString` / `toJSON` still show the message and fields.
+ * update per call) nor Effect's `fiber.log`; it makes one `Entry` that carries
+ * the message, the call's fields and the bound logger it came from, and hands
+ * it to the loggers with a direct path (ours), which read the binding's
+ * prepared fragments. Every other logger receives what `Effect.log*` would
+ * give it: the message, the fields as annotations (see `effectOptions`).
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import type * as HashMap from "effect/HashMap"
+import { globalValue } from "effect/GlobalValue"
+import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
+import * as Inspectable from "effect/Inspectable"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
@@ -60,6 +63,57 @@ export const rootBinding = new Binding(undefined, undefined)
 
 export const isEntry = (u: unknown): u is Entry => u instanceof Entry
 
+// ---------------------------------------------------------------------------
+// Context in the order given
+// ---------------------------------------------------------------------------
+
+/**
+ * The key order of the annotation maps made by `Log.withContext`: Effect's
+ * `HashMap` iterates in hash order, so each map we make is registered with its
+ * keys in the order they were given (keys already there first).
+ */
+const contextOrder: WeakMap<object, ReadonlyArray<string>> = globalValue(
+  Symbol.for("effect-foundation/contextOrder"),
+  () => new WeakMap()
+)
+
+/** Adds `fields` (a plain snapshot) to an annotation map, remembering their order. */
+export const addContext = (fields: Readonly<Record<string, unknown>>) =>
+(annotations: HashMap.HashMap<string, unknown>): HashMap.HashMap<string, unknown> => {
+  const keys = Object.keys(fields)
+  if (keys.length === 0) return annotations
+  const next = HashMap.mutate(annotations, (m) => {
+    for (const key of keys) HashMap.set(m, key, fields[key])
+  })
+  const order = (contextOrder.get(annotations) ?? Array.from(HashMap.keys(annotations))).slice()
+  for (const key of keys) if (!HashMap.has(annotations, key)) order.push(key)
+  contextOrder.set(next, order)
+  return next
+}
+
+/**
+ * Visits the annotations in order: the keys `Log.withContext` gave in the order
+ * given; a map made by `Effect.annotateLogs` in Effect's (hash) order.
+ */
+export const contextEntries = (
+  annotations: HashMap.HashMap<string, unknown>,
+  f: (key: string, value: unknown) => void
+): void => {
+  const order = contextOrder.get(annotations)
+  if (order === undefined) {
+    for (const [key, value] of annotations) f(key, value)
+    return
+  }
+  for (let i = 0; i < order.length; i++) {
+    const value = HashMap.get(annotations, order[i]!)
+    if (value._tag === "Some") f(order[i]!, value.value)
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------
+
 /**
  * A logger that can take records straight from `Log.*`: the formatter's
  * direct path, which skips building `Logger.Options` (Effect's `fiber.log`
@@ -67,22 +121,45 @@ export const isEntry = (u: unknown): u is Entry => u instanceof Entry
  */
 export const DirectPath: unique symbol = Symbol.for("effect-foundation/DirectPath") as never
 
-export type Direct = (
-  level: LevelName,
-  ordinal: number,
-  millis: number,
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  spans: List.List<LogSpan.LogSpan>,
-  cause: Cause.Cause<unknown>,
-  span: Tracer.AnySpan | undefined
-) => Effect.Effect<void> | undefined
+/**
+ * A direct path: it receives the records whose level is admitted (see
+ * `emit`). A logger with module levels (`PROVIDE_LOG_MODULE_LEVELS`) says
+ * which one matches a binding's name with `moduleThreshold`.
+ */
+export interface Direct {
+  (
+    level: LevelName,
+    ordinal: number,
+    millis: number,
+    entry: Entry,
+    annotations: HashMap.HashMap<string, unknown>,
+    spans: List.List<LogSpan.LogSpan>,
+    cause: Cause.Cause<unknown>,
+    span: Tracer.AnySpan | undefined
+  ): Effect.Effect<void> | undefined
+  /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
+  readonly moduleThreshold?: ((binding: Binding) => number | undefined) | undefined
+}
+
+type ModuleThreshold = (binding: Binding) => number | undefined
+
+/**
+ * How many formatters with module levels were ever made (in any copy of this
+ * module): while none was, a record below Effect's minimum level returns at
+ * once, named or not.
+ */
+export const moduleLevels: { formatters: number } = globalValue(
+  Symbol.for("effect-foundation/moduleLevels"),
+  () => ({ formatters: 0 })
+)
 
 interface Route {
   readonly direct: ReadonlyArray<Direct>
   readonly others: ReadonlyArray<Logger.Logger<unknown, unknown>>
   /** Effect's tracer logger is installed: records become events of the current span. */
   readonly tracer: boolean
+  /** The module levels of the direct loggers that have some. */
+  readonly modules: ReadonlyArray<ModuleThreshold>
 }
 
 // The loggers set is an immutable HashSet: route it once per set, not once per record.
@@ -92,12 +169,15 @@ const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => 
   if (r === undefined) {
     const direct: Array<Direct> = []
     const others: Array<Logger.Logger<unknown, unknown>> = []
+    const modules: Array<ModuleThreshold> = []
     for (const logger of loggers) {
       const d = (logger as { [DirectPath]?: Direct })[DirectPath]
-      if (d !== undefined) direct.push(d)
-      else if (logger !== Logger.tracerLogger) others.push(logger)
+      if (d !== undefined) {
+        direct.push(d)
+        if (d.moduleThreshold !== undefined) modules.push(d.moduleThreshold)
+      } else if (logger !== Logger.tracerLogger) others.push(logger)
     }
-    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) }
+    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger), modules }
     routes.set(loggers, r)
   }
   return r
@@ -113,10 +193,23 @@ const emit = (
 ): Effect.Effect<void> =>
   Effect.withFiberRuntime((fiber) => {
     const logLevel = toEffectLevel[level]
-    // Below the minimum level: nothing is allocated or formatted.
-    if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > logLevel.ordinal) return Effect.void
+    const ordinal = logLevel.ordinal
+    // The level is decided here, once, for every output: the module level matching the logger name if any,
+    // else Effect's minimum log level in force. Below it nothing is allocated or formatted.
+    let r: Route
+    if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > ordinal) {
+      if (binding.name === undefined || moduleLevels.formatters === 0) return Effect.void
+      r = route(fiber.getFiberRef(FiberRef.currentLoggers))
+      const module = r.modules.length === 0 ? undefined : moduleThreshold(r.modules, binding)
+      if (module === undefined || module > ordinal) return Effect.void
+    } else {
+      r = route(fiber.getFiberRef(FiberRef.currentLoggers))
+      if (binding.name !== undefined && r.modules.length > 0) {
+        const module = moduleThreshold(r.modules, binding)
+        if (module !== undefined && module > ordinal) return Effect.void
+      }
+    }
     const entry = new Entry(binding, message, fields, error)
-    const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
     const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
     const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
@@ -124,26 +217,69 @@ const emit = (
     // a logger whose sink is full (overflow "block") answers with an effect that waits for room
     let wait: Effect.Effect<void> | undefined
     for (let i = 0; i < r.direct.length; i++) {
-      wait = r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+      wait = r.direct[i]!(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
     }
     if (r.tracer && span !== undefined && span._tag === "Span") {
       spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
     }
     if (r.others.length > 0) {
-      const options: Logger.Logger.Options<unknown> = {
-        fiberId: fiber.id(),
-        logLevel,
-        message: entry,
-        cause,
-        context: fiber.getFiberRefs(),
-        spans,
-        annotations,
-        date: new Date(millis)
-      }
-      for (const logger of r.others) logger.log(options)
+      const options = effectOptions(fiber.id(), logLevel, entry, annotations, spans, cause, fiber.getFiberRefs(), millis)
+      Inspectable.withRedactableContext(options.context, () => {
+        for (const logger of r.others) logger.log(options)
+      })
     }
     return wait ?? Effect.void
   })
+
+/** The lowest module level matching the binding's name among the loggers that have module levels. */
+const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Binding): number | undefined => {
+  let threshold: number | undefined
+  for (let i = 0; i < modules.length; i++) {
+    const t = modules[i]!(binding)
+    if (t !== undefined && (threshold === undefined || t < threshold)) threshold = t
+  }
+  return threshold
+}
+
+/**
+ * What another logger (`Logger.json`, `Logger.pretty`, OpenTelemetry's, a
+ * user's) receives for a `Log.*` record: what `Effect.log*` would give it with
+ * the record's fields as annotations. The message is `[message]`; the
+ * annotations are the context, then `logger_name`, the bound fields and the
+ * call fields; an error (`Log.exception`) joins the cause as a failure.
+ */
+export const effectOptions = (
+  fiberId: Logger.Logger.Options<unknown>["fiberId"],
+  logLevel: Logger.Logger.Options<unknown>["logLevel"],
+  entry: Entry,
+  annotations: HashMap.HashMap<string, unknown>,
+  spans: List.List<LogSpan.LogSpan>,
+  cause: Cause.Cause<unknown>,
+  context: Logger.Logger.Options<unknown>["context"],
+  millis: number
+): Logger.Logger.Options<unknown> => {
+  const name = entry.binding.name
+  const bound = entry.binding.fields
+  const call = entry.fields == null ? undefined : safeFields(entry.fields)
+  const all = name === undefined && bound == null && call === undefined
+    ? annotations
+    : HashMap.mutate(annotations, (m) => {
+      if (name !== undefined) HashMap.set(m, "logger_name", name)
+      if (bound != null) for (const key of Object.keys(bound)) HashMap.set(m, key, bound[key])
+      if (call !== undefined) for (const key of Object.keys(call)) HashMap.set(m, key, call[key])
+    })
+  const failure = entry.error === undefined ? cause : cause._tag === "Empty" ? Cause.fail(entry.error) : Cause.sequential(Cause.fail(entry.error), cause)
+  return {
+    fiberId,
+    logLevel,
+    message: [entry.message],
+    cause: failure,
+    context,
+    spans,
+    annotations: all,
+    date: new Date(millis)
+  }
+}
 
 /**
  * A record's fields as one object: context annotations, then bound fields,
@@ -154,14 +290,22 @@ export const mergedFields = (
   entry: Entry | undefined
 ): Record<string, unknown> => {
   const fields: Record<string, unknown> = {}
-  for (const [key, value] of annotations) putField(fields, key, value)
+  contextEntries(annotations, (key, value) => putField(fields, key, value))
   const bound = entry?.binding.fields
-  if (bound !== undefined) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
-  if (entry?.fields !== undefined) {
+  if (bound != null) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
+  if (entry?.fields != null) {
     const call = safeFields(entry.fields)
     for (const key of Object.keys(call)) putField(fields, key, call[key])
   }
   return fields
+}
+
+const textOf = (u: unknown): string => {
+  try {
+    return String(u)
+  } catch {
+    return "[Unrenderable message]"
+  }
 }
 
 /**
@@ -182,7 +326,7 @@ const spanEvent = (
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", entry.error)
   if (cause._tag !== "Empty") put("effect.cause", Cause.pretty(cause, { renderErrorCause: true }))
-  span.event(entry.message, Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+  span.event(typeof entry.message === "string" ? entry.message : textOf(entry.message), Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
 }
 
 /** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */
@@ -193,6 +337,15 @@ export const logEntry = (
   fields: Fields | undefined
 ): Effect.Effect<void> => emit(level, binding, message, fields, undefined, Cause.empty)
 
+/** `Cause.isCause`, `false` for a value (a hostile Proxy) that throws when asked. */
+const isCause = (u: unknown): u is Cause.Cause<unknown> => {
+  try {
+    return Cause.isCause(u)
+  } catch {
+    return false
+  }
+}
+
 /** A `Cause` is logged as the record's cause; anything else becomes the entry's `error`. */
 export const logException = (
   binding: Binding,
@@ -200,6 +353,6 @@ export const logException = (
   errorOrCause: unknown,
   fields: Fields | undefined
 ): Effect.Effect<void> =>
-  Cause.isCause(errorOrCause)
+  isCause(errorOrCause)
     ? emit("error", binding, message, fields, undefined, errorOrCause)
     : emit("error", binding, message, fields, errorOrCause, Cause.empty)

@@ -95,6 +95,8 @@ export const putField = (out: Record<string, unknown>, key: string, value: unkno
  */
 export const safeFields = (fields: object): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
+  // `null` / `undefined` given as fields (from JavaScript): no fields
+  if (fields == null) return out
   let keys: ReadonlyArray<string>
   try {
     keys = Object.keys(fields)
@@ -314,9 +316,11 @@ export class Renderer {
     this.read(out, err, "stack", depth, path)
     // a Proxy may refuse to list keys; name, message and stack are enough then
     for (const key of ownKeys(err) ?? []) {
-      if (key === "name" || key === "message" || key === "stack" || key === "cause") continue
+      if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
       this.read(out, err, key, depth, path)
     }
+    // AggregateError's errors (an own property, not enumerable), then the cause chain
+    this.read(out, err, "errors", depth, path)
     this.read(out, err, "cause", depth, path)
     return out
   }

@@ -171,6 +171,7 @@ export class Sink {
   private closing = false
   closed = false
   private shutdownReport: Promise<FlushReport> | undefined = undefined
+  private shutdownDone: FlushReport | undefined = undefined
   private removeExitHook: (() => void) | undefined = undefined
   /** Holders of a shared sink (same descriptor or file). */
   refs = 1
@@ -395,9 +396,14 @@ export class Sink {
    */
   readonly shutdown = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> =>
     Effect.suspend(() => {
+      // a second shutdown (the scope closing after `Telemetry.shutdown`): at once when the first is over (Effect.runSync)
+      if (this.shutdownDone !== undefined) return Effect.succeed(this.shutdownDone)
       if (this.shutdownReport !== undefined) return Effect.promise(() => this.shutdownReport!)
       let resolve!: (r: FlushReport) => void
-      this.shutdownReport = new Promise<FlushReport>((r) => (resolve = r))
+      this.shutdownReport = new Promise<FlushReport>((r) => (resolve = (report) => {
+        this.shutdownDone = report
+        r(report)
+      }))
       this.closing = true
       return this.flush(deadline).pipe(
         Effect.ensuring(Effect.sync(() => this.close(`not written within the shutdown deadline`))),

@@ -144,26 +144,36 @@ export const main = async (argv: ReadonlyArray<string>, io?: Io): Promise<number
     })
   }
 
-  let rest = ""
+  // The unfinished line's pieces: joined once when its newline arrives, so a line spread over many chunks
+  // costs time linear in its length (re-scanning a growing `rest + chunk` was quadratic).
+  let partial: Array<string> = []
+  const line = (piece: string): string => {
+    if (partial.length === 0) return piece
+    partial.push(piece)
+    const whole = partial.join("")
+    partial = []
+    return whole
+  }
   for await (const chunk of input as AsyncIterable<string>) {
     if (closed) break
-    const text = rest === "" ? chunk : rest + chunk
     let out = ""
     let start = 0
-    let nl = text.indexOf("\n", start)
+    let nl = chunk.indexOf("\n")
     while (nl !== -1) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
-      const line = text.slice(start, end)
-      const rendered = pretty(line)
+      const text = line(chunk.slice(start, nl))
+      const cr = text.charCodeAt(text.length - 1) === 13
+      const body = cr ? text.slice(0, -1) : text
+      const rendered = pretty(body)
       // A passed-through line keeps its CR.
-      out += end !== nl && rendered === line + "\n" ? line + "\r\n" : rendered
+      out += cr && rendered === body + "\n" ? body + "\r\n" : rendered
       start = nl + 1
-      nl = text.indexOf("\n", start)
+      nl = chunk.indexOf("\n", start)
     }
-    rest = text.slice(start)
+    if (start < chunk.length) partial.push(start === 0 ? chunk : chunk.slice(start))
     const pending = write(out)
     if (pending !== undefined) await pending
   }
+  const rest = partial.join("")
   if (rest !== "" && !closed) {
     const rendered = pretty(rest.endsWith("\r") ? rest.slice(0, -1) : rest)
     // The last line had no newline: a passed-through one stays without it.
