@@ -52,6 +52,8 @@ export interface Subject {
   readonly name: string
   /** runs `ops` operations; may be async */
   readonly run: (ops: number) => void | Promise<void>
+  /** untimed, after each run: waits for the async writes the run started (so they do not land in another subject's sample) */
+  readonly idle?: () => Promise<void>
 }
 
 export interface CompareOptions {
@@ -100,6 +102,7 @@ export const compare = async (
   for (const s of subjects) {
     for (let i = 0; i < warmup; i++) {
       await s.run(ops)
+      await s.idle?.()
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
@@ -115,10 +118,19 @@ export const compare = async (
       await subjects[i]!.run(ops)
       const t1 = process.hrtime.bigint()
       samples[i]!.push(Number(t1 - t0) / ops)
+      await subjects[i]!.idle?.()
     }
   }
   return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]! }))
 }
+
+/**
+ * `b`'s time relative to `a`'s, as the median over the rounds of b's sample
+ * divided by a's sample in the same round (both from one {@link compare} run):
+ * paired, so load that drifts between rounds cancels out. Used for the
+ * "current vs baseline" rows, where a few percent matter.
+ */
+export const pairedRatio = (a: Measured, b: Measured): number => median(a.samples.map((x, r) => b.samples[r]! / x))
 
 /** A fresh temp file path (removed by {@link cleanup}). */
 const temps: Array<string> = []

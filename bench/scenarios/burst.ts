@@ -6,9 +6,12 @@
  * (sonic-boom, sync: false). The file's line count is verified: all 1,000,000
  * lines, or, for the default drop_oldest policy, written + dropped = 1,000,000
  * (plus the one "records dropped" warning line per overflow episode).
+ * The baseline copy of the library runs the default configuration in its own
+ * process too (for information: RSS growth varies by several MB between runs).
  */
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { ensureBaseline } from "../baseline.js"
 import { expectLines, type Row, type Scenario, tempFile } from "../harness.js"
 
 const LINES = 1_000_000
@@ -50,8 +53,11 @@ export default {
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const rows: Array<Row> = []
-    for (const subject of ["ours", "ours-block", "effect-batched", "pino-async"]) {
+    const base = ensureBaseline()
+    const results = new Map<string, Result>()
+    for (const subject of ["ours", "ours-block", ...(base === undefined ? [] : ["baseline"]), "effect-batched", "pino-async"]) {
       const r = run(subject)
+      results.set(subject, r)
       const warmLines = 50_000
       const expected = LINES + warmLines - r.dropped
       const warningLines = r.dropped > 0 ? r.lines - expected : 0
@@ -59,12 +65,15 @@ export default {
       const ours = subject.startsWith("ours")
       const note = `${r.lines.toLocaleString("en")} lines in the file (incl. ${warmLines} warm-up${warningLines > 0 ? `, ${warningLines} "dropped" warning lines` : ""})` +
         `${r.dropped > 0 ? `, ${r.dropped.toLocaleString("en")} dropped by policy` : ""}; burst ${r.burstMs.toFixed(0)} ms, until written ${r.totalMs.toFixed(0)} ms`
+      const ref = results.get("ours")!
       rows.push({
         scenario,
-        subject: names[subject]!,
+        subject: subject === "baseline" ? `baseline ${base!.short} (default: drop_oldest, 8 MiB buffer)` : names[subject]!,
         value: r.rssGrowthMB,
         unit: "MB peak RSS growth",
         ...(ours ? { target: "<= 64 MB", pass: r.rssGrowthMB <= 64 } : {}),
+        // baseline: its RSS growth / ours (> 1: ours grows less), for information
+        ...(subject === "baseline" ? { baseline: names["ours"]!, ratio: r.rssGrowthMB / Math.max(ref.rssGrowthMB, 0.1) } : {}),
         note
       })
     }
