@@ -71,6 +71,8 @@ export interface Measured {
   readonly nsPerOp: number
   /** all samples, ns per operation */
   readonly samples: ReadonlyArray<number>
+  /** the same samples as process CPU time (user + system, all threads), ns per operation */
+  readonly cpuSamples: ReadonlyArray<number>
 }
 
 export const median = (xs: ReadonlyArray<number>): number => {
@@ -86,9 +88,22 @@ export const percentile = (xs: ReadonlyArray<number>, p: number): number => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
 }
 
+/**
+ * A minor (young generation) collection before each sample, so the samples
+ * start alike. Not a full `gc()`: after a full collection the next few
+ * thousand log calls of a subject run several times slower (measured here:
+ * 1,000 `Log.info` calls took ~15 ms instead of ~2 ms), a cost a running
+ * program pays once per full GC, not once per 20,000 lines; forcing it before
+ * every sample added a fixed cost per sample that hit code-heavy subjects
+ * (Effect's runtime, ours) far more than small ones. `BENCH_GC=full` restores
+ * the full collection, `BENCH_GC=none` skips it.
+ */
 const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc
-  if (g) g()
+  const g = (globalThis as { gc?: (options?: { type: "minor" }) => void }).gc
+  if (g === undefined) return
+  const mode = process.env["BENCH_GC"] ?? "minor"
+  if (mode === "full") g()
+  else if (mode !== "none") g({ type: "minor" })
 }
 
 /** Runs the subjects interleaved (rotating the order every round) and returns their medians. */
@@ -107,6 +122,7 @@ export const compare = async (
     }
   }
   const samples = subjects.map(() => [] as Array<number>)
+  const cpuSamples = subjects.map(() => [] as Array<number>)
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (k + r) % subjects.length
@@ -114,14 +130,17 @@ export const compare = async (
       // started complete here, as they would between requests in a running program
       await new Promise<void>((resolve) => setImmediate(resolve))
       gc()
+      const c0 = process.cpuUsage()
       const t0 = process.hrtime.bigint()
       await subjects[i]!.run(ops)
       const t1 = process.hrtime.bigint()
+      const c1 = process.cpuUsage(c0)
       samples[i]!.push(Number(t1 - t0) / ops)
+      cpuSamples[i]!.push(((c1.user + c1.system) * 1000) / ops)
       await subjects[i]!.idle?.()
     }
   }
-  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]! }))
+  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]!, cpuSamples: cpuSamples[i]! }))
 }
 
 /**
@@ -130,7 +149,10 @@ export const compare = async (
  * paired, so load that drifts between rounds cancels out. Used for the
  * "current vs baseline" rows, where a few percent matter.
  */
-export const pairedRatio = (a: Measured, b: Measured): number => median(a.samples.map((x, r) => b.samples[r]! / x))
+export const pairedRatio = (a: Measured, b: Measured, metric: "wall" | "cpu" = "wall"): number => {
+  const [xs, ys] = metric === "wall" ? [a.samples, b.samples] : [a.cpuSamples, b.cpuSamples]
+  return median(xs.map((x, r) => ys[r]! / x))
+}
 
 /** A fresh temp file path (removed by {@link cleanup}). */
 const temps: Array<string> = []
