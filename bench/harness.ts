@@ -154,6 +154,10 @@ export const pairedRatio = (a: Measured, b: Measured, metric: "wall" | "cpu" = "
   return median(xs.map((x, r) => ys[r]! / x))
 }
 
+/** The note of a "current vs baseline" row: the same paired ratio in CPU time (user + system, all threads), less sensitive to other processes' load. */
+export const cpuNote = (current: Measured, baseline: Measured): string =>
+  `paired per-round ratio; in CPU time ${pairedRatio(current, baseline, "cpu").toFixed(2)}x`
+
 /** A fresh temp file path (removed by {@link cleanup}). */
 const temps: Array<string> = []
 export const tempFile = (label: string): string => {
@@ -202,11 +206,11 @@ export const machine = (): string => {
 
 /** The results table as Markdown. */
 export const toMarkdown = (rows: ReadonlyArray<Row>): string => {
-  const head = "| scenario | subject | value | compared with | ratio | target | met |\n|---|---|---:|---|---:|---|:-:|"
+  const head = "| scenario | subject | value | compared with | ratio | target | met | note |\n|---|---|---:|---|---:|---|:-:|---|"
   const body = rows.map((r) =>
     `| ${r.scenario} | ${r.subject} | ${fmtValue(r.value)} ${r.unit} | ${r.baseline ?? ""} | ${fmtRatio(r.ratio)} | ${
       r.target ?? ""
-    } | ${r.pass === undefined ? "" : r.pass ? "yes" : "**no**"} |`
+    } | ${r.pass === undefined ? "" : r.pass ? "yes" : "**no**"} | ${(r.note ?? "").replace(/\|/g, "\\|")} |`
   )
   return [head, ...body].join("\n")
 }

@@ -8,7 +8,7 @@
  * >= 10x pino + pino-pretty; >= 5x each Effect logger.
  */
 import { loadBaseline } from "../baseline.js"
-import { compare, pairedRatio, type Row, type Scenario } from "../harness.js"
+import { compare, cpuNote, pairedRatio, type Row, type Scenario } from "../harness.js"
 import { type Counted, effectJson, effectLogFmt, effectPretty, ours, pinoSync, pinoWithPretty, verify } from "../subjects.js"
 
 const OPS = 20_000
@@ -54,7 +54,8 @@ export default {
         unit: o.unit ?? "ns/line",
         baseline: a.name,
         ratio,
-        ...(o.target === undefined ? {} : { target: o.target.text, pass: ratio >= o.target.min })
+        ...(o.target === undefined ? {} : { target: o.target.text, pass: ratio >= o.target.min }),
+        ...(o.paired === true ? { note: cpuNote(m[0]!, x) } : {})
       })
     })
     return rows

@@ -8,7 +8,7 @@
  */
 import { Effect, ManagedRuntime, Layer } from "effect"
 import { type Lib, loadBaseline } from "../baseline.js"
-import { compare, pairedRatio, expectLines, type Row, type Scenario } from "../harness.js"
+import { compare, cpuNote, pairedRatio, expectLines, type Row, type Scenario } from "../harness.js"
 import { fields3, MESSAGE, ours } from "../subjects.js"
 
 const OPS = 100_000
@@ -53,7 +53,7 @@ export default {
     ]
     if (b !== undefined) {
       const vsBase = pairedRatio(mA!, mB!)
-      rows.push({ scenario, subject: b.name, value: mB!.nsPerOp, unit: "ns/call", baseline: a.name, ratio: vsBase, target: ">= 0.95x (current vs baseline)", pass: vsBase >= 0.95 })
+      rows.push({ scenario, subject: b.name, value: mB!.nsPerOp, unit: "ns/call", baseline: a.name, ratio: vsBase, target: ">= 0.95x (current vs baseline)", pass: vsBase >= 0.95, note: cpuNote(mA!, mB!) })
     }
     return rows
   }

@@ -15,7 +15,7 @@ import { Effect, ManagedRuntime } from "effect"
 import * as current from "effect-foundation"
 import type { EmojiLogger } from "effect-foundation"
 import { type Lib, loadBaseline } from "../baseline.js"
-import { compare, pairedRatio, countLines, expectLines, type Row, type Scenario, tempFile } from "../harness.js"
+import { compare, cpuNote, pairedRatio, countLines, expectLines, type Row, type Scenario, tempFile } from "../harness.js"
 
 const message = "request handled"
 // Realistic values: constant ones (method, user agent) and ones that change on every record (url, request id).
@@ -169,7 +169,7 @@ const group = async (
       ratio,
       target: ">= 0.95x (current vs baseline)",
       pass: ratio >= 0.95,
-      note
+      note: cpuNote(measured[2]!, measured[3]!)
     })
   }
   return rows

@@ -10,7 +10,7 @@
 import { Effect } from "effect"
 import pino from "pino"
 import { type Lib, loadBaseline } from "../baseline.js"
-import { compare, pairedRatio, type Row, type Scenario } from "../harness.js"
+import { compare, cpuNote, pairedRatio, type Row, type Scenario } from "../harness.js"
 import { ours, verify } from "../subjects.js"
 
 const OPS = 2_000 // requests per timed run (20,000 lines)
@@ -67,7 +67,7 @@ export default {
     ]
     if (b !== undefined) {
       const vsBase = pairedRatio(mA!, mB!)
-      rows.push({ scenario, subject: b.name, value: mB!.nsPerOp, unit: "ns/request", baseline: a.name, ratio: vsBase, target: ">= 0.95x (current vs baseline)", pass: vsBase >= 0.95 })
+      rows.push({ scenario, subject: b.name, value: mB!.nsPerOp, unit: "ns/request", baseline: a.name, ratio: vsBase, target: ">= 0.95x (current vs baseline)", pass: vsBase >= 0.95, note: cpuNote(mA!, mB!) })
     }
     return rows
   }
