@@ -10,7 +10,7 @@
 import { Effect } from "effect"
 import pino from "pino"
 import { type Lib, loadBaseline } from "../baseline.js"
-import { compare, cpuNote, pairedRatio, type Row, type Scenario } from "../harness.js"
+import { compare, type Row, type Scenario, versusBaseline } from "../harness.js"
 import { ours, verify } from "../subjects.js"
 
 const OPS = 2_000 // requests per timed run (20,000 lines)
@@ -55,20 +55,17 @@ export default {
       ? undefined
       : ours(`${base.label} Log.bind + 10 × info (JSON)`, { format: "json", op: request, linesPerOp: 10, lib: base.lib })
     const p = pinoChild()
-    const m = await compare([a, p, ...(b === undefined ? [] : [b])], { ops: OPS, rounds: ROUNDS })
+    const [mA, mP] = await compare([a, p], { ops: OPS, rounds: ROUNDS })
+    const vsBase = b === undefined ? undefined : await versusBaseline(scenario, a, b, { ops: OPS / 2, unit: "ns/request" })
     const note = await verify([a, p, ...(b === undefined ? [] : [b])])
     await a.close()
     await b?.close()
-    const [mA, mP, mB] = m
     const ratio = mP!.nsPerOp / mA!.nsPerOp
     const rows: Array<Row> = [
       { scenario, subject: a.name, value: mA!.nsPerOp, unit: "ns/request", note },
       { scenario, subject: p.name, value: mP!.nsPerOp, unit: "ns/request", baseline: a.name, ratio, target: ">= 0.8x (ours vs pino)", pass: ratio >= 0.8 }
     ]
-    if (b !== undefined) {
-      const vsBase = pairedRatio(mA!, mB!)
-      rows.push({ scenario, subject: b.name, value: mB!.nsPerOp, unit: "ns/request", baseline: a.name, ratio: vsBase, target: ">= 0.95x (current vs baseline)", pass: vsBase >= 0.95, note: cpuNote(mA!, mB!) })
-    }
+    if (vsBase !== undefined) rows.push(vsBase.row)
     return rows
   }
 } satisfies Scenario
