@@ -5,12 +5,14 @@
  * warm-up, lines in the file, lines dropped (ours), elapsed ms.
  *
  *   node --import tsx --conditions=source bench/burst-child.ts <subject> <file> [lines]
- *   subjects: ours | ours-block | effect-batched | pino-async
+ *   subjects: ours | ours-block | baseline | effect-batched | pino-async
+ *   (baseline: ours on the baseline copy of the library, see bench/baseline.ts)
  */
 import { Effect, Logger, ManagedRuntime } from "effect"
-import { Foundation, Log, Telemetry } from "effect-foundation"
+import * as current from "effect-foundation"
 import * as fs from "node:fs"
 import pino from "pino"
+import { loadBaseline } from "./baseline.js"
 import { countLines } from "./harness.js"
 
 const [subject, file, linesArg] = process.argv.slice(2) as [string, string, string | undefined]
@@ -37,7 +39,8 @@ const measure = async (warm: () => Promise<void>, burst: () => Promise<void>, fi
 }
 
 let result
-if (subject === "ours" || subject === "ours-block") {
+if (subject === "ours" || subject === "ours-block" || subject === "baseline") {
+  const { Foundation, Log, Telemetry } = subject === "baseline" ? (await loadBaseline())?.lib ?? current : current
   const rt = ManagedRuntime.make(Foundation.layer({
     format: "json",
     sink: { target: { file }, exitHook: false, ...(subject === "ours-block" ? { overflow: "block" as const } : {}) }

@@ -52,6 +52,8 @@ export interface Subject {
   readonly name: string
   /** runs `ops` operations; may be async */
   readonly run: (ops: number) => void | Promise<void>
+  /** untimed, after each run: waits for the async writes the run started (so they do not land in another subject's sample) */
+  readonly idle?: () => Promise<void>
 }
 
 export interface CompareOptions {
@@ -69,6 +71,8 @@ export interface Measured {
   readonly nsPerOp: number
   /** all samples, ns per operation */
   readonly samples: ReadonlyArray<number>
+  /** the same samples as process CPU time (user + system, all threads), ns per operation */
+  readonly cpuSamples: ReadonlyArray<number>
 }
 
 export const median = (xs: ReadonlyArray<number>): number => {
@@ -84,9 +88,22 @@ export const percentile = (xs: ReadonlyArray<number>, p: number): number => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
 }
 
+/**
+ * A minor (young generation) collection before each sample, so the samples
+ * start alike. Not a full `gc()`: after a full collection the next few
+ * thousand log calls of a subject run several times slower (measured here:
+ * 1,000 `Log.info` calls took ~15 ms instead of ~2 ms), a cost a running
+ * program pays once per full GC, not once per 20,000 lines; forcing it before
+ * every sample added a fixed cost per sample that hit code-heavy subjects
+ * (Effect's runtime, ours) far more than small ones. `BENCH_GC=full` restores
+ * the full collection, `BENCH_GC=none` skips it.
+ */
 const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc
-  if (g) g()
+  const g = (globalThis as { gc?: (options?: { type: "minor" }) => void }).gc
+  if (g === undefined) return
+  const mode = process.env["BENCH_GC"] ?? "minor"
+  if (mode === "full") g()
+  else if (mode !== "none") g({ type: "minor" })
 }
 
 /** Runs the subjects interleaved (rotating the order every round) and returns their medians. */
@@ -100,10 +117,12 @@ export const compare = async (
   for (const s of subjects) {
     for (let i = 0; i < warmup; i++) {
       await s.run(ops)
+      await s.idle?.()
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
   const samples = subjects.map(() => [] as Array<number>)
+  const cpuSamples = subjects.map(() => [] as Array<number>)
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (k + r) % subjects.length
@@ -111,13 +130,63 @@ export const compare = async (
       // started complete here, as they would between requests in a running program
       await new Promise<void>((resolve) => setImmediate(resolve))
       gc()
+      const c0 = process.cpuUsage()
       const t0 = process.hrtime.bigint()
       await subjects[i]!.run(ops)
       const t1 = process.hrtime.bigint()
+      const c1 = process.cpuUsage(c0)
       samples[i]!.push(Number(t1 - t0) / ops)
+      cpuSamples[i]!.push(((c1.user + c1.system) * 1000) / ops)
+      await subjects[i]!.idle?.()
     }
   }
-  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]! }))
+  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]!, cpuSamples: cpuSamples[i]! }))
+}
+
+/**
+ * `b`'s time relative to `a`'s, as the median over the rounds of b's sample
+ * divided by a's sample in the same round (both from one {@link compare} run):
+ * paired, so load that drifts between rounds cancels out. Used for the
+ * "current vs baseline" rows, where a few percent matter.
+ */
+export const pairedRatio = (a: Measured, b: Measured, metric: "wall" | "cpu" = "wall"): number => {
+  const [xs, ys] = metric === "wall" ? [a.samples, b.samples] : [a.cpuSamples, b.cpuSamples]
+  return median(xs.map((x, r) => ys[r]! / x))
+}
+
+/** Rounds of the "current vs baseline" runs ({@link versusBaseline}). */
+export const BASELINE_ROUNDS = 41
+
+/**
+ * The "current vs baseline" row: a run of just the two subjects (same process,
+ * after the scenario's main comparison), interleaved over many short rounds
+ * (A B, B A, ...), compared with {@link pairedRatio}: an identical copy came
+ * out at 0.95-1.05x this way in most runs on the shared 2-core VM, where a
+ * median of 11 rounds among 7 subjects moved by ±6% or more. Target >= 0.95x.
+ */
+export const versusBaseline = async (
+  scenario: string,
+  current: Subject,
+  baseline: Subject,
+  options: { readonly ops: number; readonly unit: string; readonly rounds?: number }
+): Promise<{ readonly row: Row; readonly current: Measured }> => {
+  const rounds = options.rounds ?? BASELINE_ROUNDS
+  // the current subject is warm from the main comparison: warm the baseline about as much
+  const [c, b] = await compare([current, baseline], { ops: options.ops, rounds, warmup: 4 })
+  const ratio = pairedRatio(c!, b!)
+  const row: Row = {
+    scenario,
+    subject: baseline.name,
+    value: b!.nsPerOp,
+    unit: options.unit,
+    baseline: current.name,
+    ratio,
+    target: ">= 0.95x (current vs baseline)",
+    pass: ratio >= 0.95,
+    note: `own run of the two, ${rounds} rounds of ${options.ops.toLocaleString("en")} (current ${fmtValue(c!.nsPerOp)} ${options.unit} there); ` +
+      `median of per-round ratios; in CPU time ${pairedRatio(c!, b!, "cpu").toFixed(2)}x`
+  }
+  return { row, current: c! }
 }
 
 /** A fresh temp file path (removed by {@link cleanup}). */
@@ -168,11 +237,11 @@ export const machine = (): string => {
 
 /** The results table as Markdown. */
 export const toMarkdown = (rows: ReadonlyArray<Row>): string => {
-  const head = "| scenario | subject | value | compared with | ratio | target | met |\n|---|---|---:|---|---:|---|:-:|"
+  const head = "| scenario | subject | value | compared with | ratio | target | met | note |\n|---|---|---:|---|---:|---|:-:|---|"
   const body = rows.map((r) =>
     `| ${r.scenario} | ${r.subject} | ${fmtValue(r.value)} ${r.unit} | ${r.baseline ?? ""} | ${fmtRatio(r.ratio)} | ${
       r.target ?? ""
-    } | ${r.pass === undefined ? "" : r.pass ? "yes" : "**no**"} |`
+    } | ${r.pass === undefined ? "" : r.pass ? "yes" : "**no**"} | ${(r.note ?? "").replace(/\|/g, "\\|")} |`
   )
   return [head, ...body].join("\n")
 }

@@ -2,11 +2,16 @@
  * Runs every bench/scenarios/*.ts, each in its own child process, and writes
  * bench/RESULTS.md. `npm run bench` (or `npm run bench -- json` to run only
  * the scenarios whose file name contains "json").
+ *
+ * The baseline (bench/baseline.ts) is extracted first; `BENCH_BASELINE_REV`
+ * picks another revision, `BENCH_BASELINE_REV=off` leaves it out.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { BASELINE_REV, ensureBaseline } from "./baseline.js"
 import { toMarkdown, writeResults, type Row } from "./harness.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -20,6 +25,9 @@ const files = fs
 const rows: Array<Row> = []
 const notes: Array<string> = []
 const started = Date.now()
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(" / ")
+const loadAtStart = load()
+const baseline = ensureBaseline()
 for (const f of files) {
   const t0 = Date.now()
   const res = spawnSync(
@@ -45,6 +53,11 @@ notes.push(
     ? `Every target met in this run (${rows.filter((r) => r.pass === true).length} checked).`
     : `Targets missed in this run: ${missed.map((r) => `${r.scenario} / ${r.subject}: ${r.ratio !== undefined ? r.ratio.toFixed(2) + "x" : r.value.toFixed(1) + " " + r.unit} against ${r.target}`).join("; ")}.`
 )
-notes.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`)
+notes.push(
+  baseline === undefined
+    ? "Baseline rows left out (BENCH_BASELINE_REV=off)."
+    : `Baseline = the library at ${baseline.sha}${baseline.sha === BASELINE_REV ? " (v0.1.0)" : " (BENCH_BASELINE_REV)"}: its src/ extracted to bench/.tmp/baseline/ and imported through tsx next to the current sources, in the same processes and interleaved rounds (burst: its own process, like every burst subject). "current vs baseline" ratio = baseline time / current time (> 1: the current code is faster).`
+)
+notes.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${load()} at the end (${os.cpus().length} cores).`)
 const out = writeResults(rows, notes)
 process.stdout.write(toMarkdown(rows) + "\n\n" + notes.map((n) => `- ${n}`).join("\n") + `\n\nwritten to ${out}\n`)

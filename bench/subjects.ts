@@ -3,23 +3,34 @@
  * file) and each counting what it wrote, so every scenario can verify its
  * line counts.
  *
- * - ours: `Foundation.layer` (the real layer: formatter + batched LogSink),
- *   target a file (/dev/null by default); each timed run ends with
- *   `Telemetry.flush()`, so the batch writes are inside the measurement.
+ * - ours: what `Foundation.layer` assembles, from the public API: a batched
+ *   `LogSink` (`LogSink.make`, target a file, /dev/null by default) registered
+ *   for `Telemetry.flush`, and `EmojiLogger.make` writing to it, installed with
+ *   `EmojiLogger.install`; the bench keeps the sink to read its counters. Each
+ *   timed run ends with `Telemetry.flush(0)`, so the batch writes are inside
+ *   the measurement. The same subject runs the baseline copy of the library
+ *   (`lib`, see bench/baseline.ts).
  * - pino: `pino(pino.destination({ dest, sync: true }))` (sonic-boom, one
- *   writeSync per line), or async.
+ *   writeSync per line), or async (`minLength: 4096, sync: false`); pino +
+ *   pino-pretty (a synchronous stream, no colours).
+ * - LogTape: `jsonLinesFormatter` in a function sink; winston: JSON format,
+ *   a Stream transport to `fs.createWriteStream("/dev/null")`.
  * - Effect: Effect's own loggers (`Logger.jsonLogger`, `logfmtLogger`,
  *   `prettyLogger`) in place of the default logger, writing through the same
  *   sync sonic-boom destination as pino (cheaper than the `console.log` that
  *   `Logger.json` & co. really use, so the comparison favours Effect), with
  *   fields added the only way Effect offers: `Effect.annotateLogs` per call.
  */
-import { Console, Effect, FiberRef, Layer, Logger, ManagedRuntime } from "effect"
-import { Foundation, Log, type LogSink, Telemetry } from "effect-foundation"
-import { currentFlushables } from "../src/internal/flush.js"
+import { configureSync, getLogger, jsonLinesFormatter } from "@logtape/logtape"
+import { Console, Effect, Layer, Logger, ManagedRuntime } from "effect"
+import * as current from "effect-foundation"
+import type { LogSink } from "effect-foundation"
 import * as fs from "node:fs"
 import pino from "pino"
+import pinoPretty from "pino-pretty"
 import * as util from "node:util"
+import winston from "winston"
+import type { Lib } from "./baseline.js"
 import { expectLines, type Subject } from "./harness.js"
 
 export const MESSAGE = "request handled"
@@ -32,7 +43,7 @@ export interface Counted extends Subject {
   /** lines it should have written so far */
   readonly expected: () => number
   readonly close: () => Promise<void>
-  /** waits until everything written so far has reached the destination */
+  /** waits until everything written so far has reached the destination (and checks it did) */
   readonly settle?: () => Promise<void>
 }
 
@@ -46,16 +57,42 @@ export const verify = async (subjects: ReadonlyArray<Counted>): Promise<string> 
   return `${total.toLocaleString("en")} lines written and counted`
 }
 
-/** A sonic-boom destination that counts lines (by counting write calls of whole lines). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Lets the event loop turn until `done()` (fails after 10 s). */
+const turnUntil = async (what: string, done: () => boolean): Promise<void> => {
+  const deadline = Date.now() + 10_000
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`bench: ${what} did not finish writing`)
+    await nextTurn()
+  }
+}
+
+const countNewlines = (s: string): number => {
+  let n = 0
+  for (let k = s.indexOf("\n"); k >= 0; k = s.indexOf("\n", k + 1)) n++
+  return n
+}
+
+/**
+ * A sonic-boom destination that counts the lines handed to it and the bytes it
+ * really wrote (its "write" events; the lines here are ASCII, so string length
+ * = bytes).
+ */
 const countingDestination = (dest: string, sync: boolean) => {
   const d = pino.destination({ dest, sync, minLength: sync ? 0 : 4096 })
   let n = 0
+  let accepted = 0
+  let written = 0
   const write = d.write.bind(d)
   d.write = (s: string) => {
-    for (let k = s.indexOf("\n"); k >= 0; k = s.indexOf("\n", k + 1)) n++
+    n += countNewlines(s)
+    accepted += s.length
     return write(s)
   }
-  return { d, count: () => n }
+  // async only: a listener on the sync destination would add an emit per line to pino's measured cost
+  if (!sync) d.on("write", (bytes: number) => void (written += bytes))
+  return { d, count: () => n, accepted: () => accepted, written: () => (sync ? accepted : written) }
 }
 
 const whileN = (n: number, body: (i: number) => Effect.Effect<void>) =>
@@ -64,48 +101,59 @@ const whileN = (n: number, body: (i: number) => Effect.Effect<void>) =>
     return Effect.whileLoop({ while: () => i < n, body: () => body(i++), step: () => {} })
   })
 
+export type Format = "json" | "key_value"
+
 export interface OursOptions {
-  readonly format: "json" | "key_value"
+  readonly format: Format
   readonly level?: "info" | "debug"
   readonly file?: string
   /** lines per op (for the request scenario) */
   readonly linesPerOp?: number
-  /** what one op does */
-  readonly op?: (i: number) => Effect.Effect<void>
+  /** what one op does, given the library copy (built once per subject) */
+  readonly op?: (lib: Lib) => (i: number) => Effect.Effect<void>
+  /** the library copy: the current sources (default) or the baseline */
+  readonly lib?: Lib
+  /** a second logger in this format, to its own sink on /dev/null (every record then makes two lines) */
+  readonly second?: Format
 }
 
-/** effect-foundation through Foundation.layer; each run ends with Telemetry.flush(). */
+/** effect-foundation: a batched sink + the logger, from the public API; each run ends with Telemetry.flush(0). */
 export const ours = (name: string, options: OursOptions): Counted => {
-  const file = options.file ?? "/dev/null"
-  const runtime = ManagedRuntime.make(
-    Foundation.layer({
-      format: options.format,
-      level: options.level ?? "info",
-      colors: false,
-      timestamps: false,
-      sink: { target: { file }, exitHook: false }
+  const L = options.lib ?? current
+  const level = options.level ?? "info"
+  const sinks: Array<LogSink.LogSink> = []
+  const install = (format: Format, file: string) =>
+    Effect.gen(function*() {
+      const sink = yield* L.LogSink.make({ target: { file }, exitHook: false })
+      yield* L.LogSink.registerScoped(sink)
+      yield* L.EmojiLogger.install(L.EmojiLogger.make({ format, level, colors: false, timestamps: false }, sink.write), level)
+      sinks.push(sink)
     })
+  const runtime = ManagedRuntime.make(
+    Layer.scopedDiscard(
+      Effect.zipRight(install(options.format, options.file ?? "/dev/null"), options.second === undefined ? Effect.void : install(options.second, "/dev/null"))
+    )
   )
-  const op = options.op ?? ((i: number) => Log.info(MESSAGE, fields3(i)))
-  const perOp = options.linesPerOp ?? 1
+  const op = options.op?.(L) ?? ((i: number) => L.Log.info(MESSAGE, fields3(i)))
+  const perOp = options.linesPerOp ?? (options.second === undefined ? 1 : 2)
   let expected = 0
-  // the sink Foundation.layer registered (for its counters)
-  let sink: LogSink.LogSink | undefined
   return {
     name,
     run: async (n) => {
       // flush(0): hand what is buffered to the descriptor now, without waiting for the
-      // write to complete (it overlaps the next run, as it would in a running program)
-      const report = await runtime.runPromise(Effect.zipRight(whileN(n, op), Telemetry.flush(0)))
-      sink ??= (await runtime.runPromise(FiberRef.get(currentFlushables)))[0] as LogSink.LogSink
+      // write to complete (it completes between samples, as it would between requests)
+      const report = await runtime.runPromise(Effect.zipRight(whileN(n, op), L.Telemetry.flush(0)))
       expected += n * perOp
       if (report.failed > 0 || report.dropped > 0) throw new Error(`${name}: flush ${JSON.stringify(report)}`)
     },
+    idle: async () => {
+      await runtime.runPromise(L.Telemetry.flush())
+    },
     settle: async () => {
-      const report = await runtime.runPromise(Telemetry.flush())
+      const report = await runtime.runPromise(L.Telemetry.flush())
       if (report.status !== "flushed") throw new Error(`${name}: final flush ${JSON.stringify(report)}`)
     },
-    lines: () => sink?.stats().written ?? 0,
+    lines: () => sinks.reduce((a, s) => a + s.stats().written, 0),
     expected: () => expected,
     close: () => runtime.dispose()
   }
@@ -125,6 +173,131 @@ export const pinoSync = (name: string, options: { readonly file?: string; readon
     lines: count,
     expected: () => expected,
     close: async () => {}
+  }
+}
+
+/**
+ * pino, async sonic-boom (`minLength: 4096, sync: false`). Each timed run ends
+ * with `flush()` (start writing what is buffered, like ours' `flush(0)`); the
+ * writes complete between samples; before counting, every byte handed to the
+ * destination must have been written.
+ */
+export const pinoAsync = (name: string): Counted => {
+  const { accepted, count, d, written } = countingDestination("/dev/null", false)
+  const logger = pino({ base: null }, d)
+  const ready = new Promise<void>((resolve) => ((d as unknown as { fd: number }).fd >= 0 ? resolve() : d.once("ready", () => resolve())))
+  // flush(cb) waits for the writes, then fsyncs: EINVAL on /dev/null, which is fine
+  const drained = () =>
+    new Promise<void>((resolve, reject) =>
+      d.flush((err) => (err && (err as NodeJS.ErrnoException).code !== "EINVAL" ? reject(err) : resolve()))
+    )
+  let expected = 0
+  return {
+    name,
+    run: async (n) => {
+      await ready
+      for (let i = 0; i < n; i++) logger.info(fields3(i), MESSAGE)
+      d.flush()
+      expected += n
+    },
+    idle: drained,
+    settle: async () => {
+      await ready
+      await drained()
+      await turnUntil(name, () => written() === accepted())
+    },
+    lines: () => (written() === accepted() ? count() : -1),
+    expected: () => expected,
+    close: async () => {
+      d.end()
+    }
+  }
+}
+
+/**
+ * pino + pino-pretty as a synchronous stream (no colours, otherwise its
+ * defaults: the message line, then one line per field: 4 lines per record
+ * here) into a sync sonic-boom to /dev/null.
+ */
+export const pinoWithPretty = (name: string): Counted => {
+  const { count, d } = countingDestination("/dev/null", true)
+  const logger = pino({ base: null }, pinoPretty({ colorize: false, destination: d, sync: true }))
+  let expected = 0
+  return {
+    name,
+    run: async (n) => {
+      for (let i = 0; i < n; i++) logger.info(fields3(i), MESSAGE)
+      expected += n * 4
+      // the stream pipeline may defer work to later ticks: that work is inside the measurement
+      await turnUntil(name, () => count() >= expected)
+    },
+    lines: count,
+    expected: () => expected,
+    close: async () => {}
+  }
+}
+
+/** LogTape: `jsonLinesFormatter` in a function sink (LogTape's `Sink` type) writing to a sync sonic-boom on /dev/null. */
+export const logTape = (name: string): Counted => {
+  const { count, d } = countingDestination("/dev/null", true)
+  configureSync({
+    sinks: { out: (record) => void d.write(jsonLinesFormatter(record)) },
+    loggers: [
+      { category: ["bench"], lowestLevel: "info", sinks: ["out"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] }
+    ]
+  })
+  const logger = getLogger(["bench"])
+  let expected = 0
+  return {
+    name,
+    run: (n) => {
+      for (let i = 0; i < n; i++) logger.info(MESSAGE, fields3(i))
+      expected += n
+    },
+    lines: count,
+    expected: () => expected,
+    close: async () => {}
+  }
+}
+
+/**
+ * winston: `format.combine(format.timestamp(), format.json())` and a Stream
+ * transport to `fs.createWriteStream("/dev/null")`. Each timed run lasts until
+ * the transport has every line and winston's per-line `setImmediate` ("logged"
+ * event) has run; the file stream's async writes complete between samples;
+ * before counting, every byte handed to the stream must have been written.
+ */
+export const winstonJson = (name: string): Counted => {
+  const stream = fs.createWriteStream("/dev/null")
+  let lines = 0
+  let accepted = 0
+  const write = stream.write.bind(stream) as (chunk: string) => boolean
+  ;(stream as unknown as { write: (chunk: string) => boolean }).write = (chunk: string) => {
+    lines += countNewlines(chunk)
+    accepted += chunk.length
+    return write(chunk)
+  }
+  const logger = winston.createLogger({
+    level: "info",
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [new winston.transports.Stream({ stream })]
+  })
+  const allWritten = () => stream.writableLength === 0 && stream.bytesWritten === accepted
+  let expected = 0
+  return {
+    name,
+    run: async (n) => {
+      for (let i = 0; i < n; i++) logger.info(MESSAGE, fields3(i))
+      expected += n
+      await nextTurn()
+      await turnUntil(name, () => lines >= expected)
+    },
+    idle: () => turnUntil(name, allWritten),
+    settle: () => turnUntil(name, allWritten),
+    lines: () => (allWritten() ? lines : -1),
+    expected: () => expected,
+    close: () => new Promise<void>((resolve) => stream.end(() => resolve()))
   }
 }
 

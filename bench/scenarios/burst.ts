@@ -6,9 +6,12 @@
  * (sonic-boom, sync: false). The file's line count is verified: all 1,000,000
  * lines, or, for the default drop_oldest policy, written + dropped = 1,000,000
  * (plus the one "records dropped" warning line per overflow episode).
+ * The baseline copy of the library runs the default configuration in its own
+ * process too (for information: RSS growth varies by several MB between runs).
  */
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { ensureBaseline } from "../baseline.js"
 import { expectLines, type Row, type Scenario, tempFile } from "../harness.js"
 
 const LINES = 1_000_000
@@ -46,11 +49,13 @@ export default {
   notes: [
     "Burst: each subject in a fresh process; RSS growth = peak RSS (getrusage maxRSS) minus RSS after a 50,000-line warm-up. " +
       "A fiber that never yields never lets the event loop turn, so async writes cannot complete: the sink then writes synchronously each time 1 MiB is buffered with nothing in flight (the loop is busy anyway), so memory stays bounded and nothing is dropped. " +
-      "Effect's Logger.batched and pino's async sonic-boom keep every line in memory until the loop turns."
+      "Effect's Logger.batched and pino's async sonic-boom keep every line in memory until the loop turns. " +
+      "The baseline runs the default configuration in its own process like every burst subject, for information (no target: peak RSS growth moves by several MB between runs of the same code)."
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const rows: Array<Row> = []
-    for (const subject of ["ours", "ours-block", "effect-batched", "pino-async"]) {
+    const base = ensureBaseline()
+    for (const subject of ["ours", "ours-block", ...(base === undefined ? [] : ["baseline"]), "effect-batched", "pino-async"]) {
       const r = run(subject)
       const warmLines = 50_000
       const expected = LINES + warmLines - r.dropped
@@ -61,7 +66,7 @@ export default {
         `${r.dropped > 0 ? `, ${r.dropped.toLocaleString("en")} dropped by policy` : ""}; burst ${r.burstMs.toFixed(0)} ms, until written ${r.totalMs.toFixed(0)} ms`
       rows.push({
         scenario,
-        subject: names[subject]!,
+        subject: subject === "baseline" ? `baseline ${base!.short} (default: drop_oldest, 8 MiB buffer)` : names[subject]!,
         value: r.rssGrowthMB,
         unit: "MB peak RSS growth",
         ...(ours ? { target: "<= 64 MB", pass: r.rssGrowthMB <= 64 } : {}),

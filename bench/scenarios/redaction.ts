@@ -5,12 +5,17 @@
  * for information, the cost when a record does carry a sensitive key and a
  * secret inside a string.
  *
+ * For the two `Log.info` groups, the default configuration on the baseline
+ * copy of the library runs in the same interleaved rounds: target >= 0.95x.
+ *
  * Every subject writes to its own temp file; line counts are verified.
  */
 import * as fs from "node:fs"
 import { Effect, ManagedRuntime } from "effect"
-import { EmojiLogger, Log } from "effect-foundation"
-import { compare, countLines, expectLines, type Row, type Scenario, tempFile } from "../harness.js"
+import * as current from "effect-foundation"
+import type { EmojiLogger } from "effect-foundation"
+import { type Lib, loadBaseline } from "../baseline.js"
+import { compare, countLines, expectLines, type Row, type Scenario, tempFile, versusBaseline } from "../harness.js"
 
 const message = "request handled"
 // Realistic values: constant ones (method, user agent) and ones that change on every record (url, request id).
@@ -63,15 +68,15 @@ interface Made {
   readonly finish: () => { file: string; written: number; expected: number }
 }
 
-/** `Log.info` through the installed logger (a ManagedRuntime built once). */
-const viaLogger = (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
+/** `Log.info` through the installed logger (a ManagedRuntime built once), on the current sources or `lib`. */
+const viaLogger = (lib: Lib = current) => (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
   const w = fileWriter(name.replace(/\W+/g, "-"))
-  const runtime = ManagedRuntime.make(EmojiLogger.layer(options, w.write))
+  const runtime = ManagedRuntime.make(lib.EmojiLogger.layer(options, w.write))
   let expected = 0
   const loop = (n: number) =>
     Effect.suspend(() => {
       let i = 0
-      return Effect.whileLoop({ while: () => i++ < n, body: () => Log.info(message, fields(i)), step: () => {} })
+      return Effect.whileLoop({ while: () => i++ < n, body: () => lib.Log.info(message, fields(i)), step: () => {} })
     })
   return {
     name,
@@ -91,7 +96,7 @@ const viaLogger = (name: string, options: EmojiLogger.Options, fields: (i: numbe
 /** The pure formatter alone (EmojiLogger.makeFormatter). */
 const viaFormatter = (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
   const w = fileWriter(name.replace(/\W+/g, "-"))
-  const format = EmojiLogger.makeFormatter(options)
+  const format = current.EmojiLogger.makeFormatter(options)
   const timestamp = new Date(0)
   let expected = 0
   return {
@@ -113,13 +118,16 @@ interface Target {
   readonly min: number
 }
 
-/** off vs keys only (builtinPatterns: false) vs full (the default), interleaved. */
+type Make = (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>) => Made
+
+/** off vs keys only (builtinPatterns: false) vs full (the default), interleaved; plus the default on the baseline when given. */
 const group = async (
-  make: (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>) => Made,
+  make: Make,
   label: string,
   options: EmojiLogger.Options,
   fields: (i: number) => Record<string, unknown>,
-  targets: { readonly keys?: Target; readonly full?: Target }
+  targets: { readonly keys?: Target; readonly full?: Target },
+  baseline?: { readonly make: Make; readonly label: string }
 ): Promise<Array<Row>> => {
   const subjects = [
     make(`${label}, redaction off`, { ...options, redaction: { enabled: false } }, fields),
@@ -127,9 +135,15 @@ const group = async (
     make(`${label}, keys + patterns (default)`, options, fields)
   ]
   const measured = await compare(subjects, { ops: OPS, rounds: ROUNDS })
+  const other = baseline === undefined ? undefined : baseline.make(`${baseline.label} ${label}, keys + patterns (default)`, options, fields)
+  const vsBase = other === undefined ? undefined : await versusBaseline("redaction", subjects[2]!, other, { ops: OPS / 2, unit: "ns/line" })
+  if (other !== undefined) {
+    const done = other.finish()
+    expectLines(other.name + " (file)", countLines(done.file), done.expected)
+  }
   const finished = subjects.map((s) => s.finish())
   subjects.forEach((s, i) => expectLines(s.name + " (file)", countLines(finished[i]!.file), finished[i]!.expected))
-  const note = `${finished[0]!.written.toLocaleString("en")} lines each verified, ${ROUNDS} interleaved rounds of ${OPS.toLocaleString("en")}`
+  const note = `${ROUNDS} interleaved rounds of ${OPS.toLocaleString("en")}; every file's line count verified`
   const base = measured[0]!
   const row = (i: number, target: Target | undefined): Row => {
     const ratio = base.nsPerOp / measured[i]!.nsPerOp // throughput relative to "off"
@@ -144,11 +158,13 @@ const group = async (
       note
     }
   }
-  return [
+  const rows: Array<Row> = [
     { scenario: "redaction", subject: subjects[0]!.name, value: base.nsPerOp, unit: "ns/line", note },
     row(1, targets.keys),
     row(2, targets.full)
   ]
+  if (vsBase !== undefined) rows.push(vsBase.row)
+  return rows
 }
 
 const keysTarget: Target = { text: ">= 0.95x", min: 0.95 }
@@ -163,17 +179,20 @@ const scenario: Scenario & { notes: Array<string> } = {
     "The default also scans every string value once for secret patterns (one regex pass per value not seen just before; " +
     "repeated values are recognised by one comparison; strings under 15 characters skip the regex): target >= 0.90x through Log.info; " +
     "the formatter-alone group shows the same absolute cost against a smaller total, for information. The last group (an `authorization` field and a " +
-    "`password=` pair inside a string) shows the cost when there is something to redact, for information."
+    "`password=` pair inside a string) shows the cost when there is something to redact, for information. " +
+    "For the two Log.info groups without a sensitive key, the default configuration on the baseline copy is compared with the current default (\"current vs baseline\", target >= 0.95x)."
   ],
   run: async () => {
     const base: EmojiLogger.Options = { loggerNameEmoji: false }
     const rows: Array<Row> = []
     const targets = { keys: keysTarget, full: fullTarget }
-    rows.push(...await group(viaLogger, "Log.info JSON, no sensitive key", { ...base, format: "json" }, plainFields, targets))
-    rows.push(...await group(viaLogger, "Log.info console, no sensitive key", { ...base, format: "key_value" }, plainFields, targets))
+    const loaded = await loadBaseline()
+    const baseline = loaded === undefined ? undefined : { make: viaLogger(loaded.lib), label: loaded.label }
+    rows.push(...await group(viaLogger(), "Log.info JSON, no sensitive key", { ...base, format: "json" }, plainFields, targets, baseline))
+    rows.push(...await group(viaLogger(), "Log.info console, no sensitive key", { ...base, format: "key_value" }, plainFields, targets, baseline))
     // The formatter alone is a fraction of a log call, so the scan weighs more here: information, no target.
     rows.push(...await group(viaFormatter, "formatter JSON, no sensitive key", { ...base, format: "json" }, plainFields, { keys: keysTarget }))
-    rows.push(...await group(viaLogger, "Log.info JSON, with a sensitive key and a secret", { ...base, format: "json" }, secretFields, {}))
+    rows.push(...await group(viaLogger(), "Log.info JSON, with a sensitive key and a secret", { ...base, format: "json" }, secretFields, {}))
     return rows
   }
 }
