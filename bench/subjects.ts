@@ -72,6 +72,8 @@ export interface OursOptions {
   readonly linesPerOp?: number
   /** what one op does */
   readonly op?: (i: number) => Effect.Effect<void>
+  /** what a timed run (the loop of ops) runs inside */
+  readonly wrap?: (run: Effect.Effect<void>) => Effect.Effect<void>
 }
 
 /** effect-foundation through Foundation.layer; each run ends with Telemetry.flush(). */
@@ -88,6 +90,7 @@ export const ours = (name: string, options: OursOptions): Counted => {
   )
   const op = options.op ?? ((i: number) => Log.info(MESSAGE, fields3(i)))
   const perOp = options.linesPerOp ?? 1
+  const wrap = options.wrap ?? ((run: Effect.Effect<void>) => run)
   let expected = 0
   // the sink Foundation.layer registered (for its counters)
   let sink: LogSink.LogSink | undefined
@@ -96,7 +99,7 @@ export const ours = (name: string, options: OursOptions): Counted => {
     run: async (n) => {
       // flush(0): hand what is buffered to the descriptor now, without waiting for the
       // write to complete (it overlaps the next run, as it would in a running program)
-      const report = await runtime.runPromise(Effect.zipRight(whileN(n, op), Telemetry.flush(0)))
+      const report = await runtime.runPromise(Effect.zipRight(wrap(whileN(n, op)), Telemetry.flush(0)))
       sink ??= (await runtime.runPromise(FiberRef.get(currentFlushables)))[0] as LogSink.LogSink
       expected += n * perOp
       if (report.failed > 0 || report.dropped > 0) throw new Error(`${name}: flush ${JSON.stringify(report)}`)
