@@ -130,6 +130,25 @@ describe("Log.fingersCrossed", () => {
       expect(records[2]!.spans).toEqual([{ label: "q", durationMs: 0 }])
     }))
 
+  it.effect("a kept record keeps its fields as they were at the call (a fields object changed later)", () =>
+    Effect.gen(function*() {
+      const { lines } = yield* atInfo(
+        Effect.gen(function*() {
+          const fields: Record<string, unknown> = { step: 1, user: "ada" }
+          yield* Log.debug("working", fields)
+          fields.step = 2
+          delete fields.user
+          yield* Log.debug("working", fields)
+          yield* Log.error("failed")
+        }).pipe(Log.fingersCrossed())
+      )
+      expect(lines).toEqual([
+        "🐞 DEBUG [▶️] working step=1 user=ada",
+        "🐞 DEBUG [▶️] working step=2",
+        "🔥 ERROR [▶️] failed"
+      ])
+    }))
+
   it.effect("the trigger level is an option (any spelling); a record below it does not release", () =>
     Effect.gen(function*() {
       const { lines } = yield* atInfo(

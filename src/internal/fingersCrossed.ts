@@ -13,7 +13,8 @@
  *   the process, both cost one read of a global counter.
  * - A kept record ({@link Captured}) holds everything its loggers need: the
  *   timestamp from the Clock at the call, annotations, log spans, the span,
- *   fields, error, cause, and the loggers installed then. Written later, it
+ *   fields (the call's copied one level deep, as `safeFields` reads them),
+ *   error, cause, and the loggers installed then. Written later, it
  *   goes through those loggers like any record (redaction, rate limit, OTLP,
  *   span events), with its own timestamp.
  *
@@ -48,6 +49,7 @@ import {
   route,
   spanEvent
 } from "./record.js"
+import { safeFields } from "./render.js"
 
 /** The options of `Log.fingersCrossed`. */
 export interface FingersCrossedOptions {
@@ -252,7 +254,8 @@ export class FingersCrossedScope {
       level,
       ordinal,
       clock.unsafeCurrentTimeMillis(),
-      new Entry(binding, message, fields, error),
+      // the call's fields as they are now: a fields object the caller reuses or changes later does not change the record
+      new Entry(binding, message, fields == null ? fields : safeFields(fields), error),
       fiber.getFiberRef(FiberRef.currentLogAnnotations),
       fiber.getFiberRef(FiberRef.currentLogSpan),
       cause,
