@@ -1,7 +1,8 @@
 /**
  * The logger every fiber shares: `Log.info("msg", { fields })`, bound loggers
- * (`Log.bind`, `Log.named`) and context that follows the work across fibers
- * (`Log.withContext`).
+ * (`Log.bind`, `Log.named`), context that follows the work across fibers
+ * (`Log.withContext`), and debug lines written only when something fails
+ * (`Log.fingersCrossed`).
  *
  * @since 0.1.0
  */
