@@ -1,6 +1,8 @@
+import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Option, TestClock } from "effect"
-import { Foundation, Log, Telemetry, TestLog } from "effect-foundation"
+import { Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { fingersCrossed as fingersCrossedState } from "../src/internal/record.js"
@@ -580,5 +582,98 @@ describe("Log.fingersCrossed", () => {
       "trigger: invalid value \"LOUD\"; accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
     )
     expect(() => Effect.void.pipe(Log.fingersCrossed({ level: 3 as never }))).toThrow(Cause.IllegalArgumentException)
+  })
+})
+
+describe("HttpLogging.make({ fingersCrossed })", () => {
+  const app = HttpRouter.empty.pipe(
+    HttpRouter.get(
+      "/ok/:n",
+      Effect.gen(function*() {
+        const { n } = yield* HttpRouter.params
+        yield* Log.debug("loading", { n })
+        yield* Effect.fork(Log.debug("forked", { n })).pipe(Effect.flatMap(Fiber.join))
+        return HttpServerResponse.text("ok")
+      })
+    ),
+    HttpRouter.get(
+      "/500/:n",
+      Effect.gen(function*() {
+        const { n } = yield* HttpRouter.params
+        yield* Log.debug("loading", { n })
+        yield* Effect.fork(Log.debug("forked", { n })).pipe(Effect.flatMap(Fiber.join))
+        yield* Effect.yieldNow()
+        yield* Log.debug("answering 500", { n })
+        return HttpServerResponse.text("no", { status: 500 })
+      })
+    ),
+    HttpRouter.get("/fail", Effect.zipRight(Log.debug("about to fail"), Effect.fail(new Error("boom")))),
+    HttpRouter.get("/defect", Effect.zipRight(Log.debug("about to die"), Effect.die(new TypeError("kaput"))))
+  )
+
+  /** Serves `app` with `middleware` (TestLog at INFO), fetches `paths` concurrently; the records once every request has its completion line. */
+  const serve = (middleware: HttpLogging.Middleware, paths: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      yield* HttpServer.serveEffect(app, middleware)
+      const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
+      const statuses = yield* Effect.forEach(
+        paths,
+        (path) =>
+          Effect.promise(() => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => (await r.text(), r.status))),
+        { concurrency: "unbounded" }
+      )
+      // the response may reach the client just before the completion line is logged
+      const completed = (r: TestLog.Record) => r.message === "Request completed" || r.message === "Request failed"
+      for (let i = 0; i < 1000 && (yield* TestLog.records).filter(completed).length < paths.length; i++) {
+        yield* Effect.sleep("5 millis")
+      }
+      return { statuses, records: yield* TestLog.records }
+    }).pipe(
+      Effect.scoped,
+      Effect.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
+      Effect.provide(TestLog.layer({ level: "info" }))
+    )
+
+  /** The records of one request (by its path), as `level message`. */
+  const of = (records: ReadonlyArray<TestLog.Record>, path: string) =>
+    records.filter((r) => r.fields.path === path).map((r) => r.level + " " + r.message)
+
+  it.live("a 500 comes with the request's debug lines, before its ERROR line; a 200 without", () =>
+    Effect.gen(function*() {
+      const paths = ["/ok/1", "/500/2", "/ok/3", "/500/4", "/fail", "/defect"]
+      const { records, statuses } = yield* serve(HttpLogging.make({ fingersCrossed: true }), paths)
+      expect(statuses).toEqual([200, 500, 200, 500, 500, 500])
+      for (const ok of ["/ok/1", "/ok/3"]) {
+        expect(of(records, ok).filter((l) => l.startsWith("debug"))).toEqual([])
+        expect(of(records, ok)).toContain("info Request completed")
+      }
+      for (const [path, n] of [["/500/2", "2"], ["/500/4", "4"]] as const) {
+        const lines = of(records, path)
+        const failed = lines.indexOf("error Request failed")
+        expect(lines.slice(failed - 3, failed + 1)).toEqual([
+          "debug loading",
+          "debug forked",
+          "debug answering 500",
+          "error Request failed"
+        ])
+        expect(lines.filter((l) => l.startsWith("debug"))).toHaveLength(3)
+        // each request's own lines: their n and request id are its own
+        const own = records.filter((r) => r.fields.path === path && r.level === "debug")
+        expect(own.map((r) => r.fields.n)).toEqual([n, n, n])
+        expect(new Set(own.map((r) => r.fields.request_id)).size).toBe(1)
+      }
+      expect(of(records, "/fail").slice(-2)).toEqual(["debug about to fail", "error Request failed"])
+      expect(of(records, "/defect").slice(-2)).toEqual(["debug about to die", "error Request failed"])
+    }))
+
+  it.live("without the option (the default), no debug line is written", () =>
+    Effect.gen(function*() {
+      const { records } = yield* serve(HttpLogging.make(), ["/500/1", "/fail"])
+      expect(records.filter((r) => r.level === "debug")).toEqual([])
+      expect(records.filter((r) => r.message === "Request failed")).toHaveLength(2)
+    }))
+
+  it("an invalid fingersCrossed option throws when the middleware is made", () => {
+    expect(() => HttpLogging.make({ fingersCrossed: { maxRecords: -1 } })).toThrow("maxRecords: invalid value -1")
   })
 })
