@@ -115,6 +115,8 @@ export interface OursOptions {
   readonly lib?: Lib
   /** a second logger in this format, to its own sink on /dev/null (every record then makes two lines) */
   readonly second?: Format
+  /** what a timed run (the loop of ops) runs inside */
+  readonly wrap?: (run: Effect.Effect<void>) => Effect.Effect<void>
 }
 
 /** effect-foundation: a batched sink + the logger, from the public API; each run ends with Telemetry.flush(0). */
@@ -136,13 +138,14 @@ export const ours = (name: string, options: OursOptions): Counted => {
   )
   const op = options.op?.(L) ?? ((i: number) => L.Log.info(MESSAGE, fields3(i)))
   const perOp = options.linesPerOp ?? (options.second === undefined ? 1 : 2)
+  const wrap = options.wrap ?? ((run: Effect.Effect<void>) => run)
   let expected = 0
   return {
     name,
     run: async (n) => {
       // flush(0): hand what is buffered to the descriptor now, without waiting for the
       // write to complete (it completes between samples, as it would between requests)
-      const report = await runtime.runPromise(Effect.zipRight(whileN(n, op), L.Telemetry.flush(0)))
+      const report = await runtime.runPromise(Effect.zipRight(wrap(whileN(n, op)), L.Telemetry.flush(0)))
       expected += n * perOp
       if (report.failed > 0 || report.dropped > 0) throw new Error(`${name}: flush ${JSON.stringify(report)}`)
     },

@@ -31,6 +31,7 @@ import * as Context from "effect/Context"
 import * as Exit from "effect/Exit"
 import * as HashSet from "effect/HashSet"
 import * as Log from "./Log.js"
+import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import { invalidLevelMessage, type LevelInput, type LevelName, levelOf } from "./internal/level.js"
 import { redactedMarker } from "./internal/redact.js"
 
@@ -76,6 +77,14 @@ export interface Options {
   readonly generateId?: () => string
   /** Logger name of the middleware's own lines. Default: `"http"`. */
   readonly loggerName?: string
+  /**
+   * Handles each request in a `Log.fingersCrossed` scope of its own (`true`:
+   * the defaults; or its options): the request's `Log.*` records below the
+   * level are kept, and written before its "Request failed" line when it
+   * answers 5xx or fails; a request that succeeds writes none of them.
+   * Default: off.
+   */
+  readonly fingersCrossed?: boolean | Log.FingersCrossedOptions | undefined
 }
 
 const alwaysRedacted = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"])
@@ -117,7 +126,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
 
 /**
  * A configured middleware. Throws `IllegalArgumentException` when
- * `successLevel` is not a level.
+ * `successLevel` is not a level, or `fingersCrossed` has an invalid option.
  *
  * @example
  * ```ts
@@ -136,6 +145,11 @@ export const make = (options: Options = {}): Middleware => {
   const generateId = options.generateId ?? defaultGenerateId
   const skip = skipper(options.skipPaths)
   const log = Log.named(options.loggerName ?? "http")
+  const fingers = options.fingersCrossed === undefined || options.fingersCrossed === false
+    ? undefined
+    : internalFingersCrossed.resolve(options.fingersCrossed === true ? undefined : options.fingersCrossed)
+  const scoped = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    fingers === undefined ? self : internalFingersCrossed.fingersCrossed(self, fingers)
   const success = (message: string, fields: Log.LogFields) =>
     successLevel === "info" ? log.info(message, fields) : log[successLevel](message, fields)
 
@@ -163,7 +177,7 @@ export const make = (options: Options = {}): Middleware => {
       // The built-in `HttpMiddleware.logger` (outside us) checks this after we return.
       const quiet = HttpMiddleware.withLoggerDisabled(echoed)
       if (skip !== undefined && skip(path)) {
-        return Log.withContext(quiet, { method, path, request_id: requestId })
+        return Log.withContext(scoped(quiet), { method, path, request_id: requestId })
       }
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
@@ -196,7 +210,7 @@ export const make = (options: Options = {}): Middleware => {
           ? log.warning("Request completed", { status, duration_ms })
           : success("Request completed", { status, duration_ms })
       })
-      return Log.withContext(Effect.zipRight(received, handled), { method, path, request_id: requestId })
+      return Log.withContext(scoped(Effect.zipRight(received, handled)), { method, path, request_id: requestId })
     })
 }
 

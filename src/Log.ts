@@ -1,7 +1,8 @@
 /**
  * The logger every fiber shares: `Log.info("msg", { fields })`, bound loggers
- * (`Log.bind`, `Log.named`) and context that follows the work across fibers
- * (`Log.withContext`).
+ * (`Log.bind`, `Log.named`), context that follows the work across fibers
+ * (`Log.withContext`), and debug lines written only when something fails
+ * (`Log.fingersCrossed`).
  *
  * @since 0.1.0
  */
@@ -9,7 +10,8 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import type { LevelName } from "./internal/level.js"
+import * as internalFingersCrossed from "./internal/fingersCrossed.js"
+import type { LevelInput, LevelName } from "./internal/level.js"
 import { safeFields } from "./internal/render.js"
 import { addContext, Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
 
@@ -257,3 +259,76 @@ const isEffect = (u: unknown): boolean => {
  */
 export const withContextScoped = (fields: LogFields): Effect.Effect<void, never, Scope.Scope> =>
   Effect.locallyScopedWith(FiberRef.currentLogAnnotations, addContext(safeFields(fields)))
+
+/**
+ * Options of {@link fingersCrossed}. Levels in any spelling
+ * `PROVIDE_LOG_LEVEL` accepts (`"debug"`, `"DEBUG"`, `"warn"`, ...).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FingersCrossedOptions {
+  /**
+   * The most records kept; beyond it the oldest are dropped and counted (a
+   * WARN line "N earlier records dropped from the fingers-crossed buffer"
+   * comes before the released ones). A whole number >= 1. Default: 1,000.
+   */
+  readonly maxRecords?: number | undefined
+  /**
+   * A record at or above this level, written in the scope, releases the
+   * buffer first. Default: `"error"`.
+   */
+  readonly trigger?: LevelInput | undefined
+  /** The lowest level kept: records below it are dropped as usual. Default: `"trace"` (everything). */
+  readonly level?: LevelInput | undefined
+}
+
+/**
+ * Debug lines that appear only when something fails. Inside `self`, the
+ * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+ * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+ * When a record at or above `trigger` (default ERROR; `Log.*` or
+ * `Effect.log*`) is written inside, or `self` fails with a failure or a
+ * defect, the kept records are written first, in their order and exactly as
+ * they would have been written at the call (timestamp, context, spans,
+ * fields, error), then the trigger record; after that, the scope's records
+ * are written at once. When `self` ends otherwise (success, interruption),
+ * they are discarded. Records at or above the level are written at once, as
+ * always.
+ *
+ * Every fiber `self` forks shares its buffer; concurrent scopes never share
+ * one. Throws `IllegalArgumentException` for an option that is not valid.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Log } from "effect-foundation"
+ * const handle = (id: number) =>
+ *   Effect.gen(function*() {
+ *     yield* Log.debug("loaded", { id }) // written only if the request fails
+ *     yield* Log.info("handled", { id })
+ *   }).pipe(Log.fingersCrossed({ maxRecords: 500 }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const fingersCrossed: {
+  (options?: FingersCrossedOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R>
+} = dual(
+  (args) => isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R> =>
+    internalFingersCrossed.fingersCrossed(self, internalFingersCrossed.resolve(options))
+)
+
+/**
+ * {@link fingersCrossed} for the rest of the current scope: the buffer is
+ * released when a trigger is written, or when the scope closes with a failure
+ * or a defect (`Effect.scoped` of an effect that fails).
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const fingersCrossedScoped = (options?: FingersCrossedOptions): Effect.Effect<void, never, Scope.Scope> =>
+  internalFingersCrossed.fingersCrossedScoped(internalFingersCrossed.resolve(options))

@@ -23,7 +23,7 @@ import {
 } from "./format.js"
 import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
-import { type Binding, type Direct, DirectPath, type Entry } from "./record.js"
+import { type Binding, type Direct, DirectPath, type Entry, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
 
 /**
@@ -185,6 +185,8 @@ export const fromFormatter = (
     modules(formatter)
   )
   const logger = Logger.make<unknown, void>((options) => {
+    // `Effect.logError` inside a fingers-crossed scope: the scope's records are written first
+    triggerFromRefs(options.context, options.logLevel.ordinal)
     const millis = options.date.getTime()
     if (admit === undefined || admit(undefined, millis)) {
       const level = fromEffectLevel(options.logLevel)
@@ -229,9 +231,15 @@ export const capturing = (
     ) => take(level, millis, entry, { annotations, spans, cause }),
     modules(formatter)
   )
-  const logger = Logger.make<unknown, void>((options) =>
-    take(fromEffectLevel(options.logLevel), options.date.getTime(), entryOfMessage(options.message, formatter.renderer), options)
-  )
+  const logger = Logger.make<unknown, void>((options) => {
+    triggerFromRefs(options.context, options.logLevel.ordinal)
+    take(
+      fromEffectLevel(options.logLevel),
+      options.date.getTime(),
+      entryOfMessage(options.message, formatter.renderer),
+      options
+    )
+  })
   return Object.assign(logger, { [DirectPath]: direct })
 }
 

@@ -12,7 +12,9 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
@@ -21,6 +23,7 @@ import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import type * as Tracer from "effect/Tracer"
+import type { FingersCrossedScope } from "./fingersCrossed.js"
 import type { LevelName } from "./level.js"
 import { toEffectLevel } from "./level.js"
 import { putField, safeFields } from "./render.js"
@@ -153,7 +156,7 @@ export const moduleLevels: { formatters: number } = globalValue(
   () => ({ formatters: 0 })
 )
 
-interface Route {
+export interface Route {
   readonly direct: ReadonlyArray<Direct>
   readonly others: ReadonlyArray<Logger.Logger<unknown, unknown>>
   /** Effect's tracer logger is installed: records become events of the current span. */
@@ -164,7 +167,7 @@ interface Route {
 
 // The loggers set is an immutable HashSet: route it once per set, not once per record.
 const routes = new WeakMap<object, Route>()
-const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => {
+export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => {
   let r = routes.get(loggers)
   if (r === undefined) {
     const direct: Array<Direct> = []
@@ -196,19 +199,29 @@ const emit = (
     const ordinal = logLevel.ordinal
     // The level is decided here, once, for every output: the module level matching the logger name if any,
     // else Effect's minimum log level in force. Below it nothing is allocated or formatted.
+    // A record the level drops goes to `below`: a fingers-crossed scope keeps it; while no scope is open anywhere,
+    // that costs one read of a global counter.
     let r: Route
     if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > ordinal) {
-      if (binding.name === undefined || moduleLevels.formatters === 0) return Effect.void
+      if (binding.name === undefined || moduleLevels.formatters === 0) {
+        return below(fiber, level, ordinal, binding, message, fields, error, cause)
+      }
       r = route(fiber.getFiberRef(FiberRef.currentLoggers))
       const module = r.modules.length === 0 ? undefined : moduleThreshold(r.modules, binding)
-      if (module === undefined || module > ordinal) return Effect.void
+      if (module === undefined || module > ordinal) {
+        return below(fiber, level, ordinal, binding, message, fields, error, cause)
+      }
     } else {
       r = route(fiber.getFiberRef(FiberRef.currentLoggers))
       if (binding.name !== undefined && r.modules.length > 0) {
         const module = moduleThreshold(r.modules, binding)
-        if (module !== undefined && module > ordinal) return Effect.void
+        if (module !== undefined && module > ordinal) {
+          return below(fiber, level, ordinal, binding, message, fields, error, cause)
+        }
       }
     }
+    // a record at or above a fingers-crossed scope's trigger: the scope's records are written first
+    const released = fingersCrossed.open === 0 ? undefined : trigger(fiber.getFiberRef(currentFingersCrossed), ordinal)
     const entry = new Entry(binding, message, fields, error)
     const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
@@ -228,8 +241,63 @@ const emit = (
         for (const logger of r.others) logger.log(options)
       })
     }
-    return wait ?? Effect.void
+    return wait ?? released ?? Effect.void
   })
+
+// ---------------------------------------------------------------------------
+// Fingers-crossed scopes (the scopes themselves: fingersCrossed.ts)
+// ---------------------------------------------------------------------------
+
+/**
+ * How many fingers-crossed scopes are open (in any copy of this module), and
+ * the sequence number of the last record one kept (the records of nested
+ * scopes are merged in that order).
+ */
+export const fingersCrossed: { open: number; seq: number } = globalValue(
+  Symbol.for("effect-foundation/fingersCrossed"),
+  () => ({ open: 0, seq: 0 })
+)
+
+/**
+ * The fiber's innermost fingers-crossed scope. A forked fiber inherits it
+ * (the same object: it shares the buffer); a joined fiber's value wins as for
+ * any FiberRef (the parent's own scope, or one that has closed and defers to
+ * the scope that enclosed it).
+ */
+export const currentFingersCrossed: FiberRef.FiberRef<FingersCrossedScope | undefined> = globalValue(
+  Symbol.for("effect-foundation/currentFingersCrossed"),
+  () => FiberRef.unsafeMake<FingersCrossedScope | undefined>(undefined)
+)
+
+/** A record the level drops: kept (or, after the trigger, written) by the fiber's fingers-crossed scope, if any. */
+const below = (
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  level: LevelName,
+  ordinal: number,
+  binding: Binding,
+  message: string,
+  fields: Fields | undefined,
+  error: unknown,
+  cause: Cause.Cause<unknown>
+): Effect.Effect<void> => {
+  if (fingersCrossed.open === 0) return Effect.void
+  const scope = fiber.getFiberRef(currentFingersCrossed)
+  return scope === undefined ? Effect.void : scope.capture(fiber, level, ordinal, binding, message, fields, error, cause)
+}
+
+const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effect.Effect<void> | undefined =>
+  scope === undefined ? undefined : scope.trigger(ordinal)
+
+/**
+ * A record of `Effect.log*` reaching one of our loggers (`Effect.logError`
+ * inside a fingers-crossed scope): at or above the scope's trigger, the
+ * scope's records are written first. (A record below Effect's minimum level
+ * reaches no logger, so it cannot be kept.)
+ */
+export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): void => {
+  if (fingersCrossed.open === 0) return
+  FiberRefs.getOrDefault(refs, currentFingersCrossed)?.trigger(ordinal)
+}
 
 /** The lowest module level matching the binding's name among the loggers that have module levels. */
 const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Binding): number | undefined => {
@@ -312,13 +380,14 @@ const textOf = (u: unknown): string => {
  * What Effect's tracer logger does, with the message as the event name and
  * the record's fields as attributes.
  */
-const spanEvent = (
+export const spanEvent = (
   span: Tracer.Span,
   level: LevelName,
   entry: Entry,
   annotations: HashMap.HashMap<string, unknown>,
   cause: Cause.Cause<unknown>,
-  services: Context.Context<never>
+  services: Context.Context<never>,
+  nanos?: bigint
 ): void => {
   const attributes = mergedFields(annotations, entry)
   const put = (key: string, value: unknown) => putField(attributes, key, value)
@@ -326,7 +395,7 @@ const spanEvent = (
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", entry.error)
   if (cause._tag !== "Empty") put("effect.cause", Cause.pretty(cause, { renderErrorCause: true }))
-  span.event(typeof entry.message === "string" ? entry.message : textOf(entry.message), Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+  span.event(typeof entry.message === "string" ? entry.message : textOf(entry.message), nanos ?? Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
 }
 
 /** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */

@@ -1,0 +1,396 @@
+/**
+ * Fingers-crossed scopes: inside one, the `Log.*` records the level drops are
+ * kept in a ring buffer, and written (in their order, as they would have been
+ * written at the call) only when a record at or above the trigger is logged
+ * in the scope or the scope's effect fails.
+ *
+ * - The scope is a FiberRef (`currentFingersCrossed`, in record.ts) holding a
+ *   {@link FingersCrossedScope}: fibers forked inside share it, concurrent
+ *   scopes each have their own.
+ * - `emit` (record.ts) consults it only for a record its level decision drops
+ *   ({@link FingersCrossedScope.capture}) and, for a record it writes, to find
+ *   a trigger ({@link FingersCrossedScope.trigger}); while no scope is open in
+ *   the process, both cost one read of a global counter.
+ * - A kept record ({@link Captured}) holds everything its loggers need: the
+ *   timestamp from the Clock at the call, annotations, log spans, the span,
+ *   fields (the call's copied one level deep, as `safeFields` reads them),
+ *   error, cause, and the loggers installed then. Written later, it
+ *   goes through those loggers like any record (redaction, rate limit, OTLP,
+ *   span events), with its own timestamp.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import type * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
+import type * as FiberRefs from "effect/FiberRefs"
+import type * as HashMap from "effect/HashMap"
+import * as Inspectable from "effect/Inspectable"
+import * as List from "effect/List"
+import type * as LogSpan from "effect/LogSpan"
+import type * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
+import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
+import { levelOption } from "./logger.js"
+import {
+  type Binding,
+  currentFingersCrossed,
+  effectOptions,
+  Entry,
+  type Fields,
+  fingersCrossed as state,
+  rootBinding,
+  type Route,
+  route,
+  spanEvent
+} from "./record.js"
+import { safeFields } from "./render.js"
+
+/** The options of `Log.fingersCrossed`. */
+export interface FingersCrossedOptions {
+  readonly maxRecords?: number | undefined
+  readonly trigger?: LevelInput | undefined
+  readonly level?: LevelInput | undefined
+}
+
+/** The options, checked and with their defaults. */
+export interface Resolved {
+  readonly maxRecords: number
+  /** the trigger's ordinal */
+  readonly trigger: number
+  /** the lowest ordinal kept */
+  readonly floor: number
+}
+
+export const defaultMaxRecords = 1_000
+
+/**
+ * Checks the options. Throws `IllegalArgumentException` naming the option:
+ * `maxRecords` must be a whole number >= 1, the levels in any spelling
+ * `PROVIDE_LOG_LEVEL` accepts.
+ */
+export const resolve = (options: FingersCrossedOptions | undefined): Resolved => {
+  if (options === undefined) return defaults
+  const maxRecords = options.maxRecords ?? defaultMaxRecords
+  if (typeof maxRecords !== "number" || !Number.isSafeInteger(maxRecords) || maxRecords < 1) {
+    let shown: string
+    try {
+      shown = String(maxRecords)
+    } catch {
+      shown = "[" + typeof maxRecords + "]"
+    }
+    throw new Cause.IllegalArgumentException(`maxRecords: invalid value ${shown}; expected a whole number >= 1`)
+  }
+  const trigger = levelOption("trigger", options.trigger) ?? "error"
+  const floor = levelOption("level", options.level) ?? "trace"
+  return { maxRecords, trigger: toEffectLevel[trigger].ordinal, floor: toEffectLevel[floor].ordinal }
+}
+
+const defaults: Resolved = {
+  maxRecords: defaultMaxRecords,
+  trigger: toEffectLevel.error.ordinal,
+  floor: toEffectLevel.trace.ordinal
+}
+
+/** A record kept by a scope: everything needed to write it later exactly as it would have been written then. */
+export class Captured {
+  constructor(
+    readonly seq: number,
+    readonly route: Route,
+    readonly level: LevelName,
+    readonly ordinal: number,
+    readonly millis: number,
+    readonly entry: Entry,
+    readonly annotations: HashMap.HashMap<string, unknown>,
+    readonly spans: List.List<LogSpan.LogSpan>,
+    readonly cause: Cause.Cause<unknown>,
+    readonly span: Tracer.AnySpan | undefined,
+    readonly fiberId: FiberId.Runtime,
+    /** the fiber's refs, for the other loggers' `context` (kept only when such loggers are installed) */
+    readonly refs: FiberRefs.FiberRefs | undefined,
+    /** the Clock's time in nanoseconds, for the span event (kept only under the tracer logger in a span) */
+    readonly nanos: bigint | undefined
+  ) {}
+}
+
+/**
+ * Writes a kept record through the loggers installed when it was logged, as
+ * `emit` would have then. Returns what a sink that is full (overflow
+ * `"block"`) asks to wait for.
+ */
+const replay = (c: Captured): Effect.Effect<void> | undefined => {
+  const r = c.route
+  let wait: Effect.Effect<void> | undefined
+  for (let i = 0; i < r.direct.length; i++) {
+    wait = r.direct[i]!(c.level, c.ordinal, c.millis, c.entry, c.annotations, c.spans, c.cause, c.span) ?? wait
+  }
+  if (c.nanos !== undefined && c.span !== undefined && c.span._tag === "Span") {
+    spanEvent(c.span, c.level, c.entry, c.annotations, c.cause, Context.empty(), c.nanos)
+  }
+  if (r.others.length > 0 && c.refs !== undefined) {
+    const options = effectOptions(
+      c.fiberId,
+      toEffectLevel[c.level],
+      c.entry,
+      c.annotations,
+      c.spans,
+      c.cause,
+      c.refs,
+      c.millis
+    )
+    Inspectable.withRedactableContext(options.context, () => {
+      for (const logger of r.others) logger.log(options)
+    })
+  }
+  return wait
+}
+
+/** Merges lists each in `seq` order (a scope and the scopes around it: usually one or two lists). */
+const merge = (lists: ReadonlyArray<ReadonlyArray<Captured>>): ReadonlyArray<Captured> => {
+  if (lists.length === 1) return lists[0]!
+  const out: Array<Captured> = []
+  const at = lists.map(() => 0)
+  for (;;) {
+    let best = -1
+    for (let k = 0; k < lists.length; k++) {
+      const c = lists[k]![at[k]!]
+      if (c !== undefined && (best === -1 || c.seq < lists[best]![at[best]!]!.seq)) best = k
+    }
+    if (best === -1) return out
+    out.push(lists[best]![at[best]!++]!)
+  }
+}
+
+/**
+ * Writes released records: first, when the buffer dropped some, a WARN line
+ * "N earlier records dropped from the fingers-crossed buffer" (`dropped: N`,
+ * with the time, context and loggers of the first record kept), then the
+ * records in their order.
+ */
+const release = (records: ReadonlyArray<Captured>, dropped: number): Effect.Effect<void> | undefined => {
+  let wait: Effect.Effect<void> | undefined
+  const first = records[0]
+  if (dropped > 0 && first !== undefined) {
+    const entry = new Entry(
+      rootBinding,
+      dropped + (dropped === 1 ? " earlier record" : " earlier records") + " dropped from the fingers-crossed buffer",
+      { dropped }
+    )
+    wait = replay(
+      new Captured(
+        first.seq,
+        first.route,
+        "warning",
+        toEffectLevel.warning.ordinal,
+        first.millis,
+        entry,
+        first.annotations,
+        List.nil(),
+        Cause.empty,
+        first.span,
+        first.fiberId,
+        first.refs,
+        first.nanos
+      )
+    )
+  }
+  for (let i = 0; i < records.length; i++) wait = replay(records[i]!) ?? wait
+  return wait
+}
+
+const BUFFERING = 0
+const PASSING = 1
+const CLOSED = 2
+
+/**
+ * One fingers-crossed scope: buffering, then (after a trigger) passing
+ * records straight through, then closed. `parent` is the scope that was in
+ * force when this one opened.
+ */
+export class FingersCrossedScope {
+  private state: typeof BUFFERING | typeof PASSING | typeof CLOSED = BUFFERING
+  private items: Array<Captured> = []
+  /** when full: the index of the oldest record (the next one to overwrite) */
+  private head = 0
+  private dropped = 0
+
+  constructor(readonly options: Resolved, readonly parent: FingersCrossedScope | undefined) {
+    state.open++
+  }
+
+  /** The innermost scope still open: this one, or the nearest enclosing one (a fiber can outlive its scope). */
+  private open(): FingersCrossedScope | undefined {
+    return this.state === CLOSED ? this.parent?.open() : this
+  }
+
+  /**
+   * A `Log.*` record the level drops, logged in this scope: kept while the
+   * scope buffers, written at once after its trigger, dropped below the
+   * scope's `level`.
+   */
+  capture(
+    fiber: Fiber.RuntimeFiber<unknown, unknown>,
+    level: LevelName,
+    ordinal: number,
+    binding: Binding,
+    message: string,
+    fields: Fields | undefined,
+    error: unknown,
+    cause: Cause.Cause<unknown>
+  ): Effect.Effect<void> {
+    const scope = this.open()
+    if (scope === undefined || ordinal < scope.options.floor) return Effect.void
+    const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    const span = fiber.currentSpan
+    const c = new Captured(
+      ++state.seq,
+      r,
+      level,
+      ordinal,
+      clock.unsafeCurrentTimeMillis(),
+      // the call's fields as they are now: a fields object the caller reuses or changes later does not change the record
+      new Entry(binding, message, fields == null ? fields : safeFields(fields), error),
+      fiber.getFiberRef(FiberRef.currentLogAnnotations),
+      fiber.getFiberRef(FiberRef.currentLogSpan),
+      cause,
+      span,
+      fiber.id(),
+      r.others.length > 0 ? fiber.getFiberRefs() : undefined,
+      r.tracer && span !== undefined && span._tag === "Span" ? clock.unsafeCurrentTimeNanos() : undefined
+    )
+    if (scope.state === PASSING) return replay(c) ?? Effect.void
+    scope.add(c)
+    return Effect.void
+  }
+
+  private add(c: Captured): void {
+    const max = this.options.maxRecords
+    if (this.items.length < max) this.items.push(c)
+    else {
+      this.items[this.head] = c
+      this.head = this.head + 1 === max ? 0 : this.head + 1
+      this.dropped++
+    }
+  }
+
+  /** The kept records in their order; the buffer is left empty. */
+  private drain(): ReadonlyArray<Captured> {
+    const items = this.items
+    const out = this.head === 0 ? items : items.slice(this.head).concat(items.slice(0, this.head))
+    this.items = []
+    this.head = 0
+    return out
+  }
+
+  /**
+   * A record at `ordinal` is being written in this scope: every scope from
+   * this one outwards that buffers and whose trigger it reaches writes its
+   * records first (merged in their order) and passes records through from
+   * now on.
+   */
+  trigger(ordinal: number): Effect.Effect<void> | undefined {
+    let lists: Array<ReadonlyArray<Captured>> | undefined
+    let dropped = 0
+    for (let scope = this as FingersCrossedScope | undefined; scope !== undefined; scope = scope.parent) {
+      if (scope.state !== BUFFERING || ordinal < scope.options.trigger) continue
+      scope.state = PASSING
+      if (scope.items.length > 0) (lists ??= []).push(scope.drain())
+      dropped += scope.dropped
+      scope.dropped = 0
+    }
+    return lists === undefined ? undefined : release(merge(lists), dropped)
+  }
+
+  /**
+   * The scope's effect ended. Failed (a failure or a defect): its records are
+   * written. Otherwise they go to the enclosing scope, if any: kept if it
+   * still buffers, written if it was triggered; with no enclosing scope they
+   * are discarded.
+   */
+  close(failed: boolean): Effect.Effect<void> | undefined {
+    if (this.state === CLOSED) return undefined
+    const buffering = this.state === BUFFERING
+    this.state = CLOSED
+    state.open--
+    if (!buffering) return undefined
+    const records = this.drain()
+    const dropped = this.dropped
+    this.dropped = 0
+    if (failed) return release(records, dropped)
+    const parent = this.parent?.open()
+    if (parent === undefined || records.length === 0) return undefined
+    if (parent.state === PASSING) return release(records, dropped)
+    parent.adopt(records, dropped)
+    return undefined
+  }
+
+  /** Takes a nested scope's records (merged in their order; the oldest beyond `maxRecords` are dropped and counted). */
+  private adopt(records: ReadonlyArray<Captured>, dropped: number): void {
+    const all = merge([this.drain(), records])
+    const max = this.options.maxRecords
+    const over = Math.max(0, all.length - max)
+    this.items = over === 0 ? all.slice() : all.slice(over)
+    this.dropped += dropped + over
+  }
+}
+
+/** A failure or a defect (an interruption alone is not one). */
+const failure = (cause: Cause.Cause<unknown>): boolean => Cause.isFailure(cause) || Cause.isDie(cause)
+
+const failed = (exit: Exit.Exit<unknown, unknown>): boolean => Exit.isFailure(exit) && failure(exit.cause)
+
+/**
+ * `self` in a fingers-crossed scope of its own: what `Effect.onExit` of
+ * `Effect.locally` does, with one uninterruptible region instead of three.
+ * (Two FiberRef updates remain, as in `Log.withContext`: most of the cost.)
+ */
+export const fingersCrossed = <A, E, R>(self: Effect.Effect<A, E, R>, options: Resolved): Effect.Effect<A, E, R> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.withFiberRuntime<A, E, R>((fiber) => {
+      const parent = fiber.getFiberRef(currentFingersCrossed)
+      const scope = new FingersCrossedScope(options, parent)
+      return Effect.zipRight(
+        FiberRef.set(currentFingersCrossed, scope),
+        Effect.matchCauseEffect(restore(self), {
+          onFailure: (cause) => end(scope, parent, failure(cause), Effect.failCause(cause)),
+          onSuccess: (a) => end(scope, parent, false, Effect.succeed(a))
+        })
+      )
+    })
+  )
+
+/** Restores the scope in force before, closes `scope`, and ends with `result`. */
+const end = <A, E>(
+  scope: FingersCrossedScope,
+  parent: FingersCrossedScope | undefined,
+  failed: boolean,
+  result: Effect.Effect<A, E>
+): Effect.Effect<A, E> =>
+  Effect.zipRight(
+    FiberRef.set(currentFingersCrossed, parent),
+    Effect.suspend(() => {
+      const wait = scope.close(failed)
+      return wait === undefined ? result : Effect.zipRight(wait, result)
+    })
+  )
+
+/**
+ * A fingers-crossed scope for the rest of the current `Scope`; closed when
+ * the `Scope` closes, and released if it closes with a failure or a defect.
+ */
+export const fingersCrossedScoped = (options: Resolved): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.uninterruptible(
+    Effect.withFiberRuntime<void, never, Scope.Scope>((fiber) => {
+      const scope = new FingersCrossedScope(options, fiber.getFiberRef(currentFingersCrossed))
+      return Effect.zipRight(
+        Effect.addFinalizer((exit) => scope.close(failed(exit)) ?? Effect.void),
+        Effect.locallyScoped(currentFingersCrossed, scope)
+      )
+    })
+  )
