@@ -19,7 +19,7 @@ import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
 import { type Format, Formatter, type RecordInput } from "./internal/format.js"
-import type { LevelInput } from "./internal/level.js"
+import type * as level from "./internal/level.js"
 import * as internal from "./internal/logger.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import type { RenderLimits } from "./internal/render.js"
@@ -43,7 +43,7 @@ export type {
  * @since 0.1.0
  * @category models
  */
-export type { LevelInput }
+export type LevelInput = level.LevelInput
 
 /**
  * Formatting options. Every field has a default (console format, INFO, no

@@ -59,22 +59,22 @@ export default {
     const opts = (label: string) => ({ format: "json" as const, file: tempFile("fc-" + label) })
     const info = ours("Log.info outside any scope (1 line)", {
       ...opts("info"),
-      op: (i) => Log.info(MESSAGE, fields3(i))
+      op: () => (i) => Log.info(MESSAGE, fields3(i))
     })
     const kept = ours("Log.debug inside a scope (kept)", {
       ...opts("kept"),
-      op: (i) => Log.debug(MESSAGE, fields3(i)),
+      op: () => (i) => Log.debug(MESSAGE, fields3(i)),
       wrap: inScope,
       linesPerOp: 0
     })
     const dropped = ours("Log.debug outside any scope (dropped)", {
       ...opts("dropped"),
-      op: (i) => Log.debug(MESSAGE, fields3(i)),
+      op: () => (i) => Log.debug(MESSAGE, fields3(i)),
       linesPerOp: 0
     })
     const elsewhere = ours("Log.debug outside, a scope open in another fiber", {
       ...opts("elsewhere"),
-      op: (i) => Log.debug(MESSAGE, fields3(i)),
+      op: () => (i) => Log.debug(MESSAGE, fields3(i)),
       wrap: scopeElsewhere,
       linesPerOp: 0
     })
@@ -83,15 +83,15 @@ export default {
     const recordNote = await verify(perRecord)
     for (const s of perRecord) await s.close()
 
-    const ok = ours("request, no scope: 10 debug + info (1 line)", { ...opts("ok"), op: succeeding })
+    const ok = ours("request, no scope: 10 debug + info (1 line)", { ...opts("ok"), op: () => succeeding })
     const okScoped = ours("request in a scope: 10 debug + info (1 line)", {
       ...opts("ok-scoped"),
-      op: (i) => Log.fingersCrossed(succeeding(i))
+      op: () => (i) => Log.fingersCrossed(succeeding(i))
     })
-    const bad = ours("request, no scope: 10 debug + error (1 line)", { ...opts("bad"), op: failing })
+    const bad = ours("request, no scope: 10 debug + error (1 line)", { ...opts("bad"), op: () => failing })
     const badScoped = ours("request in a scope: 10 debug + error (11 lines)", {
       ...opts("bad-scoped"),
-      op: (i) => Log.fingersCrossed(failing(i)),
+      op: () => (i) => Log.fingersCrossed(failing(i)),
       linesPerOp: 11
     })
     const perRequest = [ok, okScoped, bad, badScoped]
