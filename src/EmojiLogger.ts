@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
@@ -13,6 +13,7 @@ import type * as Emoji from "./Emoji.js"
 import { type Format, Formatter, type RecordInput } from "./internal/format.js"
 import type { LevelName } from "./internal/level.js"
 import * as internal from "./internal/logger.js"
+import { publish } from "./internal/redactorRef.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import type { RenderLimits } from "./internal/render.js"
 
@@ -45,6 +46,12 @@ export interface Options {
   readonly emoji?: Emoji.EmojiSet
   readonly redaction?: RedactionOptions
   readonly limits?: Partial<RenderLimits>
+  /**
+   * Inside a span, the trace and span ids (the ids the OTLP exporter sends):
+   * `trace_id` / `span_id` in JSON lines, a short `trace=0af76519 span=b7ad6b71`
+   * at the end of console lines. Default: on for JSON, off for the console.
+   */
+  readonly traceIds?: boolean
 }
 
 /**
@@ -115,5 +122,7 @@ export const install: (logger: Logger.Logger<unknown, void>, minimum: LevelName)
  */
 export const layer = (options: Options, write: (line: string) => void): Layer.Layer<never> => {
   const formatter = new Formatter(internal.formatOptions(options))
-  return Layer.scopedDiscard(internal.install(internal.fromFormatter(formatter, write), formatter.minimumLevel))
+  return Layer.scopedDiscard(
+    Effect.zipRight(publish(formatter.options.redactor), internal.install(internal.fromFormatter(formatter, write), formatter.minimumLevel))
+  )
 }

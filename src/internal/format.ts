@@ -4,14 +4,20 @@
  * fields, context fragments, key renderings).
  */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import type * as Emoji from "../Emoji.js"
 import * as emoji from "./emoji.js"
 import { Binding, Entry, type Fields, mergedFields, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import { traceIdsOf } from "./traceContext.js"
 import type { Redactor } from "./redact.js"
 import { makeRedactor, redactedMarker } from "./redact.js"
 import {
@@ -44,6 +50,11 @@ export interface FormatOptions {
   readonly emoji: Emoji.EmojiSet
   readonly redactor: Redactor
   readonly limits: RenderLimits
+  /**
+   * Inside a span, the trace and span ids: `trace_id` / `span_id` in JSON,
+   * a short `trace=… span=…` at the end of a console line.
+   */
+  readonly traceIds: boolean
 }
 
 export const defaultFormatOptions: FormatOptions = {
@@ -57,7 +68,8 @@ export const defaultFormatOptions: FormatOptions = {
   serviceName: undefined,
   emoji: emoji.defaults,
   redactor: makeRedactor(),
-  limits: defaultLimits
+  limits: defaultLimits,
+  traceIds: false
 }
 
 const levelLabels: Record<LevelName, string> = {
@@ -185,6 +197,8 @@ export class Formatter {
   private readonly globalThreshold: number
   private lastMillis = NaN
   private lastIso = ""
+  private lastSpan: Tracer.AnySpan | undefined = undefined
+  private lastTrace = ""
 
   constructor(readonly options: FormatOptions) {
     this.renderer = new Renderer(options.redactor, options.limits)
@@ -390,6 +404,31 @@ export class Formatter {
     return this.key("cause").text + consoleString(this.renderer.causeText(cause))
   }
 
+  /** The span's ids as this format writes them (`""` without valid ids); the last span's text is reused. */
+  private trace(span: Tracer.AnySpan): string {
+    if (span === this.lastSpan) return this.lastTrace
+    const ids = traceIdsOf(span)
+    let text = ""
+    if (ids !== undefined) {
+      if (this.json) {
+        text = ",\"trace_id\":\"" + ids.traceId + "\"" + (ids.spanId === undefined ? "" : ",\"span_id\":\"" + ids.spanId + "\"")
+      } else {
+        // a 64-bit trace id was padded with 16 zeros: its short form is taken after them
+        const t = ids.traceId.startsWith("0000000000000000") ? ids.traceId.slice(16, 24) : ids.traceId.slice(0, 8)
+        text = this.key("trace").text + t + (ids.spanId === undefined ? "" : this.key("span").text + ids.spanId.slice(0, 8))
+      }
+    }
+    this.lastSpan = span
+    this.lastTrace = text
+    return text
+  }
+
+  /** The current span of a record handed to an Effect `Logger` (only looked up when trace ids are written). */
+  spanOf(options: Logger.Logger.Options<unknown>): Tracer.AnySpan | undefined {
+    if (!this.options.traceIds) return undefined
+    return Option.getOrUndefined(Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan))
+  }
+
   /** Renders one record. Level filtering is the caller's: see {@link enabled}. */
   render(
     level: LevelName,
@@ -397,7 +436,8 @@ export class Formatter {
     message: unknown,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>
+    cause: Cause.Cause<unknown>,
+    span?: Tracer.AnySpan | undefined
   ): string {
     const entry = entryOf(message)
     const prepared = this.prepared(entry === undefined ? rootBinding : entry.binding)
@@ -411,9 +451,10 @@ export class Formatter {
     if (entry !== undefined && entry.error !== undefined) rest += this.error(entry.error)
     if (cause._tag !== "Empty") rest += this.cause(cause)
     if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry?.error)
+    const trace = span === undefined || !this.options.traceIds ? "" : this.trace(span)
     if (this.json) {
       return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
-        jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"
+        jsonString(r.string(text)) + prepared.jsonName + trace + rest + "}\n"
     }
     let head = this.options.timestamps
       ? (this.options.colors ? DIM + this.iso(millis) + RESET + " " : this.iso(millis) + " ") + this.levelText[level]
@@ -424,7 +465,7 @@ export class Formatter {
       if (fields !== undefined) das = dasOf(fields, das)
     }
     head += das === undefined ? prepared.prefix : emoji.das(das, this.options.emoji) + " "
-    return head + escapeText(r.string(text)) + rest + "\n"
+    return head + escapeText(r.string(text)) + rest + trace + "\n"
   }
 
   /** Renders a record handed to an Effect `Logger`; `undefined` when its level (or module level) filters it out. */
@@ -436,7 +477,8 @@ export class Formatter {
       options.message,
       options.annotations,
       options.spans,
-      options.cause
+      options.cause,
+      this.spanOf(options)
     )
   }
 }

@@ -12,7 +12,7 @@ import type { Options } from "../EmojiLogger.js"
 import { defaultFormatOptions, entryOf, type FormatOptions, Formatter, type RecordInput, renderRecord } from "./format.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
-import { type Binding, type Direct, DirectPath, rootBinding } from "./record.js"
+import { type Binding, type Direct, DirectPath, rootBinding, spanEventLogger } from "./record.js"
 import { makeRedactor } from "./redact.js"
 import { jsonString } from "./render.js"
 
@@ -28,7 +28,9 @@ export const formatOptions = (options: Options): FormatOptions => ({
   serviceName: options.serviceName,
   emoji: options.emoji ?? defaultFormatOptions.emoji,
   redactor: options.redaction === undefined ? defaultFormatOptions.redactor : makeRedactor(options.redaction),
-  limits: { ...defaultFormatOptions.limits, ...options.limits }
+  limits: { ...defaultFormatOptions.limits, ...options.limits },
+  // JSON lines carry them by default (machines correlate them); console lines on request
+  traceIds: options.traceIds ?? (options.format ?? defaultFormatOptions.format) === "json"
 })
 
 /** @internal */
@@ -74,15 +76,15 @@ export const fromFormatter = (
     return write(line)
   }
   // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.
-  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause) =>
-    admit(entry.binding, ordinal, millis) && safely(() => formatter.render(level, millis, entry, annotations, spans, cause)) === true
+  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause, span) =>
+    admit(entry.binding, ordinal, millis) && safely(() => formatter.render(level, millis, entry, annotations, spans, cause, span)) === true
       ? room
       : undefined
   const logger = Logger.make<unknown, void>((options) => {
     const millis = options.date.getTime()
     if (admit(entryOf(options.message)?.binding ?? rootBinding, options.logLevel.ordinal, millis)) {
       safely(() =>
-        formatter.render(fromEffectLevel(options.logLevel), millis, options.message, options.annotations, options.spans, options.cause)
+        formatter.render(fromEffectLevel(options.logLevel), millis, options.message, options.annotations, options.spans, options.cause, formatter.spanOf(options))
       )
     }
   })
@@ -92,7 +94,8 @@ export const fromFormatter = (
 /**
  * Installs `logger` for the rest of the scope in place of Effect's default
  * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
- * is written once, and sets Effect's minimum level.
+ * is written once, and sets Effect's minimum level. Effect's tracer logger
+ * (records as span events) gives way to one that redacts like the lines.
  *
  * @internal
  */
@@ -100,7 +103,10 @@ export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelName
   Effect.zipRight(
     Effect.locallyScopedWith(
       FiberRef.currentLoggers,
-      (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
+      (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => {
+        const installed = HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
+        return HashSet.has(installed, Logger.tracerLogger) ? HashSet.add(HashSet.remove(installed, Logger.tracerLogger), spanEventLogger) : installed
+      }
     ),
     Effect.locallyScoped(FiberRef.currentMinimumLogLevel, toEffectLevel[minimum])
   )

@@ -10,16 +10,21 @@
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import type * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
-import type * as Tracer from "effect/Tracer"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import type { LevelName } from "./level.js"
-import { toEffectLevel } from "./level.js"
+import { fromEffectLevel, toEffectLevel } from "./level.js"
+import type { Redactor } from "./redact.js"
+import { currentRedactor, redactFields, redactorOf, rendererFor } from "./redactorRef.js"
 import { putField, safeFields } from "./render.js"
 
 export type Fields = Readonly<Record<string, unknown>>
@@ -95,9 +100,9 @@ const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => 
     for (const logger of loggers) {
       const d = (logger as { [DirectPath]?: Direct })[DirectPath]
       if (d !== undefined) direct.push(d)
-      else if (logger !== Logger.tracerLogger) others.push(logger)
+      else if (logger !== Logger.tracerLogger && logger !== spanEventLogger) others.push(logger)
     }
-    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) }
+    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) || HashSet.has(loggers, spanEventLogger) }
     routes.set(loggers, r)
   }
   return r
@@ -127,7 +132,7 @@ const emit = (
       wait = r.direct[i]!(level, logLevel.ordinal, millis, entry, annotations, spans, cause, span) ?? wait
     }
     if (r.tracer && span !== undefined && span._tag === "Span") {
-      spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
+      spanEvent(span, level, entry, entry.message, annotations, cause, fiber.currentDefaultServices, fiber.getFiberRef(currentRedactor))
     }
     if (r.others.length > 0) {
       const options: Logger.Logger.Options<unknown> = {
@@ -166,24 +171,64 @@ export const mergedFields = (
 
 /**
  * What Effect's tracer logger does, with the message as the event name and
- * the record's fields as attributes.
+ * the record's fields as attributes, redacted exactly like a line (the
+ * published redactor: sensitive keys at any depth, secrets in the name and in
+ * string values).
  */
 const spanEvent = (
   span: Tracer.Span,
   level: LevelName,
-  entry: Entry,
+  entry: Entry | undefined,
+  message: string,
   annotations: HashMap.HashMap<string, unknown>,
   cause: Cause.Cause<unknown>,
-  services: Context.Context<never>
+  services: Context.Context<never>,
+  published: Redactor | undefined
 ): void => {
-  const attributes = mergedFields(annotations, entry)
+  const renderer = rendererFor(redactorOf(published))
+  const attributes = redactFields(renderer, mergedFields(annotations, entry))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
-  if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
+  if (entry?.binding.name !== undefined) put("logger_name", entry.binding.name)
   put("effect.logLevel", toEffectLevel[level].label)
-  if (entry.error !== undefined) put("error", entry.error)
-  if (cause._tag !== "Empty") put("effect.cause", Cause.pretty(cause, { renderErrorCause: true }))
-  span.event(entry.message, Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+  if (entry?.error !== undefined) put("error", renderer.safe(entry.error))
+  if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))
+  span.event(renderer.string(message), Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
 }
+
+const messageOf = (message: unknown): string => {
+  if (typeof message === "string") return message
+  if (message instanceof Entry) return message.message
+  if (Array.isArray(message)) return message.map(messageOf).join(" ")
+  try {
+    return String(message)
+  } catch {
+    return "[Unrenderable message]"
+  }
+}
+
+/**
+ * Effect's tracer logger (records as events of the current span) for records
+ * from `Effect.log*`, redacted like `Log.*` records. Installed in place of
+ * `Logger.tracerLogger` by the logging layers.
+ *
+ * @internal
+ */
+export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((options) => {
+  const span = Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
+  if (Option.isNone(span) || span.value._tag !== "Span") return
+  const message = Array.isArray(options.message) && options.message.length === 1 ? options.message[0] : options.message
+  const entry = message instanceof Entry ? message : undefined
+  spanEvent(
+    span.value,
+    fromEffectLevel(options.logLevel),
+    entry,
+    messageOf(message),
+    options.annotations,
+    options.cause,
+    FiberRefs.getOrDefault(options.context, DefaultServices.currentServices),
+    FiberRefs.getOrDefault(options.context, currentRedactor)
+  )
+})
 
 /** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */
 export const logEntry = (
