@@ -1,9 +1,11 @@
 /**
  * Request logging for `@effect/platform` `HttpServer` / `HttpRouter`: every
  * record logged while a request is handled carries its `method`, `path` and
- * `request_id`; one line when the request arrives, one when it completes
- * (`status`, `duration_ms`), WARN for 4xx, ERROR with the cause for 5xx and
- * defects, WARN "Request cancelled" when the client goes away.
+ * `request_id`; one line per request when it completes (`status`,
+ * `duration_ms`), as pino-http and `HttpMiddleware.logger` write: INFO for
+ * 1xx-3xx, WARN for 4xx, ERROR with the cause for 5xx and defects, WARN
+ * "Request cancelled" when the client goes away. A "Request received" line
+ * when the request arrives is an option (`received: true`).
  *
  * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
  * default): inside this middleware the built-in logger is disabled, so each
@@ -52,11 +54,16 @@ export interface Middleware {
  * @category models
  */
 export interface Options {
-  /** Level of "Request received" and of "Request completed" for 1xx-3xx. Default: `"info"`. */
+  /** Level of "Request completed" for 1xx-3xx (and of "Request received"). Default: `"info"`. */
   readonly successLevel?: LevelName
   /**
-   * Request headers to log (case-insensitive), as the `headers` field of
-   * "Request received". `authorization`, `proxy-authorization`, `cookie` and
+   * Also write "Request received" when a request arrives (two lines per
+   * request instead of one). Default: `false`.
+   */
+  readonly received?: boolean
+  /**
+   * Request headers to log (case-insensitive), as the `headers` field of the
+   * request's line(s). `authorization`, `proxy-authorization`, `cookie` and
    * `set-cookie` are always written as `[REDACTED]`. Default: none.
    */
   readonly headers?: ReadonlyArray<string>
@@ -118,6 +125,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  * ```ts
  * import { HttpLogging } from "effect-foundation"
  * const logging = HttpLogging.make({ headers: ["user-agent"], skipPaths: ["/health"], successLevel: "debug" })
+ * const verbose = HttpLogging.make({ received: true }) // "Request received" too
  * ```
  *
  * @since 0.1.0
@@ -125,6 +133,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  */
 export const make = (options: Options = {}): Middleware => {
   const successLevel: LevelName = options.successLevel ?? "info"
+  const logReceived = options.received === true
   const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
   const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
   const generateId = options.generateId ?? defaultGenerateId
@@ -162,35 +171,40 @@ export const make = (options: Options = {}): Middleware => {
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
-      const received = success("Request received", headers === undefined ? {} : { headers })
+      // the completion line's fields (headers, when asked for, go on the request's line)
+      const done = headers === undefined
+        ? (status: number, duration_ms: number) => ({ status, duration_ms })
+        : (status: number, duration_ms: number) => ({ status, duration_ms, headers })
+      const cancelled = (duration_ms: number, reason: string) =>
+        log.warning("Request cancelled", headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers })
       const handled = Effect.onExit(quiet, (exit) => {
         const duration_ms = clock.unsafeCurrentTimeMillis() - start
         if (Exit.isSuccess(exit)) {
           const status = exit.value.status
           // The platform answers a client abort with a 499 it never sends.
-          if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
-          if (status >= 500) return log.error("Request failed", { status, duration_ms })
-          if (status >= 400) return log.warning("Request completed", { status, duration_ms })
-          return success("Request completed", { status, duration_ms })
+          if (status === 499) return cancelled(duration_ms, "client disconnected")
+          if (status >= 500) return log.error("Request failed", done(status, duration_ms))
+          if (status >= 400) return log.warning("Request completed", done(status, duration_ms))
+          return success("Request completed", done(status, duration_ms))
         }
         const cause = exit.cause
         if (Cause.isInterruptedOnly(cause)) {
-          return log.warning("Request cancelled", {
-            duration_ms,
-            reason: isClientAbort(cause) ? "client disconnected" : "server interrupted"
-          })
+          return cancelled(duration_ms, isClientAbort(cause) ? "client disconnected" : "server interrupted")
         }
         const [response, stripped] = HttpServerError.causeResponseStripped(cause)
         const status = response.status
-        if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
+        if (status === 499) return cancelled(duration_ms, "client disconnected")
         if (status >= 500) {
-          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, { status, duration_ms })
+          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status, duration_ms))
         }
         return status >= 400
-          ? log.warning("Request completed", { status, duration_ms })
-          : success("Request completed", { status, duration_ms })
+          ? log.warning("Request completed", done(status, duration_ms))
+          : success("Request completed", done(status, duration_ms))
       })
-      return Log.withContext(Effect.zipRight(received, handled), { method, path, request_id: requestId })
+      const body = logReceived
+        ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled)
+        : handled
+      return Log.withContext(body, { method, path, request_id: requestId })
     })
 }
 
