@@ -31,7 +31,11 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Context from "effect/Context"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
+import * as Option from "effect/Option"
 import * as Log from "./Log.js"
 import type { LevelName } from "./internal/level.js"
 import { redactedMarker } from "./internal/redact.js"
@@ -160,14 +164,32 @@ export const make = (options: Options = {}): Middleware => {
       const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : generateId()
       const path = pathOf(request.url)
       const method = request.method
-      const echoed = HttpApp.withPreResponseHandler(app, (_request, response) =>
+      // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
+      // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
+      // acquire/release around them); the context is restored by the one `onExit` below.
+      const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
+      const context = HashMap.set(HashMap.set(HashMap.set(outer, "method", method), "path", path), "request_id", requestId)
+      const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
+      // The id is echoed by a pre-response handler, so error responses made by the server carry it too.
+      const echo: HttpApp.PreResponseHandler = (_request, response) =>
         Effect.succeed(HttpServerResponse.setHeader(response, idHeader, requestId))
+      const handlers = Option.match(fiber.getFiberRef(HttpApp.currentPreResponseHandlers), {
+        onNone: () => Option.some(echo),
+        onSome: (prev): Option.Option<HttpApp.PreResponseHandler> =>
+          Option.some((request, response) => Effect.flatMap(prev(request, response), (r) => echo(request, r)))
+      })
+      const enter = Effect.updateFiberRefs((id, refs) =>
+        FiberRefs.updateManyAs(refs, {
+          entries: [
+            [FiberRef.currentLogAnnotations, [[id, context]]],
+            [HttpApp.currentPreResponseHandlers, [[id, handlers]]],
+            // the built-in `HttpMiddleware.logger` (outside us) checks this after we return
+            [HttpMiddleware.loggerDisabled, [[id, true]]]
+          ]
+        })
       )
-      // The built-in `HttpMiddleware.logger` (outside us) checks this after we return.
-      const quiet = HttpMiddleware.withLoggerDisabled(echoed)
-      if (skip !== undefined && skip(path)) {
-        return Log.withContext(quiet, { method, path, request_id: requestId })
-      }
+      const quiet = app
+      if (skip !== undefined && skip(path)) return Effect.zipRight(enter, Effect.ensuring(quiet, restore))
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
@@ -177,7 +199,7 @@ export const make = (options: Options = {}): Middleware => {
         : (status: number, duration_ms: number) => ({ status, duration_ms, headers })
       const cancelled = (duration_ms: number, reason: string) =>
         log.warning("Request cancelled", headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers })
-      const handled = Effect.onExit(quiet, (exit) => {
+      const completed = (exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>): Effect.Effect<void> => {
         const duration_ms = clock.unsafeCurrentTimeMillis() - start
         if (Exit.isSuccess(exit)) {
           const status = exit.value.status
@@ -200,11 +222,11 @@ export const make = (options: Options = {}): Middleware => {
         return status >= 400
           ? log.warning("Request completed", done(status, duration_ms))
           : success("Request completed", done(status, duration_ms))
-      })
-      const body = logReceived
-        ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled)
-        : handled
-      return Log.withContext(body, { method, path, request_id: requestId })
+      }
+      const handled = Effect.onExit(quiet, (exit) => Effect.zipRight(completed(exit), restore))
+      return logReceived
+        ? Effect.zipRight(enter, Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled))
+        : Effect.zipRight(enter, handled)
     })
 }
 
