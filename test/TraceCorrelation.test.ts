@@ -124,6 +124,21 @@ describe("trace ids in local lines", () => {
       expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain("PROVIDE_LOG_TRACE_IDS: invalid value \"maybe\"")
     }))
 
+  it.effect("the pretty CLI turns a JSON line from inside a span into the console line (ids are not fields)", () =>
+    Effect.gen(function*() {
+      const { makePrettifier } = yield* Effect.promise(() => import("../src/internal/pretty.js"))
+      const json = captured()
+      const console = captured({ format: "key_value" })
+      const body = Log.named("worker").info("inside", { n: 1, span: "s" }).pipe(
+        Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"))
+      )
+      yield* body.pipe(Effect.provide(json.layer))
+      yield* body.pipe(Effect.provide(console.layer))
+      expect(json.json()[0]).toMatchObject({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" })
+      expect(makePrettifier()(json.lines()[0]!)).toBe(console.lines()[0] + "\n")
+      expect(console.lines()[0]).toBe("[👷] inside n=1 span=s")
+    }))
+
   it.live("a request with a traceparent: its JSON lines carry the header's trace id", () =>
     Effect.gen(function*() {
       const out = captured()
