@@ -4,10 +4,11 @@
  * with 400, as the OpenTelemetry Collector does), bodies may be gzipped,
  * responses may carry `Retry-After`.
  */
-import { HttpServer, HttpServerResponse, HttpRouter } from "@effect/platform"
+import { OtlpSerialization, OtlpTracer } from "@effect/opentelemetry"
+import { FetchHttpClient, HttpServer, HttpServerResponse, HttpRouter } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Fiber, Option, TestClock, Tracer } from "effect"
+import { ConfigProvider, Effect, Exit, Fiber, Layer, Option, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -281,6 +282,30 @@ describe("OTLP exporter against a collector stand-in", () => {
         expect(r.headers.b3).toBeUndefined()
       }
       expect(spans).toEqual(["work"])
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 3 with @effect/opentelemetry's OtlpTracer: only the program's spans are exported, none of the log export", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector()
+      const TracerLive = OtlpTracer.layer({ url: `${rx.url}/v1/traces`, resource: { serviceName: "svc" }, exportInterval: "1 hour" }).pipe(
+        Layer.provide(OtlpSerialization.layerJson),
+        Layer.provide(FetchHttpClient.layer)
+      )
+      yield* Effect.gen(function*() {
+        yield* Log.info("inside").pipe(Effect.withSpan("work"))
+        yield* Log.info("outside")
+        yield* Telemetry.flush("5 seconds")
+        yield* Log.info("at shutdown")
+      }).pipe(Effect.provide(Telemetry.otlp(at(rx))), Effect.provide(TracerLive))
+      const logs = rx.requests.filter((r) => r.path === "/v1/logs")
+      const traces = rx.requests.filter((r) => r.path === "/v1/traces")
+      expect(logs.flatMap(records).map((r) => r.body.stringValue)).toEqual(["inside", "outside", "at shutdown"])
+      for (const r of logs) {
+        expect(r.headers.traceparent).toBeUndefined()
+        expect(r.headers.b3).toBeUndefined()
+      }
+      const spans = traces.flatMap((r) => r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)))
+      expect(spans.map((s: any) => s.name)).toEqual(["work"])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
   it.live("item 4: gzip from OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION: the body decodes to the same payload", () =>
