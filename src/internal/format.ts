@@ -197,6 +197,11 @@ export class Formatter {
   private readonly globalThreshold: number
   private lastMillis = NaN
   private lastIso = ""
+  private lastAnnotations: HashMap.HashMap<string, unknown> | undefined = undefined
+  private lastContext: PreparedContext | undefined = undefined
+  /** Context maps rendered once and not cached yet (the most recent 16). */
+  private readonly seenOnce: Array<HashMap.HashMap<string, unknown> | undefined> = new Array(16).fill(undefined)
+  private seenNext = 0
   private lastSpan: Tracer.AnySpan | undefined = undefined
   private lastTrace = ""
 
@@ -348,6 +353,7 @@ export class Formatter {
 
   private context(annotations: HashMap.HashMap<string, unknown>): PreparedContext {
     if (HashMap.size(annotations) === 0) return emptyContext
+    if (annotations === this.lastAnnotations) return this.lastContext!
     let ctx = this.contexts.get(annotations)
     if (ctx === undefined) {
       let fields = ""
@@ -357,8 +363,19 @@ export class Formatter {
         if (key === "domain" || key === "action" || key === "status") plain[key] = value
       }
       ctx = { fields, das: dasOf(plain, undefined) }
-      this.contexts.set(annotations, ctx)
+      // Cached when seen a second time: a context used for one record (an HTTP request's, when the handler logs
+      // nothing) never costs a WeakMap entry, an ephemeron the garbage collector must process (~4 µs a request).
+      const i = this.seenOnce.indexOf(annotations)
+      if (i >= 0) {
+        this.contexts.set(annotations, ctx)
+        this.seenOnce[i] = undefined
+      } else {
+        this.seenOnce[this.seenNext] = annotations
+        this.seenNext = (this.seenNext + 1) % this.seenOnce.length
+      }
     }
+    this.lastAnnotations = annotations
+    this.lastContext = ctx
     return ctx
   }
 
