@@ -120,7 +120,9 @@ export default {
           target: ">= 1.0x (not slower than Effect's)",
           pass: vsEffect >= 1.0
         },
-        { scenario, subject: servers[2]!.name, value: effect, unit: "req/s", baseline: servers[0]!.name, ratio: effect / none, note: note(2) }
+        { scenario, subject: servers[2]!.name, value: effect, unit: "req/s", baseline: servers[0]!.name, ratio: effect / none, note: note(2) },
+        // server CPU per request over the rounds (all its threads, GC included): steadier than requests/s here
+        ...servers.map((srv, i): Row => ({ scenario, subject: `${srv.name}: server CPU`, value: cpu(i), unit: "µs/request", note: note(i) }))
       ]
     } finally {
       for (const s of servers) {
