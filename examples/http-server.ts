@@ -5,7 +5,9 @@
  * `HttpLogging.middleware` binds them to every record logged while the request
  * is handled (handler logs and plain `Effect.log*` included), echoes the
  * request id, and writes WARN for 4xx, ERROR with the cause for 5xx and
- * defects, WARN "Request cancelled" when the client goes away.
+ * defects, WARN "Request cancelled" when the client goes away. It writes one
+ * line per request by default; `received: true` adds the seed's
+ * "Request received" line.
  *
  * Run:   npx tsx --conditions=source examples/http-server.ts      (PORT=8080 by default)
  * Then:  curl -i localhost:8080/hello/ada
@@ -55,7 +57,7 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.get("/health", HttpServerResponse.text("ok\n"))
 )
 
-const logging = HttpLogging.make({ headers: ["user-agent", "authorization"], skipPaths: ["/health"] })
+const logging = HttpLogging.make({ received: true, headers: ["user-agent", "authorization"], skipPaths: ["/health"] })
 
 const ServerLive = Layer.unwrapEffect(
   Effect.map(Config.integer("PORT").pipe(Config.withDefault(8080)), (port) =>

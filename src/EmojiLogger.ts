@@ -21,6 +21,7 @@ import type * as Emoji from "./Emoji.js"
 import { type Format, Formatter, type RecordInput } from "./internal/format.js"
 import type * as level from "./internal/level.js"
 import * as internal from "./internal/logger.js"
+import { publish } from "./internal/redactorRef.js"
 import type { RedactionOptions } from "./internal/redact.js"
 import type { RenderLimits } from "./internal/render.js"
 
@@ -77,6 +78,12 @@ export interface Options {
   readonly emoji?: Emoji.EmojiSet
   readonly redaction?: RedactionOptions
   readonly limits?: Partial<RenderLimits>
+  /**
+   * Inside a span, the trace and span ids (the ids the OTLP exporter sends):
+   * `trace_id` / `span_id` in JSON lines, a short `trace=0af76519 span=b7ad6b71`
+   * at the end of console lines. Default: on for JSON, off for the console.
+   */
+  readonly traceIds?: boolean
 }
 
 /**
@@ -153,4 +160,7 @@ export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelInpu
  */
 export const layer = (options: Options, write: (line: string) => void): Layer.Layer<never, ConfigError.ConfigError> =>
   Layer.scopedDiscard(Effect.flatMap(internal.tryOptions(() => new Formatter(internal.formatOptions(options))), (formatter) =>
-    internal.install(internal.fromFormatter(formatter, write), formatter.options.level)))
+    Effect.zipRight(
+      publish(formatter.options.redactor),
+      internal.install(internal.fromFormatter(formatter, write), formatter.options.level)
+    )))

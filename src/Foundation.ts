@@ -26,6 +26,7 @@ import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
+import { publish } from "./internal/redactorRef.js"
 import * as LogSink from "./LogSink.js"
 import { isTerminal as terminalStream } from "./internal/sink.js"
 
@@ -44,6 +45,7 @@ import { isTerminal as terminalStream } from "./internal/sink.js"
  * | `colors` | `NO_COLOR` / `FORCE_COLOR` | on for a terminal |
  * | `redaction` | `PROVIDE_LOG_SANITIZATION_ENABLED` | on |
  * | `rateLimit` | `PROVIDE_LOG_RATE_LIMIT_*` | none |
+ * | `traceIds` | `PROVIDE_LOG_TRACE_IDS` | on for JSON, off for the console |
  * | `sink` | `PROVIDE_LOG_FILE`, ... (see `LogSink`) | stdout |
  *
  * @since 0.1.0
@@ -82,6 +84,7 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
       dasEmoji: options.dasEmoji ?? (yield* env.env.dasEmoji) ?? true,
       moduleLevels: options.moduleLevels ?? (yield* env.env.moduleLevels) ?? {},
       serviceName: options.serviceName ?? (yield* env.env.serviceName),
+      traceIds: options.traceIds ?? (yield* env.env.traceIds) ?? format === "json",
       redaction: options.redaction ?? (yield* redactionConfig),
       rateLimit: options.rateLimit ?? (yield* rateLimitConfig),
       sink
@@ -111,6 +114,8 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
           renderRecord(formatter, { timestamp: new Date(millis), level: "warning", message, fields, loggerName: "effect-foundation.sink" })
       })
       yield* LogSink.registerScoped(sink)
+      // span events and the OTLP exporter redact with the same rules as the lines
+      yield* publish(formatter.options.redactor)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)
     })

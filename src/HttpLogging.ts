@@ -1,9 +1,11 @@
 /**
  * Request logging for `@effect/platform` `HttpServer` / `HttpRouter`: every
  * record logged while a request is handled carries its `method`, `path` and
- * `request_id`; one line when the request arrives, one when it completes
- * (`status`, `duration_ms`), WARN for 4xx, ERROR with the cause for 5xx and
- * defects, WARN "Request cancelled" when the client goes away.
+ * `request_id`; one line per request when it completes (`status`,
+ * `duration_ms`), as pino-http and `HttpMiddleware.logger` write: INFO for
+ * 1xx-3xx, WARN for 4xx, ERROR with the cause for 5xx and defects, WARN
+ * "Request cancelled" when the client goes away. A "Request received" line
+ * when the request arrives is an option (`received: true`).
  *
  * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
  * default): inside this middleware the built-in logger is disabled, so each
@@ -29,7 +31,11 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Context from "effect/Context"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
+import * as Option from "effect/Option"
 import * as Log from "./Log.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import { invalidLevelMessage, type LevelInput, type LevelName, levelOf } from "./internal/level.js"
@@ -53,15 +59,16 @@ export interface Middleware {
  * @category models
  */
 export interface Options {
-  /**
-   * Level of "Request received" and of "Request completed" for 1xx-3xx, in
-   * any spelling `PROVIDE_LOG_LEVEL` accepts (`"debug"`, `"DEBUG"`, ...).
-   * Default: `"info"`.
-   */
+  /** Level of "Request completed" for 1xx-3xx (and of "Request received"). Default: `"info"`. */
   readonly successLevel?: LevelInput
   /**
-   * Request headers to log (case-insensitive), as the `headers` field of
-   * "Request received". `authorization`, `proxy-authorization`, `cookie` and
+   * Also write "Request received" when a request arrives (two lines per
+   * request instead of one). Default: `false`.
+   */
+  readonly received?: boolean
+  /**
+   * Request headers to log (case-insensitive), as the `headers` field of the
+   * request's line(s). `authorization`, `proxy-authorization`, `cookie` and
    * `set-cookie` are always written as `[REDACTED]`. Default: none.
    */
   readonly headers?: ReadonlyArray<string>
@@ -132,6 +139,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  * ```ts
  * import { HttpLogging } from "effect-foundation"
  * const logging = HttpLogging.make({ headers: ["user-agent"], skipPaths: ["/health"], successLevel: "debug" })
+ * const verbose = HttpLogging.make({ received: true }) // "Request received" too
  * ```
  *
  * @since 0.1.0
@@ -140,6 +148,7 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
 export const make = (options: Options = {}): Middleware => {
   const successLevel: LevelName | undefined = options.successLevel === undefined ? "info" : levelOf(options.successLevel)
   if (successLevel === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage("successLevel", options.successLevel))
+  const logReceived = options.received === true
   const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
   const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
   const generateId = options.generateId ?? defaultGenerateId
@@ -171,46 +180,70 @@ export const make = (options: Options = {}): Middleware => {
       const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : generateId()
       const path = pathOf(request.url)
       const method = request.method
-      const echoed = HttpApp.withPreResponseHandler(app, (_request, response) =>
+      // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
+      // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
+      // acquire/release around them); the context is restored by the one `onExit` below.
+      const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
+      const context = HashMap.set(HashMap.set(HashMap.set(outer, "method", method), "path", path), "request_id", requestId)
+      const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
+      // The id is echoed by a pre-response handler, so error responses made by the server carry it too.
+      const echo: HttpApp.PreResponseHandler = (_request, response) =>
         Effect.succeed(HttpServerResponse.setHeader(response, idHeader, requestId))
+      const handlers = Option.match(fiber.getFiberRef(HttpApp.currentPreResponseHandlers), {
+        onNone: () => Option.some(echo),
+        onSome: (prev): Option.Option<HttpApp.PreResponseHandler> =>
+          Option.some((request, response) => Effect.flatMap(prev(request, response), (r) => echo(request, r)))
+      })
+      const enter = Effect.updateFiberRefs((id, refs) =>
+        FiberRefs.updateManyAs(refs, {
+          entries: [
+            [FiberRef.currentLogAnnotations, [[id, context]]],
+            [HttpApp.currentPreResponseHandlers, [[id, handlers]]],
+            // the built-in `HttpMiddleware.logger` (outside us) checks this after we return
+            [HttpMiddleware.loggerDisabled, [[id, true]]]
+          ]
+        })
       )
-      // The built-in `HttpMiddleware.logger` (outside us) checks this after we return.
-      const quiet = HttpMiddleware.withLoggerDisabled(echoed)
-      if (skip !== undefined && skip(path)) {
-        return Log.withContext(scoped(quiet), { method, path, request_id: requestId })
-      }
+      const quiet = app
+      if (skip !== undefined && skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(quiet), restore))
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
-      const received = success("Request received", headers === undefined ? {} : { headers })
-      const handled = Effect.onExit(quiet, (exit) => {
+      // the completion line's fields (headers, when asked for, go on the request's line)
+      const done = headers === undefined
+        ? (status: number, duration_ms: number) => ({ status, duration_ms })
+        : (status: number, duration_ms: number) => ({ status, duration_ms, headers })
+      const cancelled = (duration_ms: number, reason: string) =>
+        log.warning("Request cancelled", headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers })
+      const completed = (exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>): Effect.Effect<void> => {
         const duration_ms = clock.unsafeCurrentTimeMillis() - start
         if (Exit.isSuccess(exit)) {
           const status = exit.value.status
           // The platform answers a client abort with a 499 it never sends.
-          if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
-          if (status >= 500) return log.error("Request failed", { status, duration_ms })
-          if (status >= 400) return log.warning("Request completed", { status, duration_ms })
-          return success("Request completed", { status, duration_ms })
+          if (status === 499) return cancelled(duration_ms, "client disconnected")
+          if (status >= 500) return log.error("Request failed", done(status, duration_ms))
+          if (status >= 400) return log.warning("Request completed", done(status, duration_ms))
+          return success("Request completed", done(status, duration_ms))
         }
         const cause = exit.cause
         if (Cause.isInterruptedOnly(cause)) {
-          return log.warning("Request cancelled", {
-            duration_ms,
-            reason: isClientAbort(cause) ? "client disconnected" : "server interrupted"
-          })
+          return cancelled(duration_ms, isClientAbort(cause) ? "client disconnected" : "server interrupted")
         }
         const [response, stripped] = HttpServerError.causeResponseStripped(cause)
         const status = response.status
-        if (status === 499) return log.warning("Request cancelled", { duration_ms, reason: "client disconnected" })
+        if (status === 499) return cancelled(duration_ms, "client disconnected")
         if (status >= 500) {
-          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, { status, duration_ms })
+          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status, duration_ms))
         }
         return status >= 400
-          ? log.warning("Request completed", { status, duration_ms })
-          : success("Request completed", { status, duration_ms })
-      })
-      return Log.withContext(scoped(Effect.zipRight(received, handled)), { method, path, request_id: requestId })
+          ? log.warning("Request completed", done(status, duration_ms))
+          : success("Request completed", done(status, duration_ms))
+      }
+      const handled = Effect.onExit(quiet, (exit) => Effect.zipRight(completed(exit), restore))
+      return Effect.zipRight(
+        enter,
+        scoped(logReceived ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled) : handled)
+      )
     })
 }
 

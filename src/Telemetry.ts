@@ -87,7 +87,9 @@ import * as otlpInternal from "./internal/otlp.js"
  * Options of {@link otlp}; each one given here overrides its environment
  * variable (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
  * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_LOGS_HEADERS`,
- * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`).
+ * `OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION`, `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT`,
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL`
+ * may only be `http/json`: `http/protobuf` and `grpc` fail the layer at start.
  *
  * @since 0.1.0
  * @category models
@@ -95,8 +97,10 @@ import * as otlpInternal from "./internal/otlp.js"
 export type OtlpOptions = otlpInternal.OtlpOptions
 
 /**
- * A failed OTLP request (`retryable` for 408, 429, 5xx, network errors and
- * timeouts). Never reaches the program: it is retried, then counted.
+ * A failed OTLP request (`retryable` for 429, 502, 503, 504, network errors
+ * and timeouts, as the OTLP/HTTP specification says; `retryAfterMillis` from
+ * the collector's `Retry-After`). Never reaches the program: it is retried,
+ * then counted.
  *
  * @since 0.1.0
  * @category errors
@@ -108,9 +112,14 @@ export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.Exp
  * `/v1/logs`), beside the console or JSON output, with `fetch`. Records carry
  * severity, body, attributes (fields and context; secrets redacted, Effect
  * `Redacted` as `<redacted>`), the resource (`service.name`,
- * `service.version`) and `traceId` / `spanId` inside an Effect span. Batches
- * by size and interval in a bounded queue; failed requests are retried
- * (`Retry`) behind a `CircuitBreaker`; the program never waits on the
+ * `service.version`), the logger name as instrumentation scope, and
+ * `traceId` / `spanId` inside an Effect span (only valid ids: see the
+ * README). Attributes are redacted with the program's rules (those
+ * `Foundation.layer` publishes; put this layer above it). Batches by size and
+ * interval in a bounded queue (drops are reported by a warning line);
+ * requests the collector may accept later (429, 502, 503, 504, network
+ * errors) are retried, honouring `Retry-After`, behind a `CircuitBreaker`;
+ * the exporter's requests are never traced; the program never waits on the
  * collector. `Telemetry.flush` / `shutdown` include it, and closing the
  * layer's scope flushes it within `shutdownTimeout`.
  *

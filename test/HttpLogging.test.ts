@@ -70,25 +70,36 @@ const app = HttpRouter.empty.pipe(
 )
 
 describe("HttpLogging", () => {
-  it.live("binds method, path and request_id to handler logs; echoes the incoming id", () =>
+  it.live("binds method, path and request_id to handler logs; echoes the incoming id; one line per request", () =>
     withServer(app, HttpLogging.middleware, (base) =>
       Effect.gen(function*() {
         const res = yield* get(`${base}/hello?token=secret`, { "X-Request-ID": "req-abc" })
         expect(res).toEqual({ status: 200, requestId: "req-abc", body: "hi" })
         const recs = yield* waitForRecords((r) => count("Request completed")(r) === 1)
         const ctx = { method: "GET", path: "/hello", request_id: "req-abc" }
-        const received = recs.find((r) => r.message === "Request received")!
-        expect(received).toMatchObject({ level: "info", loggerName: "http", fields: ctx })
         expect(recs.find((r) => r.message === "in handler")!.fields).toEqual({ ...ctx, step: 1 })
         expect(recs.find((r) => r.message === "plain effect log")!.fields).toEqual(ctx)
         const done = recs.find((r) => r.message === "Request completed")!
-        expect(done.level).toBe("info")
+        expect(done).toMatchObject({ level: "info", loggerName: "http" })
+        expect(Object.keys(done.fields).sort()).toEqual(["duration_ms", "method", "path", "request_id", "status"])
         expect(done.fields).toMatchObject({ ...ctx, status: 200 })
         expect(typeof done.fields.duration_ms).toBe("number")
         expect(done.fields.duration_ms as number).toBeGreaterThanOrEqual(0)
         // The query string (which may hold secrets) is not logged.
         expect(JSON.stringify(recs.map((r) => r.fields))).not.toContain("secret")
+        // pino-http's and HttpMiddleware.logger's volume: the middleware's own line is the completion line only
+        expect(recs.map((r) => r.message)).toEqual(["in handler", "plain effect log", "Request completed"])
+      })))
+
+  it.live("received: true adds a \"Request received\" line when the request arrives", () =>
+    withServer(app, HttpLogging.make({ received: true, headers: ["user-agent"] }), (base) =>
+      Effect.gen(function*() {
+        yield* get(`${base}/hello`, { "X-Request-ID": "req-rcv", "user-agent": "curl/8" })
+        const recs = yield* waitForRecords((r) => count("Request completed")(r) === 1)
         expect(recs.map((r) => r.message)).toEqual(["Request received", "in handler", "plain effect log", "Request completed"])
+        const ctx = { method: "GET", path: "/hello", request_id: "req-rcv" }
+        expect(recs[0]).toMatchObject({ level: "info", loggerName: "http", fields: { ...ctx, headers: { "user-agent": "curl/8" } } })
+        expect(recs[3]!.fields).toMatchObject({ ...ctx, status: 200, headers: { "user-agent": "curl/8" } })
       })))
 
   it.live("generates an id when none (or an unusable one) is sent, and echoes it", () =>
@@ -128,9 +139,9 @@ describe("HttpLogging", () => {
         const [d] = Cause.defects(defect.cause)
         expect(d).toBeInstanceOf(TypeError)
         expect((d as Error).message).toBe("kaput")
-        // exactly received + completion per request
+        // exactly one line (the completion) per request
         for (const id of ["r-bad", "r-404", "r-503", "r-fail", "r-defect"]) {
-          expect(recs.filter((r) => r.fields.request_id === id)).toHaveLength(2)
+          expect(recs.filter((r) => r.fields.request_id === id)).toHaveLength(1)
         }
       })))
 
@@ -174,10 +185,9 @@ describe("HttpLogging", () => {
           })
           const recs = yield* waitForRecords((r) => count("Request completed")(r) === 1)
           expect(recs.some((r) => r.fields.request_id === "r-health")).toBe(false)
-          const received = recs.find((r) => r.message === "Request received")!
-          expect(received.level).toBe("debug")
-          expect(received.fields.headers).toEqual({ "user-agent": "curl/8", authorization: "[REDACTED]", cookie: "[REDACTED]" })
-          expect(recs.find((r) => r.message === "Request completed")!.level).toBe("debug")
+          const completed = recs.find((r) => r.message === "Request completed")!
+          expect(completed.level).toBe("debug")
+          expect(completed.fields.headers).toEqual({ "user-agent": "curl/8", authorization: "[REDACTED]", cookie: "[REDACTED]" })
           expect(JSON.stringify(recs.map((r) => r.fields))).not.toMatch(/abc\.def|xyz/)
         })
     ))
@@ -193,11 +203,9 @@ describe("HttpLogging", () => {
           return yield* waitForRecords((r) => count("Request completed")(r) + count("Request failed")(r) === 2)
         }))
       expect(withOurs.map((r) => r.message)).toEqual([
-        "Request received",
         "in handler",
         "plain effect log",
         "Request completed",
-        "Request received",
         "Request failed"
       ])
       // Control: the built-in logger alone does write its line, so the assertion above is meaningful.
@@ -237,7 +245,7 @@ describe("HttpLogging", () => {
         expect(byId.size).toBe(n)
         for (const [i, id] of idOf) {
           const mine = byId.get(id)!
-          expect(mine.map((r) => r.message)).toEqual(["Request received", "handling", "forked", "handled", "Request completed"])
+          expect(mine.map((r) => r.message)).toEqual(["handling", "forked", "handled", "Request completed"])
           for (const r of mine) {
             expect(r.fields.path).toBe(`/item/${i}`)
             if (r.fields.n !== undefined) expect(r.fields.n).toBe(i)

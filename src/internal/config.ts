@@ -133,7 +133,8 @@ export const env = {
     `comma-separated name:LEVEL pairs (e.g. "auth:DEBUG,db.pool:ERROR") with LEVEL one of ${acceptedLevels}`,
     parseModuleLevels
   ),
-  serviceName: optional("PROVIDE_SERVICE_NAME", "a non-empty name", (raw) => raw.trim())
+  serviceName: optional("PROVIDE_SERVICE_NAME", "a non-empty name", (raw) => raw.trim()),
+  traceIds: boolean("PROVIDE_LOG_TRACE_IDS")
 }
 
 /**

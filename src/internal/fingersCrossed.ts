@@ -49,6 +49,8 @@ import {
   route,
   spanEvent
 } from "./record.js"
+import type { Redactor } from "./redact.js"
+import { currentRedactor } from "./redactorRef.js"
 import { safeFields } from "./render.js"
 
 /** The options of `Log.fingersCrossed`. */
@@ -114,7 +116,9 @@ export class Captured {
     /** the fiber's refs, for the other loggers' `context` (kept only when such loggers are installed) */
     readonly refs: FiberRefs.FiberRefs | undefined,
     /** the Clock's time in nanoseconds, for the span event (kept only under the tracer logger in a span) */
-    readonly nanos: bigint | undefined
+    readonly nanos: bigint | undefined,
+    /** the redactor published at the call, for the span event */
+    readonly redactor: Redactor | undefined
   ) {}
 }
 
@@ -130,7 +134,7 @@ const replay = (c: Captured): Effect.Effect<void> | undefined => {
     wait = r.direct[i]!(c.level, c.ordinal, c.millis, c.entry, c.annotations, c.spans, c.cause, c.span) ?? wait
   }
   if (c.nanos !== undefined && c.span !== undefined && c.span._tag === "Span") {
-    spanEvent(c.span, c.level, c.entry, c.annotations, c.cause, Context.empty(), c.nanos)
+    spanEvent(c.span, c.level, c.entry, c.annotations, c.cause, Context.empty(), c.redactor, c.nanos)
   }
   if (r.others.length > 0 && c.refs !== undefined) {
     const options = effectOptions(
@@ -195,7 +199,8 @@ const release = (records: ReadonlyArray<Captured>, dropped: number): Effect.Effe
         first.span,
         first.fiberId,
         first.refs,
-        first.nanos
+        first.nanos,
+        first.redactor
       )
     )
   }
@@ -262,7 +267,8 @@ export class FingersCrossedScope {
       span,
       fiber.id(),
       r.others.length > 0 ? fiber.getFiberRefs() : undefined,
-      r.tracer && span !== undefined && span._tag === "Span" ? clock.unsafeCurrentTimeNanos() : undefined
+      r.tracer && span !== undefined && span._tag === "Span" ? clock.unsafeCurrentTimeNanos() : undefined,
+      r.tracer ? fiber.getFiberRef(currentRedactor) : undefined
     )
     if (scope.state === PASSING) return replay(c) ?? Effect.void
     scope.add(c)

@@ -4,16 +4,22 @@
  * fields, context fragments, key renderings).
  */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import type * as Emoji from "../Emoji.js"
 import * as emoji from "./emoji.js"
 import { Binding, contextEntries, Entry, type Fields, mergedFields, moduleLevels, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, makeRedactor, REDACT, redactedMarker } from "./redact.js"
+import { traceIdsOf } from "./traceContext.js"
 import {
   consoleKey,
   consoleString,
@@ -51,6 +57,11 @@ export interface FormatOptions {
   readonly emoji: Emoji.EmojiSet
   readonly redactor: Redactor
   readonly limits: RenderLimits
+  /**
+   * Inside a span, the trace and span ids: `trace_id` / `span_id` in JSON,
+   * a short `trace=… span=…` at the end of a console line.
+   */
+  readonly traceIds: boolean
 }
 
 export const defaultFormatOptions: FormatOptions = {
@@ -64,7 +75,8 @@ export const defaultFormatOptions: FormatOptions = {
   serviceName: undefined,
   emoji: emoji.defaults,
   redactor: makeRedactor(),
-  limits: defaultLimits
+  limits: defaultLimits,
+  traceIds: false
 }
 
 const levelLabels: Record<LevelName, string> = {
@@ -271,6 +283,13 @@ export class Formatter {
   /** Whether the formatter has module levels. */
   readonly hasModuleLevels: boolean
   private lastMillis = NaN
+  private lastAnnotations: HashMap.HashMap<string, unknown> | undefined = undefined
+  private lastContext: PreparedContext | undefined = undefined
+  /** Context maps rendered once and not cached yet (the most recent 16). */
+  private readonly seenOnce: Array<HashMap.HashMap<string, unknown> | undefined> = new Array(16).fill(undefined)
+  private seenNext = 0
+  private lastSpan: Tracer.AnySpan | undefined = undefined
+  private lastTrace = ""
   private lastIso = ""
 
   constructor(readonly options: FormatOptions) {
@@ -413,6 +432,7 @@ export class Formatter {
 
   private context(annotations: HashMap.HashMap<string, unknown>): PreparedContext {
     if (HashMap.size(annotations) === 0) return emptyContext
+    if (annotations === this.lastAnnotations) return this.lastContext!
     let ctx = this.contexts.get(annotations)
     if (ctx === undefined) {
       let fields = ""
@@ -422,8 +442,19 @@ export class Formatter {
         if (key === "domain" || key === "action" || key === "status") plain[key] = value
       })
       ctx = { fields, das: dasOf(plain, undefined) }
-      this.contexts.set(annotations, ctx)
+      // Cached when seen a second time: a context used for one record (an HTTP request's, when the handler logs
+      // nothing) never costs a WeakMap entry, an ephemeron the garbage collector must process (~4 µs a request).
+      const i = this.seenOnce.indexOf(annotations)
+      if (i >= 0) {
+        this.contexts.set(annotations, ctx)
+        this.seenOnce[i] = undefined
+      } else {
+        this.seenOnce[this.seenNext] = annotations
+        this.seenNext = (this.seenNext + 1) % this.seenOnce.length
+      }
     }
+    this.lastAnnotations = annotations
+    this.lastContext = ctx
     return ctx
   }
 
@@ -516,13 +547,39 @@ export class Formatter {
   }
 
   /** Renders one record. Level filtering is the caller's: see {@link enabled}. */
+  /** The span's ids as this format writes them (`""` without valid ids); the last span's text is reused. */
+  private trace(span: Tracer.AnySpan): string {
+    if (span === this.lastSpan) return this.lastTrace
+    const ids = traceIdsOf(span)
+    let text = ""
+    if (ids !== undefined) {
+      if (this.json) {
+        text = ",\"trace_id\":\"" + ids.traceId + "\"" + (ids.spanId === undefined ? "" : ",\"span_id\":\"" + ids.spanId + "\"")
+      } else {
+        // a 64-bit trace id was padded with 16 zeros: its short form is taken after them
+        const t = ids.traceId.startsWith("0000000000000000") ? ids.traceId.slice(16, 24) : ids.traceId.slice(0, 8)
+        text = this.key("trace").text + t + (ids.spanId === undefined ? "" : this.key("span").text + ids.spanId.slice(0, 8))
+      }
+    }
+    this.lastSpan = span
+    this.lastTrace = text
+    return text
+  }
+
+  /** The current span of a record handed to an Effect `Logger` (only looked up when trace ids are written). */
+  spanOf(options: Logger.Logger.Options<unknown>): Tracer.AnySpan | undefined {
+    if (!this.options.traceIds) return undefined
+    return Option.getOrUndefined(Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan))
+  }
+
   render(
     level: LevelName,
     millis: number,
     entry: Entry,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>
+    cause: Cause.Cause<unknown>,
+    span?: Tracer.AnySpan | undefined
   ): string {
     const prepared = this.prepared(entry.binding)
     const r = this.renderer
@@ -536,9 +593,10 @@ export class Formatter {
     if (entry.error !== undefined) rest += this.error(entry.error)
     if (cause._tag !== "Empty") rest += this.cause(cause)
     if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry.error)
+    const trace = span === undefined || !this.options.traceIds ? "" : this.trace(span)
     if (this.json) {
       return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
-        jsonString(r.string(text)) + prepared.jsonName + rest + "}\n"
+        jsonString(r.string(text)) + prepared.jsonName + trace + rest + "}\n"
     }
     let head = this.options.timestamps
       ? (this.options.colors ? DIM + this.iso(millis) + RESET + " " : this.iso(millis) + " ") + this.levelText[level]
@@ -554,7 +612,7 @@ export class Formatter {
       if (rest.charCodeAt(0) === 32) rest = rest.slice(1)
       else if (rest === "") head = head.slice(0, -1)
     }
-    return head + escapeText(r.string(text)) + rest + "\n"
+    return head + escapeText(r.string(text)) + rest + trace + "\n"
   }
 
   /** Renders a record of `Effect.log*` (its message read by {@link entryOfMessage}). */
@@ -564,9 +622,10 @@ export class Formatter {
     message: unknown,
     annotations: HashMap.HashMap<string, unknown>,
     spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>
+    cause: Cause.Cause<unknown>,
+    span?: Tracer.AnySpan | undefined
   ): string {
-    return this.render(level, millis, entryOfMessage(message, this.renderer), annotations, spans, cause)
+    return this.render(level, millis, entryOfMessage(message, this.renderer), annotations, spans, cause, span)
   }
 
   /**

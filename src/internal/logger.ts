@@ -23,7 +23,7 @@ import {
 } from "./format.js"
 import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
-import { type Binding, type Direct, DirectPath, type Entry, triggerFromRefs } from "./record.js"
+import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
 
 /**
@@ -100,7 +100,9 @@ export const formatOptions = (options: Options): FormatOptions => ({
   serviceName: options.serviceName,
   emoji: options.emoji ?? defaultFormatOptions.emoji,
   redactor: options.redaction === undefined ? defaultFormatOptions.redactor : makeRedactor(options.redaction),
-  limits: { ...defaultFormatOptions.limits, ...options.limits }
+  limits: { ...defaultFormatOptions.limits, ...options.limits },
+  // JSON lines carry them by default (machines correlate them); console lines on request
+  traceIds: options.traceIds ?? (options.format ?? defaultFormatOptions.format) === "json"
 })
 
 /** @internal */
@@ -176,10 +178,11 @@ export const fromFormatter = (
       entry: Entry,
       annotations: Parameters<Direct>[4],
       spans: Parameters<Direct>[5],
-      cause: Parameters<Direct>[6]
+      cause: Parameters<Direct>[6],
+      span: Parameters<Direct>[7]
     ) =>
       (admit === undefined || admit(entry.binding.name, millis)) &&
-        write(renderSafely(formatter, level, millis, entry.message, () => formatter.render(level, millis, entry, annotations, spans, cause))) === true
+        write(renderSafely(formatter, level, millis, entry.message, () => formatter.render(level, millis, entry, annotations, spans, cause, span))) === true
         ? room
         : undefined,
     modules(formatter)
@@ -192,7 +195,7 @@ export const fromFormatter = (
       const level = fromEffectLevel(options.logLevel)
       const first = Array.isArray(options.message) ? options.message[0] : options.message
       write(renderSafely(formatter, level, millis, first, () =>
-        formatter.renderMessage(level, millis, options.message, options.annotations, options.spans, options.cause)))
+        formatter.renderMessage(level, millis, options.message, options.annotations, options.spans, options.cause, formatter.spanOf(options))))
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })
@@ -248,6 +251,8 @@ export const capturing = (
  * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
  * is written once, and sets Effect's minimum level to `minimum` (the starting
  * level: `Logger.withMinimumLogLevel` changes it in either direction).
+ * Effect's tracer logger (records as span events) gives way to one that
+ * redacts like the lines.
  *
  * @internal
  */
@@ -255,7 +260,10 @@ export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelName
   Effect.zipRight(
     Effect.locallyScopedWith(
       FiberRef.currentLoggers,
-      (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
+      (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => {
+        const installed = HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
+        return HashSet.has(installed, Logger.tracerLogger) ? HashSet.add(HashSet.remove(installed, Logger.tracerLogger), spanEventLogger) : installed
+      }
     ),
     Effect.locallyScoped(FiberRef.currentMinimumLogLevel, toEffectLevel[minimum])
   )

@@ -130,8 +130,15 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
       end--
     }
   }
+  // Ours writes `trace_id` / `span_id` right after the header: not fields (the console shows them only on request).
+  let header = !pino
   for (let i = 0; i < end; i++) {
     const key = keys[i]!
+    if (header) {
+      if (key === "trace_id" && typeof o[key] === "string" && /^[0-9a-f]{32}$/.test(o[key] as string)) continue
+      if (key === "span_id" && typeof o[key] === "string" && /^[0-9a-f]{16}$/.test(o[key] as string)) continue
+      if (key !== "timestamp" && key !== "level" && key !== "message" && key !== "logger_name") header = false
+    }
     if (pino) {
       if (key === "level" || key === "time" || key === "msg" || key === "name" || pinoDropped.has(key)) continue
       if (key === "err") {

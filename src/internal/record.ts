@@ -11,6 +11,7 @@
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
@@ -22,10 +23,13 @@ import * as Inspectable from "effect/Inspectable"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
-import type * as Tracer from "effect/Tracer"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
 import type { LevelName } from "./level.js"
-import { toEffectLevel } from "./level.js"
+import { fromEffectLevel, toEffectLevel } from "./level.js"
+import type { Redactor } from "./redact.js"
+import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
 import { putField, safeFields } from "./render.js"
 
 export type Fields = Readonly<Record<string, unknown>>
@@ -178,9 +182,9 @@ export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Ro
       if (d !== undefined) {
         direct.push(d)
         if (d.moduleThreshold !== undefined) modules.push(d.moduleThreshold)
-      } else if (logger !== Logger.tracerLogger) others.push(logger)
+      } else if (logger !== Logger.tracerLogger && logger !== spanEventLogger) others.push(logger)
     }
-    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger), modules }
+    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) || HashSet.has(loggers, spanEventLogger), modules }
     routes.set(loggers, r)
   }
   return r
@@ -233,7 +237,7 @@ const emit = (
       wait = r.direct[i]!(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
     }
     if (r.tracer && span !== undefined && span._tag === "Span") {
-      spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices)
+      spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices, fiber.getFiberRef(currentRedactor))
     }
     if (r.others.length > 0) {
       const options = effectOptions(fiber.id(), logLevel, entry, annotations, spans, cause, fiber.getFiberRefs(), millis)
@@ -378,7 +382,9 @@ const textOf = (u: unknown): string => {
 
 /**
  * What Effect's tracer logger does, with the message as the event name and
- * the record's fields as attributes.
+ * the record's fields as attributes, redacted exactly like a line (the
+ * published redactor: sensitive keys at any depth, removed keys left out,
+ * secrets in the name and in string values).
  */
 export const spanEvent = (
   span: Tracer.Span,
@@ -387,16 +393,54 @@ export const spanEvent = (
   annotations: HashMap.HashMap<string, unknown>,
   cause: Cause.Cause<unknown>,
   services: Context.Context<never>,
+  published: Redactor | undefined,
   nanos?: bigint
 ): void => {
-  const attributes = mergedFields(annotations, entry)
+  const renderer = rendererFor(redactorOf(published))
+  const attributes = renderer.fields(mergedFields(annotations, entry))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
   if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
   put("effect.logLevel", toEffectLevel[level].label)
-  if (entry.error !== undefined) put("error", entry.error)
-  if (cause._tag !== "Empty") put("effect.cause", Cause.pretty(cause, { renderErrorCause: true }))
-  span.event(typeof entry.message === "string" ? entry.message : textOf(entry.message), nanos ?? Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(), attributes)
+  if (entry.error !== undefined) put("error", renderer.safe(entry.error))
+  if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))
+  const message = typeof entry.message === "string" ? entry.message : textOf(entry.message)
+  span.event(
+    renderer.string(message),
+    nanos ?? Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(),
+    attributes
+  )
 }
+
+const messageOf = (message: unknown): string =>
+  typeof message === "string"
+    ? message
+    : message instanceof Entry
+    ? messageOf(message.message)
+    : Array.isArray(message)
+    ? message.map(messageOf).join(" ")
+    : textOf(message)
+
+/**
+ * Effect's tracer logger (records as events of the current span) for records
+ * from `Effect.log*`, redacted like `Log.*` records. Installed in place of
+ * `Logger.tracerLogger` by the logging layers.
+ *
+ * @internal
+ */
+export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((options) => {
+  const span = Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
+  if (Option.isNone(span) || span.value._tag !== "Span") return
+  const message = Array.isArray(options.message) && options.message.length === 1 ? options.message[0] : options.message
+  spanEvent(
+    span.value,
+    fromEffectLevel(options.logLevel),
+    message instanceof Entry ? message : new Entry(rootBinding, messageOf(message), undefined),
+    options.annotations,
+    options.cause,
+    FiberRefs.getOrDefault(options.context, DefaultServices.currentServices),
+    FiberRefs.getOrDefault(options.context, currentRedactor)
+  )
+})
 
 /** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */
 export const logEntry = (

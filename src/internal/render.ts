@@ -147,12 +147,15 @@ export class Renderer {
       putField(out, "fields", "[Unrenderable: keys cannot be listed]")
       return out
     }
-    for (let i = 0; i < keys.length; i++) {
+    const max = this.limits.maxKeys
+    const n = Math.min(keys.length, max)
+    for (let i = 0; i < n; i++) {
       const key = keys[i]!
       const action = this.keyAction(key)
       if (action === REMOVE) continue
       this.put(out, key, action === REDACT ? redactedMarker : this.walk(readField(fields, key), 0, undefined))
     }
+    if (keys.length > max) this.put(out, "…", keys.length - max + " more keys")
     return out
   }
 

@@ -1,0 +1,134 @@
+/**
+ * HTTP request logging under load: a real `NodeHttpServer` on 127.0.0.1
+ * (bench/http-server.ts, one process per subject, JSON logs through
+ * `Foundation.layer` to /dev/null) driven by autocannon's programmatic API
+ * from this process, the same connections and duration for each subject,
+ * interleaved over several rounds (median requests/s):
+ *
+ * - no request logging
+ * - `HttpLogging.middleware` (one completion line per request)
+ * - Effect's `HttpMiddleware.logger` (one line per request)
+ *
+ * Targets: ours costs at most 10% of the requests/s of no logging (>= 0.90x),
+ * and is not slower than Effect's own (>= 1.0x; a ±3% band is noise on this
+ * shared machine, see the note). Verified: each server wrote exactly one log
+ * line per request it received (none without logging).
+ */
+import autocannon from "autocannon"
+import { type ChildProcess, spawn } from "node:child_process"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { median, type Row, type Scenario } from "../harness.js"
+
+const CONNECTIONS = 16
+const DURATION = 3 // seconds per run
+const ROUNDS = 5
+const scenario = "HTTP server, request logging"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const serverFile = path.join(here, "..", "http-server.ts")
+
+interface Server {
+  readonly name: string
+  readonly child: ChildProcess
+  readonly url: string
+}
+
+const start = (subject: "none" | "ours" | "effect", name: string): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", serverFile, subject], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"]
+    })
+    child.once("error", reject)
+    child.once("exit", (code) => reject(new Error(`${name} server exited (${code})`)))
+    child.once("message", (m: { port: number }) => resolve({ name, child, url: `http://127.0.0.1:${m.port}/api/items/1` }))
+  })
+
+interface Stats {
+  readonly requests: number
+  readonly lines: number
+  /** the server process's CPU time (user + system, all its threads) */
+  readonly cpuMicros: number
+}
+
+const stats = (s: Server): Promise<Stats> =>
+  new Promise((resolve) => {
+    s.child.once("message", (m: Stats) => resolve(m))
+    s.child.send("stats")
+  })
+
+const load = async (s: Server, duration: number): Promise<number> => {
+  const r = await autocannon({ url: s.url, connections: CONNECTIONS, duration })
+  if (r.errors > 0 || r.non2xx > 0) throw new Error(`${s.name}: ${r.errors} errors, ${r.non2xx} non-2xx responses`)
+  return r.requests.average
+}
+
+export default {
+  name: scenario,
+  notes: [
+    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low and move by a few percent between runs.`
+  ],
+  run: async (): Promise<ReadonlyArray<Row>> => {
+    const servers = [
+      await start("none", "no request logging"),
+      await start("ours", "effect-foundation HttpLogging.middleware"),
+      await start("effect", "Effect HttpMiddleware.logger")
+    ]
+    try {
+      for (const s of servers) await load(s, 2) // warm-up
+      const before = await Promise.all(servers.map(stats))
+      const samples = servers.map(() => [] as Array<number>)
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let k = 0; k < servers.length; k++) {
+          const i = (k + round) % servers.length
+          samples[i]!.push(await load(servers[i]!, DURATION))
+        }
+      }
+      const counts = await Promise.all(servers.map(stats))
+      // one line per request with logging, none without
+      counts.forEach((c, i) => {
+        const expected = i === 0 ? 0 : c.requests
+        if (c.lines !== expected) throw new Error(`bench: ${servers[i]!.name} wrote ${c.lines} lines for ${c.requests} requests (expected ${expected})`)
+      })
+      const [none, ours, effect] = samples.map(median) as [number, number, number]
+      // CPU per request over the measured rounds: less sensitive to the machine's other jobs than requests/s
+      const cpu = (i: number) => (counts[i]!.cpuMicros - before[i]!.cpuMicros) / (counts[i]!.requests - before[i]!.requests)
+      const note = (i: number) =>
+        `${counts[i]!.requests.toLocaleString("en")} requests, ${counts[i]!.lines.toLocaleString("en")} lines; server CPU ${cpu(i).toFixed(0)} µs/request`
+      const vsNone = ours / none
+      const vsEffect = ours / effect
+      return [
+        { scenario, subject: servers[0]!.name, value: none, unit: "req/s", note: note(0) },
+        {
+          scenario,
+          subject: servers[1]!.name,
+          value: ours,
+          unit: "req/s",
+          baseline: servers[0]!.name,
+          ratio: vsNone,
+          target: ">= 0.90x (at most 10% cost)",
+          pass: vsNone >= 0.9,
+          note: note(1)
+        },
+        {
+          scenario,
+          subject: servers[1]!.name,
+          value: ours,
+          unit: "req/s",
+          baseline: servers[2]!.name,
+          ratio: vsEffect,
+          target: ">= 1.0x (not slower than Effect's)",
+          pass: vsEffect >= 1.0
+        },
+        { scenario, subject: servers[2]!.name, value: effect, unit: "req/s", baseline: servers[0]!.name, ratio: effect / none, note: note(2) },
+        // server CPU per request over the rounds (all its threads, GC included): steadier than requests/s here
+        ...servers.map((srv, i): Row => ({ scenario, subject: `${srv.name}: server CPU`, value: cpu(i), unit: "µs/request", note: note(i) }))
+      ]
+    } finally {
+      for (const s of servers) {
+        s.child.removeAllListeners("exit")
+        s.child.kill()
+      }
+    }
+  }
+} satisfies Scenario
