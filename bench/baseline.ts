@@ -13,6 +13,7 @@
  * Override the revision with `BENCH_BASELINE_REV=<rev>`; `BENCH_BASELINE_REV=off`
  * leaves the baseline rows out.
  */
+import type * as current from "effect-foundation"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -22,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 export const BASELINE_REV = "a337fd21877c8b0ab632f901bd061a377f2cd53f"
 
 /** The public API the bench uses (the baseline copy has the same shape). */
-export type Lib = typeof import("effect-foundation")
+export type Lib = typeof current
 
 const root = fileURLToPath(new URL("../", import.meta.url))
 
@@ -48,9 +49,12 @@ export const ensureBaseline = (): Baseline | undefined => {
   if (rev === undefined) return undefined
   let sha: string
   try {
-    sha = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: root, encoding: "utf8" }).trim()
+    sha = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: root, encoding: "utf8" })
+      .trim()
   } catch {
-    throw new Error(`bench: baseline revision ${rev} not found in this repository (set BENCH_BASELINE_REV to a commit, or to "off")`)
+    throw new Error(
+      `bench: baseline revision ${rev} not found in this repository (set BENCH_BASELINE_REV to a commit, or to "off")`
+    )
   }
   const dir = path.join(root, "bench", ".tmp", "baseline", sha)
   const entry = path.join(dir, "src", "index.ts")

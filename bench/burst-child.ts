@@ -35,7 +35,14 @@ const measure = async (warm: () => Promise<void>, burst: () => Promise<void>, fi
   const peak = process.resourceUsage().maxRSS * 1024
   const dropped = await finish()
   const totalMs = performance.now() - t0
-  return { subject, rssGrowthMB: Math.max(0, peak - base) / 2 ** 20, lines: countLines(file), dropped, burstMs, totalMs }
+  return {
+    subject,
+    rssGrowthMB: Math.max(0, peak - base) / 2 ** 20,
+    lines: countLines(file),
+    dropped,
+    burstMs,
+    totalMs
+  }
 }
 
 let result
@@ -47,7 +54,10 @@ if (subject === "ours" || subject === "ours-block" || subject === "baseline") {
   }))
   let dropped = 0
   result = await measure(
-    () => rt.runPromise(Effect.zipRight(whileN(WARM, (i) => Log.info("burst", fields(i))), Telemetry.flush())).then(() => {}),
+    () =>
+      rt.runPromise(Effect.zipRight(whileN(WARM, (i) => Log.info("burst", fields(i))), Telemetry.flush())).then(
+        () => {}
+      ),
     () => rt.runPromise(whileN(LINES, (i) => Log.info("burst", fields(i)))),
     async () => {
       const r = await rt.runPromise(Telemetry.flush("60 seconds"))
@@ -60,9 +70,10 @@ if (subject === "ours" || subject === "ours-block" || subject === "baseline") {
   const fd = fs.openSync(file, "a")
   const layer = Logger.replaceScoped(
     Logger.defaultLogger,
-    Logger.jsonLogger.pipe(Logger.batched("1 second", (batch) => Effect.sync(() => {
-      if (batch.length > 0) fs.writeSync(fd, batch.join("\n") + "\n")
-    })))
+    Logger.jsonLogger.pipe(Logger.batched("1 second", (batch) =>
+      Effect.sync(() => {
+        if (batch.length > 0) fs.writeSync(fd, batch.join("\n") + "\n")
+      })))
   )
   const rt = ManagedRuntime.make(layer)
   result = await measure(
@@ -79,7 +90,9 @@ if (subject === "ours" || subject === "ours-block" || subject === "baseline") {
   const logger = pino({ base: null }, dest)
   result = await measure(
     async () => {
-      await new Promise<void>((r) => ((dest as unknown as { fd: number }).fd >= 0 ? r() : dest.once("ready", () => r())))
+      await new Promise<void>((
+        r
+      ) => ((dest as unknown as { fd: number }).fd >= 0 ? r() : dest.once("ready", () => r())))
       for (let i = 0; i < WARM; i++) logger.info(fields(i), "burst")
       await new Promise<void>((r) => dest.flush(() => r()))
     },

@@ -140,7 +140,12 @@ export const compare = async (
       await subjects[i]!.idle?.()
     }
   }
-  return subjects.map((s, i) => ({ name: s.name, nsPerOp: median(samples[i]!), samples: samples[i]!, cpuSamples: cpuSamples[i]! }))
+  return subjects.map((s, i) => ({
+    name: s.name,
+    nsPerOp: median(samples[i]!),
+    samples: samples[i]!,
+    cpuSamples: cpuSamples[i]!
+  }))
 }
 
 /**
@@ -183,7 +188,10 @@ export const versusBaseline = async (
     ratio,
     target: ">= 0.95x (current vs baseline)",
     pass: ratio >= 0.95,
-    note: `own run of the two, ${rounds} rounds of ${options.ops.toLocaleString("en")} (current ${fmtValue(c!.nsPerOp)} ${options.unit} there); ` +
+    note:
+      `own run of the two, ${rounds} rounds of ${options.ops.toLocaleString("en")} (current ${
+        fmtValue(c!.nsPerOp)
+      } ${options.unit} there); ` +
       `median of per-round ratios; in CPU time ${pairedRatio(c!, b!, "cpu").toFixed(2)}x`
   }
   return { row, current: c! }
@@ -225,19 +233,24 @@ export const expectLines = (subject: string, actual: number, expected: number): 
 }
 
 /** "1.23x" */
-export const fmtRatio = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? "" : `${r.toFixed(2)}x`)
+export const fmtRatio = (
+  r: number | undefined
+): string => (r === undefined || !Number.isFinite(r) ? "" : `${r.toFixed(2)}x`)
 
 const fmtValue = (v: number): string =>
   !Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2)
 
 export const machine = (): string => {
   const cpus = os.cpus()
-  return `${cpus[0]?.model ?? "unknown CPU"} (${cpus.length} cores), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`
+  return `${cpus[0]?.model ?? "unknown CPU"} (${cpus.length} cores), ${
+    (os.totalmem() / 2 ** 30).toFixed(1)
+  } GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`
 }
 
 /** The results table as Markdown. */
 export const toMarkdown = (rows: ReadonlyArray<Row>): string => {
-  const head = "| scenario | subject | value | compared with | ratio | target | met | note |\n|---|---|---:|---|---:|---|:-:|---|"
+  const head =
+    "| scenario | subject | value | compared with | ratio | target | met | note |\n|---|---|---:|---|---:|---|:-:|---|"
   const body = rows.map((r) =>
     `| ${r.scenario} | ${r.subject} | ${fmtValue(r.value)} ${r.unit} | ${r.baseline ?? ""} | ${fmtRatio(r.ratio)} | ${
       r.target ?? ""

@@ -26,7 +26,11 @@ const router = HttpRouter.empty.pipe(
 
 const main = Effect.gen(function*() {
   const app = router
-  const logged = subject === "ours" ? HttpLogging.middleware(app) : subject === "effect" ? HttpMiddleware.logger(app) : app
+  const logged = subject === "ours"
+    ? HttpLogging.middleware(app)
+    : subject === "effect"
+    ? HttpMiddleware.logger(app)
+    : app
   // counted on arrival, outside every middleware
   const counted = Effect.zipRight(Effect.sync(() => void requests++), logged)
   yield* HttpServer.serveEffect(counted)
@@ -45,7 +49,9 @@ const main = Effect.gen(function*() {
 }).pipe(
   Effect.scoped,
   Effect.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
-  Effect.provide(Foundation.layer({ format: "json", level: "info", sink: { target: { file: "/dev/null" }, exitHook: false } }))
+  Effect.provide(
+    Foundation.layer({ format: "json", level: "info", sink: { target: { file: "/dev/null" }, exitHook: false } })
+  )
 )
 
 process.on("disconnect", () => process.exit(0))

@@ -12,7 +12,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { BASELINE_REV, ensureBaseline } from "./baseline.js"
-import { toMarkdown, writeResults, type Row } from "./harness.js"
+import { type Row, toMarkdown, writeResults } from "./harness.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const filter = process.argv.slice(2)
@@ -32,7 +32,14 @@ for (const f of files) {
   const t0 = Date.now()
   const res = spawnSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "--conditions=source", path.join(here, "child.ts"), path.join(here, "scenarios", f)],
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "--conditions=source",
+      path.join(here, "child.ts"),
+      path.join(here, "scenarios", f)
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20, timeout: 240_000 }
   )
   const marker = res.stdout.split("\n").find((l) => l.startsWith("@@ROWS "))
@@ -43,21 +50,33 @@ for (const f of files) {
     continue
   }
   const got = JSON.parse(marker.slice(7)) as { rows: Array<Row>; notes: Array<string> }
-  rows.push(...got.rows)
-  notes.push(...got.notes)
+  for (const row of got.rows) rows.push(row)
+  for (const note of got.notes) notes.push(note)
   process.stderr.write(`${f}: ${got.rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`)
 }
 const missed = rows.filter((r) => r.pass === false)
 notes.push(
   missed.length === 0
     ? `Every target met in this run (${rows.filter((r) => r.pass === true).length} checked).`
-    : `Targets missed in this run: ${missed.map((r) => `${r.scenario} / ${r.subject}: ${r.ratio !== undefined ? r.ratio.toFixed(2) + "x" : r.value.toFixed(1) + " " + r.unit} against ${r.target}`).join("; ")}.`
+    : `Targets missed in this run: ${
+      missed.map((r) =>
+        `${r.scenario} / ${r.subject}: ${
+          r.ratio !== undefined ? r.ratio.toFixed(2) + "x" : r.value.toFixed(1) + " " + r.unit
+        } against ${r.target}`
+      ).join("; ")
+    }.`
 )
 notes.push(
   baseline === undefined
     ? "Baseline rows left out (BENCH_BASELINE_REV=off)."
-    : `Baseline = the library at ${baseline.sha}${baseline.sha === BASELINE_REV ? " (v0.1.0)" : " (BENCH_BASELINE_REV)"}: its src/ extracted to bench/.tmp/baseline/ and imported through tsx next to the current sources, in the same processes and interleaved rounds (burst: its own process, like every burst subject). "current vs baseline" ratio = baseline time / current time (> 1: the current code is faster).`
+    : `Baseline = the library at ${baseline.sha}${
+      baseline.sha === BASELINE_REV ? " (v0.1.0)" : " (BENCH_BASELINE_REV)"
+    }: its src/ extracted to bench/.tmp/baseline/ and imported through tsx next to the current sources, in the same processes and interleaved rounds (burst: its own process, like every burst subject). "current vs baseline" ratio = baseline time / current time (> 1: the current code is faster).`
 )
-notes.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${load()} at the end (${os.cpus().length} cores).`)
+notes.push(
+  `Total time ${
+    ((Date.now() - started) / 1000).toFixed(0)
+  } s; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${load()} at the end (${os.cpus().length} cores).`
+)
 const out = writeResults(rows, notes)
 process.stdout.write(toMarkdown(rows) + "\n\n" + notes.map((n) => `- ${n}`).join("\n") + `\n\nwritten to ${out}\n`)

@@ -26,9 +26,9 @@ import { Console, Effect, Layer, Logger, ManagedRuntime } from "effect"
 import * as current from "effect-foundation"
 import type { LogSink } from "effect-foundation"
 import * as fs from "node:fs"
+import * as util from "node:util"
 import pino from "pino"
 import pinoPretty from "pino-pretty"
-import * as util from "node:util"
 import winston from "winston"
 import type { Lib } from "./baseline.js"
 import { expectLines, type Subject } from "./harness.js"
@@ -128,12 +128,18 @@ export const ours = (name: string, options: OursOptions): Counted => {
     Effect.gen(function*() {
       const sink = yield* L.LogSink.make({ target: { file }, exitHook: false })
       yield* L.LogSink.registerScoped(sink)
-      yield* L.EmojiLogger.install(L.EmojiLogger.make({ format, level, colors: false, timestamps: false }, sink.write), level)
+      yield* L.EmojiLogger.install(
+        L.EmojiLogger.make({ format, level, colors: false, timestamps: false }, sink.write),
+        level
+      )
       sinks.push(sink)
     })
   const runtime = ManagedRuntime.make(
     Layer.scopedDiscard(
-      Effect.zipRight(install(options.format, options.file ?? "/dev/null"), options.second === undefined ? Effect.void : install(options.second, "/dev/null"))
+      Effect.zipRight(
+        install(options.format, options.file ?? "/dev/null"),
+        options.second === undefined ? Effect.void : install(options.second, "/dev/null")
+      )
     )
   )
   const op = options.op?.(L) ?? ((i: number) => L.Log.info(MESSAGE, fields3(i)))
@@ -188,7 +194,9 @@ export const pinoSync = (name: string, options: { readonly file?: string; readon
 export const pinoAsync = (name: string): Counted => {
   const { accepted, count, d, written } = countingDestination("/dev/null", false)
   const logger = pino({ base: null }, d)
-  const ready = new Promise<void>((resolve) => ((d as unknown as { fd: number }).fd >= 0 ? resolve() : d.once("ready", () => resolve())))
+  const ready = new Promise<void>((
+    resolve
+  ) => ((d as unknown as { fd: number }).fd >= 0 ? resolve() : d.once("ready", () => resolve())))
   // flush(cb) waits for the writes, then fsyncs: EINVAL on /dev/null, which is fine
   const drained = () =>
     new Promise<void>((resolve, reject) =>
@@ -345,7 +353,12 @@ export const effectPretty = (): Counted =>
     "Effect Logger.pretty + annotateLogs",
     (write) => {
       const log = (...args: ReadonlyArray<unknown>) => write(util.format(...args) + "\n")
-      const unsafe = { ...globalThis.console, log, group: () => {}, groupEnd: () => {} } as unknown as Console.UnsafeConsole
+      const unsafe = {
+        ...globalThis.console,
+        log,
+        group: () => {},
+        groupEnd: () => {}
+      } as unknown as Console.UnsafeConsole
       const console = { unsafe } as unknown as Console.Console
       return Layer.merge(
         Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ colors: false })),

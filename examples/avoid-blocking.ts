@@ -5,8 +5,8 @@
 import { FileSystem } from "@effect/platform"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { fileURLToPath } from "node:url"
 import { FoundationLive, Log } from "effect-foundation"
+import { fileURLToPath } from "node:url"
 
 const goodExample = (path: string) =>
   Effect.gen(function*() {

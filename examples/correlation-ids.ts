@@ -4,8 +4,8 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
-import { randomUUID } from "node:crypto"
 import { FoundationLive, Log } from "effect-foundation"
+import { randomUUID } from "node:crypto"
 
 interface Item {
   readonly id: string

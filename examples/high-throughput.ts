@@ -36,7 +36,9 @@ const highThroughputHandler = Effect.gen(function*() {
 
 const main = Effect.gen(function*() {
   const createdIn = yield* highThroughputHandler
-  yield* Effect.sync(() => process.stderr.write(`1,000 tasks created (with 1,000 Log.debug calls) in ${createdIn.toFixed(2)} ms\n`))
+  yield* Effect.sync(() =>
+    process.stderr.write(`1,000 tasks created (with 1,000 Log.debug calls) in ${createdIn.toFixed(2)} ms\n`)
+  )
 })
 
 main.pipe(Effect.provide(FoundationLive), NodeRuntime.runMain)

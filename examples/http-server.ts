@@ -52,7 +52,10 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.get("/boom", Effect.fail(new Error("database unreachable"))),
   HttpRouter.get(
     "/slow",
-    Effect.zipRight(Log.info("Starting slow work"), Effect.as(Effect.sleep("10 seconds"), HttpServerResponse.text("done\n")))
+    Effect.zipRight(
+      Log.info("Starting slow work"),
+      Effect.as(Effect.sleep("10 seconds"), HttpServerResponse.text("done\n"))
+    )
   ),
   HttpRouter.get("/health", HttpServerResponse.text("ok\n"))
 )
@@ -60,8 +63,10 @@ const router = HttpRouter.empty.pipe(
 const logging = HttpLogging.make({ received: true, headers: ["user-agent", "authorization"], skipPaths: ["/health"] })
 
 const ServerLive = Layer.unwrapEffect(
-  Effect.map(Config.integer("PORT").pipe(Config.withDefault(8080)), (port) =>
-    NodeHttpServer.layer(() => createServer(), { port, host: "127.0.0.1" }))
+  Effect.map(
+    Config.integer("PORT").pipe(Config.withDefault(8080)),
+    (port) => NodeHttpServer.layer(() => createServer(), { port, host: "127.0.0.1" })
+  )
 )
 
 const AppLive = router.pipe(
@@ -72,8 +77,10 @@ const AppLive = router.pipe(
 
 // OTLP export only when a collector is configured.
 const OtlpLive = Layer.unwrapEffect(
-  Effect.map(Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")), (endpoint) =>
-    endpoint._tag === "Some" ? Telemetry.otlp({ serviceVersion: "0.1.0" }) : Layer.empty)
+  Effect.map(
+    Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
+    (endpoint) => endpoint._tag === "Some" ? Telemetry.otlp({ serviceVersion: "0.1.0" }) : Layer.empty
+  )
 )
 
 // Foundation underneath everything else, so startup and shutdown lines are kept.

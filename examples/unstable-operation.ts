@@ -16,14 +16,18 @@ const makeRequest = (failures: number) => {
   let calls = 0
   return Effect.suspend(() => {
     calls++
-    return Effect.succeed(calls <= failures ? { ok: false, status: 503, data: "" } : { ok: true, status: 200, data: "payload" })
+    return Effect.succeed(
+      calls <= failures ? { ok: false, status: 503, data: "" } : { ok: true, status: 200, data: "payload" }
+    )
   })
 }
 
 const unstableOperation = (request: ReturnType<typeof makeRequest>) =>
   Effect.gen(function*() {
     const response = yield* request
-    if (!response.ok) return yield* new RequestFailed({ message: `Request failed: ${response.status}`, status: response.status })
+    if (!response.ok) {
+      return yield* new RequestFailed({ message: `Request failed: ${response.status}`, status: response.status })
+    }
     return response.data
   }).pipe(Retry.withRetry({ maxAttempts: 3, delay: "1 second", backoff: 2, logRetries: true }))
 

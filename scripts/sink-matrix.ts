@@ -10,15 +10,27 @@
  * Prints one row per cell and, last, `N passed, N failed`; exits 1 when a cell fails.
  * See test/harness/check.ts for what is counted and test/harness/matrix.ts for the workload.
  */
-import { childCommand } from "../test/harness/run.js"
 import type { CellResult } from "../test/harness/matrix.js"
 import { matrix, neverBehind, pool, runCell } from "../test/harness/matrix.js"
+import { childCommand } from "../test/harness/run.js"
 
 const filters = process.argv.slice(2)
 const cells = [...matrix, ...neverBehind].filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)))
 const jobs = Math.max(1, Number(process.env["SINK_MATRIX_JOBS"] ?? 2))
 
-const columns = ["cell", "received", "dropped", "lost", "corrupt", "dup", "exit ms", "loop ms", "end", "wall s", "verdict"] as const
+const columns = [
+  "cell",
+  "received",
+  "dropped",
+  "lost",
+  "corrupt",
+  "dup",
+  "exit ms",
+  "loop ms",
+  "end",
+  "wall s",
+  "verdict"
+] as const
 const widths = [44, 16, 9, 7, 7, 5, 8, 8, 12, 6, 0]
 const row = (cells: ReadonlyArray<string>) =>
   cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : widths[i]! > 0 ? c.padStart(widths[i]!) : c)).join("  ")
@@ -44,13 +56,18 @@ const t0 = Date.now()
 await childCommand()
 console.log(`sink contract matrix: ${cells.length} cells, ${jobs} at a time`)
 console.log(row([...columns]))
-const results = await pool(jobs, cells.map((c) => async () => {
-  const r = await runCell(c)
-  console.log(format(r))
-  return r
-}))
+const results = await pool(
+  jobs,
+  cells.map((c) => async () => {
+    const r = await runCell(c)
+    console.log(format(r))
+    return r
+  })
+)
 const failed = results.filter((r) => r.violations.length > 0).length
-console.log(`\n(* /dev/null: received is inferred from the sink's own count; lost = N - received - dropped; exit from the trigger)`)
+console.log(
+  `\n(* /dev/null: received is inferred from the sink's own count; lost = N - received - dropped; exit from the trigger)`
+)
 console.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`)
 console.log(`${results.length - failed} passed, ${failed} failed`)
 process.exitCode = failed > 0 ? 1 : 0

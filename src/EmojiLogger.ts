@@ -21,8 +21,8 @@ import type * as Emoji from "./Emoji.js"
 import { type Format, Formatter, type RecordInput } from "./internal/format.js"
 import type * as level from "./internal/level.js"
 import * as internal from "./internal/logger.js"
-import { publish } from "./internal/redactorRef.js"
 import type { RedactionOptions } from "./internal/redact.js"
+import { publish } from "./internal/redactorRef.js"
 import type { RenderLimits } from "./internal/render.js"
 
 export type {
@@ -145,7 +145,10 @@ export const make = (options: Options, write: (line: string) => void): Logger.Lo
  * @since 0.1.0
  * @category layers
  */
-export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelInput): Effect.Effect<void, never, Scope.Scope> =>
+export const install = (
+  logger: Logger.Logger<unknown, void>,
+  minimum: LevelInput
+): Effect.Effect<void, never, Scope.Scope> =>
   Effect.suspend(() => internal.install(logger, internal.levelOption("minimum", minimum) ?? "info"))
 
 /**
@@ -159,8 +162,13 @@ export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelInpu
  * @category layers
  */
 export const layer = (options: Options, write: (line: string) => void): Layer.Layer<never, ConfigError.ConfigError> =>
-  Layer.scopedDiscard(Effect.flatMap(internal.tryOptions(() => new Formatter(internal.formatOptions(options))), (formatter) =>
-    Effect.zipRight(
-      publish(formatter.options.redactor),
-      internal.install(internal.fromFormatter(formatter, write), formatter.options.level)
-    )))
+  Layer.scopedDiscard(
+    Effect.flatMap(
+      internal.tryOptions(() => new Formatter(internal.formatOptions(options))),
+      (formatter) =>
+        Effect.zipRight(
+          publish(formatter.options.redactor),
+          internal.install(internal.fromFormatter(formatter, write), formatter.options.level)
+        )
+    )
+  )

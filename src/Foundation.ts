@@ -16,8 +16,8 @@
  *
  * @since 0.1.0
  */
-import type * as ConfigError from "effect/ConfigError"
 import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as EmojiLogger from "./EmojiLogger.js"
@@ -27,8 +27,8 @@ import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import { publish } from "./internal/redactorRef.js"
-import * as LogSink from "./LogSink.js"
 import { isTerminal as terminalStream } from "./internal/sink.js"
+import * as LogSink from "./LogSink.js"
 
 /**
  * Options; each one given here overrides its environment variable.
@@ -66,7 +66,7 @@ const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
  * @category configuration
  */
 export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigError.ConfigError> =>
-  env.withReadableEnv(Effect.gen(function* () {
+  env.withReadableEnv(Effect.gen(function*() {
     // a level option in any spelling the environment accepts; anything else fails like PROVIDE_LOG_LEVEL
     options = yield* logger.tryOptions(() => logger.normalizeLevels(options))
     const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
@@ -104,14 +104,20 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
  */
 export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> =>
   Layer.scopedDiscard(
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const resolved = yield* resolve(options)
       const formatter = yield* logger.tryOptions(() => new Formatter(logger.formatOptions(resolved)))
       const sink = yield* LogSink.make({
         ...resolved.sink,
         // the sink's own "N records dropped" warning, in the program's format
         warningLine: (message, fields, millis) =>
-          renderRecord(formatter, { timestamp: new Date(millis), level: "warning", message, fields, loggerName: "effect-foundation.sink" })
+          renderRecord(formatter, {
+            timestamp: new Date(millis),
+            level: "warning",
+            message,
+            fields,
+            loggerName: "effect-foundation.sink"
+          })
       })
       yield* LogSink.registerScoped(sink)
       // span events and the OTLP exporter redact with the same rules as the lines
@@ -130,8 +136,7 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
  */
 export const layerConfig = (
   config: Config.Config<Options>
-): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> =>
-  Layer.unwrapEffect(Effect.map(config, layer))
+): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> => Layer.unwrapEffect(Effect.map(config, layer))
 
 /**
  * Configuration from the environment, console output to stdout.

@@ -28,18 +28,18 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
 import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
-import * as Log from "./Log.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import { invalidLevelMessage, type LevelInput, type LevelName, levelOf } from "./internal/level.js"
 import { redactedMarker } from "./internal/redact.js"
+import * as Log from "./Log.js"
 
 /**
  * The middleware's type: an `HttpMiddleware` that keeps the app's error and
@@ -146,8 +146,12 @@ const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
  * @category constructors
  */
 export const make = (options: Options = {}): Middleware => {
-  const successLevel: LevelName | undefined = options.successLevel === undefined ? "info" : levelOf(options.successLevel)
-  if (successLevel === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage("successLevel", options.successLevel))
+  const successLevel: LevelName | undefined = options.successLevel === undefined
+    ? "info"
+    : levelOf(options.successLevel)
+  if (successLevel === undefined) {
+    throw new Cause.IllegalArgumentException(invalidLevelMessage("successLevel", options.successLevel))
+  }
   const logReceived = options.received === true
   const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
   const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
@@ -184,7 +188,11 @@ export const make = (options: Options = {}): Middleware => {
       // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
       // acquire/release around them); the context is restored by the one `onExit` below.
       const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
-      const context = HashMap.set(HashMap.set(HashMap.set(outer, "method", method), "path", path), "request_id", requestId)
+      const context = HashMap.set(
+        HashMap.set(HashMap.set(outer, "method", method), "path", path),
+        "request_id",
+        requestId
+      )
       const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
       // The id is echoed by a pre-response handler, so error responses made by the server carry it too.
       const echo: HttpApp.PreResponseHandler = (_request, response) =>
@@ -214,7 +222,10 @@ export const make = (options: Options = {}): Middleware => {
         ? (status: number, duration_ms: number) => ({ status, duration_ms })
         : (status: number, duration_ms: number) => ({ status, duration_ms, headers })
       const cancelled = (duration_ms: number, reason: string) =>
-        log.warning("Request cancelled", headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers })
+        log.warning(
+          "Request cancelled",
+          headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
+        )
       const completed = (exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>): Effect.Effect<void> => {
         const duration_ms = clock.unsafeCurrentTimeMillis() - start
         if (Exit.isSuccess(exit)) {
@@ -233,7 +244,11 @@ export const make = (options: Options = {}): Middleware => {
         const status = response.status
         if (status === 499) return cancelled(duration_ms, "client disconnected")
         if (status >= 500) {
-          return log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status, duration_ms))
+          return log.exception(
+            "Request failed",
+            stripped._tag === "Some" ? stripped.value : cause,
+            done(status, duration_ms)
+          )
         }
         return status >= 400
           ? log.warning("Request completed", done(status, duration_ms))
@@ -242,7 +257,11 @@ export const make = (options: Options = {}): Middleware => {
       const handled = Effect.onExit(quiet, (exit) => Effect.zipRight(completed(exit), restore))
       return Effect.zipRight(
         enter,
-        scoped(logReceived ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled) : handled)
+        scoped(
+          logReceived
+            ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled)
+            : handled
+        )
       )
     })
 }

@@ -12,8 +12,8 @@ import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import type { LevelInput, LevelName } from "./internal/level.js"
-import { safeFields } from "./internal/render.js"
 import { addContext, Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
+import { safeFields } from "./internal/render.js"
 
 /**
  * Level names, lower case as in JSON output: `trace`, `debug`, `info`,

@@ -35,11 +35,16 @@
  */
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import { boolean, optional, parseBytes as parseBytesImpl, parseDuration as parseDurationImpl } from "./internal/config.js"
+import {
+  boolean,
+  optional,
+  parseBytes as parseBytesImpl,
+  parseDuration as parseDurationImpl
+} from "./internal/config.js"
 import * as flush from "./internal/flush.js"
 import * as internal from "./internal/sink.js"
 import type { Flushable } from "./Telemetry.js"
@@ -174,7 +179,9 @@ export interface Options {
   /** Write what is left synchronously at process exit (and on SIGTERM/SIGINT/SIGHUP when the program does not handle them). */
   readonly exitHook: boolean
   /** Renders the "N records dropped" warning line in the program's format (default: a JSON line). */
-  readonly warningLine?: ((message: string, fields: Readonly<Record<string, unknown>>, millis: number) => string) | undefined
+  readonly warningLine?:
+    | ((message: string, fields: Readonly<Record<string, unknown>>, millis: number) => string)
+    | undefined
   /** Where failure and drop reports go (default: stderr, synchronously). */
   readonly report?: ((text: string) => void) | undefined
 }
@@ -361,7 +368,11 @@ export const config: Config.Config<Partial<Options>> = Config.all({
     return k === "stdout" || k === "stderr" ? k : undefined
   }),
   flushSize: optional("PROVIDE_LOG_FLUSH_SIZE", "a positive number of bytes, e.g. 65536, 64k, 1m", parseBytes),
-  flushInterval: optional("PROVIDE_LOG_FLUSH_INTERVAL", "a positive duration, e.g. 100 (ms), 250 ms, 1 s", parseDuration),
+  flushInterval: optional(
+    "PROVIDE_LOG_FLUSH_INTERVAL",
+    "a positive duration, e.g. 100 (ms), 250 ms, 1 s",
+    parseDuration
+  ),
   maxBufferBytes: optional("PROVIDE_LOG_MAX_BUFFER_BYTES", "a positive number of bytes, e.g. 8388608, 8m", parseBytes),
   overflow: optional("PROVIDE_LOG_OVERFLOW", overflows.join(", "), (raw) => {
     const k = raw.trim().toLowerCase() as OverflowPolicy
@@ -388,11 +399,20 @@ export const config: Config.Config<Partial<Options>> = Config.all({
       const set = [c.maxSize, c.interval, c.maxFiles, c.compress, c.reopenSignal].findIndex((v) => v !== undefined)
       if (set >= 0) {
         const name = rotationVariables[set]!
-        return Either.left(ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`))
+        return Either.left(
+          ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`)
+        )
       }
-    } else if ((c.maxFiles !== undefined || c.compress !== undefined) && c.maxSize === undefined && c.interval === undefined) {
+    } else if (
+      (c.maxFiles !== undefined || c.compress !== undefined) && c.maxSize === undefined && c.interval === undefined
+    ) {
       const name = c.maxFiles !== undefined ? "PROVIDE_LOG_FILE_MAX_FILES" : "PROVIDE_LOG_FILE_COMPRESS"
-      return Either.left(ConfigError.InvalidData([name], `${name} is set but neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL: nothing rotates the file`))
+      return Either.left(
+        ConfigError.InvalidData(
+          [name],
+          `${name} is set but neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL: nothing rotates the file`
+        )
+      )
     }
     const out: { -readonly [K in keyof Options]?: Options[K] } = {}
     if (c.file !== undefined) {

@@ -63,7 +63,8 @@ export const flush = (deadline?: Duration.DurationInput): Effect.Effect<FlushRep
  * @since 0.1.0
  * @category shutdown
  */
-export const shutdown = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> => internal.shutdownAll(deadline)
+export const shutdown = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> =>
+  internal.shutdownAll(deadline)
 
 /**
  * Adds a flushable for the rest of the scope (see `LogSink.registerScoped`).

@@ -21,8 +21,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Options } from "./EmojiLogger.js"
-import { capturing, formatOptions, install, tryOptions } from "./internal/logger.js"
 import { Formatter, type StructuredRecord } from "./internal/format.js"
+import { capturing, formatOptions, install, tryOptions } from "./internal/logger.js"
 
 /**
  * A captured record. `fields` merges context annotations, bound fields and
@@ -68,8 +68,10 @@ export const TestLog: Context.Tag<TestLog, TestLog> = Context.GenericTag<TestLog
 export const layer = (options: Options = {}): Layer.Layer<TestLog, ConfigError.ConfigError> =>
   Layer.scoped(
     TestLog,
-    Effect.gen(function* () {
-      const formatter = yield* tryOptions(() => new Formatter(formatOptions({ ...options, level: options.level ?? "trace" })))
+    Effect.gen(function*() {
+      const formatter = yield* tryOptions(() =>
+        new Formatter(formatOptions({ ...options, level: options.level ?? "trace" }))
+      )
       const records: Array<Record> = []
       const lines: Array<string> = []
       const logger = capturing(formatter, (record, line) => {

@@ -13,8 +13,13 @@ const ok = Effect.succeed("ok")
 const call = <E extends { readonly _tag: string }>(b: CircuitBreaker.CircuitBreaker, eff: Effect.Effect<string, E>) =>
   Effect.map(Effect.either(b.protect(eff)), Either.match({ onLeft: (e) => e._tag, onRight: (a) => a }))
 
-const changes = Effect.map(TestLog.records, (rs) =>
-  rs.filter((r) => r.message === "Circuit breaker state changed").map((r) => `${r.level} ${r.fields.from}->${r.fields.to}`))
+const changes = Effect.map(
+  TestLog.records,
+  (rs) =>
+    rs.filter((r) => r.message === "Circuit breaker state changed").map((r) =>
+      `${r.level} ${r.fields.from}->${r.fields.to}`
+    )
+)
 
 describe("CircuitBreaker transitions", () => {
   it.effect("closed -> open after failureThreshold consecutive failures; a success resets the count", () =>
@@ -263,7 +268,12 @@ describe("CircuitBreaker option bounds (issue 13 item 14)", () => {
 
   it.effect("a very long (finite) open period trips without dying: retryAt is clamped to the last valid Date", () =>
     Effect.gen(function*() {
-      const b = yield* CircuitBreaker.make({ failureThreshold: 1, resetTimeout: "1 second", maxResetTimeout: 1e300, backoffFactor: 1e200 })
+      const b = yield* CircuitBreaker.make({
+        failureThreshold: 1,
+        resetTimeout: "1 second",
+        maxResetTimeout: 1e300,
+        backoffFactor: 1e200
+      })
       yield* call(b, fail)
       yield* TestClock.adjust("1 second")
       expect(yield* call(b, fail)).toBe("Down") // the trial fails: the second trip, open for 1e200 seconds
@@ -284,7 +294,10 @@ describe("CircuitBreaker types", () => {
         Effect.Effect<never, Down | CircuitBreaker.CircuitOpenError, "R">
       >()
       expectTypeOf(
-        eff.pipe(CircuitBreaker.withCircuitBreaker(b), Effect.catchTag("CircuitOpenError", (e) => Effect.succeed(e.retryAt)))
+        eff.pipe(
+          CircuitBreaker.withCircuitBreaker(b),
+          Effect.catchTag("CircuitOpenError", (e) => Effect.succeed(e.retryAt))
+        )
       ).toEqualTypeOf<Effect.Effect<Date, Down, "R">>()
       // @ts-expect-error a breaker is required
       eff.pipe(CircuitBreaker.withCircuitBreaker())

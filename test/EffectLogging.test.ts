@@ -4,10 +4,10 @@
  * records, Effect's level controls work both ways, `Effect.runSync` works,
  * levels are accepted in every spelling.
  */
-import { describe, expect, it } from "@effect/vitest"
 import * as OtlpLogger from "@effect/opentelemetry/OtlpLogger"
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { EmojiLogger, Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import * as fs from "node:fs"
@@ -17,7 +17,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { captureConsole } from "./utils.js"
 
-const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 const noEnv = withEnv({})
 
 /** Runs `program` with Foundation installed (environment: `env` only), writing to a writer; the lines it wrote. */
@@ -30,7 +31,13 @@ const run = <E>(
   Effect.gen(function*() {
     const out: Array<string> = []
     yield* program.pipe(
-      Effect.provide(Foundation.layer({ format, colors: false, timestamps: false, ...options, sink: { target: (chunk) => void out.push(chunk) } })),
+      Effect.provide(Foundation.layer({
+        format,
+        colors: false,
+        timestamps: false,
+        ...options,
+        sink: { target: (chunk) => void out.push(chunk) }
+      })),
       withEnv(env)
     )
     return out.join("").split("\n").slice(0, -1)
@@ -107,7 +114,8 @@ describe("Effect's logging entry points with Foundation installed", () => {
     Effect.gen(function*() {
       const added: Array<string> = []
       const replaced: Array<string> = []
-      const collect = (into: Array<string>) => Logger.make(({ message }) => into.push((message as Array<unknown>).join(" ")))
+      const collect = (into: Array<string>) =>
+        Logger.make(({ message }) => into.push((message as Array<unknown>).join(" ")))
       const lines = yield* run(
         "key_value",
         Effect.gen(function*() {
@@ -136,22 +144,35 @@ const collecting = (logger: Logger.Logger<unknown, string>) => {
 }
 
 describe("other loggers see a Log.* record as Effect.log* with the fields as annotations (item 1)", () => {
-  const ours = Log.named("db").bind({ pool: "main" }).info("connected", { ms: 12 }).pipe(Log.withContext({ request_id: "r1" }))
+  const ours = Log.named("db").bind({ pool: "main" }).info("connected", { ms: 12 }).pipe(
+    Log.withContext({ request_id: "r1" })
+  )
   const effects = Effect.logInfo("connected").pipe(
     Effect.annotateLogs({ request_id: "r1", logger_name: "db", pool: "main", ms: 12 })
   )
 
-  for (const [name, logger] of [["Logger.jsonLogger", Logger.jsonLogger], ["Logger.logfmtLogger", Logger.logfmtLogger]] as const) {
+  for (
+    const [name, logger] of [["Logger.jsonLogger", Logger.jsonLogger], [
+      "Logger.logfmtLogger",
+      Logger.logfmtLogger
+    ]] as const
+  ) {
     it.effect(`${name}: the message, the context, logger_name, bound and call fields`, () =>
       Effect.gen(function*() {
         const a = collecting(logger)
         const b = collecting(logger)
-        const lines = yield* run("json", Effect.zipRight(ours.pipe(Effect.provide(a.layer)), effects.pipe(Effect.provide(b.layer))))
+        const lines = yield* run(
+          "json",
+          Effect.zipRight(ours.pipe(Effect.provide(a.layer)), effects.pipe(Effect.provide(b.layer)))
+        )
         expect(a.lines).toHaveLength(1)
         expect(a.lines).toEqual(b.lines)
         expect(a.lines[0]).not.toContain("binding")
         // our own line keeps its fields in the order given
-        expect(lines[0]).toBe(T + ",\"level\":\"info\",\"message\":\"connected\",\"logger_name\":\"db\",\"request_id\":\"r1\",\"pool\":\"main\",\"ms\":12}")
+        expect(lines[0]).toBe(
+          T +
+            ",\"level\":\"info\",\"message\":\"connected\",\"logger_name\":\"db\",\"request_id\":\"r1\",\"pool\":\"main\",\"ms\":12}"
+        )
       }))
   }
 
@@ -185,9 +206,14 @@ describe("other loggers see a Log.* record as Effect.log* with the fields as ann
     Effect.gen(function*() {
       const { console, logged } = yield* captureConsole
       // (@effect/vitest removes the default logger: put it back)
-      yield* Log.named("db").info("connected", { ms: 12 }).pipe(Effect.provide(Logger.add(Logger.defaultLogger)), Effect.withConsole(console))
+      yield* Log.named("db").info("connected", { ms: 12 }).pipe(
+        Effect.provide(Logger.add(Logger.defaultLogger)),
+        Effect.withConsole(console)
+      )
       expect(logged).toHaveLength(1)
-      expect(logged[0]).toMatch(/^timestamp=\S+ level=INFO fiber=#\d+ message=connected (logger_name=db ms=12|ms=12 logger_name=db)$/)
+      expect(logged[0]).toMatch(
+        /^timestamp=\S+ level=INFO fiber=#\d+ message=connected (logger_name=db ms=12|ms=12 logger_name=db)$/
+      )
     }))
 
   it.effect("TestLog still captures logger name, error and fields", () =>
@@ -219,19 +245,32 @@ describe("other loggers see a Log.* record as Effect.log* with the fields as ann
         () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
       )
       const port = (server.address() as AddressInfo).port
-      const otlp = OtlpLogger.layer({ url: `http://127.0.0.1:${port}/v1/logs`, resource: { serviceName: "test" } }).pipe(
-        Layer.provide(OtlpSerialization.layerJson),
-        Layer.provide(FetchHttpClient.layer)
-      )
+      const otlp = OtlpLogger.layer({ url: `http://127.0.0.1:${port}/v1/logs`, resource: { serviceName: "test" } })
+        .pipe(
+          Layer.provide(OtlpSerialization.layerJson),
+          Layer.provide(FetchHttpClient.layer)
+        )
       yield* run("json", ours.pipe(Effect.provide(otlp)))
       expect(bodies).toHaveLength(1)
       const records = (bodies[0] as {
-        resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<{ body: unknown; severityText: string; attributes: Array<{ key: string; value: unknown }> }> }> }>
+        resourceLogs: Array<
+          {
+            scopeLogs: Array<
+              {
+                logRecords: Array<
+                  { body: unknown; severityText: string; attributes: Array<{ key: string; value: unknown }> }
+                >
+              }
+            >
+          }
+        >
       }).resourceLogs[0]!.scopeLogs[0]!.logRecords
       expect(records).toHaveLength(1)
       expect(records[0]!.body).toEqual({ stringValue: "connected" })
       expect(records[0]!.severityText).toBe("INFO")
-      const attributes = Object.fromEntries(records[0]!.attributes.filter((a) => a.key !== "fiberId").map((a) => [a.key, a.value]))
+      const attributes = Object.fromEntries(
+        records[0]!.attributes.filter((a) => a.key !== "fiberId").map((a) => [a.key, a.value])
+      )
       expect(attributes).toEqual({
         request_id: { stringValue: "r1" },
         logger_name: { stringValue: "db" },
@@ -269,7 +308,8 @@ describe("Effect.log* with several arguments (item 2)", () => {
         "⚠️ WARN [▶️] retry 3 RangeError: second null attempt=2 user=u error=\"TypeError: outer\" cause=\"Error: inner\" stack=\"TypeError: outer\""
       ])
       expect(yield* run("json", program)).toEqual([
-        T + ",\"level\":\"warning\",\"message\":\"retry 3 RangeError: second null\",\"attempt\":2,\"user\":\"u\",\"error\":" +
+        T +
+        ",\"level\":\"warning\",\"message\":\"retry 3 RangeError: second null\",\"attempt\":2,\"user\":\"u\",\"error\":" +
         "{\"name\":\"TypeError\",\"message\":\"outer\",\"stack\":\"TypeError: outer\",\"cause\":{\"name\":\"Error\",\"message\":\"inner\",\"stack\":\"Error: inner\"}}}"
       ])
     }))
@@ -277,7 +317,11 @@ describe("Effect.log* with several arguments (item 2)", () => {
   it.effect("an Error alone: its message is the record's message", () =>
     Effect.gen(function*() {
       const [line] = yield* run("json", Effect.logError(error()))
-      expect(JSON.parse(line!)).toMatchObject({ level: "error", message: "bad", error: { name: "Error", message: "bad" } })
+      expect(JSON.parse(line!)).toMatchObject({
+        level: "error",
+        message: "bad",
+        error: { name: "Error", message: "bad" }
+      })
     }))
 
   it.effect("TestLog records and OTLP read the same rule", () =>
@@ -339,10 +383,14 @@ describe("Effect's minimum log level, both ways (item 3)", () => {
     Effect.gen(function*() {
       const seen: Array<string> = []
       const collector = Logger.add(Logger.make(({ message }) => void seen.push(String((message as Array<unknown>)[0]))))
-      const lines = yield* run("key_value", Effect.zipRight(all, Log.named("other").debug("other debug")).pipe(Effect.provide(collector)), {
-        level: "info",
-        moduleLevels: { db: "error", auth: "debug" }
-      })
+      const lines = yield* run(
+        "key_value",
+        Effect.zipRight(all, Log.named("other").debug("other debug")).pipe(Effect.provide(collector)),
+        {
+          level: "info",
+          moduleLevels: { db: "error", auth: "debug" }
+        }
+      )
       expect(lines).toEqual(["[▶️] log info", "🐞 DEBUG [🔑] auth debug"])
       expect(seen).toEqual(["log info", "auth debug"])
     }))
@@ -361,13 +409,19 @@ describe("Effect's minimum log level, both ways (item 3)", () => {
 
   it.effect("TestLog and EmojiLogger follow it too", () =>
     Effect.gen(function*() {
-      const captured = yield* Effect.zipRight(Log.debug("hidden"), Log.debug("shown").pipe(Logger.withMinimumLogLevel(LogLevel.Debug))).pipe(
+      const captured = yield* Effect.zipRight(
+        Log.debug("hidden"),
+        Log.debug("shown").pipe(Logger.withMinimumLogLevel(LogLevel.Debug))
+      ).pipe(
         Effect.zipRight(TestLog.lines),
         Effect.provide(TestLog.layer({ level: "info" }))
       )
       expect(captured).toEqual(["🐞 DEBUG [▶️] shown"])
       const lines: Array<string> = []
-      yield* Effect.zipRight(Effect.logDebug("hidden"), Effect.logDebug("shown").pipe(Logger.withMinimumLogLevel(LogLevel.Debug))).pipe(
+      yield* Effect.zipRight(
+        Effect.logDebug("hidden"),
+        Effect.logDebug("shown").pipe(Logger.withMinimumLogLevel(LogLevel.Debug))
+      ).pipe(
         Effect.provide(EmojiLogger.layer({ level: "info" }, (l) => lines.push(l)))
       )
       expect(lines).toEqual(["🐞 DEBUG [▶️] shown\n"])
@@ -385,8 +439,22 @@ describe("Effect.runSync with Foundation's layer (item 4)", () => {
       const layer = Foundation.layer({ format: "key_value", sink: { target: "console" } })
       const results = yield* Effect.sync(() => [
         Effect.runSync(Log.info("plain").pipe(Effect.provide(layer), noEnv, Effect.withConsole(console))),
-        Effect.runSync(Log.info("flushed").pipe(Effect.zipLeft(Telemetry.flush()), Effect.provide(layer), noEnv, Effect.withConsole(console))),
-        Effect.runSync(Log.info("shut down").pipe(Effect.zipLeft(Telemetry.shutdown()), Effect.provide(layer), noEnv, Effect.withConsole(console)))
+        Effect.runSync(
+          Log.info("flushed").pipe(
+            Effect.zipLeft(Telemetry.flush()),
+            Effect.provide(layer),
+            noEnv,
+            Effect.withConsole(console)
+          )
+        ),
+        Effect.runSync(
+          Log.info("shut down").pipe(
+            Effect.zipLeft(Telemetry.shutdown()),
+            Effect.provide(layer),
+            noEnv,
+            Effect.withConsole(console)
+          )
+        )
       ])
       expect(results).toEqual([undefined, undefined, undefined])
       expect(logged).toEqual(["[▶️] plain", "[▶️] flushed", "[▶️] shut down"])
@@ -401,7 +469,9 @@ describe("Effect.runSync with Foundation's layer (item 4)", () => {
         Effect.runSync(Effect.zipRight(Log.info("one"), Effect.logWarning("two")).pipe(Effect.provide(layer), noEnv))
         Effect.runSync(Log.info("three").pipe(Effect.zipLeft(Telemetry.shutdown()), Effect.provide(layer), noEnv))
       })
-      const lines = fs.readFileSync(file, "utf8").split("\n").slice(0, -1).map((l) => (JSON.parse(l) as { message: string }).message)
+      const lines = fs.readFileSync(file, "utf8").split("\n").slice(0, -1).map((l) =>
+        (JSON.parse(l) as { message: string }).message
+      )
       fs.rmSync(dir, { recursive: true, force: true })
       expect(lines).toEqual(["one", "two", "three"])
     }))
@@ -412,7 +482,12 @@ describe("Effect.runSync with Foundation's layer (item 4)", () => {
 // ---------------------------------------------------------------------------
 
 const failure = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.map(Effect.exit(effect), (exit) => (Exit.isFailure(exit) ? (Cause.isFailType(exit.cause) ? String(exit.cause.error) : "defect: " + Cause.pretty(exit.cause)) : "succeeded"))
+  Effect.map(
+    Effect.exit(effect),
+    (exit) => (Exit.isFailure(exit)
+      ? (Cause.isFailType(exit.cause) ? String(exit.cause.error) : "defect: " + Cause.pretty(exit.cause))
+      : "succeeded")
+  )
 
 describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)", () => {
   it.effect("Foundation.layer({ level }) in any case, warn and fatal", () =>
@@ -420,7 +495,11 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
       const levels = ["DEBUG", "warn", "WARN", "Warning", "fatal", "FATAL", "Critical", " error "] as const
       const seen: Array<ReadonlyArray<string>> = []
       for (const level of levels) {
-        seen.push(yield* run("json", Effect.all([Log.debug("d"), Log.warning("w"), Log.error("e"), Log.critical("c")]), { level: level as EmojiLogger.LevelInput }))
+        seen.push(
+          yield* run("json", Effect.all([Log.debug("d"), Log.warning("w"), Log.error("e"), Log.critical("c")]), {
+            level: level as EmojiLogger.LevelInput
+          })
+        )
       }
       const messages = seen.map((lines) => lines.map((l) => (JSON.parse(l) as { message: string }).message).join(""))
       expect(messages).toEqual(["dwec", "wec", "wec", "wec", "c", "c", "c", "ec"])
@@ -428,16 +507,24 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
 
   it.effect("moduleLevels values, TestLog, EmojiLogger and HttpLogging.successLevel", () =>
     Effect.gen(function*() {
-      expect(yield* run("key_value", Effect.zipRight(Log.named("db").debug("db debug"), Log.named("db.pool").info("pool info")), {
-        moduleLevels: { db: "DEBUG", "db.pool": "Warn" }
-      })).toEqual(["🐞 DEBUG [🗄️] db debug"])
+      expect(
+        yield* run(
+          "key_value",
+          Effect.zipRight(Log.named("db").debug("db debug"), Log.named("db.pool").info("pool info")),
+          {
+            moduleLevels: { db: "DEBUG", "db.pool": "Warn" }
+          }
+        )
+      ).toEqual(["🐞 DEBUG [🗄️] db debug"])
       const captured = yield* Effect.zipRight(Log.info("hidden"), Log.warning("kept")).pipe(
         Effect.zipRight(TestLog.lines),
         Effect.provide(TestLog.layer({ level: "WARN" }))
       )
       expect(captured).toEqual(["⚠️ WARN [▶️] kept"])
       const lines: Array<string> = []
-      yield* Effect.zipRight(Log.debug("d"), Log.critical("c")).pipe(Effect.provide(EmojiLogger.layer({ level: "FATAL" }, (l) => lines.push(l))))
+      yield* Effect.zipRight(Log.debug("d"), Log.critical("c")).pipe(
+        Effect.provide(EmojiLogger.layer({ level: "FATAL" }, (l) => lines.push(l)))
+      )
       expect(lines).toEqual(["❌ CRITICAL [▶️] c\n"])
       expect(EmojiLogger.makeFormatter({ level: "Debug" })).toBeTypeOf("function")
       expect(HttpLogging.make({ successLevel: "DEBUG" })).toBeTypeOf("function")
@@ -447,15 +534,27 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
     Effect.gen(function*() {
       const accepted = "accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
       const bad = "LOUD" as EmojiLogger.LevelInput
-      expect(yield* failure(run("json", Log.info("x"), { level: bad }))).toContain(`level: invalid value "LOUD"; ${accepted}`)
-      expect(yield* failure(run("json", Log.info("x"), { moduleLevels: { db: bad } }))).toContain(`moduleLevels["db"]: invalid value "LOUD"; ${accepted}`)
-      expect(yield* failure(Effect.provide(Log.info("x"), TestLog.layer({ level: bad })))).toContain(`level: invalid value "LOUD"; ${accepted}`)
-      expect(yield* failure(Effect.provide(Log.info("x"), EmojiLogger.layer({ level: bad }, () => {})))).toContain(`level: invalid value "LOUD"`)
-      expect(yield* failure(Effect.provide(Log.info("x"), Telemetry.otlp({ level: bad })))).toContain(`level: invalid value "LOUD"`)
+      expect(yield* failure(run("json", Log.info("x"), { level: bad }))).toContain(
+        `level: invalid value "LOUD"; ${accepted}`
+      )
+      expect(yield* failure(run("json", Log.info("x"), { moduleLevels: { db: bad } }))).toContain(
+        `moduleLevels["db"]: invalid value "LOUD"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), TestLog.layer({ level: bad })))).toContain(
+        `level: invalid value "LOUD"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), EmojiLogger.layer({ level: bad }, () => {})))).toContain(
+        `level: invalid value "LOUD"`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), Telemetry.otlp({ level: bad })))).toContain(
+        `level: invalid value "LOUD"`
+      )
       expect(() => EmojiLogger.makeFormatter({ level: bad })).toThrow(`level: invalid value "LOUD"; ${accepted}`)
       expect(() => HttpLogging.make({ successLevel: bad })).toThrow(`successLevel: invalid value "LOUD"; ${accepted}`)
       // the environment variable says the same
       const env = Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["PROVIDE_LOG_LEVEL", "LOUD"]])))
-      expect(yield* failure(Foundation.resolve().pipe(env))).toContain(`PROVIDE_LOG_LEVEL: invalid value "LOUD"; ${accepted}`)
+      expect(yield* failure(Foundation.resolve().pipe(env))).toContain(
+        `PROVIDE_LOG_LEVEL: invalid value "LOUD"; ${accepted}`
+      )
     }))
 })

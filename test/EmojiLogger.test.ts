@@ -40,16 +40,19 @@ describe("EmojiLogger console format", () => {
 
   it.effect("info carries no level marker; every other level carries emoji and label", () =>
     Effect.gen(function*() {
-      const lines = yield* render(Effect.gen(function*() {
-        yield* Log.trace("t")
-        yield* Log.debug("d")
-        yield* Log.info("i")
-        yield* Log.warning("w")
-        yield* Log.warn("w2")
-        yield* Log.error("e")
-        yield* Log.critical("c")
-        yield* Effect.logFatal("f")
-      }), { level: "trace" })
+      const lines = yield* render(
+        Effect.gen(function*() {
+          yield* Log.trace("t")
+          yield* Log.debug("d")
+          yield* Log.info("i")
+          yield* Log.warning("w")
+          yield* Log.warn("w2")
+          yield* Log.error("e")
+          yield* Log.critical("c")
+          yield* Effect.logFatal("f")
+        }),
+        { level: "trace" }
+      )
       expect(lines).toEqual([
         "👣 TRACE [▶️] t",
         "🐞 DEBUG [▶️] d",
@@ -65,7 +68,12 @@ describe("EmojiLogger console format", () => {
   it.effect("DAS markers replace the name emoji, one per field present, in domain/action/status order", () =>
     Effect.gen(function*() {
       const lines = yield* render(Effect.gen(function*() {
-        yield* Log.named("auth.service").info("User logged in", { domain: "auth", action: "login", status: "success", user_id: 42 })
+        yield* Log.named("auth.service").info("User logged in", {
+          domain: "auth",
+          action: "login",
+          status: "success",
+          user_id: 42
+        })
         yield* Log.info("only status", { status: "complete" })
         yield* Log.info("unknown values", { domain: "nope", action: "nope", status: "nope" })
         yield* Log.bind({ domain: "database" }).info("bound domain", { action: "QUERY" })
@@ -181,7 +189,9 @@ describe("EmojiLogger JSON format", () => {
       yield* TestClock.setTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))
       const c = capture({ format: "json", serviceName: "api" })
       yield* Effect.provide(
-        Log.named("db.pool").bind({ pool: "main" }).warning("slow", { ms: 12 }).pipe(Log.withContext({ request_id: "r1" })),
+        Log.named("db.pool").bind({ pool: "main" }).warning("slow", { ms: 12 }).pipe(
+          Log.withContext({ request_id: "r1" })
+        ),
         c.layer
       )
       expect(c.lines).toEqual([
@@ -195,14 +205,24 @@ describe("EmojiLogger JSON format", () => {
       const c = capture({ format: "json", serviceName: "real" })
       yield* Effect.provide(
         Log.exception("m", new Error("real error"), {
-          level: "critical", message: "forged", timestamp: "2000", logger_name: "admin",
-          service_name: "fake", spans: "x", error: "fake error", cause: "fake cause"
+          level: "critical",
+          message: "forged",
+          timestamp: "2000",
+          logger_name: "admin",
+          service_name: "fake",
+          spans: "x",
+          error: "fake error",
+          cause: "fake cause"
         }),
         c.layer
       )
       const rec = JSON.parse(c.lines[0]!)
       expect([rec.level, rec.message, rec.timestamp, rec.logger_name, rec.service_name]).toEqual([
-        "error", "m", "1970-01-01T00:00:00.000Z", undefined, "real"
+        "error",
+        "m",
+        "1970-01-01T00:00:00.000Z",
+        undefined,
+        "real"
       ])
       expect(rec.error.message).toBe("real error")
       expect(rec["fields.level"]).toBe("critical")
@@ -213,14 +233,17 @@ describe("EmojiLogger JSON format", () => {
 
   it.effect("levels are lower-case names", () =>
     Effect.gen(function*() {
-      const recs = yield* json(Effect.gen(function*() {
-        yield* Log.trace("a")
-        yield* Log.debug("a")
-        yield* Log.info("a")
-        yield* Log.warn("a")
-        yield* Log.error("a")
-        yield* Log.critical("a")
-      }), { level: "trace" })
+      const recs = yield* json(
+        Effect.gen(function*() {
+          yield* Log.trace("a")
+          yield* Log.debug("a")
+          yield* Log.info("a")
+          yield* Log.warn("a")
+          yield* Log.error("a")
+          yield* Log.critical("a")
+        }),
+        { level: "trace" }
+      )
       expect(recs.map((r) => r.level)).toEqual(["trace", "debug", "info", "warning", "error", "critical"])
       expect(recs.every((r) => !("logger_name" in r))).toBe(true)
     }))
@@ -281,7 +304,9 @@ describe("safe rendering of bad values", () => {
       a.self = a
       a.list = [a]
       expect(yield* one(a)).toEqual({ name: "a", self: "[Circular]", list: ["[Circular]"] })
-      expect(yield* oneConsole(a)).toBe("[▶️] v value=\"{\\\"name\\\":\\\"a\\\",\\\"self\\\":\\\"[Circular]\\\",\\\"list\\\":[\\\"[Circular]\\\"]}\"")
+      expect(yield* oneConsole(a)).toBe(
+        "[▶️] v value=\"{\\\"name\\\":\\\"a\\\",\\\"self\\\":\\\"[Circular]\\\",\\\"list\\\":[\\\"[Circular]\\\"]}\""
+      )
     }))
 
   it.effect("shared (non-circular) references render twice", () =>
@@ -314,11 +339,24 @@ describe("safe rendering of bad values", () => {
 
   it.effect("throwing getters and throwing toJSON", () =>
     Effect.gen(function*() {
-      const getter = { ok: 1, get bad(): number { throw new Error("nope") } }
+      const getter = {
+        ok: 1,
+        get bad(): number {
+          throw new Error("nope")
+        }
+      }
       expect(yield* one(getter)).toEqual({ ok: 1, bad: "[Throws: nope]" })
-      const toJson = { toJSON() { throw new Error("no json") } }
+      const toJson = {
+        toJSON() {
+          throw new Error("no json")
+        }
+      }
       expect(yield* one(toJson)).toBe("[toJSON threw: no json]")
-      const proxy = new Proxy({}, { ownKeys() { throw new Error("no keys") } })
+      const proxy = new Proxy({}, {
+        ownKeys() {
+          throw new Error("no keys")
+        }
+      })
       expect(yield* one(proxy)).toBe("[Unrenderable: no keys]")
     }))
 
@@ -404,7 +442,9 @@ describe("EmojiLogger record limits", () => {
         error: "TypeError: boom"
       })
       const [line] = yield* render(Log.info("huge", fields), { limits: { maxLineLength: 10_000 } })
-      expect(line).toMatch(/^\[▶️\] huge truncated="record fields of \d+ characters over the 10000-character limit were left out"$/)
+      expect(line).toMatch(
+        /^\[▶️\] huge truncated="record fields of \d+ characters over the 10000-character limit were left out"$/
+      )
     }))
 })
 
@@ -438,7 +478,9 @@ describe("errors in the console show what JSON shows (issue 10 items 6 and 11)",
       const err = new NotFound({ id: 7, token: "x" })
       err.stack = "NotFound"
       const out = yield* both(Effect.logError("lookup failed", err))
-      expect(out.console).toEqual(["🔥 ERROR [▶️] lookup failed error=NotFound error.id=7 error.token=[REDACTED] stack=NotFound"])
+      expect(out.console).toEqual([
+        "🔥 ERROR [▶️] lookup failed error=NotFound error.id=7 error.token=[REDACTED] stack=NotFound"
+      ])
     }))
 
   it.effect("AggregateError's errors, in both formats", () =>
@@ -467,6 +509,8 @@ describe("errors in the console show what JSON shows (issue 10 items 6 and 11)",
       const b = new Error("b", { cause: a })
       ;(a as { cause?: unknown }).cause = b
       const out = yield* render(Log.exception("loop", a))
-      expect(out).toEqual(["🔥 ERROR [▶️] loop error=\"Error: a\" cause=\"Error: b\" cause.cause=[Circular] stack=\"Error: a\""])
+      expect(out).toEqual([
+        "🔥 ERROR [▶️] loop error=\"Error: a\" cause=\"Error: b\" cause.cause=[Circular] stack=\"Error: a\""
+      ])
     }))
 })

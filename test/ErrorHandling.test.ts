@@ -3,8 +3,15 @@ import { Cause, Data, Effect, Exit, Fiber, TestClock } from "effect"
 import { ErrorHandling, Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
-const { ConfigurationError, FoundationError, IntegrationError, NetworkError, NotFoundError, TimeoutError, ValidationError } =
-  ErrorHandling
+const {
+  ConfigurationError,
+  FoundationError,
+  IntegrationError,
+  NetworkError,
+  NotFoundError,
+  TimeoutError,
+  ValidationError
+} = ErrorHandling
 
 class Plain extends Data.TaggedError("Plain")<{ readonly reason: string }> {}
 
@@ -223,7 +230,12 @@ describe("FoundationError family", () => {
       expect(e).toBeInstanceOf(Error)
     }
     const custom = new IntegrationError({ message: "x", code: "STRIPE_DOWN", context: { region: "eu" }, status: 503 })
-    expect([custom.code, custom.context, custom.status, custom.service]).toEqual(["STRIPE_DOWN", { region: "eu" }, 503, undefined])
+    expect([custom.code, custom.context, custom.status, custom.service]).toEqual([
+      "STRIPE_DOWN",
+      { region: "eu" },
+      503,
+      undefined
+    ])
     expect(ErrorHandling.errorFields(custom)).toEqual({
       error_tag: "IntegrationError",
       error_message: "x",
@@ -306,7 +318,9 @@ describe("concurrent failures are handled, not mistaken for interruption (issue 
   it.effect("withErrorHandling around Effect.all({ concurrency: 2 }): logged once, fallback applied", () =>
     Effect.gen(function*() {
       for (const eff of [both, together]) {
-        const fiber = yield* Effect.fork(Effect.exit(eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => `fallback ${e._tag}` }))))
+        const fiber = yield* Effect.fork(
+          Effect.exit(eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => `fallback ${e._tag}` })))
+        )
         yield* TestClock.adjust("20 millis")
         expect(yield* Fiber.join(fiber)).toStrictEqual(Exit.succeed("fallback NetworkError"))
       }
@@ -319,7 +333,9 @@ describe("concurrent failures are handled, not mistaken for interruption (issue 
 
   it.effect("only: decided by the first failure, as Effect.catchTag does", () =>
     Effect.gen(function*() {
-      const fiber = yield* Effect.fork(both.pipe(ErrorHandling.withErrorHandling({ fallback: () => "handled", only: ["NetworkError"] })))
+      const fiber = yield* Effect.fork(
+        both.pipe(ErrorHandling.withErrorHandling({ fallback: () => "handled", only: ["NetworkError"] }))
+      )
       yield* TestClock.adjust("20 millis")
       expect(yield* Fiber.join(fiber)).toBe("handled")
     }).pipe(Effect.provide(TestLog.layer())))
@@ -352,7 +368,9 @@ describe("concurrent failures are handled, not mistaken for interruption (issue 
       expect(Exit.isFailure(exit) && Cause.failures(exit.cause).length).toBe(1) // passed through as it was
       expect(called).toBe(0)
       // (Effect's own debug line for the fiber's unjoined failure aside)
-      expect((yield* TestLog.records).filter((r) => r.message !== "Fiber terminated with an unhandled error")).toEqual([])
+      expect((yield* TestLog.records).filter((r) => r.message !== "Fiber terminated with an unhandled error")).toEqual(
+        []
+      )
     }).pipe(Effect.provide(TestLog.layer())))
 
   it.effect("logErrors logs concurrent failures once and lets the cause through", () =>
@@ -361,7 +379,9 @@ describe("concurrent failures are handled, not mistaken for interruption (issue 
       yield* TestClock.adjust("20 millis")
       const exit = yield* Fiber.join(fiber)
       expect(Exit.isFailure(exit) && Cause.failures(exit.cause).length).toBe(1)
-      expect((yield* TestLog.records).map((r) => `${r.message} ${r.fields.error_tag}`)).toEqual(["Operation failed NetworkError"])
+      expect((yield* TestLog.records).map((r) => `${r.message} ${r.fields.error_tag}`)).toEqual([
+        "Operation failed NetworkError"
+      ])
     }).pipe(Effect.provide(TestLog.layer())))
 })
 
@@ -374,7 +394,13 @@ describe("ErrorHandling.TaggedError (the family's Data.TaggedError)", () => {
   it.effect("literal _tag, default code, own fields in the log line, catchTag and only narrow on it", () =>
     Effect.gen(function*() {
       const e = new PaymentError({ message: "declined", amount: 12, order_id: 7, context: { shop: "eu" } })
-      expect([e._tag, e.name, e.code, e.amount, e.order_id]).toEqual(["PaymentError", "PaymentError", "PAYMENT_ERROR", 12, 7])
+      expect([e._tag, e.name, e.code, e.amount, e.order_id]).toEqual([
+        "PaymentError",
+        "PaymentError",
+        "PAYMENT_ERROR",
+        12,
+        7
+      ])
       expect(e).toBeInstanceOf(FoundationError)
       expect(e).toBeInstanceOf(Error)
       expect(ErrorHandling.errorFields(e)).toEqual({
@@ -389,7 +415,9 @@ describe("ErrorHandling.TaggedError (the family's Data.TaggedError)", () => {
       const caught = failing.pipe(Effect.catchTag("PaymentError", (p) => Effect.succeed(`order ${p.order_id}`)))
       expectTypeOf(caught).toEqualTypeOf<Effect.Effect<string, ErrorHandling.NetworkError>>()
       expect(yield* caught).toBe("order 7")
-      const handled = failing.pipe(ErrorHandling.withErrorHandling({ fallback: (p) => p.amount, only: ["PaymentError"], logErrors: false }))
+      const handled = failing.pipe(
+        ErrorHandling.withErrorHandling({ fallback: (p) => p.amount, only: ["PaymentError"], logErrors: false })
+      )
       expectTypeOf(handled).toEqualTypeOf<Effect.Effect<string | number, ErrorHandling.NetworkError>>()
       expect(yield* handled).toBe(12)
       // the built-in classes are made the same way
@@ -413,7 +441,11 @@ describe("ErrorHandling.TaggedError (the family's Data.TaggedError)", () => {
 
 describe("dual forms keep precise types", () => {
   it("withErrorHandling and logErrors, data-first and data-last", () => {
-    const eff = Effect.fail(new NetworkError({ message: "x" })) as Effect.Effect<number, ErrorHandling.NetworkError, "R">
+    const eff = Effect.fail(new NetworkError({ message: "x" })) as Effect.Effect<
+      number,
+      ErrorHandling.NetworkError,
+      "R"
+    >
     expectTypeOf(ErrorHandling.logErrors(eff)).toEqualTypeOf<typeof eff>()
     expectTypeOf(ErrorHandling.logErrors(eff, { message: "m" })).toEqualTypeOf<typeof eff>()
     expectTypeOf(eff.pipe(ErrorHandling.logErrors({ context: { a: 1 } }))).toEqualTypeOf<typeof eff>()

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Context, Effect, Exit, Layer } from "effect"
 import { Foundation, Log } from "effect-foundation"
 
-const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 /** The options resolved from `env` (and `options`), or the failure message. */
 const resolve = (env: Record<string, string>, options: Foundation.Options = {}) =>
@@ -27,8 +28,15 @@ describe("Foundation configuration", () => {
   it.effect("PROVIDE_LOG_LEVEL: every name, case-insensitive, with aliases", () =>
     Effect.gen(function*() {
       const cases: Array<[string, string]> = [
-        ["TRACE", "trace"], ["debug", "debug"], ["Info", "info"], ["WARNING", "warning"], ["warn", "warning"],
-        ["ERROR", "error"], ["CRITICAL", "critical"], ["fatal", "critical"], [" error ", "error"]
+        ["TRACE", "trace"],
+        ["debug", "debug"],
+        ["Info", "info"],
+        ["WARNING", "warning"],
+        ["warn", "warning"],
+        ["ERROR", "error"],
+        ["CRITICAL", "critical"],
+        ["fatal", "critical"],
+        [" error ", "error"]
       ]
       for (const [raw, level] of cases) expect((yield* resolve({ PROVIDE_LOG_LEVEL: raw })).level).toBe(level)
       const message = yield* failure({ PROVIDE_LOG_LEVEL: "LOUD" })
@@ -61,7 +69,13 @@ describe("Foundation configuration", () => {
         expect((yield* resolve({ PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED: v })).loggerNameEmoji).toBe(false)
         expect((yield* resolve({ PROVIDE_LOG_DAS_EMOJI_ENABLED: v })).dasEmoji).toBe(false)
       }
-      for (const name of ["PROVIDE_LOG_OMIT_TIMESTAMP", "PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED", "PROVIDE_LOG_DAS_EMOJI_ENABLED"]) {
+      for (
+        const name of [
+          "PROVIDE_LOG_OMIT_TIMESTAMP",
+          "PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED",
+          "PROVIDE_LOG_DAS_EMOJI_ENABLED"
+        ]
+      ) {
         const message = yield* failure({ [name]: "maybe" })
         expect(message).toContain(name)
         expect(message).toContain("\"maybe\"")
@@ -128,7 +142,14 @@ describe("Foundation layer", () => {
   it.effect("AppLive.pipe(Layer.provide(FoundationLive)) keeps the app layer's startup and shutdown lines", () =>
     Effect.gen(function*() {
       const chunks: Array<string> = []
-      const FoundationTest = Foundation.layer({ format: "key_value", sink: { target: (chunk: string) => { chunks.push(chunk) } } })
+      const FoundationTest = Foundation.layer({
+        format: "key_value",
+        sink: {
+          target: (chunk: string) => {
+            chunks.push(chunk)
+          }
+        }
+      })
       const MainLive = DbLive.pipe(Layer.provide(FoundationTest))
       const rows = yield* Effect.gen(function*() {
         const db = yield* Db
@@ -157,7 +178,11 @@ describe("Foundation layer", () => {
         format: "json",
         serviceName: "billing",
         moduleLevels: { auth: "debug" },
-        sink: { target: (chunk: string) => { chunks.push(chunk) } }
+        sink: {
+          target: (chunk: string) => {
+            chunks.push(chunk)
+          }
+        }
       })))
       const records = chunks.join("").trim().split("\n").map((l) => JSON.parse(l))
       expect(records.map((r) => [r.message, r.logger_name, r.service_name, r.level])).toEqual([
@@ -166,7 +191,6 @@ describe("Foundation layer", () => {
       ])
     }))
 })
-
 
 describe("Foundation on a runtime that refuses to let the environment be read", () => {
   // Deno without --allow-env throws NotCapable on every read of process.env: the variables count as unset.
@@ -197,7 +221,9 @@ describe("Foundation on a runtime that refuses to let the environment be read", 
       const lines: Array<string> = []
       const r = yield* withRefusedEnv(Effect.gen(function*() {
         const resolved = yield* Foundation.resolve({})
-        yield* Log.info("hello", { n: 1 }).pipe(Effect.provide(Foundation.layer({ sink: { target: (c) => void lines.push(c) } })))
+        yield* Log.info("hello", { n: 1 }).pipe(
+          Effect.provide(Foundation.layer({ sink: { target: (c) => void lines.push(c) } }))
+        )
         return resolved
       }))
       expect(r.level).toBe("info")

@@ -35,41 +35,138 @@ type Case = readonly [string, string, Record<string, unknown> | undefined, strin
 
 const cases: ReadonlyArray<Case> = [
   // messages
-  ["message: newline forging a second record", "ok\n[▶️] forged admin=true", undefined,
-    P + "ok\\n[▶️] forged admin=true", T + ",\"message\":\"ok\\n[▶️] forged admin=true\"}"],
+  [
+    "message: newline forging a second record",
+    "ok\n[▶️] forged admin=true",
+    undefined,
+    P + "ok\\n[▶️] forged admin=true",
+    T + ",\"message\":\"ok\\n[▶️] forged admin=true\"}"
+  ],
   ["message: CR LF", "a\r\nb", undefined, P + "a\\r\\nb", T + ",\"message\":\"a\\r\\nb\"}"],
-  ["message: ANSI colour escapes", "\u001b[31mred\u001b[0m", undefined,
-    P + "\\u001b[31mred\\u001b[0m", T + ",\"message\":\"\\u001b[31mred\\u001b[0m\"}"],
-  ["message: ANSI clear screen + cursor home", "\u001b[2J\u001b[H", undefined,
-    P + "\\u001b[2J\\u001b[H", T + ",\"message\":\"\\u001b[2J\\u001b[H\"}"],
-  ["message: OSC 8 hyperlink / title set", "\u001b]0;pwned\u0007", undefined,
-    P + "\\u001b]0;pwned\\u0007", T + ",\"message\":\"\\u001b]0;pwned\\u0007\"}"],
+  [
+    "message: ANSI colour escapes",
+    "\u001b[31mred\u001b[0m",
+    undefined,
+    P + "\\u001b[31mred\\u001b[0m",
+    T + ",\"message\":\"\\u001b[31mred\\u001b[0m\"}"
+  ],
+  [
+    "message: ANSI clear screen + cursor home",
+    "\u001b[2J\u001b[H",
+    undefined,
+    P + "\\u001b[2J\\u001b[H",
+    T + ",\"message\":\"\\u001b[2J\\u001b[H\"}"
+  ],
+  [
+    "message: OSC 8 hyperlink / title set",
+    "\u001b]0;pwned\u0007",
+    undefined,
+    P + "\\u001b]0;pwned\\u0007",
+    T + ",\"message\":\"\\u001b]0;pwned\\u0007\"}"
+  ],
   ["message: one-byte C1 CSI", "\u009b2J", undefined, P + "\\u009b2J", T + ",\"message\":\"\\u009b2J\"}"],
-  ["message: U+2028 / U+2029", "a\u2028b\u2029c", undefined, P + "a\\u2028b\\u2029c", T + ",\"message\":\"a\\u2028b\\u2029c\"}"],
-  ["message: bidi override", "invoice\u202Efdp.exe", undefined, P + "invoice\\u202efdp.exe", T + ",\"message\":\"invoice\\u202efdp.exe\"}"],
-  ["message: bidi marks LRM, RLM, ALM", "a\u200Eb\u200Fc\u061Cd", undefined,
-    P + "a\\u200eb\\u200fc\\u061cd", T + ",\"message\":\"a\\u200eb\\u200fc\\u061cd\"}"],
-  ["message: NUL, backspace, DEL", "a\u0000b\u0008c\u007f", undefined,
-    P + "a\\u0000b\\u0008c\\u007f", T + ",\"message\":\"a\\u0000b\\bc\\u007f\"}"],
+  [
+    "message: U+2028 / U+2029",
+    "a\u2028b\u2029c",
+    undefined,
+    P + "a\\u2028b\\u2029c",
+    T + ",\"message\":\"a\\u2028b\\u2029c\"}"
+  ],
+  [
+    "message: bidi override",
+    "invoice\u202Efdp.exe",
+    undefined,
+    P + "invoice\\u202efdp.exe",
+    T + ",\"message\":\"invoice\\u202efdp.exe\"}"
+  ],
+  [
+    "message: bidi marks LRM, RLM, ALM",
+    "a\u200Eb\u200Fc\u061Cd",
+    undefined,
+    P + "a\\u200eb\\u200fc\\u061cd",
+    T + ",\"message\":\"a\\u200eb\\u200fc\\u061cd\"}"
+  ],
+  [
+    "message: NUL, backspace, DEL",
+    "a\u0000b\u0008c\u007f",
+    undefined,
+    P + "a\\u0000b\\u0008c\\u007f",
+    T + ",\"message\":\"a\\u0000b\\bc\\u007f\"}"
+  ],
   ["message: tab", "a\tb", undefined, P + "a\\tb", T + ",\"message\":\"a\\tb\"}"],
-  ["message: JSON breaker", "\"}\n{\"level\":\"critical\",\"message\":\"x", undefined,
-    P + "\"}\\n{\"level\":\"critical\",\"message\":\"x", T + ",\"message\":\"\\\"}\\n{\\\"level\\\":\\\"critical\\\",\\\"message\\\":\\\"x\"}"],
+  [
+    "message: JSON breaker",
+    "\"}\n{\"level\":\"critical\",\"message\":\"x",
+    undefined,
+    P + "\"}\\n{\"level\":\"critical\",\"message\":\"x",
+    T + ",\"message\":\"\\\"}\\n{\\\"level\\\":\\\"critical\\\",\\\"message\\\":\\\"x\"}"
+  ],
   // values
   ["value: newline", "m", { x: "l1\nl2" }, P + "m x=\"l1\\nl2\"", T + ",\"message\":\"m\",\"x\":\"l1\\nl2\"}"],
-  ["value: forging a field", "m", { user: "bob admin=true" }, P + "m user=\"bob admin=true\"", T + ",\"message\":\"m\",\"user\":\"bob admin=true\"}"],
-  ["value: forging a field without spaces", "m", { user: "bob\u000badmin=true" }, P + "m user=\"bob\\u000badmin=true\"", T + ",\"message\":\"m\",\"user\":\"bob\\u000badmin=true\"}"],
-  ["value: quotes and backslashes", "m", { q: "a\"b\\c" }, P + "m q=\"a\\\"b\\\\c\"", T + ",\"message\":\"m\",\"q\":\"a\\\"b\\\\c\"}"],
+  [
+    "value: forging a field",
+    "m",
+    { user: "bob admin=true" },
+    P + "m user=\"bob admin=true\"",
+    T + ",\"message\":\"m\",\"user\":\"bob admin=true\"}"
+  ],
+  [
+    "value: forging a field without spaces",
+    "m",
+    { user: "bob\u000badmin=true" },
+    P + "m user=\"bob\\u000badmin=true\"",
+    T + ",\"message\":\"m\",\"user\":\"bob\\u000badmin=true\"}"
+  ],
+  [
+    "value: quotes and backslashes",
+    "m",
+    { q: "a\"b\\c" },
+    P + "m q=\"a\\\"b\\\\c\"",
+    T + ",\"message\":\"m\",\"q\":\"a\\\"b\\\\c\"}"
+  ],
   ["value: empty string", "m", { e: "" }, P + "m e=\"\"", T + ",\"message\":\"m\",\"e\":\"\"}"],
-  ["value: ANSI", "m", { c: "\u001b[1mbold" }, P + "m c=\"\\u001b[1mbold\"", T + ",\"message\":\"m\",\"c\":\"\\u001b[1mbold\"}"],
-  ["value: JSON breaker", "m", { y: "\"}\n{\"level\":\"critical\"" },
-    P + "m y=\"\\\"}\\n{\\\"level\\\":\\\"critical\\\"\"", T + ",\"message\":\"m\",\"y\":\"\\\"}\\n{\\\"level\\\":\\\"critical\\\"\"}"],
-  ["value: nested newline and ANSI", "m", { o: { s: "a\n\u001b[1m" } },
-    P + "m o=\"{\\\"s\\\":\\\"a\\\\n\\\\u001b[1m\\\"}\"", T + ",\"message\":\"m\",\"o\":{\"s\":\"a\\n\\u001b[1m\"}}"],
-  ["value: array of hostile strings", "m", { a: ["x\ny", "\u2028"] },
-    P + "m a=\"[\\\"x\\\\ny\\\",\\\"\\u2028\\\"]\"", T + ",\"message\":\"m\",\"a\":[\"x\\ny\",\"\\u2028\"]}"],
-  ["value: bidi override", "m", { f: "a\u2066b" }, P + "m f=\"a\\u2066b\"", T + ",\"message\":\"m\",\"f\":\"a\\u2066b\"}"],
-  ["value: bidi marks (RLM before a number, nested ALM)", "m", { f: "\u200F42", o: { g: "\u061C" } },
-    P + "m f=\"\\u200f42\" o=\"{\\\"g\\\":\\\"\\u061c\\\"}\"", T + ",\"message\":\"m\",\"f\":\"\\u200f42\",\"o\":{\"g\":\"\\u061c\"}}"],
+  [
+    "value: ANSI",
+    "m",
+    { c: "\u001b[1mbold" },
+    P + "m c=\"\\u001b[1mbold\"",
+    T + ",\"message\":\"m\",\"c\":\"\\u001b[1mbold\"}"
+  ],
+  [
+    "value: JSON breaker",
+    "m",
+    { y: "\"}\n{\"level\":\"critical\"" },
+    P + "m y=\"\\\"}\\n{\\\"level\\\":\\\"critical\\\"\"",
+    T + ",\"message\":\"m\",\"y\":\"\\\"}\\n{\\\"level\\\":\\\"critical\\\"\"}"
+  ],
+  [
+    "value: nested newline and ANSI",
+    "m",
+    { o: { s: "a\n\u001b[1m" } },
+    P + "m o=\"{\\\"s\\\":\\\"a\\\\n\\\\u001b[1m\\\"}\"",
+    T + ",\"message\":\"m\",\"o\":{\"s\":\"a\\n\\u001b[1m\"}}"
+  ],
+  [
+    "value: array of hostile strings",
+    "m",
+    { a: ["x\ny", "\u2028"] },
+    P + "m a=\"[\\\"x\\\\ny\\\",\\\"\\u2028\\\"]\"",
+    T + ",\"message\":\"m\",\"a\":[\"x\\ny\",\"\\u2028\"]}"
+  ],
+  [
+    "value: bidi override",
+    "m",
+    { f: "a\u2066b" },
+    P + "m f=\"a\\u2066b\"",
+    T + ",\"message\":\"m\",\"f\":\"a\\u2066b\"}"
+  ],
+  [
+    "value: bidi marks (RLM before a number, nested ALM)",
+    "m",
+    { f: "\u200F42", o: { g: "\u061C" } },
+    P + "m f=\"\\u200f42\" o=\"{\\\"g\\\":\\\"\\u061c\\\"}\"",
+    T + ",\"message\":\"m\",\"f\":\"\\u200f42\",\"o\":{\"g\":\"\\u061c\"}}"
+  ],
   ["key: bidi mark", "m", { "a\u200Eb": 1 }, P + "m \"a\\u200eb\"=1", T + ",\"message\":\"m\",\"a\\u200eb\":1}"],
   // keys
   ["key: with =", "m", { "a=b": "c" }, P + "m \"a=b\"=c", T + ",\"message\":\"m\",\"a=b\":\"c\"}"],
@@ -78,17 +175,42 @@ const cases: ReadonlyArray<Case> = [
   ["key: with a newline", "m", { "a\nb": 1 }, P + "m \"a\\nb\"=1", T + ",\"message\":\"m\",\"a\\nb\":1}"],
   ["key: ANSI", "m", { "\u001b[2J": 1 }, P + "m \"\\u001b[2J\"=1", T + ",\"message\":\"m\",\"\\u001b[2J\":1}"],
   ["key: empty", "m", { "": 1 }, P + "m \"\"=1", T + ",\"message\":\"m\",\"\":1}"],
-  ["key: forging two fields", "m", { "x=1 admin": "true" }, P + "m \"x=1 admin\"=true", T + ",\"message\":\"m\",\"x=1 admin\":\"true\"}"],
-  ["key: console-reserved names stay fields", "m", { level: "critical", message: "forged" },
-    P + "m level=critical message=forged", T + ",\"message\":\"m\",\"fields.level\":\"critical\",\"fields.message\":\"forged\"}"],
+  [
+    "key: forging two fields",
+    "m",
+    { "x=1 admin": "true" },
+    P + "m \"x=1 admin\"=true",
+    T + ",\"message\":\"m\",\"x=1 admin\":\"true\"}"
+  ],
+  [
+    "key: console-reserved names stay fields",
+    "m",
+    { level: "critical", message: "forged" },
+    P + "m level=critical message=forged",
+    T + ",\"message\":\"m\",\"fields.level\":\"critical\",\"fields.message\":\"forged\"}"
+  ],
   // prototype pollution
-  ["prototype keys: __proto__ and constructor as own fields", "m", JSON.parse("{\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}},\"ok\":1}"),
+  [
+    "prototype keys: __proto__ and constructor as own fields",
+    "m",
+    JSON.parse("{\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}},\"ok\":1}"),
     P + "m __proto__=\"{\\\"isAdmin\\\":true}\" constructor=\"{\\\"prototype\\\":{\\\"polluted\\\":1}}\" ok=1",
-    T + ",\"message\":\"m\",\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}},\"ok\":1}"],
-  ["prototype keys: nested __proto__", "m", { a: JSON.parse("{\"__proto__\":{\"x\":1},\"y\":2}") },
-    P + "m a=\"{\\\"__proto__\\\":{\\\"x\\\":1},\\\"y\\\":2}\"", T + ",\"message\":\"m\",\"a\":{\"__proto__\":{\"x\":1},\"y\":2}}"],
-  ["prototype keys: Object.prototype method names", "m", { toString: "x", hasOwnProperty: "y", valueOf: 1 },
-    P + "m toString=x hasOwnProperty=y valueOf=1", T + ",\"message\":\"m\",\"toString\":\"x\",\"hasOwnProperty\":\"y\",\"valueOf\":1}"]
+    T + ",\"message\":\"m\",\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}},\"ok\":1}"
+  ],
+  [
+    "prototype keys: nested __proto__",
+    "m",
+    { a: JSON.parse("{\"__proto__\":{\"x\":1},\"y\":2}") },
+    P + "m a=\"{\\\"__proto__\\\":{\\\"x\\\":1},\\\"y\\\":2}\"",
+    T + ",\"message\":\"m\",\"a\":{\"__proto__\":{\"x\":1},\"y\":2}}"
+  ],
+  [
+    "prototype keys: Object.prototype method names",
+    "m",
+    { toString: "x", hasOwnProperty: "y", valueOf: 1 },
+    P + "m toString=x hasOwnProperty=y valueOf=1",
+    T + ",\"message\":\"m\",\"toString\":\"x\",\"hasOwnProperty\":\"y\",\"valueOf\":1}"
+  ]
 ]
 
 const nested = (depth: number): Record<string, unknown> => {
@@ -162,7 +284,11 @@ describe("Hostile input: one record is one safe line, in both formats", () => {
 
   it.effect("prototype-pollution keys in fields, context and bindings change nothing", () =>
     Effect.gen(function*() {
-      const evil = () => JSON.parse("{\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}}}") as Record<string, unknown>
+      const evil = () =>
+        JSON.parse("{\"__proto__\":{\"isAdmin\":true},\"constructor\":{\"prototype\":{\"polluted\":1}}}") as Record<
+          string,
+          unknown
+        >
       const out = yield* render(Effect.gen(function*() {
         yield* Log.info("call", evil())
         yield* Log.info("ctx").pipe(Log.withContext(evil()))
@@ -179,7 +305,9 @@ describe("Hostile input: one record is one safe line, in both formats", () => {
         expect(parsed.isAdmin).toBeUndefined()
       }
       expect(JSON.parse(out.json[2]!)).toMatchObject({ message: "bound", ok: 1 })
-      const records = yield* Effect.zipRight(Log.info("r", evil()), TestLog.records).pipe(Effect.provide(TestLog.layer()))
+      const records = yield* Effect.zipRight(Log.info("r", evil()), TestLog.records).pipe(
+        Effect.provide(TestLog.layer())
+      )
       expect(Object.getPrototypeOf(records[0]!.fields)).toBe(Object.prototype)
       expect(Object.keys(records[0]!.fields).sort()).toEqual(["__proto__", "constructor"])
     }))
@@ -199,7 +327,9 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
       let a: unknown = "bottom"
       for (let i = 0; i < 5_000; i++) a = [a]
       const out = yield* render(Log.info("m", { a }))
-      expect(out.json).toEqual([T + ",\"message\":\"m\",\"a\":" + "[".repeat(10) + "\"[Max depth]\"" + "]".repeat(10) + "}"])
+      expect(out.json).toEqual([
+        T + ",\"message\":\"m\",\"a\":" + "[".repeat(10) + "\"[Max depth]\"" + "]".repeat(10) + "}"
+      ])
     }))
 
   it.effect("wide objects are cut at 100 keys with a \"…\" entry; arrays, Maps and Sets at 100 items", () =>
@@ -236,12 +366,29 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
     Effect.gen(function*() {
       const cyc: Record<string, unknown> = { n: 1 }
       cyc.self = cyc
-      const getter = { ok: 1, get bad(): unknown { throw new Error("getter\nboom") } }
-      const toJSON = { toJSON() { throw new Error("nope") } }
-      const proxy = new Proxy({}, { ownKeys() { throw new Error("no keys") }, get() { throw new Error("no get") } })
+      const getter = {
+        ok: 1,
+        get bad(): unknown {
+          throw new Error("getter\nboom")
+        }
+      }
+      const toJSON = {
+        toJSON() {
+          throw new Error("nope")
+        }
+      }
+      const proxy = new Proxy({}, {
+        ownKeys() {
+          throw new Error("no keys")
+        },
+        get() {
+          throw new Error("no get")
+        }
+      })
       const out = yield* render(Log.info("m", { cyc, getter, toJSON, proxy }))
       expect(out.json).toEqual([
-        T + ",\"message\":\"m\",\"cyc\":{\"n\":1,\"self\":\"[Circular]\"},\"getter\":{\"ok\":1,\"bad\":\"[Throws: getter\\nboom]\"}," +
+        T +
+        ",\"message\":\"m\",\"cyc\":{\"n\":1,\"self\":\"[Circular]\"},\"getter\":{\"ok\":1,\"bad\":\"[Throws: getter\\nboom]\"}," +
         "\"toJSON\":\"[toJSON threw: nope]\",\"proxy\":\"[Unrenderable: no get]\"}"
       ])
       safe(out.console)
@@ -254,7 +401,13 @@ const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknow
     const { console: capture, logged } = yield* captureConsole
     yield* Effect.provide(
       program,
-      Foundation.layer({ format, colors: false, timestamps: false, ...options, sink: { target: "console", exitHook: false } })
+      Foundation.layer({
+        format,
+        colors: false,
+        timestamps: false,
+        ...options,
+        sink: { target: "console", exitHook: false }
+      })
     ).pipe(Effect.withConsole(capture))
     return logged
   })
@@ -290,21 +443,35 @@ describe("Hostile input end to end: Foundation.layer, console sink", () => {
 describe("Hostile input: regressions", () => {
   it.effect("GAP 1: Log.withContext with a throwing getter must not kill the program", () =>
     Effect.gen(function*() {
-      const getter = { ok: 1, get bad(): unknown { throw new Error("boom") } }
+      const getter = {
+        ok: 1,
+        get bad(): unknown {
+          throw new Error("boom")
+        }
+      }
       const out = yield* render(Log.info("m").pipe(Log.withContext(getter)))
       expect(out.json).toHaveLength(1)
     }))
 
   it.effect("GAP 1: Log.bind with a hostile Proxy must not kill the program", () =>
     Effect.gen(function*() {
-      const proxy = new Proxy({}, { ownKeys() { throw new Error("no keys") } })
+      const proxy = new Proxy({}, {
+        ownKeys() {
+          throw new Error("no keys")
+        }
+      })
       const out = yield* render(Effect.suspend(() => Log.bind(proxy).info("m")))
       expect(out.json).toHaveLength(1)
     }))
 
   it.effect("GAP 2: a throwing getter on a call field loses only that field, not the record", () =>
     Effect.gen(function*() {
-      const fields = { ok: 1, get bad(): unknown { throw new Error("boom") } }
+      const fields = {
+        ok: 1,
+        get bad(): unknown {
+          throw new Error("boom")
+        }
+      }
       const lines: Array<string> = []
       yield* Effect.provide(Log.info("m", fields), EmojiLogger.layer({ format: "json" }, (l) => lines.push(l)))
       expect(lines).toEqual([T + ",\"message\":\"m\",\"ok\":1,\"bad\":\"[Throws: boom]\"}\n"])
@@ -312,7 +479,11 @@ describe("Hostile input: regressions", () => {
 
   it.effect("GAP 3: TestLog survives a record the formatter cannot render", () =>
     Effect.gen(function*() {
-      const fields = { get bad(): unknown { throw new Error("boom") } }
+      const fields = {
+        get bad(): unknown {
+          throw new Error("boom")
+        }
+      }
       yield* Log.info("m", fields).pipe(Effect.provide(TestLog.layer()))
     }))
 
@@ -320,11 +491,21 @@ describe("Hostile input: regressions", () => {
     Effect.gen(function*() {
       const lines: Array<string> = []
       yield* Effect.provide(
-        Log.named("svc").info("m", { level: "critical", message: "forged", timestamp: "2000-01-01", logger_name: "admin" }),
+        Log.named("svc").info("m", {
+          level: "critical",
+          message: "forged",
+          timestamp: "2000-01-01",
+          logger_name: "admin"
+        }),
         EmojiLogger.layer({ format: "json" }, (l) => lines.push(l))
       )
       const parsed = JSON.parse(lines[0]!) as Record<string, unknown>
-      expect([parsed.level, parsed.message, parsed.timestamp, parsed.logger_name]).toEqual(["info", "m", "1970-01-01T00:00:00.000Z", "svc"])
+      expect([parsed.level, parsed.message, parsed.timestamp, parsed.logger_name]).toEqual([
+        "info",
+        "m",
+        "1970-01-01T00:00:00.000Z",
+        "svc"
+      ])
     }))
 
   it.effect("GAP 5: a logger name round-trips through JSON (escaped once, not twice)", () =>
@@ -339,7 +520,23 @@ describe("Hostile input: the record is kept", () => {
   /** A Proxy that throws on every trap. */
   const hostile = () => {
     const handler: ProxyHandler<object> = {}
-    for (const trap of ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "set", "defineProperty", "deleteProperty", "isExtensible", "preventExtensions", "setPrototypeOf", "apply", "construct"] as const) {
+    for (
+      const trap of [
+        "get",
+        "has",
+        "ownKeys",
+        "getOwnPropertyDescriptor",
+        "getPrototypeOf",
+        "set",
+        "defineProperty",
+        "deleteProperty",
+        "isExtensible",
+        "preventExtensions",
+        "setPrototypeOf",
+        "apply",
+        "construct"
+      ] as const
+    ) {
       handler[trap] = () => {
         throw new Error("trap " + trap)
       }
@@ -351,7 +548,9 @@ describe("Hostile input: the record is kept", () => {
     Effect.gen(function*() {
       const out = yield* render(Log.exception("boom", hostile()))
       expect(out.console).toEqual(["🔥 ERROR " + P + "boom error=\"[Unrenderable: trap has]\""])
-      expect(out.json).toEqual([T.replace("info", "error") + ",\"message\":\"boom\",\"error\":\"[Unrenderable: trap has]\"}"])
+      expect(out.json).toEqual([
+        T.replace("info", "error") + ",\"message\":\"boom\",\"error\":\"[Unrenderable: trap has]\"}"
+      ])
     }))
 
   it.effect("Log.withContext(proxy) that throws on every trap", () =>
@@ -365,9 +564,16 @@ describe("Hostile input: the record is kept", () => {
 
   it.effect("an error Proxy whose getPrototypeOf throws keeps the message and level", () =>
     Effect.gen(function*() {
-      const err = new Proxy(new Error("x"), { getPrototypeOf: () => { throw new Error("no prototype") } })
+      const err = new Proxy(new Error("x"), {
+        getPrototypeOf: () => {
+          throw new Error("no prototype")
+        }
+      })
       const out = yield* render(Effect.zipRight(Log.exception("boom", err), Log.warning("next")))
-      expect(out.console).toEqual(["🔥 ERROR " + P + "boom error=\"[Unrenderable: no prototype]\"", "⚠️ WARN " + P + "next"])
+      expect(out.console).toEqual([
+        "🔥 ERROR " + P + "boom error=\"[Unrenderable: no prototype]\"",
+        "⚠️ WARN " + P + "next"
+      ])
       expect(out.json).toEqual([
         T.replace("info", "error") + ",\"message\":\"boom\",\"error\":\"[Unrenderable: no prototype]\"}",
         T.replace("info", "warning") + ",\"message\":\"next\"}"
@@ -418,7 +624,9 @@ describe("Hostile input: the record is kept", () => {
     Effect.gen(function*() {
       const info = Log.info as (message: string, fields?: unknown) => Effect.Effect<void>
       const bind = Log.bind as (fields: unknown) => Log.BoundLogger
-      const withContext = Log.withContext as (fields: unknown) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+      const withContext = Log.withContext as (
+        fields: unknown
+      ) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
       const out = yield* render(Effect.all([
         info("a", null),
         info("b", undefined),
@@ -432,7 +640,12 @@ describe("Hostile input: the record is kept", () => {
 
   it.effect("a throwing getter on a DAS key shows no DAS marker", () =>
     Effect.gen(function*() {
-      const fields = { get status(): unknown { throw new Error("no") }, k: 1 }
+      const fields = {
+        get status(): unknown {
+          throw new Error("no")
+        },
+        k: 1
+      }
       const out = yield* render(Log.info("m", fields))
       expect(out.console).toEqual([P + "m status=\"[Throws: no]\" k=1"])
     }))

@@ -39,7 +39,8 @@ const waitForRecords = (predicate: (records: ReadonlyArray<TestLog.Record>) => b
     return yield* TestLog.records
   })
 
-const count = (message: string) => (recs: ReadonlyArray<TestLog.Record>) => recs.filter((r) => r.message === message).length
+const count = (message: string) => (recs: ReadonlyArray<TestLog.Record>) =>
+  recs.filter((r) => r.message === message).length
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.get(
@@ -96,9 +97,18 @@ describe("HttpLogging", () => {
       Effect.gen(function*() {
         yield* get(`${base}/hello`, { "X-Request-ID": "req-rcv", "user-agent": "curl/8" })
         const recs = yield* waitForRecords((r) => count("Request completed")(r) === 1)
-        expect(recs.map((r) => r.message)).toEqual(["Request received", "in handler", "plain effect log", "Request completed"])
+        expect(recs.map((r) => r.message)).toEqual([
+          "Request received",
+          "in handler",
+          "plain effect log",
+          "Request completed"
+        ])
         const ctx = { method: "GET", path: "/hello", request_id: "req-rcv" }
-        expect(recs[0]).toMatchObject({ level: "info", loggerName: "http", fields: { ...ctx, headers: { "user-agent": "curl/8" } } })
+        expect(recs[0]).toMatchObject({
+          level: "info",
+          loggerName: "http",
+          fields: { ...ctx, headers: { "user-agent": "curl/8" } }
+        })
         expect(recs[3]!.fields).toMatchObject({ ...ctx, status: 200, headers: { "user-agent": "curl/8" } })
       })))
 
@@ -120,18 +130,30 @@ describe("HttpLogging", () => {
       Effect.gen(function*() {
         expect((yield* get(`${base}/bad`, { "x-request-id": "r-bad" })).status).toBe(400)
         expect((yield* get(`${base}/nowhere`, { "x-request-id": "r-404" })).status).toBe(404)
-        expect((yield* get(`${base}/unavailable`, { "x-request-id": "r-503" })))
+        expect(yield* get(`${base}/unavailable`, { "x-request-id": "r-503" }))
           .toMatchObject({ status: 503, requestId: "r-503" })
-        expect((yield* get(`${base}/fail`, { "x-request-id": "r-fail" })))
+        expect(yield* get(`${base}/fail`, { "x-request-id": "r-fail" }))
           .toMatchObject({ status: 500, requestId: "r-fail" })
         expect((yield* get(`${base}/defect`, { "x-request-id": "r-defect" })).status).toBe(500)
         const recs = yield* waitForRecords((r) => r.filter((x) => x.fields.status !== undefined).length === 5)
         const last = (id: string) => recs.filter((r) => r.fields.request_id === id).at(-1)!
-        expect(last("r-bad")).toMatchObject({ level: "warning", message: "Request completed", fields: { status: 400, path: "/bad" } })
-        expect(last("r-404")).toMatchObject({ level: "warning", message: "Request completed", fields: { status: 404, path: "/nowhere" } })
+        expect(last("r-bad")).toMatchObject({
+          level: "warning",
+          message: "Request completed",
+          fields: { status: 400, path: "/bad" }
+        })
+        expect(last("r-404")).toMatchObject({
+          level: "warning",
+          message: "Request completed",
+          fields: { status: 404, path: "/nowhere" }
+        })
         expect(last("r-503")).toMatchObject({ level: "error", message: "Request failed", fields: { status: 503 } })
         const fail = last("r-fail")
-        expect(fail).toMatchObject({ level: "error", message: "Request failed", fields: { status: 500, method: "GET" } })
+        expect(fail).toMatchObject({
+          level: "error",
+          message: "Request failed",
+          fields: { status: 500, method: "GET" }
+        })
         const [failure] = Cause.failures(fail.cause)
         expect((failure as Error).message).toBe("boom")
         const defect = last("r-defect")
@@ -172,7 +194,11 @@ describe("HttpLogging", () => {
   it.live("headers option: listed headers logged, authorization and cookie redacted; skip paths", () =>
     withServer(
       app,
-      HttpLogging.make({ headers: ["User-Agent", "authorization", "cookie", "x-missing"], skipPaths: ["/health", /^\/inter/], successLevel: "debug" }),
+      HttpLogging.make({
+        headers: ["User-Agent", "authorization", "cookie", "x-missing"],
+        skipPaths: ["/health", /^\/inter/],
+        successLevel: "debug"
+      }),
       (base) =>
         Effect.gen(function*() {
           const health = yield* get(`${base}/health`, { "x-request-id": "r-health" })
@@ -187,7 +213,11 @@ describe("HttpLogging", () => {
           expect(recs.some((r) => r.fields.request_id === "r-health")).toBe(false)
           const completed = recs.find((r) => r.message === "Request completed")!
           expect(completed.level).toBe("debug")
-          expect(completed.fields.headers).toEqual({ "user-agent": "curl/8", authorization: "[REDACTED]", cookie: "[REDACTED]" })
+          expect(completed.fields.headers).toEqual({
+            "user-agent": "curl/8",
+            authorization: "[REDACTED]",
+            cookie: "[REDACTED]"
+          })
           expect(JSON.stringify(recs.map((r) => r.fields))).not.toMatch(/abc\.def|xyz/)
         })
     ))

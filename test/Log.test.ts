@@ -123,31 +123,37 @@ describe("Log", () => {
     })))
 
   it.effect("the minimum level drops records before any formatting", () =>
-    withTestLog(Effect.gen(function*() {
-      yield* Log.debug("hidden")
-      yield* Effect.logDebug("hidden too")
-      yield* Log.info("shown")
-      expect((yield* TestLog.records).map((r) => r.message)).toEqual(["shown"])
-    }), { level: "info" }))
+    withTestLog(
+      Effect.gen(function*() {
+        yield* Log.debug("hidden")
+        yield* Effect.logDebug("hidden too")
+        yield* Log.info("shown")
+        expect((yield* TestLog.records).map((r) => r.message)).toEqual(["shown"])
+      }),
+      { level: "info" }
+    ))
 
   it.effect("module levels match dotted prefixes: auth matches auth.db but not authz", () =>
-    withTestLog(Effect.gen(function*() {
-      yield* Log.named("auth").debug("auth debug")
-      yield* Log.named("auth.db").debug("auth.db debug")
-      yield* Log.named("authz").debug("authz debug")
-      yield* Log.named("db.pool").warning("db warning")
-      yield* Log.named("db.pool").error("db error")
-      yield* Log.named("db.pool.conn").error("nested override")
-      yield* Log.debug("root debug")
-      yield* Log.info("root info")
-      expect((yield* TestLog.records).map((r) => r.message)).toEqual([
-        "auth debug",
-        "auth.db debug",
-        "db error",
-        "nested override",
-        "root info"
-      ])
-    }), { level: "info", moduleLevels: { auth: "debug", db: "error", "db.pool.conn": "trace" } }))
+    withTestLog(
+      Effect.gen(function*() {
+        yield* Log.named("auth").debug("auth debug")
+        yield* Log.named("auth.db").debug("auth.db debug")
+        yield* Log.named("authz").debug("authz debug")
+        yield* Log.named("db.pool").warning("db warning")
+        yield* Log.named("db.pool").error("db error")
+        yield* Log.named("db.pool.conn").error("nested override")
+        yield* Log.debug("root debug")
+        yield* Log.info("root info")
+        expect((yield* TestLog.records).map((r) => r.message)).toEqual([
+          "auth debug",
+          "auth.db debug",
+          "db error",
+          "nested override",
+          "root info"
+        ])
+      }),
+      { level: "info", moduleLevels: { auth: "debug", db: "error", "db.pool.conn": "trace" } }
+    ))
 
   it.effect("records logged inside a span also become span events (the tracer logger still runs)", () =>
     Effect.gen(function*() {
@@ -167,7 +173,9 @@ describe("Log", () => {
       const seen: Array<unknown> = []
       const lines: Array<string> = []
       yield* Log.bind({ a: 1 }).warning("both").pipe(
-        Effect.provide(Logger.add(Logger.make(({ logLevel, message }) => seen.push([logLevel.label, String(message)])))),
+        Effect.provide(
+          Logger.add(Logger.make(({ logLevel, message }) => seen.push([logLevel.label, String(message)])))
+        ),
         Effect.provide(EmojiLogger.layer({}, (l) => lines.push(l)))
       )
       expect(seen).toEqual([["WARN", "both"]])
@@ -184,7 +192,10 @@ describe("Log: order and names (issue 10 items 8 and 11)", () => {
         yield* Effect.scoped(Effect.zipRight(Log.withContextScoped({ k3: 3, k1: 1, k2: 2 }), Log.info("scoped")))
       })
       const lines: Array<string> = []
-      yield* Effect.provide(program, EmojiLogger.layer({ loggerNameEmoji: false, dasEmoji: false }, (l) => lines.push(l)))
+      yield* Effect.provide(
+        program,
+        EmojiLogger.layer({ loggerNameEmoji: false, dasEmoji: false }, (l) => lines.push(l))
+      )
       expect(lines).toEqual(["m a=1 domain=x c=3 b=2\n", "nested y=1 b=1 z=1 a=2\n", "scoped k3=3 k1=1 k2=2\n"])
       const json: Array<string> = []
       yield* Effect.provide(program, EmojiLogger.layer({ format: "json" }, (l) => json.push(l)))
@@ -194,7 +205,11 @@ describe("Log: order and names (issue 10 items 8 and 11)", () => {
         ["k3", "k1", "k2"]
       ])
       const records = yield* Effect.provide(Effect.zipRight(program, TestLog.records), TestLog.layer())
-      expect(records.map((r) => Object.keys(r.fields))).toEqual([["a", "domain", "c", "b"], ["y", "b", "z", "a"], ["k3", "k1", "k2"]])
+      expect(records.map((r) => Object.keys(r.fields))).toEqual([["a", "domain", "c", "b"], ["y", "b", "z", "a"], [
+        "k3",
+        "k1",
+        "k2"
+      ]])
     }))
 
   it.effect("a key given again keeps its place and takes the new value", () =>
@@ -204,12 +219,15 @@ describe("Log: order and names (issue 10 items 8 and 11)", () => {
     })))
 
   it.effect("Log.named(a).named(b) is the child logger a.b; bound fields are kept", () =>
-    withTestLog(Effect.gen(function*() {
-      const pool = Log.named("db").bind({ k: 1 }).named("pool")
-      expect(pool.name).toBe("db.pool")
-      yield* pool.info("m")
-      yield* Log.named("db").named("pool").named("conn").info("deep")
-      const records = yield* TestLog.records
-      expect(records.map((r) => [r.loggerName, r.fields])).toEqual([["db.pool", { k: 1 }], ["db.pool.conn", {}]])
-    }), { moduleLevels: { "db.pool": "info" } }))
+    withTestLog(
+      Effect.gen(function*() {
+        const pool = Log.named("db").bind({ k: 1 }).named("pool")
+        expect(pool.name).toBe("db.pool")
+        yield* pool.info("m")
+        yield* Log.named("db").named("pool").named("conn").info("deep")
+        const records = yield* TestLog.records
+        expect(records.map((r) => [r.loggerName, r.fields])).toEqual([["db.pool", { k: 1 }], ["db.pool.conn", {}]])
+      }),
+      { moduleLevels: { "db.pool": "info" } }
+    ))
 })

@@ -20,7 +20,12 @@ describe("LogSink: batching", () => {
   it.scoped("flushes when the buffer reaches flushSize, not before", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
-      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 32, flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: (c) => void out.push(c),
+        flushSize: 32,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       for (let i = 0; i < 3; i++) sink.write(line(i))
       expect(out).toEqual([])
       sink.write(line(3)) // 32 bytes
@@ -33,7 +38,12 @@ describe("LogSink: batching", () => {
   it.scoped("flushes on the interval, driven by the Clock", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
-      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 1 << 20, flushInterval: "1 second", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: (c) => void out.push(c),
+        flushSize: 1 << 20,
+        flushInterval: "1 second",
+        exitHook: false
+      })
       sink.write(line(1))
       sink.write(line(2))
       yield* TestClock.adjust("999 millis")
@@ -142,7 +152,14 @@ describe("LogSink: overflow policies", () => {
   it.scoped("block never drops: the overflowing write goes out synchronously", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
-      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 64, maxBufferBytes: 64, overflow: "block", flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: (c) => void out.push(c),
+        flushSize: 64,
+        maxBufferBytes: 64,
+        overflow: "block",
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       for (let i = 0; i < 100; i++) sink.write(line(i))
       // every batch left synchronously, in order, and at most 64 bytes were ever buffered
       expect(out.every((c) => c.length <= 64)).toBe(true)
@@ -196,21 +213,24 @@ describe("LogSink: failures never break the program", () => {
       expect(reports[0]).toContain("nope")
     }))
 
-  it.scoped.skipIf(!fs.existsSync("/dev/full"))("a full disk (/dev/full): ENOSPC counted and reported once", () =>
-    Effect.gen(function*() {
-      const { report, reports } = capture()
-      const sink = yield* LogSink.make({ target: { file: "/dev/full" }, flushSize: 16, exitHook: false, report })
-      for (let i = 0; i < 6; i++) {
-        sink.write(line(i))
-        sink.write(line(i))
-        yield* sink.flush()
-      }
-      const r = yield* sink.flush()
-      expect(sink.stats()).toMatchObject({ accepted: 12, written: 0, failed: 12 })
-      expect(r.status).toBe("flushed") // nothing new was pending
-      expect(reports.length).toBe(1)
-      expect(reports[0]).toContain("ENOSPC")
-    }))
+  it.scoped.skipIf(!fs.existsSync("/dev/full"))(
+    "a full disk (/dev/full): ENOSPC counted and reported once",
+    () =>
+      Effect.gen(function*() {
+        const { report, reports } = capture()
+        const sink = yield* LogSink.make({ target: { file: "/dev/full" }, flushSize: 16, exitHook: false, report })
+        for (let i = 0; i < 6; i++) {
+          sink.write(line(i))
+          sink.write(line(i))
+          yield* sink.flush()
+        }
+        const r = yield* sink.flush()
+        expect(sink.stats()).toMatchObject({ accepted: 12, written: 0, failed: 12 })
+        expect(r.status).toBe("flushed") // nothing new was pending
+        expect(reports.length).toBe(1)
+        expect(reports[0]).toContain("ENOSPC")
+      })
+  )
 
   it.scoped("a closed pipe (EPIPE): counted and reported once, the program keeps going", () =>
     Effect.gen(function*() {
@@ -280,7 +300,12 @@ describe("LogSink: files", () => {
   it.scoped("a burst that never yields while a write is in flight: the landed write is settled from the file size, nothing dropped", () =>
     Effect.gen(function*() {
       const file = path.join(tmp(), "inflight.log")
-      const sink = yield* LogSink.make({ target: { file }, maxBufferBytes: 1024 * 1024, flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file },
+        maxBufferBytes: 1024 * 1024,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       const line = "y".repeat(99) + "\n"
       for (let i = 0; i < 1_000; i++) sink.write(line)
       yield* sink.flush(0) // a write is now in flight; its callback needs an event-loop turn
@@ -311,7 +336,12 @@ describe("LogSink: files", () => {
   it.scoped("a burst that never yields to the event loop: written synchronously past 1 MiB, nothing dropped", () =>
     Effect.gen(function*() {
       const file = path.join(tmp(), "burst.log")
-      const sink = yield* LogSink.make({ target: { file }, maxBufferBytes: 2 * 1024 * 1024, flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file },
+        maxBufferBytes: 2 * 1024 * 1024,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       const line = "x".repeat(99) + "\n"
       for (let i = 0; i < 50_000; i++) sink.write(line) // 5 MB, more than the whole buffer, in one synchronous loop
       // no event-loop turn yet, yet most of it is already in the file and nothing was dropped
@@ -343,7 +373,10 @@ describe("LogSink: shutdown", () => {
     Effect.gen(function*() {
       const out: Array<string> = []
       const scope = yield* Scope.make()
-      const sink = yield* Scope.extend(LogSink.make({ target: (c) => void out.push(c), flushInterval: "1 hour", exitHook: false }), scope)
+      const sink = yield* Scope.extend(
+        LogSink.make({ target: (c) => void out.push(c), flushInterval: "1 hour", exitHook: false }),
+        scope
+      )
       sink.write(line(1))
       const r1 = yield* sink.shutdown()
       const r2 = yield* sink.shutdown()
@@ -365,7 +398,9 @@ describe("LogSink: shutdown", () => {
       const fiber = yield* Effect.fork(sink.shutdown("2 seconds"))
       yield* TestClock.adjust("2 seconds")
       const r = yield* fiber.await
-      expect(r).toEqual(Exit.succeed({ status: "timed_out", written: 0, failed: 0, pending: 5, dropped: 0, durationMillis: 2000 }))
+      expect(r).toEqual(
+        Exit.succeed({ status: "timed_out", written: 0, failed: 0, pending: 5, dropped: 0, durationMillis: 2000 })
+      )
       yield* Deferred.succeed(gate, undefined)
     }))
 })
@@ -428,7 +463,13 @@ describe("LogSink: a line bigger than the whole buffer", () => {
   it.scoped("is written when the target is not behind, and never pushes out the lines before it", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
-      const sink = yield* LogSink.make({ target: (c) => void out.push(c), flushSize: 64, maxBufferBytes: 256, flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: (c) => void out.push(c),
+        flushSize: 64,
+        maxBufferBytes: 256,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       for (let i = 0; i < 5; i++) sink.write(line(i))
       const big = "b".repeat(1000) + "\n"
       sink.write(big)
@@ -442,7 +483,13 @@ describe("LogSink: a line bigger than the whole buffer", () => {
     Effect.gen(function*() {
       const gate = yield* Deferred.make<void>()
       const out: Array<string> = []
-      const sink = yield* LogSink.make({ target: gatedWriter(gate, out), flushSize: 16, maxBufferBytes: 256, flushInterval: "1 hour", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: gatedWriter(gate, out),
+        flushSize: 16,
+        maxBufferBytes: 256,
+        flushInterval: "1 hour",
+        exitHook: false
+      })
       for (let i = 0; i < 10; i++) sink.write(line(i)) // 0,1 in flight; 2..9 queued
       sink.write("b".repeat(1000) + "\n")
       sink.write(line(10))
@@ -474,7 +521,13 @@ describe("LogSink: a stream socket whose reader stops", () => {
       const fd = (client as unknown as { _handle: { fd: number } })._handle.fd
       const reports: Array<string> = []
       const stats = yield* Effect.scoped(Effect.gen(function*() {
-        const sink = yield* LogSink.make({ target: { fd }, flushSize: 200_000, exitHook: false, shutdownTimeout: "300 millis", report: (t) => void reports.push(t) })
+        const sink = yield* LogSink.make({
+          target: { fd },
+          flushSize: 200_000,
+          exitHook: false,
+          shutdownTimeout: "300 millis",
+          report: (t) => void reports.push(t)
+        })
         for (let i = 0; i < 50_000; i++) sink.write(`{"i":${i},"pad":"${"p".repeat(80)}"}\n`)
         yield* Effect.sleep("50 millis")
         return sink

@@ -66,10 +66,13 @@ const until = (predicate: () => boolean) =>
     expect(predicate()).toBe(true)
   })
 
-const records = (r: Received): Array<any> => r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
-const allRecords = (rx: Receiver, okOnly = true) => rx.requests.filter((r) => !okOnly || r.status === 200).flatMap(records)
+const records = (r: Received): Array<any> =>
+  r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
+const allRecords = (rx: Receiver, okOnly = true) =>
+  rx.requests.filter((r) => !okOnly || r.status === 200).flatMap(records)
 const attrs = (rec: any): Record<string, any> => Object.fromEntries(rec.attributes.map((a: any) => [a.key, a.value]))
-const resource = (r: Received): Record<string, any> => Object.fromEntries(r.body.resourceLogs[0].resource.attributes.map((a: any) => [a.key, a.value]))
+const resource = (r: Received): Record<string, any> =>
+  Object.fromEntries(r.body.resourceLogs[0].resource.attributes.map((a: any) => [a.key, a.value]))
 
 // Small waits so retries and intervals are quick; no assertion depends on timing.
 const fast = {
@@ -102,7 +105,15 @@ describe("Telemetry.otlp", () => {
         yield* Log.critical("down")
         return ids
       }).pipe(
-        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, serviceName: "shop", serviceVersion: "1.2.3", resourceAttributes: { "deployment.environment": "test" } }))
+        Effect.provide(
+          Telemetry.otlp({
+            ...fast,
+            endpoint: `${rx.url}/v1/logs`,
+            serviceName: "shop",
+            serviceVersion: "1.2.3",
+            resourceAttributes: { "deployment.environment": "test" }
+          })
+        )
       )
       // The layer's scope closed: the shutdown flush delivered everything in one request.
       expect(rx.requests).toHaveLength(1)
@@ -115,7 +126,10 @@ describe("Telemetry.otlp", () => {
         "service.version": { stringValue: "1.2.3" }
       })
       // one scope per logger name, in order of appearance; unnamed records are in the library's own scope
-      expect(req.body.resourceLogs[0].scopeLogs.map((s: any) => s.scope)).toEqual([{ name: "checkout" }, { name: "effect-foundation", version: "0.1.0" }])
+      expect(req.body.resourceLogs[0].scopeLogs.map((s: any) => s.scope)).toEqual([{ name: "checkout" }, {
+        name: "effect-foundation",
+        version: "0.1.0"
+      }])
       const recs = records(req)
       expect(recs.map((r) => [r.severityNumber, r.severityText, r.body.stringValue])).toEqual([
         [9, "INFO", "Order placed"],
@@ -135,7 +149,9 @@ describe("Telemetry.otlp", () => {
         amount: { doubleValue: 9.99 },
         paid: { boolValue: true },
         tags: { arrayValue: { values: [{ stringValue: "a" }, { stringValue: "b" }] } },
-        address: { kvlistValue: { values: [{ key: "city", value: { stringValue: "Oslo" } }, { key: "zip", value: {} }] } },
+        address: {
+          kvlistValue: { values: [{ key: "city", value: { stringValue: "Oslo" } }, { key: "zip", value: {} }] }
+        },
         card: { stringValue: "<redacted>" },
         password: { stringValue: "[REDACTED]" }
       })
@@ -157,7 +173,8 @@ describe("Telemetry.otlp", () => {
   it.live("configuration from OTEL_* variables; a bad one fails at startup naming it", () =>
     Effect.gen(function*() {
       const rx = yield* receiver()
-      const env = (vars: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+      const env = (vars: Record<string, string>) =>
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
       yield* Log.info("from env").pipe(
         Effect.provide(Telemetry.otlp(fast)),
         env({
@@ -188,10 +205,14 @@ describe("Telemetry.otlp", () => {
       expect(resource(second!)["service.name"]).toEqual({ stringValue: "unknown_service:node" })
       expect(records(second!).map((r) => r.body.stringValue)).toEqual(["logs endpoint wins"])
 
-      const bad = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })))
+      const bad = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }))
+      )
       expect(Exit.isFailure(bad)).toBe(true)
       expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain("OTEL_EXPORTER_OTLP_ENDPOINT")
-      const badHeaders = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_HEADERS: "novalue" })))
+      const badHeaders = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp()), env({ OTEL_EXPORTER_OTLP_HEADERS: "novalue" }))
+      )
       expect(String(Exit.isFailure(badHeaders) ? badHeaders.cause : "")).toContain("OTEL_EXPORTER_OTLP_HEADERS")
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
@@ -243,7 +264,16 @@ describe("Telemetry.otlp", () => {
       yield* Effect.gen(function*() {
         for (let i = 0; i < 4; i++) yield* Log.info("kept", { i })
         yield* until(() => rx.requests.some((r) => r.status === 200))
-      }).pipe(Effect.provide(Telemetry.otlp({ ...fast, endpoint: `${rx.url}/v1/logs`, scheduledDelay: "10 millis", circuitBreaker: { failureThreshold: 10 } })))
+      }).pipe(
+        Effect.provide(
+          Telemetry.otlp({
+            ...fast,
+            endpoint: `${rx.url}/v1/logs`,
+            scheduledDelay: "10 millis",
+            circuitBreaker: { failureThreshold: 10 }
+          })
+        )
+      )
       expect(rx.requests.slice(0, 4).map((r) => r.status)).toEqual([503, 503, 503, 200])
       expect(allRecords(rx).map((r) => attrs(r).i.intValue)).toEqual(["0", "1", "2", "3"])
       // A 400 (payload rejected) is not retried.
@@ -328,7 +358,14 @@ describe("Telemetry.otlp", () => {
     Effect.gen(function*() {
       const port = yield* deadPort
       yield* Log.info("beside").pipe(
-        Effect.provide(Telemetry.otlp({ ...fast, endpoint: `http://127.0.0.1:${port}/v1/logs`, shutdownTimeout: "1 millis", retry: { maxAttempts: 1 } }))
+        Effect.provide(
+          Telemetry.otlp({
+            ...fast,
+            endpoint: `http://127.0.0.1:${port}/v1/logs`,
+            shutdownTimeout: "1 millis",
+            retry: { maxAttempts: 1 }
+          })
+        )
       )
       expect((yield* TestLog.records).map((r) => r.message)).toContain("beside")
     }).pipe(Effect.provide(TestLog.layer())))
@@ -344,7 +381,10 @@ describe("Telemetry.otlp", () => {
         const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
         const res = yield* Effect.promise(() =>
           fetch(`http://127.0.0.1:${port}/hi`, {
-            headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-request-id": "r-otlp" }
+            headers: {
+              traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+              "x-request-id": "r-otlp"
+            }
           }).then((r) => r.text())
         )
         expect(res).toBe("hi")

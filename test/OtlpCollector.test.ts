@@ -5,10 +5,10 @@
  * responses may carry `Retry-After`.
  */
 import { OtlpSerialization, OtlpTracer } from "@effect/opentelemetry"
-import { FetchHttpClient, HttpServer, HttpServerResponse, HttpRouter } from "@effect/platform"
+import { FetchHttpClient, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Fiber, Layer, Option, TestClock, Tracer } from "effect"
+import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -44,8 +44,12 @@ const badIds = (body: any): string | undefined => {
   for (const rl of body.resourceLogs ?? []) {
     for (const sl of rl.scopeLogs ?? []) {
       for (const r of sl.logRecords ?? []) {
-        if (r.traceId !== undefined && r.traceId !== "" && !/^[0-9a-fA-F]{32}$/.test(r.traceId)) return `invalid traceId ${r.traceId}`
-        if (r.spanId !== undefined && r.spanId !== "" && !/^[0-9a-fA-F]{16}$/.test(r.spanId)) return `invalid spanId ${r.spanId}`
+        if (r.traceId !== undefined && r.traceId !== "" && !/^[0-9a-fA-F]{32}$/.test(r.traceId)) {
+          return `invalid traceId ${r.traceId}`
+        }
+        if (r.spanId !== undefined && r.spanId !== "" && !/^[0-9a-fA-F]{16}$/.test(r.spanId)) {
+          return `invalid spanId ${r.spanId}`
+        }
       }
     }
   }
@@ -73,7 +77,9 @@ const collector = (answer: (n: number) => Answer | undefined = () => ({ status: 
           if (a === undefined) return
           const send = () => {
             res.writeHead(a.status, { "content-type": "application/json", ...a.headers })
-            res.end(a.status === 200 ? "{\"partialSuccess\":{}}" : JSON.stringify({ code: 3, message: invalid ?? "no" }))
+            res.end(
+              a.status === 200 ? "{\"partialSuccess\":{}}" : JSON.stringify({ code: 3, message: invalid ?? "no" })
+            )
           }
           if (a.hold === undefined) send()
           else a.hold.then(send, send)
@@ -101,10 +107,12 @@ const until = (predicate: () => boolean) =>
     expect(predicate()).toBe(true)
   })
 
-const records = (r: Received): Array<any> => r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
+const records = (r: Received): Array<any> =>
+  r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
 const accepted = (c: Collector) => c.requests.filter((r) => r.status === 200).flatMap(records)
 const attrs = (rec: any): Record<string, any> => Object.fromEntries(rec.attributes.map((a: any) => [a.key, a.value]))
-const env = (vars: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+const env = (vars: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
 
 const fast = { retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" }, scheduledDelay: "1 hour" } as const
 const at = (c: Collector) => ({ ...fast, endpoint: `${c.url}/v1/logs` })
@@ -120,21 +128,38 @@ describe("OTLP exporter against a collector stand-in", () => {
         yield* Log.info("no span")
         // What B3 / traceparent propagation hands over as is
         yield* Log.info("garbage b3").pipe(Effect.withParentSpan(external("garbage-x-1", "garbage-x-1")))
-        yield* Log.info("garbage parent, own span").pipe(Effect.withSpan("child"), Effect.withParentSpan(external("garbage-x-1", "1")))
+        yield* Log.info("garbage parent, own span").pipe(
+          Effect.withSpan("child"),
+          Effect.withParentSpan(external("garbage-x-1", "1"))
+        )
         yield* Log.info("64-bit b3").pipe(Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
         const child = yield* Effect.gen(function*() {
           const span = yield* Effect.currentSpan
           yield* Log.info("64-bit parent, own span")
           return span.spanId
         }).pipe(Effect.withSpan("child"), Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
-        yield* Log.info("non-hex").pipe(Effect.withParentSpan(external("zzzz7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")))
-        yield* Log.info("upper-case").pipe(Effect.withParentSpan(external("0AF7651916CD43DD8448EB211C80319C", "B7AD6B7169203331")))
-        yield* Log.info("all-zero trace").pipe(Effect.withParentSpan(external("00000000000000000000000000000000", "b7ad6b7169203331")))
-        yield* Log.info("all-zero span").pipe(Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "0000000000000000")))
-        yield* Log.info("too long").pipe(Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c00", "b7ad6b716920333100")))
-        yield* Log.info("valid").pipe(Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331")))
+        yield* Log.info("non-hex").pipe(
+          Effect.withParentSpan(external("zzzz7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"))
+        )
+        yield* Log.info("upper-case").pipe(
+          Effect.withParentSpan(external("0AF7651916CD43DD8448EB211C80319C", "B7AD6B7169203331"))
+        )
+        yield* Log.info("all-zero trace").pipe(
+          Effect.withParentSpan(external("00000000000000000000000000000000", "b7ad6b7169203331"))
+        )
+        yield* Log.info("all-zero span").pipe(
+          Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "0000000000000000"))
+        )
+        yield* Log.info("too long").pipe(
+          Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c00", "b7ad6b716920333100"))
+        )
+        yield* Log.info("valid").pipe(
+          Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"))
+        )
         yield* Effect.logWarning("plain effect log, garbage").pipe(Effect.withParentSpan(external("garbage-x-1", "x")))
-        yield* Effect.logWarning("plain effect log, 64-bit").pipe(Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
+        yield* Effect.logWarning("plain effect log, 64-bit").pipe(
+          Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7"))
+        )
         const own = yield* Effect.gen(function*() {
           const span = yield* Effect.currentSpan
           yield* Log.info("own span")
@@ -168,12 +193,16 @@ describe("OTLP exporter against a collector stand-in", () => {
   it.live("item 1: a request with `b3: garbage-x-1` through HttpLogging is exported, without ids", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
-      const app = HttpRouter.empty.pipe(HttpRouter.get("/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi"))))
+      const app = HttpRouter.empty.pipe(
+        HttpRouter.get("/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi")))
+      )
       yield* Effect.gen(function*() {
         yield* HttpServer.serveEffect(app, HttpLogging.make({ received: true }))
         const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
         for (const headers of [{ b3: "garbage-x-1" }, { b3: "a3ce929d0e0e4736-00f067aa0ba902b7-1" }]) {
-          const res = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/hi`, { headers }).then((r) => r.text()))
+          const res = yield* Effect.promise(() =>
+            fetch(`http://127.0.0.1:${port}/hi`, { headers }).then((r) => r.text())
+          )
           expect(res).toBe("hi")
         }
         for (let i = 0; i < 500; i++) {
@@ -287,7 +316,11 @@ describe("OTLP exporter against a collector stand-in", () => {
   it.live("item 3 with @effect/opentelemetry's OtlpTracer: only the program's spans are exported, none of the log export", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
-      const TracerLive = OtlpTracer.layer({ url: `${rx.url}/v1/traces`, resource: { serviceName: "svc" }, exportInterval: "1 hour" }).pipe(
+      const TracerLive = OtlpTracer.layer({
+        url: `${rx.url}/v1/traces`,
+        resource: { serviceName: "svc" },
+        exportInterval: "1 hour"
+      }).pipe(
         Layer.provide(OtlpSerialization.layerJson),
         Layer.provide(FetchHttpClient.layer)
       )
@@ -304,7 +337,9 @@ describe("OTLP exporter against a collector stand-in", () => {
         expect(r.headers.traceparent).toBeUndefined()
         expect(r.headers.b3).toBeUndefined()
       }
-      const spans = traces.flatMap((r) => r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)))
+      const spans = traces.flatMap((r) =>
+        r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans))
+      )
       expect(spans.map((s: any) => s.name)).toEqual(["work"])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
@@ -312,10 +347,16 @@ describe("OTLP exporter against a collector stand-in", () => {
     Effect.gen(function*() {
       const rx = yield* collector()
       const batch = Effect.gen(function*() {
-        for (let i = 0; i < 512; i++) yield* Log.info("request handled", { i, path: "/api/items", status: 200, user_agent: "curl/8.5.0" })
+        for (let i = 0; i < 512; i++) {
+          yield* Log.info("request handled", { i, path: "/api/items", status: 200, user_agent: "curl/8.5.0" })
+        }
       })
       const run = (vars: Record<string, string>) =>
-        batch.pipe(Effect.provide(Telemetry.otlp({ ...at(rx), maxBatchSize: 512 })), env(vars), Effect.provide(TestLog.layer()))
+        batch.pipe(
+          Effect.provide(Telemetry.otlp({ ...at(rx), maxBatchSize: 512 })),
+          env(vars),
+          Effect.provide(TestLog.layer())
+        )
       yield* run({})
       yield* run({ OTEL_EXPORTER_OTLP_COMPRESSION: "gzip" })
       yield* run({ OTEL_EXPORTER_OTLP_COMPRESSION: "gzip", OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: "none" })
@@ -323,14 +364,19 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(rx.requests.map((r) => r.headers["content-encoding"])).toEqual([undefined, "gzip", undefined, "gzip"])
       const [plain, zipped, , zipped2] = rx.requests
       expect(zipped!.raw.length).toBeLessThan(plain!.raw.length / 10)
-      const strip = (body: any) => records({ body } as Received).map((r) => ({ ...r, timeUnixNano: "", observedTimeUnixNano: "" }))
+      const strip = (body: any) =>
+        records({ body } as Received).map((r) => ({ ...r, timeUnixNano: "", observedTimeUnixNano: "" }))
       expect(strip(zipped!.body)).toEqual(strip(plain!.body))
       expect(strip(zipped2!.body)).toEqual(strip(plain!.body))
       expect(records(plain!)).toHaveLength(512)
 
-      const bad = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_COMPRESSION: "br" })))
+      const bad = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_COMPRESSION: "br" }))
+      )
       expect(Exit.isFailure(bad)).toBe(true)
-      expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain("OTEL_EXPORTER_OTLP_COMPRESSION: invalid value \"br\"; accepted: gzip, none")
+      expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain(
+        "OTEL_EXPORTER_OTLP_COMPRESSION: invalid value \"br\"; accepted: gzip, none"
+      )
     }).pipe(Effect.scoped))
 
   it.live("item 4: OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT bounds one request", () =>
@@ -340,24 +386,41 @@ describe("OTLP exporter against a collector stand-in", () => {
       const report = yield* Effect.gen(function*() {
         yield* Log.info("slow collector")
         return yield* Telemetry.flush("5 seconds")
-      }).pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_TIMEOUT: "60000", OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "100" }))
+      }).pipe(
+        Effect.provide(Telemetry.otlp(at(rx))),
+        env({ OTEL_EXPORTER_OTLP_TIMEOUT: "60000", OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: "100" })
+      )
       expect(report).toMatchObject({ status: "flushed", written: 1 })
       expect(rx.requests).toHaveLength(2)
-      const bad = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_TIMEOUT: "10s" })))
-      expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain("OTEL_EXPORTER_OTLP_TIMEOUT: invalid value \"10s\"")
+      const bad = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_TIMEOUT: "10s" }))
+      )
+      expect(String(Exit.isFailure(bad) ? bad.cause : "")).toContain(
+        "OTEL_EXPORTER_OTLP_TIMEOUT: invalid value \"10s\""
+      )
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
   it.live("item 4: OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL: http/json works; http/protobuf and grpc are refused at start", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
-      yield* Log.info("json").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }))
+      yield* Log.info("json").pipe(
+        Effect.provide(Telemetry.otlp(at(rx))),
+        env({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })
+      )
       yield* Log.info("logs wins").pipe(
         Effect.provide(Telemetry.otlp(at(rx))),
         env({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json" })
       )
       expect(accepted(rx).map((r) => r.body.stringValue)).toEqual(["json", "logs wins"])
-      for (const [name, value] of [["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"], ["OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/protobuf"], ["OTEL_EXPORTER_OTLP_PROTOCOL", "thrift"]] as const) {
-        const exit = yield* Effect.exit(Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ [name]: value })))
+      for (
+        const [name, value] of [["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"], [
+          "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
+          "http/protobuf"
+        ], ["OTEL_EXPORTER_OTLP_PROTOCOL", "thrift"]] as const
+      ) {
+        const exit = yield* Effect.exit(
+          Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ [name]: value }))
+        )
         expect(Exit.isFailure(exit)).toBe(true)
         const text = String(Exit.isFailure(exit) ? exit.cause : "")
         expect(text).toContain(`${name}: invalid value "${value}"; accepted: http/json`)
@@ -374,9 +437,13 @@ describe("OTLP exporter against a collector stand-in", () => {
         yield* Log.named("db.pool").warning("c")
         yield* Log.named("checkout").info("d")
       }).pipe(Effect.provide(Telemetry.otlp(at(rx))))
-      const pkg = JSON.parse(yield* Effect.promise(() => import("node:fs/promises").then((fs) => fs.readFile("package.json", "utf8"))))
+      const pkg = JSON.parse(
+        yield* Effect.promise(() => import("node:fs/promises").then((fs) => fs.readFile("package.json", "utf8")))
+      )
       expect(rx.requests[0]!.headers["user-agent"]).toBe(`effect-foundation/${pkg.version}`)
-      const scopes = rx.requests[0]!.body.resourceLogs[0].scopeLogs.map((s: any) => [s.scope, s.logRecords.map((r: any) => r.body.stringValue)])
+      const scopes = rx.requests[0]!.body.resourceLogs[0].scopeLogs.map((
+        s: any
+      ) => [s.scope, s.logRecords.map((r: any) => r.body.stringValue)])
       expect(scopes).toEqual([
         [{ name: "checkout" }, ["a", "d"]],
         [{ name: "effect-foundation", version: pkg.version }, ["b"]],
@@ -448,15 +515,33 @@ describe("OTLP exporter against a collector stand-in", () => {
       }
       yield* Effect.gen(function*() {
         yield* Log.named("checkout").info("all kinds", {
-          s: "x", i: 42, neg: -7, big: 2 ** 60, f: 1.5, nan: NaN, inf: -Infinity, b: false, n: null, u: undefined,
-          bi: 12345678901234567890123n, arr: [1, "a", null, [true]], obj: { deep: { deeper: [1.25] } },
-          date: new Date(0), map: new Map([["k", 1]]), set: new Set([1]), fn: () => 1, sym: Symbol("s"),
-          "exception.message": "user field", "logger.name": "user field"
+          s: "x",
+          i: 42,
+          neg: -7,
+          big: 2 ** 60,
+          f: 1.5,
+          nan: NaN,
+          inf: -Infinity,
+          b: false,
+          n: null,
+          u: undefined,
+          bi: 12345678901234567890123n,
+          arr: [1, "a", null, [true]],
+          obj: { deep: { deeper: [1.25] } },
+          date: new Date(0),
+          map: new Map([["k", 1]]),
+          set: new Set([1]),
+          fn: () => 1,
+          sym: Symbol("s"),
+          "exception.message": "user field",
+          "logger.name": "user field"
         })
         yield* Log.exception("failed", new Oops("bad"))
         yield* Effect.logError("a cause").pipe(Effect.withSpan("op"))
         yield* Effect.fail("nope").pipe(Effect.catchAllCause((cause) => Log.exception("from cause", cause)))
-        for (const level of ["trace", "debug", "info", "warning", "error", "critical"] as const) yield* Log[level]("level " + level)
+        for (const level of ["trace", "debug", "info", "warning", "error", "critical"] as const) {
+          yield* Log[level]("level " + level)
+        }
         yield* Log.info("64").pipe(Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
         yield* Log.info("garbage").pipe(Effect.withParentSpan(external("garbage-x-1", "1")))
       }).pipe(Effect.provide(Telemetry.otlp({ ...at(rx), resourceAttributes: { "k8s.pod.count": 3, ok: true } })))
@@ -479,7 +564,9 @@ function validateAnyValue(v: any, path: string, out: Array<string>): void {
   const keys = Object.keys(v)
   // the empty AnyValue (no variant set) stands for null
   if (keys.length === 0) return
-  if (keys.length !== 1 || !variants.includes(keys[0]!)) return void out.push(`${path}: not exactly one AnyValue variant: ${keys.join(",")}`)
+  if (keys.length !== 1 || !variants.includes(keys[0]!)) {
+    return void out.push(`${path}: not exactly one AnyValue variant: ${keys.join(",")}`)
+  }
   const [k] = keys
   const x = v[k!]
   switch (k) {
@@ -490,7 +577,9 @@ function validateAnyValue(v: any, path: string, out: Array<string>): void {
       if (typeof x !== "boolean") out.push(`${path}.boolValue: not a boolean`)
       break
     case "intValue":
-      if (typeof x !== "string" || !/^-?\d+$/.test(x) || BigInt(x) < INT64_MIN || BigInt(x) > INT64_MAX) out.push(`${path}.intValue: not an int64 decimal string: ${x}`)
+      if (typeof x !== "string" || !/^-?\d+$/.test(x) || BigInt(x) < INT64_MIN || BigInt(x) > INT64_MAX) {
+        out.push(`${path}.intValue: not an int64 decimal string: ${x}`)
+      }
       break
     case "doubleValue":
       if (typeof x !== "number" || !Number.isFinite(x)) out.push(`${path}.doubleValue: not a finite number: ${x}`)
@@ -521,7 +610,19 @@ function validateKeyValues(list: any, path: string, out: Array<string>): void {
   })
 }
 
-const recordFields = new Set(["timeUnixNano", "observedTimeUnixNano", "severityNumber", "severityText", "body", "attributes", "droppedAttributesCount", "flags", "traceId", "spanId", "eventName"])
+const recordFields = new Set([
+  "timeUnixNano",
+  "observedTimeUnixNano",
+  "severityNumber",
+  "severityText",
+  "body",
+  "attributes",
+  "droppedAttributesCount",
+  "flags",
+  "traceId",
+  "spanId",
+  "eventName"
+])
 
 function validateRequest(body: any, out: Array<string>): void {
   if (!Array.isArray(body?.resourceLogs)) return void out.push("resourceLogs: not an array")
@@ -532,22 +633,34 @@ function validateRequest(body: any, out: Array<string>): void {
     rl.scopeLogs.forEach((sl: any, j: number) => {
       const q = `${p}.scopeLogs[${j}]`
       if (typeof sl.scope?.name !== "string") out.push(`${q}.scope.name: not a string`)
-      if (sl.scope?.version !== undefined && typeof sl.scope.version !== "string") out.push(`${q}.scope.version: not a string`)
+      if (sl.scope?.version !== undefined && typeof sl.scope.version !== "string") {
+        out.push(`${q}.scope.version: not a string`)
+      }
       if (!Array.isArray(sl.logRecords)) return void out.push(`${q}.logRecords: not an array`)
       sl.logRecords.forEach((r: any, k: number) => {
         const s = `${q}.logRecords[${k}]`
         for (const key of Object.keys(r)) if (!recordFields.has(key)) out.push(`${s}: unknown field ${key}`)
         for (const t of ["timeUnixNano", "observedTimeUnixNano"]) {
-          if (typeof r[t] !== "string" || !/^\d+$/.test(r[t]) || BigInt(r[t]) > 2n ** 64n - 1n) out.push(`${s}.${t}: not a fixed64 decimal string`)
+          if (typeof r[t] !== "string" || !/^\d+$/.test(r[t]) || BigInt(r[t]) > 2n ** 64n - 1n) {
+            out.push(`${s}.${t}: not a fixed64 decimal string`)
+          }
         }
-        if (!Number.isInteger(r.severityNumber) || r.severityNumber < 1 || r.severityNumber > 24) out.push(`${s}.severityNumber: not 1..24`)
+        if (!Number.isInteger(r.severityNumber) || r.severityNumber < 1 || r.severityNumber > 24) {
+          out.push(`${s}.severityNumber: not 1..24`)
+        }
         if (typeof r.severityText !== "string") out.push(`${s}.severityText: not a string`)
         validateAnyValue(r.body, `${s}.body`, out)
         validateKeyValues(r.attributes, `${s}.attributes`, out)
-        if (r.traceId !== undefined && (!HEX32.test(r.traceId) || /^0+$/.test(r.traceId))) out.push(`${s}.traceId: not 32 lowercase hex digits, not all zero: ${r.traceId}`)
-        if (r.spanId !== undefined && (!HEX16.test(r.spanId) || /^0+$/.test(r.spanId))) out.push(`${s}.spanId: not 16 lowercase hex digits, not all zero: ${r.spanId}`)
+        if (r.traceId !== undefined && (!HEX32.test(r.traceId) || /^0+$/.test(r.traceId))) {
+          out.push(`${s}.traceId: not 32 lowercase hex digits, not all zero: ${r.traceId}`)
+        }
+        if (r.spanId !== undefined && (!HEX16.test(r.spanId) || /^0+$/.test(r.spanId))) {
+          out.push(`${s}.spanId: not 16 lowercase hex digits, not all zero: ${r.spanId}`)
+        }
         if (r.spanId !== undefined && r.traceId === undefined) out.push(`${s}.spanId without traceId`)
-        if (r.flags !== undefined && (!Number.isInteger(r.flags) || r.flags < 0 || r.flags > 0xffffffff)) out.push(`${s}.flags: not a fixed32`)
+        if (r.flags !== undefined && (!Number.isInteger(r.flags) || r.flags < 0 || r.flags > 0xffffffff)) {
+          out.push(`${s}.flags: not a fixed32`)
+        }
       })
     })
   })
@@ -565,7 +678,7 @@ class RecordingSpan implements Tracer.Span {
   constructor(
     readonly name: string,
     readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: import("effect").Context.Context<never>,
+    readonly context: Context.Context<never>,
     readonly links: ReadonlyArray<Tracer.SpanLink>,
     startTime: bigint,
     readonly kind: Tracer.SpanKind

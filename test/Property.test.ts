@@ -1,9 +1,9 @@
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FastCheck as fc } from "effect"
 import { EmojiLogger, Log, LogSink } from "effect-foundation"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { defaultKeys, KEEP, makeRedactor } from "../src/internal/redact.js"
 
 type Level = "trace" | "debug" | "info" | "warning" | "error" | "critical"
@@ -18,7 +18,10 @@ const both = (program: Effect.Effect<unknown>) =>
   Effect.gen(function*() {
     const consoleLines: Array<string> = []
     const jsonLines: Array<string> = []
-    yield* Effect.provide(program, EmojiLogger.layer({ format: "key_value", level: "trace", timestamps: true }, (l) => consoleLines.push(l)))
+    yield* Effect.provide(
+      program,
+      EmojiLogger.layer({ format: "key_value", level: "trace", timestamps: true }, (l) => consoleLines.push(l))
+    )
     yield* Effect.provide(program, EmojiLogger.layer({ format: "json", level: "trace" }, (l) => jsonLines.push(l)))
     return { consoleLines, jsonLines }
   })
@@ -123,9 +126,10 @@ describe("Properties: one record is one line; JSON parses back", () => {
 
 const SECRET = "Zs3cr3tQ"
 const secretValue = fc.stringMatching(/^[A-Za-z0-9]{6,12}$/).map((s) => SECRET + s)
-const sensitiveKey = fc.tuple(fc.constantFrom(...defaultKeys), fc.boolean(), fc.constantFrom("", "db_", "x-", "my.")).map(
-  ([k, upper, prefix]) => prefix + (upper ? k.toUpperCase() : k)
-)
+const sensitiveKey = fc.tuple(fc.constantFrom(...defaultKeys), fc.boolean(), fc.constantFrom("", "db_", "x-", "my."))
+  .map(
+    ([k, upper, prefix]) => prefix + (upper ? k.toUpperCase() : k)
+  )
 const plainString = anyString.filter((s) => !s.includes(SECRET))
 const plainKey = fc.string({ maxLength: 6 }).filter((k) => redactor.classifyKey(k) === KEEP)
 
@@ -137,13 +141,24 @@ const tree: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
     fc.integer(),
     fc.array(tie("node"), { maxLength: 4 }),
     fc.dictionary(plainKey, tie("node"), { maxKeys: 4 }),
-    fc.tuple(sensitiveKey, secretValue, fc.dictionary(plainKey, tie("node"), { maxKeys: 3 })).map(([k, v, rest]) => ({ ...rest, [k]: v })),
-    fc.tuple(sensitiveKey, fc.array(secretValue, { minLength: 1, maxLength: 3 })).map(([k, v]) => ({ [k]: { list: v } }))
+    fc.tuple(sensitiveKey, secretValue, fc.dictionary(plainKey, tie("node"), { maxKeys: 3 })).map(([k, v, rest]) => ({
+      ...rest,
+      [k]: v
+    })),
+    fc.tuple(sensitiveKey, fc.array(secretValue, { minLength: 1, maxLength: 3 })).map(([k, v]) => ({
+      [k]: { list: v }
+    }))
   )
 })).node
 
-const jwt = fc.tuple(fc.base64String({ minLength: 8, maxLength: 24 }), fc.base64String({ minLength: 8, maxLength: 24 }), fc.base64String({ maxLength: 24 }))
-  .map(([a, b, c]) => "eyJ" + a.replace(/[+/=]/g, "x") + ".eyJ" + b.replace(/[+/=]/g, "y") + "." + c.replace(/[+/=]/g, "z"))
+const jwt = fc.tuple(
+  fc.base64String({ minLength: 8, maxLength: 24 }),
+  fc.base64String({ minLength: 8, maxLength: 24 }),
+  fc.base64String({ maxLength: 24 })
+)
+  .map(([a, b, c]) =>
+    "eyJ" + a.replace(/[+/=]/g, "x") + ".eyJ" + b.replace(/[+/=]/g, "y") + "." + c.replace(/[+/=]/g, "z")
+  )
 const alnum = (n: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${n}}$`))
 const embeddedSecret = fc.oneof(
   jwt,
@@ -181,7 +196,9 @@ describe("Properties: redaction leaves no sensitive value in any output", () => 
         const text = before + " " + secret + " " + after
         const { consoleLines, jsonLines } = yield* both(Log.info(text, { note: text, nested: { list: [text] } }))
         const span = secretPart(secret)
-        for (const l of [...consoleLines, ...jsonLines]) expect(l.includes(span), `${JSON.stringify(secret)} in ${l}`).toBe(false)
+        for (const l of [...consoleLines, ...jsonLines]) {
+          expect(l.includes(span), `${JSON.stringify(secret)} in ${l}`).toBe(false)
+        }
       })
   )
 })
@@ -203,81 +220,101 @@ const flood = (fibers: number, lines: number, write: (line: string) => void) =>
   ).pipe(Effect.provide(EmojiLogger.layer({ format: "key_value", loggerNameEmoji: false }, write)))
 
 describe("Flood and isolation", () => {
-  it.effect("10,000 fibers, each with its own Log.withContext and 100 lines: every line carries exactly its own context", () =>
-    Effect.gen(function*() {
-      const FIBERS = 10_000
-      const LINES = 100
-      const counts = new Uint32Array(FIBERS)
-      let bad = 0
-      let firstBad = ""
-      // Console format, no emoji: "w <i> <j> fiber=<i> tag=t<i>" (context in any order, nothing else); checked as it
-      // is written, nothing is kept.
-      const LINE = /^w (\d+) (\d+) (\w+)=(\w+) (\w+)=(\w+)\n$/
-      const write = (line: string) => {
-        const m = LINE.exec(line)
-        const ctx = m === null ? {} : { [m[3]!]: m[4], [m[5]!]: m[6] }
-        if (m === null || ctx.fiber !== m[1] || ctx.tag !== "t" + m[1]) {
-          if (bad++ === 0) firstBad = line
-          return
-        }
-        counts[Number(m[1])]!++
-      }
-      yield* flood(FIBERS, LINES, write)
-      expect(firstBad).toBe("")
-      expect(bad).toBe(0)
-      let wrong = 0
-      for (let i = 0; i < FIBERS; i++) if (counts[i] !== LINES) wrong++
-      expect(wrong).toBe(0)
-      expect(counts.reduce((a, b) => a + b, 0)).toBe(FIBERS * LINES)
-    }), 60_000)
-
-  it.live("through the batched sink to a file with overflow \"block\": nothing lost or dropped, the buffer stays within its bound", () =>
-    Effect.gen(function*() {
-      const FIBERS = 10_000
-      const LINES = 100
-      const MAX_BUFFER = 4096 // small on purpose: 1,000,000 lines through a 4 KiB buffer
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-flood-"))
-      const file = path.join(dir, "flood.log")
-      let maxPending = 0
-      const stats = yield* Effect.scoped(Effect.gen(function*() {
-        const sink = yield* LogSink.make({ target: { file }, overflow: "block", maxBufferBytes: MAX_BUFFER, flushSize: 1024, exitHook: false })
-        let n = 0
+  it.effect(
+    "10,000 fibers, each with its own Log.withContext and 100 lines: every line carries exactly its own context",
+    () =>
+      Effect.gen(function*() {
+        const FIBERS = 10_000
+        const LINES = 100
+        const counts = new Uint32Array(FIBERS)
+        let bad = 0
+        let firstBad = ""
+        // Console format, no emoji: "w <i> <j> fiber=<i> tag=t<i>" (context in any order, nothing else); checked as it
+        // is written, nothing is kept.
+        const LINE = /^w (\d+) (\d+) (\w+)=(\w+) (\w+)=(\w+)\n$/
         const write = (line: string) => {
-          sink.write(line)
-          if ((++n & 15) === 0) {
-            const p = sink.stats().pendingBytes
-            if (p > maxPending) maxPending = p
+          const m = LINE.exec(line)
+          const ctx = m === null ? {} : { [m[3]!]: m[4], [m[5]!]: m[6] }
+          if (m === null || ctx.fiber !== m[1] || ctx.tag !== "t" + m[1]) {
+            if (bad++ === 0) firstBad = line
+            return
           }
+          counts[Number(m[1])]!++
         }
         yield* flood(FIBERS, LINES, write)
-        yield* sink.flush()
-        return sink.stats()
-      }))
-      const text = fs.readFileSync(file, "utf8")
-      fs.rmSync(dir, { recursive: true, force: true })
-      const counts = new Uint32Array(FIBERS)
-      let bad = 0
-      let firstBad = ""
-      const LINE = /^w (\d+) (\d+) (\w+)=(\w+) (\w+)=(\w+)$/
-      const lines = text.split("\n")
-      expect(lines.pop()).toBe("")
-      for (const line of lines) {
-        const m = LINE.exec(line)
-        const ctx = m === null ? {} : { [m[3]!]: m[4], [m[5]!]: m[6] }
-        if (m === null || ctx.fiber !== m[1] || ctx.tag !== "t" + m[1]) {
-          if (bad++ === 0) firstBad = line
-          continue
+        expect(firstBad).toBe("")
+        expect(bad).toBe(0)
+        let wrong = 0
+        for (let i = 0; i < FIBERS; i++) if (counts[i] !== LINES) wrong++
+        expect(wrong).toBe(0)
+        expect(counts.reduce((a, b) => a + b, 0)).toBe(FIBERS * LINES)
+      }),
+    60_000
+  )
+
+  it.live(
+    "through the batched sink to a file with overflow \"block\": nothing lost or dropped, the buffer stays within its bound",
+    () =>
+      Effect.gen(function*() {
+        const FIBERS = 10_000
+        const LINES = 100
+        const MAX_BUFFER = 4096 // small on purpose: 1,000,000 lines through a 4 KiB buffer
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-flood-"))
+        const file = path.join(dir, "flood.log")
+        let maxPending = 0
+        const stats = yield* Effect.scoped(Effect.gen(function*() {
+          const sink = yield* LogSink.make({
+            target: { file },
+            overflow: "block",
+            maxBufferBytes: MAX_BUFFER,
+            flushSize: 1024,
+            exitHook: false
+          })
+          let n = 0
+          const write = (line: string) => {
+            sink.write(line)
+            if ((++n & 15) === 0) {
+              const p = sink.stats().pendingBytes
+              if (p > maxPending) maxPending = p
+            }
+          }
+          yield* flood(FIBERS, LINES, write)
+          yield* sink.flush()
+          return sink.stats()
+        }))
+        const text = fs.readFileSync(file, "utf8")
+        fs.rmSync(dir, { recursive: true, force: true })
+        const counts = new Uint32Array(FIBERS)
+        let bad = 0
+        let firstBad = ""
+        const LINE = /^w (\d+) (\d+) (\w+)=(\w+) (\w+)=(\w+)$/
+        const lines = text.split("\n")
+        expect(lines.pop()).toBe("")
+        for (const line of lines) {
+          const m = LINE.exec(line)
+          const ctx = m === null ? {} : { [m[3]!]: m[4], [m[5]!]: m[6] }
+          if (m === null || ctx.fiber !== m[1] || ctx.tag !== "t" + m[1]) {
+            if (bad++ === 0) firstBad = line
+            continue
+          }
+          counts[Number(m[1])]!++
         }
-        counts[Number(m[1])]!++
-      }
-      expect(firstBad).toBe("")
-      expect(lines.length).toBe(FIBERS * LINES)
-      expect(stats).toMatchObject({ accepted: FIBERS * LINES, written: FIBERS * LINES, dropped: 0, failed: 0, pending: 0 })
-      let wrong = 0
-      for (let i = 0; i < FIBERS; i++) if (counts[i] !== LINES) wrong++
-      expect(wrong).toBe(0)
-      // Sampled every 16 lines: the buffer never held more than its bound. (On this path the file kept up, so the
-      // buffer stayed under flushSize; LogSink's own tests force the `block` path with a gated writer.)
-      expect(maxPending).toBeLessThanOrEqual(MAX_BUFFER)
-    }), 60_000)
+        expect(firstBad).toBe("")
+        expect(lines.length).toBe(FIBERS * LINES)
+        expect(stats).toMatchObject({
+          accepted: FIBERS * LINES,
+          written: FIBERS * LINES,
+          dropped: 0,
+          failed: 0,
+          pending: 0
+        })
+        let wrong = 0
+        for (let i = 0; i < FIBERS; i++) if (counts[i] !== LINES) wrong++
+        expect(wrong).toBe(0)
+        // Sampled every 16 lines: the buffer never held more than its bound. (On this path the file kept up, so the
+        // buffer stayed under flushSize; LogSink's own tests force the `block` path with a gated writer.)
+        expect(maxPending).toBeLessThanOrEqual(MAX_BUFFER)
+      }),
+    60_000
+  )
 })

@@ -6,7 +6,8 @@ import { formatOptions, fromFormatter } from "../src/internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
 import { captureConsole } from "./utils.js"
 
-const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 /** `check` results for records at the given times. */
 const run = (options: RateLimitOptions, calls: ReadonlyArray<readonly [string | undefined, number]>) => {
@@ -26,8 +27,12 @@ describe("RateLimiter (pure)", () => {
   it("global bucket: a burst of `capacity`, then suppression, then the count when a token is back", () => {
     // capacity 3, 1 token per second
     expect(run({ global: { rate: 1, capacity: 3 } }, [
-      [undefined, 0], [undefined, 0], [undefined, 0], // burst
-      [undefined, 10], [undefined, 500], [undefined, 999], // suppressed x3
+      [undefined, 0],
+      [undefined, 0],
+      [undefined, 0], // burst
+      [undefined, 10],
+      [undefined, 500],
+      [undefined, 999], // suppressed x3
       [undefined, 1010], // one token refilled: passes, reports 3
       [undefined, 1020], // suppressed
       [undefined, 2010], // passes, reports 1
@@ -37,15 +42,23 @@ describe("RateLimiter (pure)", () => {
 
   it("refill is capped at capacity and proportional to elapsed time (fractional rates)", () => {
     expect(run({ global: { rate: 0.5, capacity: 2 } }, [
-      ["a", 0], ["a", 0], ["a", 0], // 2 pass, 1 suppressed
-      ["a", 60_000], ["a", 60_000], ["a", 60_000], // a minute later: only capacity (2) again
-      ["a", 61_000], ["a", 62_000] // half a token, then a whole one
+      ["a", 0],
+      ["a", 0],
+      ["a", 0], // 2 pass, 1 suppressed
+      ["a", 60_000],
+      ["a", 60_000],
+      ["a", 60_000], // a minute later: only capacity (2) again
+      ["a", 61_000],
+      ["a", 62_000] // half a token, then a whole one
     ])).toEqual([0, 0, -1, 1, 0, -1, -1, 2])
   })
 
   it("the clock never runs backwards: an earlier record refills nothing", () => {
     expect(run({ global: { rate: 1, capacity: 1 } }, [
-      [undefined, 5_000], [undefined, 1_000], [undefined, 5_500], [undefined, 6_000]
+      [undefined, 5_000],
+      [undefined, 1_000],
+      [undefined, 5_500],
+      [undefined, 6_000]
     ])).toEqual([0, -1, -1, 2])
   })
 
@@ -82,7 +95,11 @@ describe("RateLimiter (pure)", () => {
   })
 
   it("rate 0: capacity records in total", () => {
-    expect(run({ global: { rate: 0, capacity: 2 } }, [[undefined, 0], [undefined, 1], [undefined, 1e9]])).toEqual([0, 0, -1])
+    expect(run({ global: { rate: 0, capacity: 2 } }, [[undefined, 0], [undefined, 1], [undefined, 1e9]])).toEqual([
+      0,
+      0,
+      -1
+    ])
   })
 })
 
@@ -156,9 +173,13 @@ describe("RateLimiter in the logger (TestClock)", () => {
 })
 
 describe("Rate limit configuration", () => {
-  const resolve = (env: Record<string, string>) => Effect.map(Foundation.resolve({}).pipe(withEnv(env)), (o) => o.rateLimit)
+  const resolve = (env: Record<string, string>) =>
+    Effect.map(Foundation.resolve({}).pipe(withEnv(env)), (o) => o.rateLimit)
   const failure = (env: Record<string, string>) =>
-    Effect.map(Effect.exit(rateLimitConfig.pipe(withEnv(env))), (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded"))
+    Effect.map(
+      Effect.exit(rateLimitConfig.pipe(withEnv(env))),
+      (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded")
+    )
 
   it.effect("unset: no limit; global rate with and without capacity; per-logger entries", () =>
     Effect.gen(function*() {
@@ -175,14 +196,49 @@ describe("Rate limit configuration", () => {
   it.effect("bad values fail naming the variable, the value and what is accepted", () =>
     Effect.gen(function*() {
       const cases: Array<[Record<string, string>, string, string, string]> = [
-        [{ PROVIDE_LOG_RATE_LIMIT_GLOBAL: "fast" }, "PROVIDE_LOG_RATE_LIMIT_GLOBAL", "\"fast\"", "records per second >= 0"],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_GLOBAL: "fast" },
+          "PROVIDE_LOG_RATE_LIMIT_GLOBAL",
+          "\"fast\"",
+          "records per second >= 0"
+        ],
         [{ PROVIDE_LOG_RATE_LIMIT_GLOBAL: "-1" }, "PROVIDE_LOG_RATE_LIMIT_GLOBAL", "\"-1\"", "records per second >= 0"],
-        [{ PROVIDE_LOG_RATE_LIMIT_GLOBAL: "10", PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY: "0" }, "PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY", "\"0\"", ">= 1"],
-        [{ PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY: "10" }, "PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY", "\"10\"", "only together with PROVIDE_LOG_RATE_LIMIT_GLOBAL"],
-        [{ PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:10" }, "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER", "\"auth:10\"", "name:rate:capacity"],
-        [{ PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:x:1" }, "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER", "\"auth:x:1\"", "name:rate:capacity"],
-        [{ PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "a b:1:1" }, "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER", "\"a b:1:1\"", "name:rate:capacity"],
-        [{ PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:1:0" }, "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER", "\"auth:1:0\"", "capacity >= 1"]
+        [
+          { PROVIDE_LOG_RATE_LIMIT_GLOBAL: "10", PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY: "0" },
+          "PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY",
+          "\"0\"",
+          ">= 1"
+        ],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY: "10" },
+          "PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY",
+          "\"10\"",
+          "only together with PROVIDE_LOG_RATE_LIMIT_GLOBAL"
+        ],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:10" },
+          "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER",
+          "\"auth:10\"",
+          "name:rate:capacity"
+        ],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:x:1" },
+          "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER",
+          "\"auth:x:1\"",
+          "name:rate:capacity"
+        ],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "a b:1:1" },
+          "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER",
+          "\"a b:1:1\"",
+          "name:rate:capacity"
+        ],
+        [
+          { PROVIDE_LOG_RATE_LIMIT_PER_LOGGER: "auth:1:0" },
+          "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER",
+          "\"auth:1:0\"",
+          "capacity >= 1"
+        ]
       ]
       for (const [env, name, value, accepted] of cases) {
         const message = yield* failure(env)
@@ -207,7 +263,12 @@ describe("Rate limiting end to end: Foundation.layer from the environment, conso
       })
       yield* Effect.provide(
         program,
-        Foundation.layer({ format: "key_value", colors: false, loggerNameEmoji: false, sink: { target: "console", exitHook: false } })
+        Foundation.layer({
+          format: "key_value",
+          colors: false,
+          loggerNameEmoji: false,
+          sink: { target: "console", exitHook: false }
+        })
       ).pipe(
         Effect.withConsole(capture),
         withEnv({

@@ -2,7 +2,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, FiberId, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { toLogRecord } from "../src/internal/otlp.js"
-import { defaultKeys, KEEP, makeRedactor, REDACT, type RedactionOptions, redactedMarker, REMOVE } from "../src/internal/redact.js"
+import {
+  defaultKeys,
+  KEEP,
+  makeRedactor,
+  REDACT,
+  redactedMarker,
+  type RedactionOptions,
+  REMOVE
+} from "../src/internal/redact.js"
 import { defaultLimits, Renderer } from "../src/internal/render.js"
 import { captureConsole } from "./utils.js"
 
@@ -11,7 +19,11 @@ const at = new Date("2026-01-02T03:04:05.000Z")
 const TS = "\"timestamp\":\"2026-01-02T03:04:05.000Z\""
 
 /** One record through the real console formatter, name emoji off: `message key=value...` (no "\n"). */
-const consoleLine = (fields: Record<string, unknown>, message = "m", options: Omit<EmojiLogger.Options, "format"> = {}) =>
+const consoleLine = (
+  fields: Record<string, unknown>,
+  message = "m",
+  options: Omit<EmojiLogger.Options, "format"> = {}
+) =>
   EmojiLogger.formatConsole({ timestamp: at, level: "info", message, fields }, { loggerNameEmoji: false, ...options })
     .slice(0, -1)
 
@@ -19,17 +31,49 @@ const consoleLine = (fields: Record<string, unknown>, message = "m", options: Om
 const jsonLine = (fields: Record<string, unknown>, message = "m", options: Omit<EmojiLogger.Options, "format"> = {}) =>
   EmojiLogger.formatJson({ timestamp: at, level: "info", message, fields }, options).slice(0, -1)
 
-const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 // The issue's list; the implementation adds passphrase, secret_key and secret_access_key, and plural/singular forms.
 const issueKeys = [
-  "password", "passwd", "pwd", "secret", "token", "access_token", "refresh_token", "api_key", "apikey", "x-api-key",
-  "authorization", "proxy-authorization", "cookie", "set-cookie", "credentials", "private_key", "client_secret",
-  "session", "ssn", "credit_card", "card_number", "cvv"
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "access_token",
+  "refresh_token",
+  "api_key",
+  "apikey",
+  "x-api-key",
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "credentials",
+  "private_key",
+  "client_secret",
+  "session",
+  "ssn",
+  "credit_card",
+  "card_number",
+  "cvv"
 ]
 const allDefaults = [
-  ...issueKeys, "passphrase", "secret_key", "secret_access_key",
-  "passwords", "secrets", "credential", "api_keys", "access_tokens", "refresh_tokens", "private_keys", "client_secrets", "cookies", "jwt"
+  ...issueKeys,
+  "passphrase",
+  "secret_key",
+  "secret_access_key",
+  "passwords",
+  "secrets",
+  "credential",
+  "api_keys",
+  "access_tokens",
+  "refresh_tokens",
+  "private_keys",
+  "client_secrets",
+  "cookies",
+  "jwt"
 ]
 
 /** Mixed-case spelling: every other letter upper-cased (`pAsSwOrD`). */
@@ -44,7 +88,9 @@ describe("Redaction: sensitive keys", () => {
   for (const key of allDefaults) {
     it(`${key}: top level (as is, UPPER, mIxEd), nested object, inside an array, JSON`, () => {
       const secret = "s3cr3t-" + key
-      for (const k of [key, key.toUpperCase(), mixed(key)]) expect(consoleLine({ [k]: secret, user: "bob" })).toBe(`m ${k}=${R} user=bob`)
+      for (const k of [key, key.toUpperCase(), mixed(key)]) {
+        expect(consoleLine({ [k]: secret, user: "bob" })).toBe(`m ${k}=${R} user=bob`)
+      }
       expect(jsonLine({ req: { headers: { [key.toUpperCase()]: secret, host: "h" } } })).toBe(
         `{${TS},"level":"info","message":"m","req":{"headers":{"${key.toUpperCase()}":"${R}","host":"h"}}}`
       )
@@ -57,10 +103,30 @@ describe("Redaction: sensitive keys", () => {
 
   it("separators and camelCase do not matter; compound keys ending in a sensitive name match", () => {
     const redacted = [
-      "Authorization", "X-API-KEY", "x_api_key", "apiKey", "ApiKey", "APIKey", "accessToken", "refreshToken",
-      "clientSecret", "privateKey", "creditCard", "cardNumber", "setCookie", "proxy_authorization",
-      "db_password", "DB_PASSWORD", "githubToken", "stripeApiKey", "user.password", "aws_secret_access_key",
-      "auth-token", "csrf_token", "sessionToken", "--password"
+      "Authorization",
+      "X-API-KEY",
+      "x_api_key",
+      "apiKey",
+      "ApiKey",
+      "APIKey",
+      "accessToken",
+      "refreshToken",
+      "clientSecret",
+      "privateKey",
+      "creditCard",
+      "cardNumber",
+      "setCookie",
+      "proxy_authorization",
+      "db_password",
+      "DB_PASSWORD",
+      "githubToken",
+      "stripeApiKey",
+      "user.password",
+      "aws_secret_access_key",
+      "auth-token",
+      "csrf_token",
+      "sessionToken",
+      "--password"
     ]
     for (const k of redacted) {
       expect(jsonLine({ [k]: "v4lue" })).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"${R}"}`)
@@ -69,9 +135,27 @@ describe("Redaction: sensitive keys", () => {
 
   it("look-alike keys are NOT redacted", () => {
     const kept = [
-      "token_count", "max_tokens", "tokens", "tokenizer", "session_id", "sessionId", "password_reset",
-      "password_length", "passwords_rotated", "secretary", "keyboard", "key", "author", "auth", "cookies_enabled",
-      "card_type", "cvv_checked", "ssn_last_updated", "credentials_expire_at", "pwd_dir", "user"
+      "token_count",
+      "max_tokens",
+      "tokens",
+      "tokenizer",
+      "session_id",
+      "sessionId",
+      "password_reset",
+      "password_length",
+      "passwords_rotated",
+      "secretary",
+      "keyboard",
+      "key",
+      "author",
+      "auth",
+      "cookies_enabled",
+      "card_type",
+      "cvv_checked",
+      "ssn_last_updated",
+      "credentials_expire_at",
+      "pwd_dir",
+      "user"
     ]
     for (const k of kept) {
       expect(jsonLine({ [k]: "v4lue" })).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"v4lue"}`)
@@ -126,7 +210,9 @@ describe("Redaction: sensitive keys", () => {
   })
 
   it("builtinPatterns: false keeps key redaction, drops the string scan (the same string back), keeps custom patterns", () => {
-    expect(consoleLine({ password: "p", note: "password=hunter2" }, `jwt ${jwt}`, { redaction: { builtinPatterns: false } }))
+    expect(
+      consoleLine({ password: "p", note: "password=hunter2" }, `jwt ${jwt}`, { redaction: { builtinPatterns: false } })
+    )
       .toBe(`jwt ${jwt} password=${R} note="password=hunter2"`)
     const r = makeRedactor({ builtinPatterns: false, patterns: [/ORD-\d+/] })
     expect(r.classifyKey("token")).toBe(REDACT)
@@ -150,7 +236,8 @@ describe("Redaction: sensitive keys", () => {
 })
 
 // [input, expected]; expected === input means "must NOT be masked".
-const jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+const jwt =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 const ghp = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nq3Zk==\n-----END RSA PRIVATE KEY-----"
 const patternCases: ReadonlyArray<readonly [string, string, string]> = [
@@ -188,18 +275,46 @@ const patternCases: ReadonlyArray<readonly [string, string, string]> = [
   ["look-alike: Bearer authentication failed", "Bearer authentication failed", "Bearer authentication failed"],
   ["look-alike: Bearer token missing", "Bearer token missing", "Bearer token missing"],
   // PEM
-  ["PEM RSA private key block", `key:\n${pem}\nend`, `key:\n-----BEGIN RSA PRIVATE KEY-----${R}-----END RSA PRIVATE KEY-----\nend`],
-  ["PEM PKCS#8", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----", `-----BEGIN PRIVATE KEY-----${R}-----END PRIVATE KEY-----`],
-  ["PEM OpenSSH, cut before END", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk…[truncated 9 chars]", `-----BEGIN OPENSSH PRIVATE KEY-----${R}`],
-  ["PEM encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIC\n-----END ENCRYPTED PRIVATE KEY-----", `-----BEGIN ENCRYPTED PRIVATE KEY-----${R}-----END ENCRYPTED PRIVATE KEY-----`],
-  ["look-alike: certificate", "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----", "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"],
-  ["look-alike: public key", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"],
+  [
+    "PEM RSA private key block",
+    `key:\n${pem}\nend`,
+    `key:\n-----BEGIN RSA PRIVATE KEY-----${R}-----END RSA PRIVATE KEY-----\nend`
+  ],
+  [
+    "PEM PKCS#8",
+    "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+    `-----BEGIN PRIVATE KEY-----${R}-----END PRIVATE KEY-----`
+  ],
+  [
+    "PEM OpenSSH, cut before END",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk…[truncated 9 chars]",
+    `-----BEGIN OPENSSH PRIVATE KEY-----${R}`
+  ],
+  [
+    "PEM encrypted",
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIC\n-----END ENCRYPTED PRIVATE KEY-----",
+    `-----BEGIN ENCRYPTED PRIVATE KEY-----${R}-----END ENCRYPTED PRIVATE KEY-----`
+  ],
+  [
+    "look-alike: certificate",
+    "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----",
+    "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"
+  ],
+  [
+    "look-alike: public key",
+    "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+    "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"
+  ],
   // key=value pairs
   ["password=", "login failed password=hunter2 user=bob", `login failed password=${R} user=bob`],
   ["PASSWORD: value", "PASSWORD: hunter2", `PASSWORD: ${R}`],
   ["pwd in a query string", "/login?user=bob&pwd=hunter2&next=/", `/login?user=bob&pwd=${R}&next=/`],
   ["token after a URL key", "url=https://api/x?token=abc123&page=2", `url=https://api/x?token=${R}&page=2`],
-  ["JSON text, quoted value with escapes", "{\"password\": \"hu\\\"nter2\", \"user\": \"bob\"}", `{"password": "${R}", "user": "bob"}`],
+  [
+    "JSON text, quoted value with escapes",
+    "{\"password\": \"hu\\\"nter2\", \"user\": \"bob\"}",
+    `{"password": "${R}", "user": "bob"}`
+  ],
   ["single-quoted value", "secret='a b c' rest", `secret='${R}' rest`],
   ["compound key", "db_password=s3cret ok", `db_password=${R} ok`],
   ["CLI flag", "run --api-key=K123 --verbose", `run --api-key=${R} --verbose`],
@@ -211,7 +326,11 @@ const patternCases: ReadonlyArray<readonly [string, string, string]> = [
   ["look-alike: password_reset=true", "password_reset=true", "password_reset=true"],
   ["look-alike: max_tokens=512", "max_tokens=512 session_id=42", "max_tokens=512 session_id=42"],
   ["look-alike: short hex id", "id 4f3a9c1e done", "id 4f3a9c1e done"],
-  ["look-alike: git sha", "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8", "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8"],
+  [
+    "look-alike: git sha",
+    "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "deployed 9fceb02d0ae598e95dc970b74767f19372d61af8"
+  ],
   ["look-alike: uuid", "req 123e4567-e89b-12d3-a456-426614174000", "req 123e4567-e89b-12d3-a456-426614174000"],
   ["look-alike: time with colons", "at 12:30:45 secretary=alice", "at 12:30:45 secretary=alice"],
   ["look-alike: empty value", "login?password=&user=bob", "login?password=&user=bob"]
@@ -226,7 +345,9 @@ describe("Redaction: secret patterns in strings", () => {
   }
 
   it("a string with nothing to mask comes back as the same string", () => {
-    for (const s of ["", "ok", "hello world", "x".repeat(10_000), "auth debug", "a=b c=d"]) expect(r.maskString(s)).toBe(s)
+    for (const s of ["", "ok", "hello world", "x".repeat(10_000), "auth debug", "a=b c=d"]) {
+      expect(r.maskString(s)).toBe(s)
+    }
   })
 
   it("masking happens in messages and field values, in both formats, only the secret span", () => {
@@ -265,23 +386,35 @@ describe("Redaction: Effect Redacted", () => {
     Effect.gen(function*() {
       const v = Redacted.make("hunter2")
       expect(consoleLine({ v })).toBe("m v=<redacted>")
-      expect(jsonLine({ v, deep: { list: [v] } })).toBe(`{${TS},"level":"info","message":"m","v":"<redacted>","deep":{"list":["<redacted>"]}}`)
-      expect(jsonLine({ v }, "m", { redaction: { enabled: false } })).toBe(`{${TS},"level":"info","message":"m","v":"<redacted>"}`)
+      expect(jsonLine({ v, deep: { list: [v] } })).toBe(
+        `{${TS},"level":"info","message":"m","v":"<redacted>","deep":{"list":["<redacted>"]}}`
+      )
+      expect(jsonLine({ v }, "m", { redaction: { enabled: false } })).toBe(
+        `{${TS},"level":"info","message":"m","v":"<redacted>"}`
+      )
       yield* Log.info("r", { v })
       expect((yield* TestLog.lines)[0]!.endsWith(" r v=<redacted>")).toBe(true)
     }).pipe(Effect.provide(TestLog.layer())))
 })
 
 describe("Redaction: configuration", () => {
-  const redaction = (env: Record<string, string>) => Effect.map(Foundation.resolve({}).pipe(withEnv(env)), (o) => o.redaction)
+  const redaction = (env: Record<string, string>) =>
+    Effect.map(Foundation.resolve({}).pipe(withEnv(env)), (o) => o.redaction)
   const failure = (env: Record<string, string>) =>
-    Effect.map(Effect.exit(Foundation.resolve({}).pipe(withEnv(env))), (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded"))
+    Effect.map(
+      Effect.exit(Foundation.resolve({}).pipe(withEnv(env))),
+      (exit) => (Exit.isFailure(exit) ? String(exit.cause) : "succeeded")
+    )
 
   it.effect("PROVIDE_LOG_SANITIZATION_ENABLED: on by default, every boolean spelling, bad values name the variable", () =>
     Effect.gen(function*() {
       expect(yield* redaction({})).toEqual({ enabled: true })
-      for (const v of ["false", "0", "no", "OFF"]) expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(false)
-      for (const v of ["true", "1", "yes", "On"]) expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(true)
+      for (const v of ["false", "0", "no", "OFF"]) {
+        expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(false)
+      }
+      for (const v of ["true", "1", "yes", "On"]) {
+        expect((yield* redaction({ PROVIDE_LOG_SANITIZATION_ENABLED: v }))?.enabled).toBe(true)
+      }
       const message = yield* failure({ PROVIDE_LOG_SANITIZATION_ENABLED: "maybe" })
       expect(message).toContain("PROVIDE_LOG_SANITIZATION_ENABLED")
       expect(message).toContain("\"maybe\"")
@@ -290,8 +423,14 @@ describe("Redaction: configuration", () => {
 
   it.effect("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: the built-in string scan", () =>
     Effect.gen(function*() {
-      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "off" })).toEqual({ enabled: true, builtinPatterns: false })
-      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "1" })).toEqual({ enabled: true, builtinPatterns: true })
+      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "off" })).toEqual({
+        enabled: true,
+        builtinPatterns: false
+      })
+      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "1" })).toEqual({
+        enabled: true,
+        builtinPatterns: true
+      })
       const message = yield* failure({ PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED: "sometimes" })
       expect(message).toContain("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED")
       expect(message).toContain("\"sometimes\"")
@@ -300,13 +439,20 @@ describe("Redaction: configuration", () => {
 
   it.effect("PROVIDE_LOG_SANITIZATION_KEYS / _REMOVE_KEYS: comma-separated names, bad names rejected", () =>
     Effect.gen(function*() {
-      expect(yield* redaction({ PROVIDE_LOG_SANITIZATION_KEYS: "pin, otp_code,,X-Session-Key", PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session" }))
+      expect(
+        yield* redaction({
+          PROVIDE_LOG_SANITIZATION_KEYS: "pin, otp_code,,X-Session-Key",
+          PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session"
+        })
+      )
         .toEqual({ enabled: true, keys: ["pin", "otp_code", "X-Session-Key"], removeKeys: ["session"] })
       const message = yield* failure({ PROVIDE_LOG_SANITIZATION_KEYS: "pin,bad key" })
       expect(message).toContain("PROVIDE_LOG_SANITIZATION_KEYS")
       expect(message).toContain("\"pin,bad key\"")
       expect(message).toContain("comma-separated key names")
-      expect(yield* failure({ PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "a=b" })).toContain("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS")
+      expect(yield* failure({ PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "a=b" })).toContain(
+        "PROVIDE_LOG_SANITIZATION_REMOVE_KEYS"
+      )
     }))
 
   it.effect("the environment reaches the logger: keys added and disabled redaction", () =>
@@ -315,7 +461,9 @@ describe("Redaction: configuration", () => {
         withEnv({ PROVIDE_LOG_SANITIZATION_KEYS: "pin" })
       )
       const lines: Array<string> = []
-      yield* Log.info("m", { pin: "1234", password: "p" }).pipe(Effect.provide(EmojiLogger.layer(opts, (l) => lines.push(l))))
+      yield* Log.info("m", { pin: "1234", password: "p" }).pipe(
+        Effect.provide(EmojiLogger.layer(opts, (l) => lines.push(l)))
+      )
       expect(lines).toEqual([`m pin=${R} password=${R}\n`])
     }))
 })
@@ -326,7 +474,13 @@ const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknow
     const { console: capture, logged } = yield* captureConsole
     yield* Effect.provide(
       program,
-      Foundation.layer({ format, colors: false, timestamps: false, loggerNameEmoji: false, sink: { target: "console", exitHook: false } })
+      Foundation.layer({
+        format,
+        colors: false,
+        timestamps: false,
+        loggerNameEmoji: false,
+        sink: { target: "console", exitHook: false }
+      })
     ).pipe(Effect.withConsole(capture), withEnv(env))
     return logged
   })
@@ -347,14 +501,16 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
         `login password=${R} session=${R} api_key=${R} user=bob headers="{\\"Authorization\\":\\"${R}\\",\\"accept\\":\\"*/*\\"}" pass=<redacted>`
       ])
       expect(yield* viaFoundation("json", program)).toEqual([
-        E + `,"message":"login password=${R}","session":"${R}","api_key":"${R}","user":"bob","headers":{"Authorization":"${R}","accept":"*/*"},"pass":"<redacted>"}`
+        E +
+        `,"message":"login password=${R}","session":"${R}","api_key":"${R}","user":"bob","headers":{"Authorization":"${R}","accept":"*/*"},"pass":"<redacted>"}`
       ])
     }))
 
   it.effect("PROVIDE_LOG_SANITIZATION_ENABLED=false: keys and patterns shown, Redacted still hidden", () =>
     Effect.gen(function*() {
       expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_ENABLED: "false" })).toEqual([
-        E + `,"message":"login password=hunter2","session":"s1","api_key":"k1","user":"bob","headers":{"Authorization":"Bearer abc123def456","accept":"*/*"},"pass":"<redacted>"}`
+        E +
+        `,"message":"login password=hunter2","session":"s1","api_key":"k1","user":"bob","headers":{"Authorization":"Bearer abc123def456","accept":"*/*"},"pass":"<redacted>"}`
       ])
     }))
 })
@@ -362,7 +518,10 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
 // --- a sensitive key hides its whole value, whatever its type -------------------------------------------------------
 
 const cause = (c: Cause.Cause<unknown>, options: Omit<EmojiLogger.Options, "format"> = {}) =>
-  EmojiLogger.formatConsole({ timestamp: at, level: "error", message: "m", fields: {}, cause: c }, { loggerNameEmoji: false, ...options })
+  EmojiLogger.formatConsole({ timestamp: at, level: "error", message: "m", fields: {}, cause: c }, {
+    loggerNameEmoji: false,
+    ...options
+  })
     .slice(0, -1)
 
 /** A class whose `toString` shows its secret (what Effect's `Cause.pretty` would print). */
@@ -374,9 +533,22 @@ class Creds {
 }
 
 /** One record as an OTLP logRecord, attributes as a plain object. */
-const otlpAttributes = (fields: Record<string, unknown>, c: Cause.Cause<unknown> = Cause.empty, redaction?: RedactionOptions) => {
+const otlpAttributes = (
+  fields: Record<string, unknown>,
+  c: Cause.Cause<unknown> = Cause.empty,
+  redaction?: RedactionOptions
+) => {
   const rec = toLogRecord(
-    { timestamp: at, level: "error", message: "m", loggerName: undefined, fields, error: undefined, cause: c, spans: [] },
+    {
+      timestamp: at,
+      level: "error",
+      message: "m",
+      loggerName: undefined,
+      fields,
+      error: undefined,
+      cause: c,
+      spans: []
+    },
     undefined,
     new Renderer(makeRedactor(redaction), defaultLimits)
   )
@@ -394,7 +566,10 @@ describe("Redaction: a sensitive key hides its whole value inside text", () => {
     ["{password: ['hunter2'], user: 'bob'}", `{password: ${R}, user: 'bob'}`],
     ["password=[abc def", `password=${R}`],
     // JSON inside a JSON string (an SQS body, a webhook payload): the escaped quotes delimit the value
-    ["{\"body\":\"{\\\"password\\\":\\\"hun\\\\\\\"ter2\\\",\\\"n\\\":1}\"}", `{"body":"{\\"password\\":\\"${R}\\",\\"n\\":1}"}`],
+    [
+      "{\"body\":\"{\\\"password\\\":\\\"hun\\\\\\\"ter2\\\",\\\"n\\\":1}\"}",
+      `{"body":"{\\"password\\":\\"${R}\\",\\"n\\":1}"}`
+    ],
     ["{\"body\":\"{\\\"token\\\":[\\\"a]\\\",\\\"b\\\"],\\\"n\\\":1}\"}", `{"body":"{\\"token\\":${R},\\"n\\":1}"}`],
     ["{\"body\":\"{\\\"secret\\\":42,\\\"n\\\":1}\"}", `{"body":"{\\"secret\\":${R},\\"n\\":1}"}`]
   ]
@@ -444,7 +619,9 @@ describe("Redaction: a Cause is rendered through the redacting walk", () => {
 
   it("OTLP: effect.cause and exception.message attributes", () => {
     const a = otlpAttributes({ user: "bob" }, Cause.fail({ password: ["hunter2"], n: 1 }))
-    expect(a["exception.message"]).toEqual({ kvlistValue: { values: [{ key: "password", value: { stringValue: R } }, { key: "n", value: { intValue: "1" } }] } })
+    expect(a["exception.message"]).toEqual({
+      kvlistValue: { values: [{ key: "password", value: { stringValue: R } }, { key: "n", value: { intValue: "1" } }] }
+    })
     expect(a["effect.cause"]).toEqual({ stringValue: `Error: {"password":"${R}","n":1}` })
     expect(JSON.stringify(otlpAttributes({}, Cause.die(new Creds("u", "hunter2"))))).not.toContain("hunter2")
   })
@@ -458,24 +635,52 @@ describe("Redaction: linear time on 1 MB hostile inputs (a regression hangs unti
   const fill = (unit: string, tail = "") => unit.repeat(Math.ceil(MB / unit.length)) + tail
   const cases: ReadonlyArray<readonly [string, string, (out: string) => void]> = [
     ["a long capital run before =", fill("A", "KEY=x"), (out) => expect(out.endsWith("KEY=x")).toBe(true)],
-    ["a long capital run ending in a sensitive word", fill("A", "_API_KEY=x"), (out) => expect(out.endsWith(`_API_KEY=${R}`)).toBe(true)],
+    [
+      "a long capital run ending in a sensitive word",
+      fill("A", "_API_KEY=x"),
+      (out) => expect(out.endsWith(`_API_KEY=${R}`)).toBe(true)
+    ],
     ["a long camelCase key", fill("aB", "Password=x"), (out) => expect(out.endsWith(`Password=${R}`)).toBe(true)],
     ["many = separators", fill("a="), (out) => expect(out.length).toBe(fill("a=").length)],
     ["many : separators", fill(":"), (out) => expect(out.length).toBe(fill(":").length)],
     ["many sensitive pairs", "password=x ".repeat(MB / 8), (out) => expect(out).toBe(`password=${R} `.repeat(MB / 8))],
     ["many token: prefixes", fill("token:"), (out) => expect(out).toBe(`token:${R}`)],
-    ["many -----BEGIN without END", fill("-----BEGIN RSA PRIVATE KEY-----\n"), (out) => expect(out).toBe(`-----BEGIN RSA PRIVATE KEY-----${R}`)],
+    [
+      "many -----BEGIN without END",
+      fill("-----BEGIN RSA PRIVATE KEY-----\n"),
+      (out) => expect(out).toBe(`-----BEGIN RSA PRIVATE KEY-----${R}`)
+    ],
     ["many bare -----BEGIN", fill("-----BEGIN "), (out) => expect(out).toBe(fill("-----BEGIN "))],
     ["many eyJ prefixes", fill("eyJ"), (out) => expect(out).toBe(fill("eyJ"))],
-    ["many eyJ segments", fill("eyJhbGciOi."), (out) => expect(out.split(R).length - 1).toBe(Math.floor(fill("eyJhbGciOi.").length / 33))],
+    [
+      "many eyJ segments",
+      fill("eyJhbGciOi."),
+      (out) => expect(out.split(R).length - 1).toBe(Math.floor(fill("eyJhbGciOi.").length / 33))
+    ],
     ["many JWTs", "eyJhbGciOi.eyJzdWIiOi.sig ".repeat(MB / 16), (out) => expect(out).toBe(`${R} `.repeat(MB / 16))],
     ["many Bearer words", fill("Bearer "), (out) => expect(out).toBe(fill("Bearer "))],
-    ["Bearer and a long blank run", "Bearer" + " ".repeat(MB) + "x", (out) => expect(out).toBe("Bearer" + " ".repeat(MB) + "x")],
+    [
+      "Bearer and a long blank run",
+      "Bearer" + " ".repeat(MB) + "x",
+      (out) => expect(out).toBe("Bearer" + " ".repeat(MB) + "x")
+    ],
     ["a long run of key characters", fill("a-_.", "=x"), (out) => expect(out.endsWith("=x")).toBe(true)],
-    ["a long separator run before a key", fill("_", "password=x"), (out) => expect(out.endsWith(`password=${R}`)).toBe(true)],
+    [
+      "a long separator run before a key",
+      fill("_", "password=x"),
+      (out) => expect(out.endsWith(`password=${R}`)).toBe(true)
+    ],
     ["many URL schemes", fill("a://"), (out) => expect(out).toBe(fill("a://"))],
-    ["a URL with a huge user part", "https://u:" + "p".repeat(MB) + "@host/", (out) => expect(out).toBe(`https://u:${R}@host/`)],
-    ["an opening bracket after a key, never closed", "password=" + fill("[{\""), (out) => expect(out).toBe(`password=${R}`)],
+    [
+      "a URL with a huge user part",
+      "https://u:" + "p".repeat(MB) + "@host/",
+      (out) => expect(out).toBe(`https://u:${R}@host/`)
+    ],
+    [
+      "an opening bracket after a key, never closed",
+      "password=" + fill("[{\""),
+      (out) => expect(out).toBe(`password=${R}`)
+    ],
     ["escaped JSON, never closed", "{\"password\":\\\"" + fill("\\"), (out) => expect(out.includes("\\\\")).toBe(false)]
   ]
   for (const [name, input, check] of cases) {
@@ -491,7 +696,6 @@ describe("Redaction: linear time on 1 MB hostile inputs (a regression hangs unti
     const words = "aB".repeat(MB / 2)
     expect(jsonLine({ [words + "Token"]: "t0k", [words]: "kept" })).toContain(`"${R}"`)
   })
-
 })
 
 // --- more secrets: URL credentials, Bearer, compound and plural keys ----------------------------------------------------
@@ -500,7 +704,10 @@ describe("Redaction: URL credentials, Bearer tokens, more key names", () => {
   const r = makeRedactor()
   const cases: ReadonlyArray<readonly [string, string]> = [
     ["https://user:pass@host/path", `https://user:${R}@host/path`],
-    ["connect postgres://app:s3cr3t@db.internal:5432/main failed", `connect postgres://app:${R}@db.internal:5432/main failed`],
+    [
+      "connect postgres://app:s3cr3t@db.internal:5432/main failed",
+      `connect postgres://app:${R}@db.internal:5432/main failed`
+    ],
     ["redis://:hunter2@cache:6379", `redis://:${R}@cache:6379`],
     ["https://u:p@ss@host/x?y=1", `https://u:${R}@host/x?y=1`],
     ["https://user@host/path", "https://user@host/path"],
@@ -529,12 +736,41 @@ describe("Redaction: URL credentials, Bearer tokens, more key names", () => {
 
   it("compound and plural key names", () => {
     const redacted = [
-      "passwordHash", "password_hash", "hashedPassword", "secrets", "credential", "client_credentials", "privateKey",
-      "apiKeys", "api_keys", "passwords", "accessTokens", "cookies", "jwt", "token_value", "secret_b64", "db_password_encrypted"
+      "passwordHash",
+      "password_hash",
+      "hashedPassword",
+      "secrets",
+      "credential",
+      "client_credentials",
+      "privateKey",
+      "apiKeys",
+      "api_keys",
+      "passwords",
+      "accessTokens",
+      "cookies",
+      "jwt",
+      "token_value",
+      "secret_b64",
+      "db_password_encrypted"
     ]
-    for (const k of redacted) expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"${R}"}`)
-    const kept = ["token_count", "max_tokens", "tokens", "session_id", "password_reset", "password_length", "hash", "value", "cookies_enabled", "credentials_expire_at"]
-    for (const k of kept) expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"v4lue"}`)
+    for (const k of redacted) {
+      expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"${R}"}`)
+    }
+    const kept = [
+      "token_count",
+      "max_tokens",
+      "tokens",
+      "session_id",
+      "password_reset",
+      "password_length",
+      "hash",
+      "value",
+      "cookies_enabled",
+      "credentials_expire_at"
+    ]
+    for (const k of kept) {
+      expect(jsonLine({ [k]: "v4lue" }), k).toBe(`{${TS},"level":"info","message":"m",${JSON.stringify(k)}:"v4lue"}`)
+    }
   })
 })
 
@@ -546,7 +782,10 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
   it("console and JSON: gone at any depth (objects, arrays, Maps, error fields); defaults still redacted", () => {
     const err = Object.assign(new Error("boom"), { internal_id: 7, code: 1 })
     const fields = {
-      session: "s3ss", internal_id: 1, user: "bob", password: "p",
+      session: "s3ss",
+      internal_id: 1,
+      user: "bob",
+      password: "p",
       req: { internalId: 2, list: [{ INTERNAL_ID: 3, ok: true }], m: new Map([["internal-id", 4], ["k", 5]]) },
       e: err
     }
@@ -556,14 +795,21 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
     const json = JSON.parse(jsonLine(fields, "m", { redaction }))
     delete json.e.stack
     expect(json).toEqual({
-      timestamp: "2026-01-02T03:04:05.000Z", level: "info", message: "m", user: "bob", password: R,
-      req: { list: [{ ok: true }], m: { k: 5 } }, e: { name: "Error", message: "boom", code: 1 }
+      timestamp: "2026-01-02T03:04:05.000Z",
+      level: "info",
+      message: "m",
+      user: "bob",
+      password: R,
+      req: { list: [{ ok: true }], m: { k: 5 } },
+      e: { name: "Error", message: "boom", code: 1 }
     })
   })
 
   it("a default key listed in removeKeys is removed, not printed; in strings its value is masked", () => {
     const all = { removeKeys: [...defaultKeys] }
-    expect(consoleLine({ password: "hunter2", token: "t", user: "u" }, "password=hunter2 internal_id=9", { redaction: all }))
+    expect(
+      consoleLine({ password: "hunter2", token: "t", user: "u" }, "password=hunter2 internal_id=9", { redaction: all })
+    )
       .toBe(`password=${R} internal_id=9 user=u`)
     expect(consoleLine({}, "session=abc internal_id=9", { redaction })).toBe(`session=${R} internal_id=${R}`)
   })
@@ -581,12 +827,20 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
     const record = { timestamp: at, level: "error" as const, message: "m", error: err }
     const options = { loggerNameEmoji: false, redaction: { removeKeys: ["stack"] } }
     expect(EmojiLogger.formatConsole(record, options)).toBe("🔥 ERROR m error=\"Error: bad\"\n")
-    expect(EmojiLogger.formatConsole(record, { loggerNameEmoji: false })).toBe("🔥 ERROR m error=\"Error: bad\" stack=\"Error: bad\\n    at f (x.ts:1:1)\"\n")
+    expect(EmojiLogger.formatConsole(record, { loggerNameEmoji: false })).toBe(
+      "🔥 ERROR m error=\"Error: bad\" stack=\"Error: bad\\n    at f (x.ts:1:1)\"\n"
+    )
     expect(JSON.parse(EmojiLogger.formatJson(record, options)).error).toEqual({ name: "Error", message: "bad" })
   })
 
   it("OTLP attributes", () => {
-    expect(otlpAttributes({ session: "s", internal_id: 1, user: "u", password: "p", o: { internal_id: 2, k: 1 } }, Cause.empty, redaction)).toEqual({
+    expect(
+      otlpAttributes(
+        { session: "s", internal_id: 1, user: "u", password: "p", o: { internal_id: 2, k: 1 } },
+        Cause.empty,
+        redaction
+      )
+    ).toEqual({
       user: { stringValue: "u" },
       password: { stringValue: R },
       o: { kvlistValue: { values: [{ key: "k", value: { intValue: "1" } }] } }
@@ -594,15 +848,20 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
   })
 
   it("enabled: false is the one switch that shows values; removed keys stay removed", () => {
-    expect(consoleLine({ password: "hunter2", internal_id: 1 }, "m", { redaction: { enabled: false, removeKeys: ["internal_id"] } }))
+    expect(
+      consoleLine({ password: "hunter2", internal_id: 1 }, "m", {
+        redaction: { enabled: false, removeKeys: ["internal_id"] }
+      })
+    )
       .toBe("m password=hunter2")
   })
 
   it.effect("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS=session,internal_id through Foundation.layer", () =>
     Effect.gen(function*() {
       const program = Log.info("m", { session: "s1", internal_id: 5, token: "t", user: "bob" })
-      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session,internal_id" })).toEqual([
-        `{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"m","token":"${R}","user":"bob"}`
-      ])
+      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session,internal_id" }))
+        .toEqual([
+          `{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"m","token":"${R}","user":"bob"}`
+        ])
     }))
 })

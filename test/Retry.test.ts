@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Chunk, Clock, Data, Duration, Effect, Exit, FastCheck, Fiber, Option, Random, Schedule, TestClock } from "effect"
+import type { Duration } from "effect"
+import { Cause, Chunk, Clock, Data, Effect, Exit, FastCheck, Fiber, Option, Random, Schedule, TestClock } from "effect"
 import { Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
 
@@ -63,15 +64,29 @@ describe("Retry delay sequences (TestClock)", () => {
   it.effect("exponential with a numeric factor, and the strategy name", () =>
     Effect.gen(function*() {
       expect((yield* sequence({ maxAttempts: 4, delay: 100, backoff: 3 })).times).toEqual([0, 100, 400, 1300])
-      expect(gaps((yield* sequence({ maxAttempts: 4, delay: 100, backoff: "exponential" })).times)).toEqual([100, 200, 400])
+      expect(gaps((yield* sequence({ maxAttempts: 4, delay: 100, backoff: "exponential" })).times)).toEqual([
+        100,
+        200,
+        400
+      ])
       expect(gaps((yield* sequence({ maxAttempts: 3, delay: 100, backoff: 1.5 })).times)).toEqual([100, 150])
     }).pipe(Effect.provide(TestLog.layer())))
 
   it.effect("fixed, linear, fibonacci", () =>
     Effect.gen(function*() {
-      expect(gaps((yield* sequence({ maxAttempts: 5, delay: 100, backoff: "fixed" })).times)).toEqual([100, 100, 100, 100])
+      expect(gaps((yield* sequence({ maxAttempts: 5, delay: 100, backoff: "fixed" })).times)).toEqual([
+        100,
+        100,
+        100,
+        100
+      ])
       expect(gaps((yield* sequence({ maxAttempts: 3, delay: 100, backoff: 1 })).times)).toEqual([100, 100])
-      expect(gaps((yield* sequence({ maxAttempts: 5, delay: 100, backoff: "linear" })).times)).toEqual([100, 200, 300, 400])
+      expect(gaps((yield* sequence({ maxAttempts: 5, delay: 100, backoff: "linear" })).times)).toEqual([
+        100,
+        200,
+        300,
+        400
+      ])
       expect(gaps((yield* sequence({ maxAttempts: 7, delay: 100, backoff: "fibonacci" })).times)).toEqual([
         100,
         100,
@@ -185,7 +200,12 @@ describe("Retry delay sequences (TestClock)", () => {
 
   it.effect("maxElapsed: no retry starts after the budget", () =>
     Effect.gen(function*() {
-      const { times, exit } = yield* sequence({ maxAttempts: 100, delay: 100, backoff: "fixed", maxElapsed: "350 millis" })
+      const { times, exit } = yield* sequence({
+        maxAttempts: 100,
+        delay: 100,
+        backoff: "fixed",
+        maxElapsed: "350 millis"
+      })
       expect(times).toEqual([0, 100, 200, 300])
       expect(exit).toStrictEqual(Exit.fail(new Transient({ message: "boom 4", n: 4 })))
       const recs = yield* TestLog.records
@@ -291,7 +311,9 @@ describe("Retry outcomes and log lines", () => {
   it.effect("retryOn by tag list", () =>
     Effect.gen(function*() {
       const fatalFirst = recorder<Fatal>(() => new Fatal({ message: "no" }))
-      const e1 = yield* drive(fatalFirst.op.pipe(Retry.withRetry({ maxAttempts: 5, delay: 10, retryOn: ["Transient"] })))
+      const e1 = yield* drive(
+        fatalFirst.op.pipe(Retry.withRetry({ maxAttempts: 5, delay: 10, retryOn: ["Transient"] }))
+      )
       expect(fatalFirst.times).toEqual([0])
       expect(e1).toStrictEqual(Exit.fail(new Fatal({ message: "no" })))
       const transient = recorder()
@@ -421,13 +443,21 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
   it.effect("a composed schedule wrapped in Retry.logged: one Retrying line per retry, one exhaustion line", () =>
     Effect.gen(function*() {
       const { op, times } = recorder()
-      const composed = Retry.schedule<Transient>({ maxAttempts: 5, delay: 100 }).pipe(Schedule.intersect(Schedule.recurs(1)))
+      const composed = Retry.schedule<Transient>({ maxAttempts: 5, delay: 100 }).pipe(
+        Schedule.intersect(Schedule.recurs(1))
+      )
       const exit = yield* drive(Effect.retry(op, Retry.logged(composed)))
       expect(times).toEqual([0, 100]) // one retry
       expect(exit).toStrictEqual(Exit.fail(new Transient({ message: "boom 2", n: 2 })))
       const recs = yield* TestLog.records
       expect(recs.map((r) => [r.level, r.message, r.fields])).toEqual([
-        ["warning", "Retrying", { attempt: 1, max_attempts: 5, delay_ms: 100, error_tag: "Transient", error_message: "boom 1" }],
+        ["warning", "Retrying", {
+          attempt: 1,
+          max_attempts: 5,
+          delay_ms: 100,
+          error_tag: "Transient",
+          error_message: "boom 1"
+        }],
         ["error", "Retry attempts exhausted", {
           attempts: 2,
           max_attempts: 5,
@@ -442,7 +472,12 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
   it.effect("times through Schedule.recurs inside Retry.logged: two retries, two lines, then exhaustion", () =>
     Effect.gen(function*() {
       const { op, times } = recorder()
-      const schedule = Retry.logged(Schedule.intersect(Retry.schedule<Transient>({ maxAttempts: 10, delay: 10, backoff: "fixed" }), Schedule.recurs(2)))
+      const schedule = Retry.logged(
+        Schedule.intersect(
+          Retry.schedule<Transient>({ maxAttempts: 10, delay: 10, backoff: "fixed" }),
+          Schedule.recurs(2)
+        )
+      )
       yield* drive(Effect.retry(op, schedule))
       expect(times).toEqual([0, 10, 20])
       expect(yield* messages).toEqual(["warning Retrying", "warning Retrying", "error Retry attempts exhausted"])
@@ -451,7 +486,9 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
   it.effect("the policy stops first inside a composition: its reason is reported", () =>
     Effect.gen(function*() {
       const { op, times } = recorder()
-      const schedule = Retry.logged(Schedule.intersect(Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }), Schedule.recurs(5)))
+      const schedule = Retry.logged(
+        Schedule.intersect(Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }), Schedule.recurs(5))
+      )
       yield* drive(Effect.retry(op, schedule))
       expect(times).toEqual([0, 10])
       const recs = yield* TestLog.records
@@ -465,7 +502,10 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
     Effect.gen(function*() {
       const { op, times } = recorder()
       const schedule = Retry.logged(
-        Schedule.union(Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }), Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(2))))
+        Schedule.union(
+          Retry.schedule<Transient>({ maxAttempts: 2, delay: 10 }),
+          Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+        )
       )
       yield* drive(Effect.retry(op, schedule))
       expect(times).toEqual([0, 10, 60])
@@ -475,7 +515,9 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
   it.effect("Retry.logged on a plain Effect schedule: attempt, delay and exhaustion without max_attempts", () =>
     Effect.gen(function*() {
       const { op } = recorder()
-      yield* drive(Effect.retry(op, Retry.logged(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(1))))))
+      yield* drive(
+        Effect.retry(op, Retry.logged(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(1)))))
+      )
       expect((yield* TestLog.records).map((r) => r.fields)).toEqual([
         { attempt: 1, delay_ms: 1000, error_tag: "Transient", error_message: "boom 1" },
         { attempts: 2, reason: "schedule", elapsed_ms: 1000, error_tag: "Transient", error_message: "boom 2" }
@@ -485,7 +527,9 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
   it.effect("success after a retry inside Retry.logged: one Retrying line, no exhaustion line", () =>
     Effect.gen(function*() {
       const { op } = recorder((n) => (n < 2 ? new Transient({ message: "flaky", n }) : undefined))
-      const exit = yield* drive(Effect.retry(op, Retry.logged(Retry.schedule<Transient>({ maxAttempts: 3, delay: 10 }))))
+      const exit = yield* drive(
+        Effect.retry(op, Retry.logged(Retry.schedule<Transient>({ maxAttempts: 3, delay: 10 })))
+      )
       expect(exit).toStrictEqual(Exit.succeed("ok 2"))
       expect(yield* messages).toEqual(["warning Retrying"])
     }).pipe(Effect.provide(TestLog.layer())))
@@ -519,7 +563,7 @@ describe("Jitter is drawn under the cap (issue 10 item 10)", () => {
   it.effect("full jitter: random(0, min(cap, delay * 2^n)), spread over [0, cap] once the cap is reached", () =>
     Effect.gen(function*() {
       const all: Array<number> = []
-      for (const seed of [1, 2, 3]) all.push(...(yield* waits("full", seed)).slice(4)) // from the 5th wait on, delay * 2^n >= cap
+      for (const seed of [1, 2, 3]) for (const w of (yield* waits("full", seed)).slice(4)) all.push(w) // from the 5th wait on, delay * 2^n >= cap
       expect(all.length).toBe(165)
       check(all, 0)
     }).pipe(Effect.provide(TestLog.layer())))
@@ -528,7 +572,13 @@ describe("Jitter is drawn under the cap (issue 10 item 10)", () => {
     Effect.gen(function*() {
       const seventh: Array<number> = []
       for (let seed = 1; seed <= 20; seed++) {
-        const { times } = yield* sequence({ maxAttempts: 8, delay: 100, maxDelay: 1000, jitter: "full", logRetries: false }).pipe(
+        const { times } = yield* sequence({
+          maxAttempts: 8,
+          delay: 100,
+          maxDelay: 1000,
+          jitter: "full",
+          logRetries: false
+        }).pipe(
           Effect.withRandom(Random.make(seed))
         )
         seventh.push(gaps(times)[6]!)
@@ -541,7 +591,7 @@ describe("Jitter is drawn under the cap (issue 10 item 10)", () => {
   it.effect("decorrelated jitter: random(delay, min(cap, 3 * previous)), spread over [delay, cap]", () =>
     Effect.gen(function*() {
       const all: Array<number> = []
-      for (const seed of [1, 2, 3]) all.push(...(yield* waits("decorrelated", seed)).slice(4))
+      for (const seed of [1, 2, 3]) for (const w of (yield* waits("decorrelated", seed)).slice(4)) all.push(w)
       check(all, 100)
     }).pipe(Effect.provide(TestLog.layer())))
 })

@@ -54,7 +54,9 @@ describe("LogSink rotation: by size", () => {
       const files = filesOf(dir)
       expect(files.length).toBe(100)
       expect(fs.readdirSync(dir).length).toBe(100) // nothing else
-      for (const [k, n] of files.entries()) expect(fs.readFileSync(path.join(dir, n), "utf8")).toBe(lines(10 * k, 10 * k + 10))
+      for (const [k, n] of files.entries()) {
+        expect(fs.readFileSync(path.join(dir, n), "utf8")).toBe(lines(10 * k, 10 * k + 10))
+      }
       expect(contentOf(dir)).toBe(lines(0, 1_000))
       expect(sink.stats()).toMatchObject({ rotations: 99, errors: 0, written: 1_000 })
       expect(reports).toEqual([])
@@ -64,7 +66,10 @@ describe("LogSink rotation: by size", () => {
     Effect.gen(function*() {
       const dir = tmp()
       yield* TestClock.setTime(Date.UTC(2026, 10, 30, 12, 0, 0))
-      const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } }, exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } },
+        exitHook: false
+      })
       for (let i = 0; i < 40; i++) sink.write(line(i))
       yield* sink.flush()
       expect(filesOf(dir)).toEqual([
@@ -80,7 +85,10 @@ describe("LogSink rotation: by size", () => {
     Effect.gen(function*() {
       const dir = tmp()
       fs.writeFileSync(path.join(dir, "app.2030-01-01T00-00-00.000.log.gz"), "")
-      const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } }, exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } },
+        exitHook: false
+      })
       for (let i = 0; i < 20; i++) sink.write(line(i))
       yield* sink.flush()
       expect(filesOf(dir)).toEqual(["app.2030-01-01T00-00-00.000.log.gz", "app.2030-01-01T00-00-00.001.log", "app.log"])
@@ -89,7 +97,10 @@ describe("LogSink rotation: by size", () => {
   it.scoped("a line longer than maxSize gets a file of its own; the lines around it are not split", () =>
     Effect.gen(function*() {
       const dir = tmp()
-      const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 250 } }, exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 250 } },
+        exitHook: false
+      })
       const big = "b".repeat(999) + "\n"
       sink.write(line(0))
       sink.write(big)
@@ -105,7 +116,10 @@ describe("LogSink rotation: by size", () => {
     Effect.gen(function*() {
       const dir = tmp()
       fs.writeFileSync(path.join(dir, "app.log"), lines(0, 9))
-      const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } }, exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } },
+        exitHook: false
+      })
       for (let i = 9; i < 12; i++) sink.write(line(i))
       yield* sink.flush()
       expect(filesOf(dir).map((n) => fs.readFileSync(path.join(dir, n), "utf8"))).toEqual([lines(0, 10), lines(10, 12)])
@@ -115,7 +129,11 @@ describe("LogSink rotation: by size", () => {
     Effect.gen(function*() {
       const dir = tmp()
       yield* Effect.scoped(Effect.gen(function*() {
-        const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } }, flushInterval: "1 hour", exitHook: false })
+        const sink = yield* LogSink.make({
+          target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000 } },
+          flushInterval: "1 hour",
+          exitHook: false
+        })
         for (let i = 0; i < 55; i++) sink.write(line(i))
       }))
       expect(filesOf(dir).length).toBe(6)
@@ -149,7 +167,12 @@ describe("LogSink rotation: by time", () => {
       yield* TestClock.adjust("1 day")
       yield* TestClock.adjust("1 day")
       const files = filesOf(dir)
-      expect(files).toEqual(["app.1970-01-02T00-00-00.000.log", "app.1970-01-03T00-00-00.000.log", "app.1970-01-04T00-00-00.000.log", "app.log"])
+      expect(files).toEqual([
+        "app.1970-01-02T00-00-00.000.log",
+        "app.1970-01-03T00-00-00.000.log",
+        "app.1970-01-04T00-00-00.000.log",
+        "app.log"
+      ])
       expect(files.map((n) => fs.readFileSync(path.join(dir, n), "utf8"))).toEqual([line(0), line(1), line(2), ""])
       expect(sink.stats()).toMatchObject({ rotations: 3, errors: 0 })
     }))
@@ -182,7 +205,11 @@ describe("LogSink rotation: by time", () => {
       yield* TestClock.adjust("1 hour")
       for (let i = 15; i < 18; i++) sink.write(line(i))
       yield* sink.flush()
-      expect(filesOf(dir).map((n) => fs.readFileSync(path.join(dir, n), "utf8"))).toEqual([lines(0, 10), lines(10, 15), lines(15, 18)])
+      expect(filesOf(dir).map((n) => fs.readFileSync(path.join(dir, n), "utf8"))).toEqual([
+        lines(0, 10),
+        lines(10, 15),
+        lines(15, 18)
+      ])
     }))
 
   it.scoped("a file last written in an earlier period is rotated at start", () =>
@@ -193,7 +220,11 @@ describe("LogSink rotation: by time", () => {
       const old = new Date(Date.UTC(2026, 10, 28, 10))
       fs.utimesSync(file, old, old)
       yield* TestClock.setTime(Date.UTC(2026, 10, 30, 9))
-      const sink = yield* LogSink.make({ target: { file, rotate: { interval: "1 day" } }, flushInterval: "1 day", exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file, rotate: { interval: "1 day" } },
+        flushInterval: "1 day",
+        exitHook: false
+      })
       yield* TestClock.adjust("1 millis") // the rotation fiber runs
       sink.write(line(1))
       yield* sink.flush()
@@ -206,7 +237,10 @@ describe("LogSink rotation: retention and compression", () => {
   it.live("maxFiles 3: the oldest rotated files are deleted, the newest 3 kept", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = tmp()
-      const sink = yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, maxFiles: 3 } }, exitHook: false })
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, maxFiles: 3 } },
+        exitHook: false
+      })
       for (let i = 0; i < 95; i++) sink.write(line(i)) // 9 rotations
       yield* sink.flush()
       yield* until(() => filesOf(dir).length === 4)
@@ -226,12 +260,22 @@ describe("LogSink rotation: retention and compression", () => {
       })
       for (let i = 0; i < 25; i++) sink.write(line(i))
       yield* sink.flush()
-      yield* until(() => fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 2 && !fs.readdirSync(dir).some((n) => /\d\.log$/.test(n)))
-      expect(fs.readdirSync(dir).sort()).toEqual([expect.stringMatching(/^app\.[-\dT.]+\.log\.gz$/), expect.stringMatching(/^app\.[-\dT.]+\.log\.gz$/), "app.log"])
+      yield* until(() =>
+        fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 2 &&
+        !fs.readdirSync(dir).some((n) => /\d\.log$/.test(n))
+      )
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        expect.stringMatching(/^app\.[-\dT.]+\.log\.gz$/),
+        expect.stringMatching(/^app\.[-\dT.]+\.log\.gz$/),
+        "app.log"
+      ])
       expect(contentOf(dir)).toBe(lines(0, 25))
       for (let i = 25; i < 100; i++) sink.write(line(i))
       yield* sink.flush()
-      yield* until(() => fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 5 && !fs.readdirSync(dir).some((n) => /\d\.log$/.test(n)))
+      yield* until(() =>
+        fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 5 &&
+        !fs.readdirSync(dir).some((n) => /\d\.log$/.test(n))
+      )
       expect(fs.readdirSync(dir).length).toBe(6)
       expect(contentOf(dir)).toBe(lines(40, 100)) // 5 rotated files of 10 lines + the current one
       expect(sink.stats()).toMatchObject({ rotations: 9, errors: 0 })
@@ -247,8 +291,13 @@ describe("LogSink rotation: retention and compression", () => {
       fs.writeFileSync(b, lines(3, 6))
       fs.writeFileSync(b + ".gz", zlib.gzipSync(lines(3, 6))) // done but for removing the original
       fs.writeFileSync(path.join(dir, "app.log"), "")
-      yield* LogSink.make({ target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, compress: true } }, exitHook: false })
-      yield* until(() => fs.readdirSync(dir).length === 3 && fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 2)
+      yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, compress: true } },
+        exitHook: false
+      })
+      yield* until(() =>
+        fs.readdirSync(dir).length === 3 && fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 2
+      )
       expect(fs.readdirSync(dir).sort()).toEqual([path.basename(a) + ".gz", path.basename(b) + ".gz", "app.log"])
       expect(contentOf(dir)).toBe(lines(0, 6))
     })))
@@ -261,7 +310,12 @@ describe("LogSink rotation: failures", () => {
       const { report, reports } = capture()
       const name = "a".repeat(240) + ".log" // the rotated name would pass 255 bytes
       const file = path.join(dir, name)
-      const sink = yield* LogSink.make({ target: { file, rotate: { maxSize: 1_000 } }, flushSize: 1, exitHook: false, report })
+      const sink = yield* LogSink.make({
+        target: { file, rotate: { maxSize: 1_000 } },
+        flushSize: 1,
+        exitHook: false,
+        report
+      })
       for (let i = 0; i < 100; i++) sink.write(line(i))
       const r = yield* sink.flush()
       expect(r).toMatchObject({ status: "flushed", failed: 0 })
@@ -275,27 +329,35 @@ describe("LogSink rotation: failures", () => {
       expect(reports[0]).toContain("logging goes on in the current file")
     }))
 
-  it.scoped.skipIf(process.getuid?.() === 0)("a read-only folder: counted, reported once, logging goes on", () =>
-    Effect.gen(function*() {
-      const dir = tmp()
-      const { report, reports } = capture()
-      const file = path.join(dir, "app.log")
-      const sink = yield* LogSink.make({ target: { file, rotate: { maxSize: 1_000 } }, exitHook: false, report })
-      fs.chmodSync(dir, 0o555)
-      yield* Effect.addFinalizer(() => Effect.sync(() => fs.chmodSync(dir, 0o755)))
-      for (let i = 0; i < 25; i++) sink.write(line(i))
-      yield* sink.flush()
-      expect(fs.readFileSync(file, "utf8")).toBe(lines(0, 25))
-      expect(sink.stats()).toMatchObject({ rotations: 0, errors: 2 })
-      expect(reports.length).toBe(1)
-    }))
+  it.scoped.skipIf(process.getuid?.() === 0)(
+    "a read-only folder: counted, reported once, logging goes on",
+    () =>
+      Effect.gen(function*() {
+        const dir = tmp()
+        const { report, reports } = capture()
+        const file = path.join(dir, "app.log")
+        const sink = yield* LogSink.make({ target: { file, rotate: { maxSize: 1_000 } }, exitHook: false, report })
+        fs.chmodSync(dir, 0o555)
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.chmodSync(dir, 0o755)))
+        for (let i = 0; i < 25; i++) sink.write(line(i))
+        yield* sink.flush()
+        expect(fs.readFileSync(file, "utf8")).toBe(lines(0, 25))
+        expect(sink.stats()).toMatchObject({ rotations: 0, errors: 2 })
+        expect(reports.length).toBe(1)
+      })
+  )
 
   it.scoped("a file renamed away without a reopen: the rotation fails (counted once), lines keep going to the open file", () =>
     Effect.gen(function*() {
       const dir = tmp()
       const { report, reports } = capture()
       const file = path.join(dir, "app.log")
-      const sink = yield* LogSink.make({ target: { file, rotate: { interval: "1 hour" } }, flushInterval: "1 day", exitHook: false, report })
+      const sink = yield* LogSink.make({
+        target: { file, rotate: { interval: "1 hour" } },
+        flushInterval: "1 day",
+        exitHook: false,
+        report
+      })
       sink.write(line(0))
       yield* sink.flush()
       fs.renameSync(file, path.join(dir, "moved.log"))
@@ -327,7 +389,9 @@ describe("LogSink rotation: failures", () => {
     it.effect(`a bad option (${label}) fails make with a LogSinkError naming it`, () =>
       Effect.gen(function*() {
         const file = path.join(tmp(), "app.log")
-        const exit = yield* Effect.exit(Effect.scoped(LogSink.make({ target: { file, rotate: rotate as LogSink.RotateOptions } })))
+        const exit = yield* Effect.exit(
+          Effect.scoped(LogSink.make({ target: { file, rotate: rotate as LogSink.RotateOptions } }))
+        )
         expect(Exit.isFailure(exit)).toBe(true)
         const err = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
         expect(err?._tag).toBe("LogSinkError")
@@ -338,7 +402,9 @@ describe("LogSink rotation: failures", () => {
 
   it.effect("rotation needs a regular file", () =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(Effect.scoped(LogSink.make({ target: { file: "/dev/null", rotate: { maxSize: 10 } } })))
+      const exit = yield* Effect.exit(
+        Effect.scoped(LogSink.make({ target: { file: "/dev/null", rotate: { maxSize: 10 } } }))
+      )
       const err = Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error : undefined
       expect(err?.message).toMatch(/rotation needs a regular file/)
     }))
@@ -368,11 +434,27 @@ describe("LogSink.config: rotation variables", () => {
     }))
 
   const bad: ReadonlyArray<readonly [Record<string, string>, string, string]> = [
-    [{ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_MAX_SIZE: "big" }, "PROVIDE_LOG_FILE_MAX_SIZE", "positive number of bytes"],
-    [{ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_INTERVAL: "daily" }, "PROVIDE_LOG_FILE_INTERVAL", "positive duration"],
+    [
+      { PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_MAX_SIZE: "big" },
+      "PROVIDE_LOG_FILE_MAX_SIZE",
+      "positive number of bytes"
+    ],
+    [
+      { PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_INTERVAL: "daily" },
+      "PROVIDE_LOG_FILE_INTERVAL",
+      "positive duration"
+    ],
     [{ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_MAX_FILES: "0" }, "PROVIDE_LOG_FILE_MAX_FILES", "positive integer"],
-    [{ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_COMPRESS: "gzip" }, "PROVIDE_LOG_FILE_COMPRESS", "true, false, 1, 0, yes, no, on, off"],
-    [{ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_REOPEN_SIGNAL: "SIGKILL" }, "PROVIDE_LOG_FILE_REOPEN_SIGNAL", "SIGHUP, SIGUSR2"]
+    [
+      { PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_COMPRESS: "gzip" },
+      "PROVIDE_LOG_FILE_COMPRESS",
+      "true, false, 1, 0, yes, no, on, off"
+    ],
+    [
+      { PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_REOPEN_SIGNAL: "SIGKILL" },
+      "PROVIDE_LOG_FILE_REOPEN_SIGNAL",
+      "SIGHUP, SIGUSR2"
+    ]
   ]
   for (const [env, name, accepted] of bad) {
     it.effect(`${name}=${env[name]} fails naming the variable, the value and what is accepted`, () =>
@@ -387,8 +469,12 @@ describe("LogSink.config: rotation variables", () => {
   it.effect("a rotation variable without PROVIDE_LOG_FILE, or retention without a rotation, fails with a clear message", () =>
     Effect.gen(function*() {
       const a = yield* run({ PROVIDE_LOG_FILE_MAX_SIZE: "10m" })
-      expect(String(a._tag === "Left" ? a.left : "")).toContain("PROVIDE_LOG_FILE_MAX_SIZE is set but PROVIDE_LOG_FILE is not")
+      expect(String(a._tag === "Left" ? a.left : "")).toContain(
+        "PROVIDE_LOG_FILE_MAX_SIZE is set but PROVIDE_LOG_FILE is not"
+      )
       const b = yield* run({ PROVIDE_LOG_FILE: "a.log", PROVIDE_LOG_FILE_MAX_FILES: "3" })
-      expect(String(b._tag === "Left" ? b.left : "")).toContain("neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL")
+      expect(String(b._tag === "Left" ? b.left : "")).toContain(
+        "neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL"
+      )
     }))
 })

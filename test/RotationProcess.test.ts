@@ -94,31 +94,35 @@ const recordsOf = (dir: string) => {
 }
 
 describe("rotation under NodeRuntime.runMain (subprocesses)", () => {
-  it("SIGTERM in the middle of rotating (every 16 KiB, gzip) under a flood: every line once, in order (10 runs)", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-signal-"))
-    const jobs = Array.from({ length: 10 }, (_, k) => async () => {
-      const dir = path.join(root, `run-${k}`)
-      fs.mkdirSync(dir)
-      const run = await runFixture(["signal", dir, "1000000"], (pid) => process.kill(pid, "SIGTERM"))
-      return { run, dir }
-    })
-    const results = await pool(3, jobs)
-    for (const { dir, run } of results) {
-      const logged = Number(/logged=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
-      expect(logged, run.stderr).toBeGreaterThan(5_000)
-      expect(logged, "the signal landed mid-stream").toBeLessThan(1_000_000)
-      const { recs, rotated, compressed } = recordsOf(dir)
-      const lines = recs.filter((r) => r.message === "line")
-      expect(lines.length, dir).toBe(logged)
-      expect(lines.every((r, i) => r.i === i)).toBe(true) // every line, in order, none twice
-      expect(recs[0]!.message).toBe("app started")
-      expect(recs[recs.length - 1]!.message).toBe("app stopped")
-      expect(rotated.length).toBeGreaterThan(20) // it was rotating all along
-      expect(compressed).toBeGreaterThan(0) // and compressing in the background
-      expect(run.stderr).not.toMatch(/rotation failed|log sink/)
-    }
-    fs.rmSync(root, { recursive: true, force: true })
-  }, 180_000)
+  it(
+    "SIGTERM in the middle of rotating (every 16 KiB, gzip) under a flood: every line once, in order (10 runs)",
+    async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-signal-"))
+      const jobs = Array.from({ length: 10 }, (_, k) => async () => {
+        const dir = path.join(root, `run-${k}`)
+        fs.mkdirSync(dir)
+        const run = await runFixture(["signal", dir, "1000000"], (pid) => process.kill(pid, "SIGTERM"))
+        return { run, dir }
+      })
+      const results = await pool(3, jobs)
+      for (const { dir, run } of results) {
+        const logged = Number(/logged=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
+        expect(logged, run.stderr).toBeGreaterThan(5_000)
+        expect(logged, "the signal landed mid-stream").toBeLessThan(1_000_000)
+        const { recs, rotated, compressed } = recordsOf(dir)
+        const lines = recs.filter((r) => r.message === "line")
+        expect(lines.length, dir).toBe(logged)
+        expect(lines.every((r, i) => r.i === i)).toBe(true) // every line, in order, none twice
+        expect(recs[0]!.message).toBe("app started")
+        expect(recs[recs.length - 1]!.message).toBe("app stopped")
+        expect(rotated.length).toBeGreaterThan(20) // it was rotating all along
+        expect(compressed).toBeGreaterThan(0) // and compressing in the background
+        expect(run.stderr).not.toMatch(/rotation failed|log sink/)
+      }
+      fs.rmSync(root, { recursive: true, force: true })
+    },
+    180_000
+  )
 
   it("process.exit(0) right after a burst: the exit hook writes every line, rotating on the way", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-exit-"))
@@ -132,36 +136,42 @@ describe("rotation under NodeRuntime.runMain (subprocesses)", () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
-  it("reopenOnSignal SIGHUP: logrotate renames the file and sends SIGHUP; the process keeps running and writes to the new file", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-hup-"))
-    const file = path.join(dir, "app.log")
-    let renamed = false
-    const run = await runFixture(["hup", dir], (pid) => {
-      // what logrotate does with `create` off and `postrotate kill -HUP`
-      fs.renameSync(file, file + ".1")
-      renamed = true
-      process.kill(pid, "SIGHUP")
-      const poll = setInterval(() => {
-        // the new file fills: the process is alive and reopened; then stop it
-        if (fs.existsSync(file) && fs.statSync(file).size > 50_000) {
-          clearInterval(poll)
-          process.kill(pid, "SIGTERM")
-        }
-      }, 20)
-    })
-    expect(renamed).toBe(true)
-    expect(run.signal).not.toBe("SIGHUP")
-    const logged = Number(/logged=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
-    const parse = (f: string) =>
-      fs.readFileSync(f, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { message: string; i?: number })
-    const before = parse(file + ".1")
-    const after = parse(file)
-    expect(before.filter((r) => r.message === "line").length).toBeGreaterThan(1_000) // lines still queued at the signal go to the new file
-    expect(after.filter((r) => r.message === "line").length).toBeGreaterThan(100)
-    const lines = [...before, ...after].filter((r) => r.message === "line")
-    expect(lines.length).toBe(logged)
-    expect(lines.every((r, i) => r.i === i)).toBe(true)
-    expect(after[after.length - 1]!.message).toBe("app stopped")
-    fs.rmSync(dir, { recursive: true, force: true })
-  }, 60_000)
+  it(
+    "reopenOnSignal SIGHUP: logrotate renames the file and sends SIGHUP; the process keeps running and writes to the new file",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-hup-"))
+      const file = path.join(dir, "app.log")
+      let renamed = false
+      const run = await runFixture(["hup", dir], (pid) => {
+        // what logrotate does with `create` off and `postrotate kill -HUP`
+        fs.renameSync(file, file + ".1")
+        renamed = true
+        process.kill(pid, "SIGHUP")
+        const poll = setInterval(() => {
+          // the new file fills: the process is alive and reopened; then stop it
+          if (fs.existsSync(file) && fs.statSync(file).size > 50_000) {
+            clearInterval(poll)
+            process.kill(pid, "SIGTERM")
+          }
+        }, 20)
+      })
+      expect(renamed).toBe(true)
+      expect(run.signal).not.toBe("SIGHUP")
+      const logged = Number(/logged=(\d+)/.exec(run.stderr)?.[1] ?? NaN)
+      const parse = (f: string) =>
+        fs.readFileSync(f, "utf8").split("\n").filter((l) => l !== "").map((l) =>
+          JSON.parse(l) as { message: string; i?: number }
+        )
+      const before = parse(file + ".1")
+      const after = parse(file)
+      expect(before.filter((r) => r.message === "line").length).toBeGreaterThan(1_000) // lines still queued at the signal go to the new file
+      expect(after.filter((r) => r.message === "line").length).toBeGreaterThan(100)
+      const lines = [...before, ...after].filter((r) => r.message === "line")
+      expect(lines.length).toBe(logged)
+      expect(lines.every((r, i) => r.i === i)).toBe(true)
+      expect(after[after.length - 1]!.message).toBe("app stopped")
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+    60_000
+  )
 })

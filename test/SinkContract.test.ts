@@ -43,109 +43,133 @@ const breaks = (
 }
 
 describe("sink contract (issue 13), one test per defect", () => {
-  it("defect 1: process.exit / uncaught exception / unhandled rejection with a write in flight on a slow pipe (2 MB/s) lose no line silently and splice none", async () => {
-    const exits = ["process.exit", "uncaught", "rejection"] as const
-    const runs = await pool(3, exits.map((exit) => () =>
-      run({
-        child: { count: 20_000, size: 200, yield: { every: 1_000, by: "sleep" }, exit },
-        target: "pipe-throttled",
-        bytesPerSecond: 2_000_000,
-        shutdownTimeoutMs: 2_000,
-        hardKillMs: 12_000
-      }).then((c) => breaks(exit, c, { deadlineMs: 2_000, loopMs: 1_000 }))))
-    expect(Object.assign({}, ...runs)).toEqual({})
-  }, 60_000)
+  it(
+    "defect 1: process.exit / uncaught exception / unhandled rejection with a write in flight on a slow pipe (2 MB/s) lose no line silently and splice none",
+    async () => {
+      const exits = ["process.exit", "uncaught", "rejection"] as const
+      const runs = await pool(
+        3,
+        exits.map((exit) => () =>
+          run({
+            child: { count: 20_000, size: 200, yield: { every: 1_000, by: "sleep" }, exit },
+            target: "pipe-throttled",
+            bytesPerSecond: 2_000_000,
+            shutdownTimeoutMs: 2_000,
+            hardKillMs: 12_000
+          }).then((c) => breaks(exit, c, { deadlineMs: 2_000, loopMs: 1_000 }))
+        )
+      )
+      expect(Object.assign({}, ...runs)).toEqual({})
+    },
+    60_000
+  )
 
-  it("defect 2: a regular file or /dev/null is never behind: nothing dropped, with the fiber yielding now and then or Effect.forEach concurrency 8", async () => {
-    // the fiber's own microtask-yielding work blocks the loop here: not what this test checks
-    const bounds: Bounds = { deadlineMs: 30_000, loopMs: Number.POSITIVE_INFINITY }
-    // a small buffer (256 KiB, 1 MiB) shows the defect with fewer lines; the bound must not matter when the target keeps up
-    const forEachDevNull = await run({
-      child: { count: 200_000, yield: "forEach8", exit: "normal" },
-      target: "devnull",
-      maxBufferBytes: 256 * 1024,
-      shutdownTimeoutMs: 30_000,
-      hardKillMs: 60_000
-    })
-    const yieldingDevNull = await run({
-      child: { count: 500_000, yield: { every: 100 }, exit: "normal" },
-      target: "devnull",
-      maxBufferBytes: 1024 * 1024,
-      shutdownTimeoutMs: 30_000,
-      hardKillMs: 60_000
-    })
-    const forEachFile = await run({
-      child: { count: 300_000, size: 300, yield: "forEach8", exit: "normal" },
-      target: "file",
-      shutdownTimeoutMs: 30_000,
-      hardKillMs: 60_000
-    })
-    expect({
-      ...breaks("/dev/null, forEach concurrency 8, 200k lines", forEachDevNull, bounds),
-      ...breaks("/dev/null, yieldNow every 100, 500k lines", yieldingDevNull, bounds),
-      ...breaks("file, forEach concurrency 8, 300k lines of 300 bytes", forEachFile, bounds)
-    }).toEqual({})
-  }, 120_000)
-
-  it("defect 3: the shutdown deadline holds: a stuck pipe reader (1 s, layer close; 2 s, SIGTERM under runMain) and a writer that never completes", async () => {
-    const [stuckClose, stuckSigterm, neverWriter] = await Promise.all([
-      run({
-        child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit: "normal" },
-        target: "pipe-stuck",
-        shutdownTimeoutMs: 1_000,
-        hardKillMs: 12_000
-      }),
-      run({
-        child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit: "runMain-SIGTERM" },
-        target: "pipe-stuck",
-        shutdownTimeoutMs: 2_000,
-        hardKillMs: 12_000
-      }),
-      run({
-        // nothing reaches stdout: the writer takes the lines and never completes
-        child: { count: 1_000, yield: { every: 100, by: "sleep" }, exit: "normal", neverWriter: true },
-        target: "pipe-fast",
-        shutdownTimeoutMs: 1_000,
-        hardKillMs: 12_000
-      })
-    ])
-    const closed = (c: Check) => c.closedMs !== undefined && c.closedMs <= 1_000 + 3_000
-    expect({
-      ...breaks("stuck reader, 1 s, normal end", stuckClose, { deadlineMs: 1_000 }, { "layer closed within 1 s + 3 s": closed(stuckClose) }),
-      ...breaks("stuck reader, 2 s, SIGTERM under runMain", stuckSigterm, { deadlineMs: 2_000 }),
-      ...breaks("never-completing writer, 1 s, normal end", neverWriter, { deadlineMs: 1_000 }, { "layer closed within 1 s + 3 s": closed(neverWriter) })
-    }).toEqual({})
-  }, 60_000)
-
-  it("defect 4: a slow pipe reader (1 KB/s) never freezes the event loop: a 20k-line burst drops and reports; overflow block waits asynchronously and drops nothing", async () => {
-    const [burst, block] = await Promise.all([
-      run({
-        child: { count: 20_000, yield: "never", exit: "normal" },
-        target: "pipe-throttled",
-        bytesPerSecond: 1_000,
-        shutdownTimeoutMs: 2_000,
-        hardKillMs: 14_000
-      }),
-      run({
-        // 5 MB through a 64 KiB buffer at 1 MB/s: the fiber must wait for room, off the event loop
-        child: { count: 20_000, size: 250, yield: "never", exit: "normal" },
-        target: "pipe-throttled",
-        bytesPerSecond: 1_000_000,
-        overflow: "block",
-        maxBufferBytes: 64 * 1024,
+  it(
+    "defect 2: a regular file or /dev/null is never behind: nothing dropped, with the fiber yielding now and then or Effect.forEach concurrency 8",
+    async () => {
+      // the fiber's own microtask-yielding work blocks the loop here: not what this test checks
+      const bounds: Bounds = { deadlineMs: 30_000, loopMs: Number.POSITIVE_INFINITY }
+      // a small buffer (256 KiB, 1 MiB) shows the defect with fewer lines; the bound must not matter when the target keeps up
+      const forEachDevNull = await run({
+        child: { count: 200_000, yield: "forEach8", exit: "normal" },
+        target: "devnull",
+        maxBufferBytes: 256 * 1024,
         shutdownTimeoutMs: 30_000,
-        hardKillMs: 40_000
+        hardKillMs: 60_000
       })
-    ])
-    // 20,000 lines logged without yielding take the fiber itself ~0.2 s here (within the 1 s bound)
-    expect({
-      ...breaks("1 KB/s, drop_oldest, 20k-line burst", burst, { deadlineMs: 2_000, loopMs: 1_000 }),
-      ...breaks("1 MB/s, block, 64 KiB buffer", block, { deadlineMs: 30_000, loopMs: 1_000 }, {
-        "nothing dropped": block.reportedDropped === 0,
-        "every line written": block.received === 20_000
+      const yieldingDevNull = await run({
+        child: { count: 500_000, yield: { every: 100 }, exit: "normal" },
+        target: "devnull",
+        maxBufferBytes: 1024 * 1024,
+        shutdownTimeoutMs: 30_000,
+        hardKillMs: 60_000
       })
-    }).toEqual({})
-  }, 60_000)
+      const forEachFile = await run({
+        child: { count: 300_000, size: 300, yield: "forEach8", exit: "normal" },
+        target: "file",
+        shutdownTimeoutMs: 30_000,
+        hardKillMs: 60_000
+      })
+      expect({
+        ...breaks("/dev/null, forEach concurrency 8, 200k lines", forEachDevNull, bounds),
+        ...breaks("/dev/null, yieldNow every 100, 500k lines", yieldingDevNull, bounds),
+        ...breaks("file, forEach concurrency 8, 300k lines of 300 bytes", forEachFile, bounds)
+      }).toEqual({})
+    },
+    120_000
+  )
+
+  it(
+    "defect 3: the shutdown deadline holds: a stuck pipe reader (1 s, layer close; 2 s, SIGTERM under runMain) and a writer that never completes",
+    async () => {
+      const [stuckClose, stuckSigterm, neverWriter] = await Promise.all([
+        run({
+          child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit: "normal" },
+          target: "pipe-stuck",
+          shutdownTimeoutMs: 1_000,
+          hardKillMs: 12_000
+        }),
+        run({
+          child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit: "runMain-SIGTERM" },
+          target: "pipe-stuck",
+          shutdownTimeoutMs: 2_000,
+          hardKillMs: 12_000
+        }),
+        run({
+          // nothing reaches stdout: the writer takes the lines and never completes
+          child: { count: 1_000, yield: { every: 100, by: "sleep" }, exit: "normal", neverWriter: true },
+          target: "pipe-fast",
+          shutdownTimeoutMs: 1_000,
+          hardKillMs: 12_000
+        })
+      ])
+      const closed = (c: Check) => c.closedMs !== undefined && c.closedMs <= 1_000 + 3_000
+      expect({
+        ...breaks("stuck reader, 1 s, normal end", stuckClose, { deadlineMs: 1_000 }, {
+          "layer closed within 1 s + 3 s": closed(stuckClose)
+        }),
+        ...breaks("stuck reader, 2 s, SIGTERM under runMain", stuckSigterm, { deadlineMs: 2_000 }),
+        ...breaks("never-completing writer, 1 s, normal end", neverWriter, { deadlineMs: 1_000 }, {
+          "layer closed within 1 s + 3 s": closed(neverWriter)
+        })
+      }).toEqual({})
+    },
+    60_000
+  )
+
+  it(
+    "defect 4: a slow pipe reader (1 KB/s) never freezes the event loop: a 20k-line burst drops and reports; overflow block waits asynchronously and drops nothing",
+    async () => {
+      const [burst, block] = await Promise.all([
+        run({
+          child: { count: 20_000, yield: "never", exit: "normal" },
+          target: "pipe-throttled",
+          bytesPerSecond: 1_000,
+          shutdownTimeoutMs: 2_000,
+          hardKillMs: 14_000
+        }),
+        run({
+          // 5 MB through a 64 KiB buffer at 1 MB/s: the fiber must wait for room, off the event loop
+          child: { count: 20_000, size: 250, yield: "never", exit: "normal" },
+          target: "pipe-throttled",
+          bytesPerSecond: 1_000_000,
+          overflow: "block",
+          maxBufferBytes: 64 * 1024,
+          shutdownTimeoutMs: 30_000,
+          hardKillMs: 40_000
+        })
+      ])
+      // 20,000 lines logged without yielding take the fiber itself ~0.2 s here (within the 1 s bound)
+      expect({
+        ...breaks("1 KB/s, drop_oldest, 20k-line burst", burst, { deadlineMs: 2_000, loopMs: 1_000 }),
+        ...breaks("1 MB/s, block, 64 KiB buffer", block, { deadlineMs: 30_000, loopMs: 1_000 }, {
+          "nothing dropped": block.reportedDropped === 0,
+          "every line written": block.received === 20_000
+        })
+      }).toEqual({})
+    },
+    60_000
+  )
 
   it("defect 5: two FoundationLive in one process on one piped stdout splice no line", async () => {
     // a reader slower than the two writers (2 MB/s for 4 MB) keeps the pipe full: writes land in parts
@@ -206,44 +230,58 @@ describe("sink contract (issue 13), one test per defect", () => {
       }).toEqual({ corrupt: 0, numbered: 1_060, missing: 0, oversizedAccounted: 1, reportDropped: droppedInStream })
     }))
 
-  it("defect 7: SIGTERM / SIGINT under Effect.runPromise flush every line, then the process still dies by the signal; under runMain nothing changes", async () => {
-    const signals = ["SIGTERM", "SIGINT"] as const
-    const opts = (exit: RunOptions["child"]["exit"]): RunOptions => ({
-      child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit },
-      target: "file",
-      shutdownTimeoutMs: 2_000,
-      hardKillMs: 12_000
-    })
-    const runs = await pool(2, (["runPromise", "runMain"] as const).flatMap((how) =>
-      signals.map((sig) => () =>
-        run(opts(`${how}-${sig}`)).then((c) =>
-          breaks(`${how} ${sig}`, c, { deadlineMs: 2_000 }, {
-            "every line written": c.received === 20_000,
-            // runPromise: Node's default action, after the flush (the parent sees the signal);
-            // runMain: its own handling, as today (interrupted, flushed, exit code 0)
-            [how === "runPromise" ? `dies by ${sig}` : "exit code 0"]: how === "runPromise"
-              ? c.signal === sig && c.code === null
-              : c.code === 0 && c.signal === null
-          })
+  it(
+    "defect 7: SIGTERM / SIGINT under Effect.runPromise flush every line, then the process still dies by the signal; under runMain nothing changes",
+    async () => {
+      const signals = ["SIGTERM", "SIGINT"] as const
+      const opts = (exit: RunOptions["child"]["exit"]): RunOptions => ({
+        child: { count: 20_000, yield: { every: 1_000, by: "sleep" }, exit },
+        target: "file",
+        shutdownTimeoutMs: 2_000,
+        hardKillMs: 12_000
+      })
+      const runs = await pool(
+        2,
+        (["runPromise", "runMain"] as const).flatMap((how) =>
+          signals.map((sig) => () =>
+            run(opts(`${how}-${sig}`)).then((c) =>
+              breaks(`${how} ${sig}`, c, { deadlineMs: 2_000 }, {
+                "every line written": c.received === 20_000,
+                // runPromise: Node's default action, after the flush (the parent sees the signal);
+                // runMain: its own handling, as today (interrupted, flushed, exit code 0)
+                [how === "runPromise" ? `dies by ${sig}` : "exit code 0"]: how === "runPromise"
+                  ? c.signal === sig && c.code === null
+                  : c.code === 0 && c.signal === null
+              })
+            )
+          )
         )
       )
-    ))
-    expect(Object.assign({}, ...runs)).toEqual({})
-  }, 60_000)
+      expect(Object.assign({}, ...runs)).toEqual({})
+    },
+    60_000
+  )
 
-  it("defect 8: PROVIDE_LOG_FILE=/proc/nonexistent/app.log fails the layer at start with LogSinkError, without hanging", async () => {
-    const path = "/proc/nonexistent/app.log"
-    const r = await runChild({
-      child: { count: 0, exit: "normal", startupOnly: true },
-      target: "pipe-fast",
-      env: { PROVIDE_LOG_FILE: path },
-      hardKillMs: 10_000
-    })
-    const c = check(r)
-    expect({ killed: c.killed, tag: c.layerError?._tag, namesPath: c.layerError?.message?.includes(path) ?? false }, r.stderr.slice(0, 2_000))
-      .toEqual({ killed: false, tag: "LogSinkError", namesPath: true })
-    expect(r.exitedAt - r.startedAt).toBeLessThan(10_000)
-  }, 30_000)
+  it(
+    "defect 8: PROVIDE_LOG_FILE=/proc/nonexistent/app.log fails the layer at start with LogSinkError, without hanging",
+    async () => {
+      const path = "/proc/nonexistent/app.log"
+      const r = await runChild({
+        child: { count: 0, exit: "normal", startupOnly: true },
+        target: "pipe-fast",
+        env: { PROVIDE_LOG_FILE: path },
+        hardKillMs: 10_000
+      })
+      const c = check(r)
+      expect(
+        { killed: c.killed, tag: c.layerError?._tag, namesPath: c.layerError?.message?.includes(path) ?? false },
+        r.stderr.slice(0, 2_000)
+      )
+        .toEqual({ killed: false, tag: "LogSinkError", namesPath: true })
+      expect(r.exitedAt - r.startedAt).toBeLessThan(10_000)
+    },
+    30_000
+  )
 })
 
 describe("sink contract matrix (a sample; npm run test:sink-matrix runs every exit path x every target)", () => {
@@ -276,9 +314,12 @@ describe("the harness's checker (synthetic output; holds today)", () => {
 
   it("counts received, duplicated, spliced, cut and out-of-range lines, and both forms of drop reports", () => {
     const spliced = line(7).slice(0, 40) + line(8)
-    const warning = `{"level":"warning","message":"log buffer full: 2 records dropped (overflow policy drop_oldest)","dropped":2,"dropped_total":2}\n`
-    const out = line(0) + line(1) + line(1) + line(2) + spliced + warning + line(42) + `{"message":"other"}\n` + line(3).slice(0, 20)
-    const err = "sink-child: trigger t=1200 logged=10 loop-max-ms=3\neffect-foundation: stdout stuck at exit: 3 lines dropped\n" +
+    const warning =
+      `{"level":"warning","message":"log buffer full: 2 records dropped (overflow policy drop_oldest)","dropped":2,"dropped_total":2}\n`
+    const out = line(0) + line(1) + line(1) + line(2) + spliced + warning + line(42) + `{"message":"other"}\n` +
+      line(3).slice(0, 20)
+    const err =
+      "sink-child: trigger t=1200 logged=10 loop-max-ms=3\neffect-foundation: stdout stuck at exit: 3 lines dropped\n" +
       "sink-child: exit t=1490 code=0 loop-max-ms=12\n"
     const c = check(result(out, err))
     expect({
@@ -308,10 +349,22 @@ describe("the harness's checker (synthetic output; holds today)", () => {
   })
 
   it("/dev/null: counts the sink's own report and nothing may be dropped", () => {
-    const ok = check(result("", 'sink-child: report {"status":"flushed","dropped":0}\nsink-child: trigger t=1200 logged=10 loop-max-ms=1\n', "devnull"))
+    const ok = check(
+      result(
+        "",
+        "sink-child: report {\"status\":\"flushed\",\"dropped\":0}\nsink-child: trigger t=1200 logged=10 loop-max-ms=1\n",
+        "devnull"
+      )
+    )
     expect({ received: ok.received, observable: ok.observable, v: violations(ok, { deadlineMs: 1_000 }) })
       .toEqual({ received: 10, observable: false, v: [] })
-    const bad = check(result("", 'sink-child: report {"status":"flushed","dropped":4}\nsink-child: trigger t=1200 logged=10 loop-max-ms=1\n', "devnull"))
+    const bad = check(
+      result(
+        "",
+        "sink-child: report {\"status\":\"flushed\",\"dropped\":4}\nsink-child: trigger t=1200 logged=10 loop-max-ms=1\n",
+        "devnull"
+      )
+    )
     expect(violations(bad, { deadlineMs: 1_000 })).toEqual(["4 dropped (target never behind)"])
   })
 })

@@ -5,8 +5,10 @@ import { expectTypeOf } from "vitest"
 
 class WorkError extends Data.TaggedError("WorkError")<{ readonly message: string }> {}
 
-const summary = Effect.map(TestLog.records, (rs) =>
-  rs.map((r) => `${r.level} ${r.message} ${r.fields.task_id ?? "-"} ${r.fields.duration_ms ?? ""}`.trim()))
+const summary = Effect.map(
+  TestLog.records,
+  (rs) => rs.map((r) => `${r.level} ${r.message} ${r.fields.task_id ?? "-"} ${r.fields.duration_ms ?? ""}`.trim())
+)
 
 describe("Task.monitored", () => {
   it.effect("completed: started and completed lines with task_id and duration", () =>
@@ -127,7 +129,11 @@ describe("Task.runAll", () => {
         4
       ])
       const last = recs[recs.length - 1]!
-      expect(last).toMatchObject({ level: "info", message: "Tasks completed", fields: { done: 6, pending: 4, failed: 1 } })
+      expect(last).toMatchObject({
+        level: "info",
+        message: "Tasks completed",
+        fields: { done: 6, pending: 4, failed: 1 }
+      })
       expect((yield* TestLog.lines).at(-1)).toBe("[▶️] Tasks completed done=6 pending=4 failed=1")
       expect(
         recs.filter((r) => r.message === "Task cancelled").map((r) => [r.fields.task_id, r.fields.duration_ms]).sort()
@@ -162,7 +168,12 @@ describe("Task.runAll", () => {
       ])
       expect(result).toMatchObject({ done: 2, pending: 3 })
       const recs = yield* TestLog.records
-      expect(recs.filter((r) => r.message === "Task started").map((r) => r.fields.task_id)).toEqual(["a", "b", "c", "d"])
+      expect(recs.filter((r) => r.message === "Task started").map((r) => r.fields.task_id)).toEqual([
+        "a",
+        "b",
+        "c",
+        "d"
+      ])
       expect(recs.filter((r) => r.message === "Task cancelled").map((r) => r.fields.task_id).sort()).toEqual(["c", "d"])
     }).pipe(Effect.provide(TestLog.layer())))
 
@@ -214,7 +225,11 @@ describe("Task: concurrent failures and uninterruptible tasks (issue 13 items 11
       const polled = yield* Fiber.poll(fiber)
       expect(polled._tag).toBe("Some") // returned at the timeout, not after 3 s
       const result = yield* Fiber.join(fiber)
-      expect(result.results.map((r) => `${r.taskId}:${r.status}`)).toEqual(["stuck:pending", "quick:completed", "slow:pending"])
+      expect(result.results.map((r) => `${r.taskId}:${r.status}`)).toEqual([
+        "stuck:pending",
+        "quick:completed",
+        "slow:pending"
+      ])
       expect(result).toMatchObject({ done: 1, pending: 2 })
       expect(stuckDone).toBe(false)
       // the interruptible task was interrupted (and said so) before the summary line

@@ -18,7 +18,14 @@ const sinkLayer = (target: LogSink.Target, extra: Partial<LogSink.Options> = {})
 describe("Telemetry.flush / shutdown", () => {
   it.effect("with nothing registered: flushed, all counts zero", () =>
     Effect.gen(function*() {
-      expect(yield* Telemetry.flush()).toEqual({ status: "flushed", written: 0, failed: 0, pending: 0, dropped: 0, durationMillis: 0 })
+      expect(yield* Telemetry.flush()).toEqual({
+        status: "flushed",
+        written: 0,
+        failed: 0,
+        pending: 0,
+        dropped: 0,
+        durationMillis: 0
+      })
       expect((yield* Telemetry.shutdown()).status).toBe("flushed")
     }))
 
@@ -32,7 +39,10 @@ describe("Telemetry.flush / shutdown", () => {
         return yield* Telemetry.flush()
       }).pipe(Effect.provide(sinkLayer((c) => void out.push(c))))
       expect(out.length).toBe(1) // one batch
-      expect(out.join("").split("\n").filter((l) => l !== "").map((l) => l.replace(/^\S+ /, ""))).toEqual(["first n=1", "second"])
+      expect(out.join("").split("\n").filter((l) => l !== "").map((l) => l.replace(/^\S+ /, ""))).toEqual([
+        "first n=1",
+        "second"
+      ])
       expect(report).toMatchObject({ status: "flushed", written: 2, failed: 0, pending: 0 })
     }))
 
@@ -81,9 +91,15 @@ describe("Telemetry.flush / shutdown", () => {
   it.effect("lines logged by an app layer's finalizer (Foundation underneath) are flushed at close", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
-      const App = Layer.scopedDiscard(Effect.zipRight(Log.info("app up"), Effect.addFinalizer(() => Log.info("app down"))))
+      const App = Layer.scopedDiscard(
+        Effect.zipRight(Log.info("app up"), Effect.addFinalizer(() => Log.info("app down")))
+      )
       yield* Log.info("working").pipe(Effect.provide(App.pipe(Layer.provide(sinkLayer((c) => void out.push(c))))))
-      expect(out.join("").trim().split("\n").map((l) => l.replace(/^\S+ /, ""))).toEqual(["app up", "working", "app down"])
+      expect(out.join("").trim().split("\n").map((l) => l.replace(/^\S+ /, ""))).toEqual([
+        "app up",
+        "working",
+        "app down"
+      ])
     }))
 })
 
@@ -192,22 +208,26 @@ describe("shutdown under NodeRuntime.runMain (subprocesses)", () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }, 120_000)
 
-  it("process.exit(0) in user code right after logging: the exit hook writes every line (file and stdout)", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-exit-"))
-    const file = path.join(dir, "app.log")
-    const [toFile, toStdout] = await Promise.all([
-      runFixture(["exit", file, "20000"]),
-      runFixture(["exit", "-", "20000"])
-    ])
-    expect(toFile.code).toBe(0)
-    expect(toStdout.code).toBe(0)
-    for (const text of [fs.readFileSync(file, "utf8"), toStdout.stdout]) {
-      const lines = jsonLines(text).filter((r) => r.message === "line")
-      expect(lines.length).toBe(20_000)
-      expect(lines.every((r, i) => r.i === i)).toBe(true)
-    }
-    fs.rmSync(dir, { recursive: true, force: true })
-  }, 60_000)
+  it(
+    "process.exit(0) in user code right after logging: the exit hook writes every line (file and stdout)",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-exit-"))
+      const file = path.join(dir, "app.log")
+      const [toFile, toStdout] = await Promise.all([
+        runFixture(["exit", file, "20000"]),
+        runFixture(["exit", "-", "20000"])
+      ])
+      expect(toFile.code).toBe(0)
+      expect(toStdout.code).toBe(0)
+      for (const text of [fs.readFileSync(file, "utf8"), toStdout.stdout]) {
+        const lines = jsonLines(text).filter((r) => r.message === "line")
+        expect(lines.length).toBe(20_000)
+        expect(lines.every((r, i) => r.i === i)).toBe(true)
+      }
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+    60_000
+  )
 
   it("FoundationLive under runMain writes each record once (runMain's pretty logger is removed)", async () => {
     const run = await runFixture(["dup"])

@@ -39,13 +39,18 @@ const attrs = (rec: any): Record<string, any> => Object.fromEntries(rec.attribut
 /** Foundation.layer writing to an array (JSON unless said otherwise). */
 const captured = (options: Foundation.Options = {}) => {
   const chunks: Array<string> = []
-  const layer = Foundation.layer({ format: "json", ...options, sink: { target: (chunk: string) => void chunks.push(chunk), exitHook: false, ...options.sink } })
+  const layer = Foundation.layer({
+    format: "json",
+    ...options,
+    sink: { target: (chunk: string) => void chunks.push(chunk), exitHook: false, ...options.sink }
+  })
   const lines = () => chunks.join("").split("\n").filter((l) => l !== "")
   return { layer, lines, json: () => lines().map((l) => JSON.parse(l)) }
 }
 
 const external = (traceId: string, spanId: string) => Tracer.externalSpan({ traceId, spanId, sampled: true })
-const env = (vars: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+const env = (vars: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
 
 describe("trace ids in local lines", () => {
   it.effect("JSON lines inside a span carry trace_id and span_id; none outside", () =>
@@ -79,7 +84,9 @@ describe("trace ids in local lines", () => {
       yield* Effect.gen(function*() {
         yield* Log.info("garbage").pipe(Effect.withParentSpan(external("garbage-x-1", "garbage-x-1")))
         yield* Log.info("64").pipe(Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
-        yield* Log.info("zero span").pipe(Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "0000000000000000")))
+        yield* Log.info("zero span").pipe(
+          Effect.withParentSpan(external("0af7651916cd43dd8448eb211c80319c", "0000000000000000"))
+        )
       }).pipe(Effect.provide(out.layer))
       expect(out.json().map((r) => [r.message, r.trace_id, r.span_id])).toEqual([
         ["garbage", undefined, undefined],
@@ -98,7 +105,11 @@ describe("trace ids in local lines", () => {
         yield* Log.info("64").pipe(Effect.withParentSpan(external("a3ce929d0e0e4736", "00f067aa0ba902b7")))
         yield* Log.info("garbage").pipe(Effect.withParentSpan(external("garbage-x-1", "1")))
         yield* Log.info("none")
-      }).pipe(Effect.provide(Telemetry.otlp({ endpoint: rx.url, scheduledDelay: "1 hour" }).pipe(Layer.provideMerge(out.layer))))
+      }).pipe(
+        Effect.provide(
+          Telemetry.otlp({ endpoint: rx.url, scheduledDelay: "1 hour" }).pipe(Layer.provideMerge(out.layer))
+        )
+      )
       const lines = out.json().map((r) => [r.message, r.trace_id, r.span_id])
       const sent = exported(rx.bodies).map((r) => [r.body.stringValue, r.traceId, r.spanId])
       expect(sent).toEqual(lines)
@@ -116,7 +127,9 @@ describe("trace ids in local lines", () => {
         })
       expect(yield* run({ format: "key_value" })).toBe("[▶️] hello k=1")
       expect(yield* run({ format: "key_value", traceIds: true })).toBe("[▶️] hello k=1 trace=0af76519 span=b7ad6b71")
-      expect(yield* run({ format: "key_value" }, { PROVIDE_LOG_TRACE_IDS: "true" })).toBe("[▶️] hello k=1 trace=0af76519 span=b7ad6b71")
+      expect(yield* run({ format: "key_value" }, { PROVIDE_LOG_TRACE_IDS: "true" })).toBe(
+        "[▶️] hello k=1 trace=0af76519 span=b7ad6b71"
+      )
       expect(yield* run({ format: "json" }, { PROVIDE_LOG_TRACE_IDS: "off" })).not.toContain("trace_id")
       expect(yield* run({ format: "json", traceIds: false })).not.toContain("trace_id")
       const bad = yield* Effect.exit(run({}, { PROVIDE_LOG_TRACE_IDS: "maybe" }))
@@ -134,7 +147,10 @@ describe("trace ids in local lines", () => {
       )
       yield* body.pipe(Effect.provide(json.layer))
       yield* body.pipe(Effect.provide(console.layer))
-      expect(json.json()[0]).toMatchObject({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" })
+      expect(json.json()[0]).toMatchObject({
+        trace_id: "0af7651916cd43dd8448eb211c80319c",
+        span_id: "b7ad6b7169203331"
+      })
       expect(makePrettifier()(json.lines()[0]!)).toBe(console.lines()[0] + "\n")
       expect(console.lines()[0]).toBe("[👷] inside n=1 span=s")
     }))
@@ -142,18 +158,26 @@ describe("trace ids in local lines", () => {
   it.live("a request with a traceparent: its JSON lines carry the header's trace id", () =>
     Effect.gen(function*() {
       const out = captured()
-      const app = HttpRouter.empty.pipe(HttpRouter.get("/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi"))))
+      const app = HttpRouter.empty.pipe(
+        HttpRouter.get("/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi")))
+      )
       yield* Effect.gen(function*() {
         yield* HttpServer.serveEffect(app, HttpLogging.middleware)
         const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
         yield* Effect.promise(() =>
-          fetch(`http://127.0.0.1:${port}/hi`, { headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } }).then((r) => r.text())
+          fetch(`http://127.0.0.1:${port}/hi`, {
+            headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }
+          }).then((r) => r.text())
         )
         for (let i = 0; i < 500 && !out.lines().some((l) => l.includes("Request completed")); i++) {
           yield* Telemetry.flush()
           yield* Effect.sleep("10 millis")
         }
-      }).pipe(Effect.scoped, Effect.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })), Effect.provide(out.layer))
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })),
+        Effect.provide(out.layer)
+      )
       const recs = out.json().filter((r) => r.message === "in handler" || r.message === "Request completed")
       expect(recs).toHaveLength(2)
       for (const r of recs) {
@@ -201,15 +225,30 @@ describe("one redactor for every destination", () => {
       const { events, tracer } = recordingTracer()
       const out = captured({ redaction: { keys: ["pin"] } })
       yield* Effect.gen(function*() {
-        yield* Log.info("login with Bearer abcdefgh12345678", { password: "hunter2", api_key: "k-1", pin: "1234", user: "ada", nested: { token: "t" } })
+        yield* Log.info("login with Bearer abcdefgh12345678", {
+          password: "hunter2",
+          api_key: "k-1",
+          pin: "1234",
+          user: "ada",
+          nested: { token: "t" }
+        })
         yield* Log.exception("failed", Object.assign(new Error("password=hunter2"), { secret: "s" }))
         yield* Effect.logInfo("plain with Bearer abcdefgh12345678").pipe(Effect.annotateLogs({ cookie: "c=1" }))
-      }).pipe(Log.withContext({ session: "s-1" }), Effect.withSpan("op"), Effect.provide(out.layer), Effect.withTracer(tracer))
+      }).pipe(
+        Log.withContext({ session: "s-1" }),
+        Effect.withSpan("op"),
+        Effect.provide(out.layer),
+        Effect.withTracer(tracer)
+      )
       const line = out.lines().join("\n")
       expect(line).not.toMatch(/hunter2|k-1|1234|abcdefgh12345678|s-1|"t"|c=1/)
       const text = JSON.stringify(events)
       expect(text).not.toMatch(/hunter2|k-1|1234|abcdefgh12345678|s-1|"t"|c=1/)
-      expect(events.map((e) => e.name)).toEqual(["login with Bearer [REDACTED]", "failed", "plain with Bearer [REDACTED]"])
+      expect(events.map((e) => e.name)).toEqual([
+        "login with Bearer [REDACTED]",
+        "failed",
+        "plain with Bearer [REDACTED]"
+      ])
       expect(events[0]!.attributes).toMatchObject({
         session: "[REDACTED]",
         password: "[REDACTED]",
@@ -223,26 +262,55 @@ describe("one redactor for every destination", () => {
 
   it.live("issue 13 item 8: OTLP uses the program's redaction settings (options and environment); its own option only hides more", () =>
     Effect.gen(function*() {
-      const send = (foundation: Foundation.Options, otlp: Telemetry.OtlpOptions = {}, vars: Record<string, string> = {}) =>
+      const send = (
+        foundation: Foundation.Options,
+        otlp: Telemetry.OtlpOptions = {},
+        vars: Record<string, string> = {}
+      ) =>
         Effect.gen(function*() {
           const rx = yield* collector
           const out = captured(foundation)
-          yield* Log.info("pin 1234 sent", { pin: "1234", otp_code: "999", password: "hunter2", extra: "e", user: "ada" }).pipe(
-            Effect.provide(Telemetry.otlp({ endpoint: rx.url, scheduledDelay: "1 hour", ...otlp }).pipe(Layer.provideMerge(out.layer))),
+          yield* Log.info("pin 1234 sent", {
+            pin: "1234",
+            otp_code: "999",
+            password: "hunter2",
+            extra: "e",
+            user: "ada"
+          }).pipe(
+            Effect.provide(
+              Telemetry.otlp({ endpoint: rx.url, scheduledDelay: "1 hour", ...otlp }).pipe(
+                Layer.provideMerge(out.layer)
+              )
+            ),
             env(vars)
           )
           return { sent: attrs(exported(rx.bodies)[0]), line: out.json()[0] }
         }).pipe(Effect.scoped)
       const fromOptions = yield* send({ redaction: { keys: ["pin", "otp_code"] } })
       expect(fromOptions.line).toMatchObject({ pin: "[REDACTED]", otp_code: "[REDACTED]" })
-      expect(fromOptions.sent).toMatchObject({ pin: { stringValue: "[REDACTED]" }, otp_code: { stringValue: "[REDACTED]" }, password: { stringValue: "[REDACTED]" }, user: { stringValue: "ada" } })
+      expect(fromOptions.sent).toMatchObject({
+        pin: { stringValue: "[REDACTED]" },
+        otp_code: { stringValue: "[REDACTED]" },
+        password: { stringValue: "[REDACTED]" },
+        user: { stringValue: "ada" }
+      })
       const fromEnv = yield* send({}, {}, { PROVIDE_LOG_SANITIZATION_KEYS: "pin,otp_code" })
-      expect(fromEnv.sent).toMatchObject({ pin: { stringValue: "[REDACTED]" }, otp_code: { stringValue: "[REDACTED]" } })
+      expect(fromEnv.sent).toMatchObject({
+        pin: { stringValue: "[REDACTED]" },
+        otp_code: { stringValue: "[REDACTED]" }
+      })
       // Telemetry.otlp({ redaction }) can hide more, never less
       const more = yield* send({ redaction: { keys: ["pin"] } }, { redaction: { keys: ["extra"] } })
-      expect(more.sent).toMatchObject({ pin: { stringValue: "[REDACTED]" }, extra: { stringValue: "[REDACTED]" }, user: { stringValue: "ada" } })
+      expect(more.sent).toMatchObject({
+        pin: { stringValue: "[REDACTED]" },
+        extra: { stringValue: "[REDACTED]" },
+        user: { stringValue: "ada" }
+      })
       expect(more.line.extra).toBe("e")
       const notLess = yield* send({ redaction: { keys: ["pin"] } }, { redaction: { enabled: false } })
-      expect(notLess.sent).toMatchObject({ pin: { stringValue: "[REDACTED]" }, password: { stringValue: "[REDACTED]" } })
+      expect(notLess.sent).toMatchObject({
+        pin: { stringValue: "[REDACTED]" },
+        password: { stringValue: "[REDACTED]" }
+      })
     }))
 })

@@ -5,8 +5,8 @@ import { execFile } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { Readable, Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
-import { main } from "../src/node/cli.js"
 import { makePrettifier } from "../src/internal/pretty.js"
+import { main } from "../src/node/cli.js"
 import { render } from "./fixtures/pretty/program.js"
 
 const root = fileURLToPath(new URL("../", import.meta.url))
@@ -32,13 +32,24 @@ const cli = (args: ReadonlyArray<string>, stdin: string | undefined, env: Record
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }
       },
       (error, stdout, stderr) =>
-        resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }))
+        resume(
+          Effect.succeed({
+            code: error === null ? 0 : typeof error.code === "number" ? error.code : null,
+            stdout,
+            stderr
+          })
+        )
     )
     child.stdin!.end(stdin ?? "")
   })
 
 /** `main` in-process with in-memory streams; `chunks` are fed one by one. */
-const runMain = (argv: ReadonlyArray<string>, chunks: ReadonlyArray<string>, env: Record<string, string> = {}, isTTY = false) =>
+const runMain = (
+  argv: ReadonlyArray<string>,
+  chunks: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  isTTY = false
+) =>
   Effect.promise(async () => {
     let stdout = ""
     let stderr = ""
@@ -57,7 +68,12 @@ const runMain = (argv: ReadonlyArray<string>, chunks: ReadonlyArray<string>, env
         cb()
       }
     })
-    const code = await main(argv, { stdin: Readable.from(chunks.map((c) => Buffer.from(c))), stdout: out, stderr: err, env })
+    const code = await main(argv, {
+      stdin: Readable.from(chunks.map((c) => Buffer.from(c))),
+      stdout: out,
+      stderr: err,
+      env
+    })
     return { code, stdout, stderr }
   })
 
@@ -100,7 +116,9 @@ describe("effect-foundation pretty (subprocess)", () => {
       ], { concurrency: 2 })
       expect(badLevel.code).toBe(2)
       expect(badLevel.stdout).toBe("")
-      expect(badLevel.stderr).toContain("invalid --level \"loud\": expected one of TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)")
+      expect(badLevel.stderr).toContain(
+        "invalid --level \"loud\": expected one of TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+      )
       expect(missing.code).toBe(1)
       expect(missing.stderr).toContain("cannot read /nonexistent/file.jsonl")
     }))
@@ -119,7 +137,17 @@ describe("effect-foundation pretty (in process)", () => {
 
   it.effect.prop(
     "any JSON field values: pretty(JSON line) === console line",
-    [fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !["timestamp", "level", "message", "logger_name", "error", "cause", "spans", "__proto__"].includes(k)), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }), fc.string({ maxLength: 20 }), fc.constantFrom<Log.Level>("trace", "debug", "info", "warning", "error", "critical")],
+    [
+      fc.dictionary(
+        fc.string({ minLength: 1, maxLength: 8 }).filter((k) =>
+          !["timestamp", "level", "message", "logger_name", "error", "cause", "spans", "__proto__"].includes(k)
+        ),
+        fc.jsonValue({ maxDepth: 3 }),
+        { maxKeys: 5 }
+      ),
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom<Log.Level>("trace", "debug", "info", "warning", "error", "critical")
+    ],
     ([fields, message, level]) =>
       Effect.gen(function*() {
         yield* TestClock.setTime(1_700_000_000_123)
@@ -127,7 +155,9 @@ describe("effect-foundation pretty (in process)", () => {
         let console = ""
         const log = Log.named("prop.case")[level](message, fields)
         yield* log.pipe(Effect.provide(EmojiLogger.layer({ format: "json", level: "trace" }, (l) => (json += l))))
-        yield* log.pipe(Effect.provide(EmojiLogger.layer({ format: "key_value", level: "trace" }, (l) => (console += l))))
+        yield* log.pipe(
+          Effect.provide(EmojiLogger.layer({ format: "key_value", level: "trace" }, (l) => (console += l)))
+        )
         expect(makePrettifier()(json.slice(0, -1))).toBe(console)
       }),
     { fastCheck: { numRuns: 100 } }
@@ -169,7 +199,9 @@ describe("effect-foundation pretty (in process)", () => {
       expect(hasColour((yield* runMain(["pretty"], [line], { FORCE_COLOR: "1" }, false)).stdout)).toBe(true)
       expect(hasColour((yield* runMain(["pretty"], [line], { FORCE_COLOR: "0" }, true)).stdout)).toBe(false)
       expect(hasColour((yield* runMain(["pretty"], [line], { NO_COLOR: "1" }, true)).stdout)).toBe(false)
-      expect(hasColour((yield* runMain(["pretty", "--no-color"], [line], { FORCE_COLOR: "1" }, true)).stdout)).toBe(false)
+      expect(hasColour((yield* runMain(["pretty", "--no-color"], [line], { FORCE_COLOR: "1" }, true)).stdout)).toBe(
+        false
+      )
       expect((yield* runMain(["pretty"], [line], {}, false)).stdout).toBe("⚠️ WARN [▶️] m k=1\n")
     }))
 
@@ -196,7 +228,8 @@ describe("effect-foundation pretty (in process)", () => {
 
   it.effect("50,000 lines stream through with batched writes", () =>
     Effect.gen(function*() {
-      const line = "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"Work complete\",\"logger_name\":\"worker.alpha\",\"duration_ms\":867}\n"
+      const line =
+        "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"Work complete\",\"logger_name\":\"worker.alpha\",\"duration_ms\":867}\n"
       const chunk = line.repeat(500)
       let writes = 0
       let stdout = ""
@@ -209,7 +242,12 @@ describe("effect-foundation pretty (in process)", () => {
         }
       })
       const code = yield* Effect.promise(() =>
-        main(["pretty"], { stdin: Readable.from(Array.from({ length: 100 }, () => Buffer.from(chunk))), stdout: out, stderr: out, env: {} })
+        main(["pretty"], {
+          stdin: Readable.from(Array.from({ length: 100 }, () => Buffer.from(chunk))),
+          stdout: out,
+          stderr: out,
+          env: {}
+        })
       )
       expect(code).toBe(0)
       const lines = stdout.split("\n")
@@ -220,32 +258,42 @@ describe("effect-foundation pretty (in process)", () => {
 
   // issue 13 item 16: a line spread over many chunks was re-scanned from its start on every chunk (32 MiB: 10.7 s).
   // Linear, this takes well under a second; the quadratic version runs into the test's timeout.
-  it.effect("very long lines (2 x 32 MiB in 64 KiB chunks) take time linear in their length", () =>
-    Effect.gen(function*() {
-      const size = 32 * 1024 * 1024
-      const message = "m".repeat(size)
-      const json = "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"" + message + "\",\"k\":1}\n"
-      const plain = "p".repeat(size) + "\n"
-      const input = Buffer.from(json + plain + "tail\n")
-      const chunkSize = 64 * 1024
-      const chunks = Array.from({ length: Math.ceil(input.length / chunkSize) }, (_, i) => input.subarray(i * chunkSize, (i + 1) * chunkSize))
-      let stdout: Array<string> = []
-      const out = new Writable({
-        write(chunk, _enc, cb) {
-          stdout.push(chunk.toString())
-          cb()
-        }
-      })
-      const code = yield* Effect.promise(() => main(["pretty"], { stdin: Readable.from(chunks), stdout: out, stderr: out, env: {} }))
-      expect(code).toBe(0)
-      const lines = stdout.join("").split("\n")
-      stdout = []
-      expect(lines).toHaveLength(4)
-      // the record: its message cut at 64 KiB, its field kept
-      expect(lines[0]).toBe("[▶️] " + "m".repeat(64 * 1024) + "…[truncated " + (size - 64 * 1024) + " chars] k=1")
-      // the plain line passes through whole
-      expect(lines[1]!.length).toBe(size)
-      expect(lines[1]).toBe("p".repeat(size))
-      expect(lines[2]).toBe("tail")
-    }), 20_000)
+  it.effect(
+    "very long lines (2 x 32 MiB in 64 KiB chunks) take time linear in their length",
+    () =>
+      Effect.gen(function*() {
+        const size = 32 * 1024 * 1024
+        const message = "m".repeat(size)
+        const json = "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"" + message +
+          "\",\"k\":1}\n"
+        const plain = "p".repeat(size) + "\n"
+        const input = Buffer.from(json + plain + "tail\n")
+        const chunkSize = 64 * 1024
+        const chunks = Array.from(
+          { length: Math.ceil(input.length / chunkSize) },
+          (_, i) => input.subarray(i * chunkSize, (i + 1) * chunkSize)
+        )
+        let stdout: Array<string> = []
+        const out = new Writable({
+          write(chunk, _enc, cb) {
+            stdout.push(chunk.toString())
+            cb()
+          }
+        })
+        const code = yield* Effect.promise(() =>
+          main(["pretty"], { stdin: Readable.from(chunks), stdout: out, stderr: out, env: {} })
+        )
+        expect(code).toBe(0)
+        const lines = stdout.join("").split("\n")
+        stdout = []
+        expect(lines).toHaveLength(4)
+        // the record: its message cut at 64 KiB, its field kept
+        expect(lines[0]).toBe("[▶️] " + "m".repeat(64 * 1024) + "…[truncated " + (size - 64 * 1024) + " chars] k=1")
+        // the plain line passes through whole
+        expect(lines[1]!.length).toBe(size)
+        expect(lines[1]).toBe("p".repeat(size))
+        expect(lines[2]).toBe("tail")
+      }),
+    20_000
+  )
 })

@@ -29,7 +29,16 @@ interface Result {
 
 const run = (subject: string): Result => {
   const file = tempFile(`burst-${subject}`)
-  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--conditions=source", child, subject, file, String(LINES)], {
+  const out = execFileSync(process.execPath, [
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--conditions=source",
+    child,
+    subject,
+    file,
+    String(LINES)
+  ], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     timeout: 120_000
@@ -48,25 +57,40 @@ export default {
   name: scenario,
   notes: [
     "Burst: each subject in a fresh process; RSS growth = peak RSS (getrusage maxRSS) minus RSS after a 50,000-line warm-up. " +
-      "A fiber that never yields never lets the event loop turn, so async writes cannot complete: the sink then writes synchronously each time 1 MiB is buffered with nothing in flight (the loop is busy anyway), so memory stays bounded and nothing is dropped. " +
-      "Effect's Logger.batched and pino's async sonic-boom keep every line in memory until the loop turns. " +
-      "The baseline runs the default configuration in its own process like every burst subject, for information (no target: peak RSS growth moves by several MB between runs of the same code)."
+    "A fiber that never yields never lets the event loop turn, so async writes cannot complete: the sink then writes synchronously each time 1 MiB is buffered with nothing in flight (the loop is busy anyway), so memory stays bounded and nothing is dropped. " +
+    "Effect's Logger.batched and pino's async sonic-boom keep every line in memory until the loop turns. " +
+    "The baseline runs the default configuration in its own process like every burst subject, for information (no target: peak RSS growth moves by several MB between runs of the same code)."
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const rows: Array<Row> = []
     const base = ensureBaseline()
-    for (const subject of ["ours", "ours-block", ...(base === undefined ? [] : ["baseline"]), "effect-batched", "pino-async"]) {
+    for (
+      const subject of [
+        "ours",
+        "ours-block",
+        ...(base === undefined ? [] : ["baseline"]),
+        "effect-batched",
+        "pino-async"
+      ]
+    ) {
       const r = run(subject)
       const warmLines = 50_000
       const expected = LINES + warmLines - r.dropped
       const warningLines = r.dropped > 0 ? r.lines - expected : 0
       if (warningLines < 0 || warningLines > 1_000) expectLines(subject, r.lines, expected)
       const ours = subject.startsWith("ours")
-      const note = `${r.lines.toLocaleString("en")} lines in the file (incl. ${warmLines} warm-up${warningLines > 0 ? `, ${warningLines} "dropped" warning lines` : ""})` +
-        `${r.dropped > 0 ? `, ${r.dropped.toLocaleString("en")} dropped by policy` : ""}; burst ${r.burstMs.toFixed(0)} ms, until written ${r.totalMs.toFixed(0)} ms`
+      const note =
+        `${r.lines.toLocaleString("en")} lines in the file (incl. ${warmLines} warm-up${
+          warningLines > 0 ? `, ${warningLines} "dropped" warning lines` : ""
+        })` +
+        `${r.dropped > 0 ? `, ${r.dropped.toLocaleString("en")} dropped by policy` : ""}; burst ${
+          r.burstMs.toFixed(0)
+        } ms, until written ${r.totalMs.toFixed(0)} ms`
       rows.push({
         scenario,
-        subject: subject === "baseline" ? `baseline ${base!.short} (default: drop_oldest, 8 MiB buffer)` : names[subject]!,
+        subject: subject === "baseline"
+          ? `baseline ${base!.short} (default: drop_oldest, 8 MiB buffer)`
+          : names[subject]!,
         value: r.rssGrowthMB,
         unit: "MB peak RSS growth",
         ...(ours ? { target: "<= 64 MB", pass: r.rssGrowthMB <= 64 } : {}),

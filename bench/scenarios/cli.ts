@@ -21,13 +21,46 @@ const makeInput = (): string => {
   for (let i = 0; i < LINES; i++) {
     switch (i % 4) {
       case 0:
-        out.push(JSON.stringify({ timestamp: new Date(t0 + i).toISOString(), level: "info", message: "Request completed", logger_name: "http", request_id: `req-${i}`, path: "/api/users/42", method: "GET", status: 200, duration_ms: i % 97 }))
+        out.push(
+          JSON.stringify({
+            timestamp: new Date(t0 + i).toISOString(),
+            level: "info",
+            message: "Request completed",
+            logger_name: "http",
+            request_id: `req-${i}`,
+            path: "/api/users/42",
+            method: "GET",
+            status: 200,
+            duration_ms: i % 97
+          })
+        )
         break
       case 1:
-        out.push(JSON.stringify({ level: 30, time: t0 + i, pid: 4242, hostname: "web-1", name: "worker.alpha", msg: "job done", job: i, ok: true }))
+        out.push(
+          JSON.stringify({
+            level: 30,
+            time: t0 + i,
+            pid: 4242,
+            hostname: "web-1",
+            name: "worker.alpha",
+            msg: "job done",
+            job: i,
+            ok: true
+          })
+        )
         break
       case 2:
-        out.push(JSON.stringify({ timestamp: new Date(t0 + i).toISOString(), level: "debug", message: "query", logger_name: "db", sql: "select * from users where id = $1", rows: 1, nested: { a: [1, 2, 3] } }))
+        out.push(
+          JSON.stringify({
+            timestamp: new Date(t0 + i).toISOString(),
+            level: "debug",
+            message: "query",
+            logger_name: "db",
+            sql: "select * from users where id = $1",
+            rows: 1,
+            nested: { a: [1, 2, 3] }
+          })
+        )
         break
       default:
         out.push(`plain text line ${i} from some other tool`)
@@ -41,7 +74,11 @@ const timeCommand = (input: string, output: string): number => {
   const outFd = fs.openSync(output, "w")
   const start = process.hrtime.bigint()
   try {
-    execFileSync(process.execPath, ["bin/effect-foundation.js", "pretty"], { cwd: root, stdio: [inFd, outFd, "inherit"], env: { ...process.env, NO_COLOR: "1" } })
+    execFileSync(process.execPath, ["bin/effect-foundation.js", "pretty"], {
+      cwd: root,
+      stdio: [inFd, outFd, "inherit"],
+      env: { ...process.env, NO_COLOR: "1" }
+    })
   } finally {
     fs.closeSync(inFd)
     fs.closeSync(outFd)
@@ -97,9 +134,30 @@ const scenario: Scenario & { notes: Array<string> } = {
 
     const rows: Array<Row> = [
       { scenario: "pretty CLI", subject: "startup (empty input)", value: startup, unit: "ms" },
-      { scenario: "pretty CLI", subject: "end to end incl. startup", value: endToEnd, unit: "lines/s", target: ">= 100000 lines/s", pass: endToEnd >= 100_000, note: `${LINES} lines, best of 3` },
-      { scenario: "pretty CLI", subject: "steady state (startup subtracted)", value: steady, unit: "lines/s", target: ">= 100000 lines/s", pass: steady >= 100_000 },
-      { scenario: "pretty CLI", subject: "prettifier in process", value: inProcess, unit: "lines/s", note: "median of 5" }
+      {
+        scenario: "pretty CLI",
+        subject: "end to end incl. startup",
+        value: endToEnd,
+        unit: "lines/s",
+        target: ">= 100000 lines/s",
+        pass: endToEnd >= 100_000,
+        note: `${LINES} lines, best of 3`
+      },
+      {
+        scenario: "pretty CLI",
+        subject: "steady state (startup subtracted)",
+        value: steady,
+        unit: "lines/s",
+        target: ">= 100000 lines/s",
+        pass: steady >= 100_000
+      },
+      {
+        scenario: "pretty CLI",
+        subject: "prettifier in process",
+        value: inProcess,
+        unit: "lines/s",
+        note: "median of 5"
+      }
     ]
     return rows
   }

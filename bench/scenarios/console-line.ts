@@ -9,7 +9,16 @@
  */
 import { loadBaseline } from "../baseline.js"
 import { compare, type Row, type Scenario, versusBaseline } from "../harness.js"
-import { type Counted, effectJson, effectLogFmt, effectPretty, ours, pinoSync, pinoWithPretty, verify } from "../subjects.js"
+import {
+  type Counted,
+  effectJson,
+  effectLogFmt,
+  effectPretty,
+  ours,
+  pinoSync,
+  pinoWithPretty,
+  verify
+} from "../subjects.js"
 
 const OPS = 20_000
 const ROUNDS = 11
@@ -19,13 +28,15 @@ export default {
   name: scenario,
   notes: [
     "Console line: ours and the baseline render `[emoji] message key=value ...` without colours or timestamp. pino + pino-pretty 13 = `pino({ base: null }, pinoPretty({ colorize: false, sync: true, destination }))` " +
-      "into a sync sonic-boom on /dev/null, otherwise pino-pretty's defaults (a time + level + message line, then one line per field: 4 lines per record here); its timed run lasts until the destination has every line. " +
-      "pino sync (JSON) is there for scale."
+    "into a sync sonic-boom on /dev/null, otherwise pino-pretty's defaults (a time + level + message line, then one line per field: 4 lines per record here); its timed run lasts until the destination has every line. " +
+    "pino sync (JSON) is there for scale."
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const base = await loadBaseline()
     const a = ours("effect-foundation Log.info (console)", { format: "key_value" })
-    const b = base === undefined ? undefined : ours(`${base.label} Log.info (console)`, { format: "key_value", lib: base.lib })
+    const b = base === undefined
+      ? undefined
+      : ours(`${base.label} Log.info (console)`, { format: "key_value", lib: base.lib })
     const others: Array<{ subject: Counted; unit?: string; target?: { text: string; min: number } }> = [
       { subject: pinoSync("pino (sync, /dev/null)"), target: { text: ">= 0.8x (ours vs pino)", min: 0.8 } },
       {
@@ -44,7 +55,10 @@ export default {
     const note = await verify(all)
     for (const s of all) await s.close()
     const ns = m[0]!.nsPerOp
-    const rows: Array<Row> = [{ scenario, subject: a.name, value: ns, unit: "ns/line", note }, ...(vsBase === undefined ? [] : [vsBase.row])]
+    const rows: Array<Row> = [
+      { scenario, subject: a.name, value: ns, unit: "ns/line", note },
+      ...(vsBase === undefined ? [] : [vsBase.row])
+    ]
     others.forEach((o, k) => {
       const x = m[k + 1]!
       const ratio = x.nsPerOp / ns

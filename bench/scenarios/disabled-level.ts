@@ -6,7 +6,7 @@
  * is that no line appears. Targets: ours costs <= 2x Effect's; >= 0.95x the
  * baseline's throughput.
  */
-import { Effect, ManagedRuntime, Layer } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { type Lib, loadBaseline } from "../baseline.js"
 import { compare, expectLines, type Row, type Scenario, versusBaseline } from "../harness.js"
 import { fields3, MESSAGE, ours } from "../subjects.js"
@@ -35,7 +35,10 @@ export default {
     const original = globalThis.console.log
     globalThis.console.log = (..._args: Array<unknown>) => void printed++
     const rt = ManagedRuntime.make(Layer.empty)
-    const e = { name: "Effect bare Effect.logDebug", run: (n: number) => rt.runPromise(whileN(n, () => Effect.logDebug(MESSAGE))) }
+    const e = {
+      name: "Effect bare Effect.logDebug",
+      run: (n: number) => rt.runPromise(whileN(n, () => Effect.logDebug(MESSAGE)))
+    }
     const [mA, mE] = await compare([a, e], { ops: OPS, rounds: ROUNDS })
     const vsBase = b === undefined ? undefined : await versusBaseline(scenario, a, b, { ops: OPS / 2, unit: "ns/call" })
     globalThis.console.log = original
@@ -49,7 +52,16 @@ export default {
     const note = `0 lines written by any (checked), ${ROUNDS} rounds of ${OPS.toLocaleString("en")}`
     const rows: Array<Row> = [
       { scenario, subject: e.name, value: mE!.nsPerOp, unit: "ns/call", note },
-      { scenario, subject: a.name, value: mA!.nsPerOp, unit: "ns/call", baseline: e.name, ratio, target: "<= 2x Effect's cost", pass: ratio <= 2 }
+      {
+        scenario,
+        subject: a.name,
+        value: mA!.nsPerOp,
+        unit: "ns/call",
+        baseline: e.name,
+        ratio,
+        target: "<= 2x Effect's cost",
+        pass: ratio <= 2
+      }
     ]
     if (vsBase !== undefined) rows.push(vsBase.row)
     return rows

@@ -41,7 +41,8 @@ const start = (subject: "none" | "ours" | "effect", name: string): Promise<Serve
     })
     child.once("error", reject)
     child.once("exit", (code) => reject(new Error(`${name} server exited (${code})`)))
-    child.once("message", (m: { port: number }) => resolve({ name, child, url: `http://127.0.0.1:${m.port}/api/items/1` }))
+    child.once("message", (m: { port: number }) =>
+      resolve({ name, child, url: `http://127.0.0.1:${m.port}/api/items/1` }))
   })
 
 interface Stats {
@@ -88,13 +89,20 @@ export default {
       // one line per request with logging, none without
       counts.forEach((c, i) => {
         const expected = i === 0 ? 0 : c.requests
-        if (c.lines !== expected) throw new Error(`bench: ${servers[i]!.name} wrote ${c.lines} lines for ${c.requests} requests (expected ${expected})`)
+        if (c.lines !== expected) {
+          throw new Error(
+            `bench: ${servers[i]!.name} wrote ${c.lines} lines for ${c.requests} requests (expected ${expected})`
+          )
+        }
       })
       const [none, ours, effect] = samples.map(median) as [number, number, number]
       // CPU per request over the measured rounds: less sensitive to the machine's other jobs than requests/s
-      const cpu = (i: number) => (counts[i]!.cpuMicros - before[i]!.cpuMicros) / (counts[i]!.requests - before[i]!.requests)
+      const cpu = (i: number) =>
+        (counts[i]!.cpuMicros - before[i]!.cpuMicros) / (counts[i]!.requests - before[i]!.requests)
       const note = (i: number) =>
-        `${counts[i]!.requests.toLocaleString("en")} requests, ${counts[i]!.lines.toLocaleString("en")} lines; server CPU ${cpu(i).toFixed(0)} µs/request`
+        `${counts[i]!.requests.toLocaleString("en")} requests, ${
+          counts[i]!.lines.toLocaleString("en")
+        } lines; server CPU ${cpu(i).toFixed(0)} µs/request`
       const vsNone = ours / none
       const vsEffect = ours / effect
       return [
@@ -120,9 +128,23 @@ export default {
           target: ">= 1.0x (not slower than Effect's)",
           pass: vsEffect >= 1.0
         },
-        { scenario, subject: servers[2]!.name, value: effect, unit: "req/s", baseline: servers[0]!.name, ratio: effect / none, note: note(2) },
+        {
+          scenario,
+          subject: servers[2]!.name,
+          value: effect,
+          unit: "req/s",
+          baseline: servers[0]!.name,
+          ratio: effect / none,
+          note: note(2)
+        },
         // server CPU per request over the rounds (all its threads, GC included): steadier than requests/s here
-        ...servers.map((srv, i): Row => ({ scenario, subject: `${srv.name}: server CPU`, value: cpu(i), unit: "µs/request", note: note(i) }))
+        ...servers.map((srv, i): Row => ({
+          scenario,
+          subject: `${srv.name}: server CPU`,
+          value: cpu(i),
+          unit: "µs/request",
+          note: note(i)
+        }))
       ]
     } finally {
       for (const s of servers) {

@@ -10,10 +10,10 @@
  *
  * Every subject writes to its own temp file; line counts are verified.
  */
-import * as fs from "node:fs"
 import { Effect, ManagedRuntime } from "effect"
 import * as current from "effect-foundation"
 import type { EmojiLogger } from "effect-foundation"
+import * as fs from "node:fs"
 import { type Lib, loadBaseline } from "../baseline.js"
 import { compare, countLines, expectLines, type Row, type Scenario, tempFile, versusBaseline } from "../harness.js"
 
@@ -69,32 +69,38 @@ interface Made {
 }
 
 /** `Log.info` through the installed logger (a ManagedRuntime built once), on the current sources or `lib`. */
-const viaLogger = (lib: Lib = current) => (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
-  const w = fileWriter(name.replace(/\W+/g, "-"))
-  const runtime = ManagedRuntime.make(lib.EmojiLogger.layer(options, w.write))
-  let expected = 0
-  const loop = (n: number) =>
-    Effect.suspend(() => {
-      let i = 0
-      return Effect.whileLoop({ while: () => i++ < n, body: () => lib.Log.info(message, fields(i)), step: () => {} })
-    })
-  return {
-    name,
-    run: async (ops) => {
-      await runtime.runPromise(loop(ops))
-      expected += ops
-    },
-    finish: () => {
-      const written = w.close()
-      void runtime.dispose()
-      expectLines(name, written, expected)
-      return { file: w.file, written, expected }
+const viaLogger =
+  (lib: Lib = current) =>
+  (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
+    const w = fileWriter(name.replace(/\W+/g, "-"))
+    const runtime = ManagedRuntime.make(lib.EmojiLogger.layer(options, w.write))
+    let expected = 0
+    const loop = (n: number) =>
+      Effect.suspend(() => {
+        let i = 0
+        return Effect.whileLoop({ while: () => i++ < n, body: () => lib.Log.info(message, fields(i)), step: () => {} })
+      })
+    return {
+      name,
+      run: async (ops) => {
+        await runtime.runPromise(loop(ops))
+        expected += ops
+      },
+      finish: () => {
+        const written = w.close()
+        void runtime.dispose()
+        expectLines(name, written, expected)
+        return { file: w.file, written, expected }
+      }
     }
   }
-}
 
 /** The pure formatter alone (EmojiLogger.makeFormatter). */
-const viaFormatter = (name: string, options: EmojiLogger.Options, fields: (i: number) => Record<string, unknown>): Made => {
+const viaFormatter = (
+  name: string,
+  options: EmojiLogger.Options,
+  fields: (i: number) => Record<string, unknown>
+): Made => {
   const w = fileWriter(name.replace(/\W+/g, "-"))
   const format = current.EmojiLogger.makeFormatter(options)
   const timestamp = new Date(0)
@@ -135,8 +141,12 @@ const group = async (
     make(`${label}, keys + patterns (default)`, options, fields)
   ]
   const measured = await compare(subjects, { ops: OPS, rounds: ROUNDS })
-  const other = baseline === undefined ? undefined : baseline.make(`${baseline.label} ${label}, keys + patterns (default)`, options, fields)
-  const vsBase = other === undefined ? undefined : await versusBaseline("redaction", subjects[2]!, other, { ops: OPS / 2, unit: "ns/line" })
+  const other = baseline === undefined
+    ? undefined
+    : baseline.make(`${baseline.label} ${label}, keys + patterns (default)`, options, fields)
+  const vsBase = other === undefined
+    ? undefined
+    : await versusBaseline("redaction", subjects[2]!, other, { ops: OPS / 2, unit: "ns/line" })
   if (other !== undefined) {
     const done = other.finish()
     expectLines(other.name + " (file)", countLines(done.file), done.expected)
@@ -188,11 +198,36 @@ const scenario: Scenario & { notes: Array<string> } = {
     const targets = { keys: keysTarget, full: fullTarget }
     const loaded = await loadBaseline()
     const baseline = loaded === undefined ? undefined : { make: viaLogger(loaded.lib), label: loaded.label }
-    rows.push(...await group(viaLogger(), "Log.info JSON, no sensitive key", { ...base, format: "json" }, plainFields, targets, baseline))
-    rows.push(...await group(viaLogger(), "Log.info console, no sensitive key", { ...base, format: "key_value" }, plainFields, targets, baseline))
-    // The formatter alone is a fraction of a log call, so the scan weighs more here: information, no target.
-    rows.push(...await group(viaFormatter, "formatter JSON, no sensitive key", { ...base, format: "json" }, plainFields, { keys: keysTarget }))
-    rows.push(...await group(viaLogger(), "Log.info JSON, with a sensitive key and a secret", { ...base, format: "json" }, secretFields, {}))
+    const groups = [
+      await group(
+        viaLogger(),
+        "Log.info JSON, no sensitive key",
+        { ...base, format: "json" },
+        plainFields,
+        targets,
+        baseline
+      ),
+      await group(
+        viaLogger(),
+        "Log.info console, no sensitive key",
+        { ...base, format: "key_value" },
+        plainFields,
+        targets,
+        baseline
+      ),
+      // The formatter alone is a fraction of a log call, so the scan weighs more here: information, no target.
+      await group(viaFormatter, "formatter JSON, no sensitive key", { ...base, format: "json" }, plainFields, {
+        keys: keysTarget
+      }),
+      await group(
+        viaLogger(),
+        "Log.info JSON, with a sensitive key and a secret",
+        { ...base, format: "json" },
+        secretFields,
+        {}
+      )
+    ]
+    for (const g of groups) for (const row of g) rows.push(row)
     return rows
   }
 }

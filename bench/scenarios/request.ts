@@ -53,17 +53,33 @@ export default {
     const a = ours("effect-foundation Log.bind + 10 × info (JSON)", { format: "json", op: request, linesPerOp: 10 })
     const b = base === undefined
       ? undefined
-      : ours(`${base.label} Log.bind + 10 × info (JSON)`, { format: "json", op: request, linesPerOp: 10, lib: base.lib })
+      : ours(`${base.label} Log.bind + 10 × info (JSON)`, {
+        format: "json",
+        op: request,
+        linesPerOp: 10,
+        lib: base.lib
+      })
     const p = pinoChild()
     const [mA, mP] = await compare([a, p], { ops: OPS, rounds: ROUNDS })
-    const vsBase = b === undefined ? undefined : await versusBaseline(scenario, a, b, { ops: OPS / 2, unit: "ns/request" })
+    const vsBase = b === undefined
+      ? undefined
+      : await versusBaseline(scenario, a, b, { ops: OPS / 2, unit: "ns/request" })
     const note = await verify([a, p, ...(b === undefined ? [] : [b])])
     await a.close()
     await b?.close()
     const ratio = mP!.nsPerOp / mA!.nsPerOp
     const rows: Array<Row> = [
       { scenario, subject: a.name, value: mA!.nsPerOp, unit: "ns/request", note },
-      { scenario, subject: p.name, value: mP!.nsPerOp, unit: "ns/request", baseline: a.name, ratio, target: ">= 0.8x (ours vs pino)", pass: ratio >= 0.8 }
+      {
+        scenario,
+        subject: p.name,
+        value: mP!.nsPerOp,
+        unit: "ns/request",
+        baseline: a.name,
+        ratio,
+        target: ">= 0.8x (ours vs pino)",
+        pass: ratio >= 0.8
+      }
     ]
     if (vsBase !== undefined) rows.push(vsBase.row)
     return rows

@@ -50,7 +50,9 @@ const ours = (name: string, rotate: LogSink.RotateOptions | undefined): Counted 
   const dir = tempDir("ours")
   const scope = Effect.runSync(Scope.make())
   const file = path.join(dir, "app.log")
-  const sink = Effect.runSync(Scope.extend(LogSink.make({ target: rotate ? { file, rotate } : { file }, exitHook: false }), scope))
+  const sink = Effect.runSync(
+    Scope.extend(LogSink.make({ target: rotate ? { file, rotate } : { file }, exitHook: false }), scope)
+  )
   let expected = 0
   return {
     name,
@@ -133,26 +135,58 @@ const pair = async (s: string, a: Counted, other: Counted, compress: boolean): P
   const ratio = mB!.nsPerOp / mA!.nsPerOp
   return [
     { scenario: s, subject: a.name, value: mA!.nsPerOp, unit: "ns/line", note: `ours: ${notes[0]}, counted` },
-    { scenario: s, subject: other.name, value: mB!.nsPerOp, unit: "ns/line", baseline: a.name, ratio, note: `${notes[1]}, counted` }
+    {
+      scenario: s,
+      subject: other.name,
+      value: mB!.nsPerOp,
+      unit: "ns/line",
+      baseline: a.name,
+      ratio,
+      note: `${notes[1]}, counted`
+    }
   ]
 }
 
-const rotating = (compress: boolean) => ours(`effect-foundation LogSink, rotate maxSize 1 MiB${compress ? " + compress" : ""}`, { maxSize: "1 MiB", compress })
+const rotating = (compress: boolean) =>
+  ours(`effect-foundation LogSink, rotate maxSize 1 MiB${compress ? " + compress" : ""}`, {
+    maxSize: "1 MiB",
+    compress
+  })
 
 export default {
   name: scenario,
   notes: [
     "Rotation: the same 20,000 pre-formatted JSON lines (~170 bytes) per timed run, 15 interleaved rounds, through `LogSink` with `{ file, rotate: { maxSize: \"1 MiB\" } }` and through `rotating-file-stream` (`size: \"1M\"`); a run ends when its lines are in the file (ours: `flush()`, which finds them already written, 64 KiB per `writeSync`; rotating-file-stream: the callback of the last write). " +
-      "Ours is measured in a pair with each other subject (two subjects interleaved, so each follows the other alike). ratio = the other subject's time / ours (> 1: ours is faster); the no-rotation pair shows what rotating costs us; the \"64 KiB writes\" pair gives rotating-file-stream the batching our sink does, to compare the writers alone. Line counts are verified in every file, gzipped ones decompressed. " +
-      "rotating-file-stream writes asynchronously, so at a `process.exit()` or in the exit hook the lines it still holds are lost (checked: 20,000 lines written, then `process.exit(0)`: 1 line in the file); ours has nothing in flight."
+    "Ours is measured in a pair with each other subject (two subjects interleaved, so each follows the other alike). ratio = the other subject's time / ours (> 1: ours is faster); the no-rotation pair shows what rotating costs us; the \"64 KiB writes\" pair gives rotating-file-stream the batching our sink does, to compare the writers alone. Line counts are verified in every file, gzipped ones decompressed. " +
+    "rotating-file-stream writes asynchronously, so at a `process.exit()` or in the exit hook the lines it still holds are lost (checked: 20,000 lines written, then `process.exit(0)`: 1 line in the file); ours has nothing in flight."
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     try {
       return [
-        ...(await pair(scenario, rotating(false), rfs("rotating-file-stream, size 1M, one write per line", false), false)),
-        ...(await pair(scenario, rotating(false), rfs("rotating-file-stream, size 1M, lines joined in 64 KiB writes", false, 385), false)),
-        ...(await pair(scenario, rotating(false), ours("effect-foundation LogSink, file, no rotation", undefined), false)),
-        ...(await pair(`${scenario}, gzip`, rotating(true), rfs("rotating-file-stream, size 1M + gzip, one write per line", true), true))
+        ...(await pair(
+          scenario,
+          rotating(false),
+          rfs("rotating-file-stream, size 1M, one write per line", false),
+          false
+        )),
+        ...(await pair(
+          scenario,
+          rotating(false),
+          rfs("rotating-file-stream, size 1M, lines joined in 64 KiB writes", false, 385),
+          false
+        )),
+        ...(await pair(
+          scenario,
+          rotating(false),
+          ours("effect-foundation LogSink, file, no rotation", undefined),
+          false
+        )),
+        ...(await pair(
+          `${scenario}, gzip`,
+          rotating(true),
+          rfs("rotating-file-stream, size 1M + gzip, one write per line", true),
+          true
+        ))
       ]
     } finally {
       for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })

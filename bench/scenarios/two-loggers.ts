@@ -22,14 +22,23 @@ export default {
   name: scenario,
   notes: [
     "Two loggers: `Log.bind` once (3 fields), then `log.info(msg, { step })` with a JSON logger and an emoji console logger installed " +
-      "(two `EmojiLogger.make` loggers, each with its own batched sink to /dev/null), so each record is rendered by both formatters; ns per record."
+    "(two `EmojiLogger.make` loggers, each with its own batched sink to /dev/null), so each record is rendered by both formatters; ns per record."
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const base = await loadBaseline()
-    const a = ours("effect-foundation bound log.info, JSON + console", { format: "json", second: "key_value", op: bound })
+    const a = ours("effect-foundation bound log.info, JSON + console", {
+      format: "json",
+      second: "key_value",
+      op: bound
+    })
     const b = base === undefined
       ? undefined
-      : ours(`${base.label} bound log.info, JSON + console`, { format: "json", second: "key_value", op: bound, lib: base.lib })
+      : ours(`${base.label} bound log.info, JSON + console`, {
+        format: "json",
+        second: "key_value",
+        op: bound,
+        lib: base.lib
+      })
     const unit = "ns/record (2 lines)"
     // the scenario is the comparison itself: one run of the two (or of ours alone)
     const vsBase = b === undefined ? undefined : await versusBaseline(scenario, a, b, { ops: OPS, unit })

@@ -51,7 +51,9 @@ const finiteMillis = (name: string, input: Duration.DurationInput): number => {
   const ms = durationMillis(name, input, invalid)
   if (!Number.isFinite(ms)) {
     invalid(
-      `${name} must be a finite duration, got ${show(input)} (to keep a breaker open until \`reset\`, use a long period)`
+      `${name} must be a finite duration, got ${
+        show(input)
+      } (to keep a breaker open until \`reset\`, use a long period)`
     )
   }
   return ms
@@ -73,7 +75,9 @@ export const make = (options: CircuitBreaker.Options = {}): Effect.Effect<Circui
   if (typeof options !== "object" || options === null) invalid(`expected an options object, got ${show(options)}`)
   const name = options.name ?? "circuit"
   const threshold = options.failureThreshold ?? 5
-  if (!Number.isInteger(threshold) || threshold < 1) invalid(`failureThreshold must be an integer >= 1, got ${threshold}`)
+  if (!Number.isInteger(threshold) || threshold < 1) {
+    invalid(`failureThreshold must be an integer >= 1, got ${threshold}`)
+  }
   const halfOpenMax = options.halfOpenMaxCalls ?? 1
   if (!Number.isInteger(halfOpenMax) || halfOpenMax < 1) {
     invalid(`halfOpenMaxCalls must be an integer >= 1, got ${halfOpenMax}`)
@@ -130,123 +134,148 @@ export const make = (options: CircuitBreaker.Options = {}): Effect.Effect<Circui
       ? { _tag: "Open", openedAt: new Date(s.openedAt), retryAt: new Date(s.until), trips: s.trips }
       : s
 
-  return Effect.map(Ref.make<Cell>({ state: { _tag: "Closed", failures: 0 }, generation: 0 }), (ref): CircuitBreaker.CircuitBreaker => {
-    const admit = (now: number) =>
-      Ref.modify(ref, (current): [Admission, Cell] => {
-        const changes: Array<Change> = []
-        const cell = settle(current, now, changes)
-        const s = cell.state
-        switch (s._tag) {
-          case "Closed":
-            return [{ _tag: "Run", generation: cell.generation, changes }, cell]
-          case "Open":
-            return [{
-              _tag: "Reject",
-              changes,
-              error: new CircuitOpenError({
-                message: `Circuit "${name}" is open until ${new Date(s.until).toISOString()}`,
-                circuit: name,
-                state: "open",
-                retryAt: new Date(s.until)
-              })
-            }, cell]
-          case "HalfOpen": {
-            if (s.admitted < halfOpenMax) {
-              const next: Cell = { state: { ...s, admitted: s.admitted + 1 }, generation: cell.generation }
-              return [{ _tag: "Run", generation: cell.generation, changes }, next]
-            }
-            return [{
-              _tag: "Reject",
-              changes,
-              error: new CircuitOpenError({
-                message: `Circuit "${name}" is half-open and its ${halfOpenMax} trial call(s) are in progress`,
-                circuit: name,
-                state: "half_open",
-                retryAt: new Date(now)
-              })
-            }, cell]
-          }
-        }
-      })
-
-    const record = (generation: number, outcome: Outcome, now: number) =>
-      Ref.modify(ref, (cell): [ReadonlyArray<Change>, Cell] => {
-        // A result from an earlier state (the breaker moved on while the call ran) changes nothing.
-        if (cell.generation !== generation) return [[], cell]
-        const s = cell.state
-        const moved = (state: Inner, change: Change): [ReadonlyArray<Change>, Cell] => [
-          [change],
-          { state, generation: cell.generation + 1 }
-        ]
-        switch (s._tag) {
-          case "Closed": {
-            if (outcome === "ignored") return [[], cell]
-            if (outcome === "success") {
-              return [[], s.failures === 0 ? cell : { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }]
-            }
-            const failures = s.failures + 1
-            if (failures < threshold) return [[], { state: { _tag: "Closed", failures }, generation: cell.generation }]
-            return moved(...open(now, 1, s, { failures }))
-          }
-          case "HalfOpen": {
-            if (outcome === "ignored") return [[], { state: { ...s, admitted: s.admitted - 1 }, generation: cell.generation }]
-            if (outcome === "failure") return moved(...open(now, s.trips + 1, s, {}))
-            const succeeded = s.succeeded + 1
-            if (succeeded < halfOpenMax) return [[], { state: { ...s, succeeded }, generation: cell.generation }]
-            return moved({ _tag: "Closed", failures: 0 }, { from: "half_open", to: "closed", trial_calls: succeeded })
-          }
-          case "Open":
-            return [[], cell]
-        }
-      })
-
-    const classify = (exit: Exit.Exit<unknown, unknown>): Outcome => {
-      if (Exit.isSuccess(exit)) return "success"
-      const cause = exit.cause
-      if (Cause.isDie(cause)) return "failure"
-      const failures = Cause.failures(cause)
-      let any = false
-      for (const e of failures) {
-        any = true
-        if (isFailure(e)) return "failure"
-      }
-      return any ? "success" : "ignored"
-    }
-
-    const protect = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpenError, R> =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(admit(now), (admission): Effect.Effect<A, E | CircuitOpenError, R> => {
-            if (admission._tag === "Reject") return Effect.zipRight(publish(admission.changes), Effect.fail(admission.error))
-            return Effect.zipRight(
-              publish(admission.changes),
-              Effect.onExit(restore(self), (exit) =>
-                Effect.flatMap(Clock.currentTimeMillis, (end) =>
-                  Effect.flatMap(record(admission.generation, classify(exit), end), publish)))
-            )
-          })))
-
-    const state = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.flatMap(
-        Ref.modify(ref, (current): [[Inner, ReadonlyArray<Change>], Cell] => {
+  return Effect.map(
+    Ref.make<Cell>({ state: { _tag: "Closed", failures: 0 }, generation: 0 }),
+    (ref): CircuitBreaker.CircuitBreaker => {
+      const admit = (now: number) =>
+        Ref.modify(ref, (current): [Admission, Cell] => {
           const changes: Array<Change> = []
           const cell = settle(current, now, changes)
-          return [[cell.state, changes], cell]
-        }),
-        ([s, changes]) => Effect.as(publish(changes), toPublic(s))
-      ))
+          const s = cell.state
+          switch (s._tag) {
+            case "Closed":
+              return [{ _tag: "Run", generation: cell.generation, changes }, cell]
+            case "Open":
+              return [{
+                _tag: "Reject",
+                changes,
+                error: new CircuitOpenError({
+                  message: `Circuit "${name}" is open until ${new Date(s.until).toISOString()}`,
+                  circuit: name,
+                  state: "open",
+                  retryAt: new Date(s.until)
+                })
+              }, cell]
+            case "HalfOpen": {
+              if (s.admitted < halfOpenMax) {
+                const next: Cell = { state: { ...s, admitted: s.admitted + 1 }, generation: cell.generation }
+                return [{ _tag: "Run", generation: cell.generation, changes }, next]
+              }
+              return [{
+                _tag: "Reject",
+                changes,
+                error: new CircuitOpenError({
+                  message: `Circuit "${name}" is half-open and its ${halfOpenMax} trial call(s) are in progress`,
+                  circuit: name,
+                  state: "half_open",
+                  retryAt: new Date(now)
+                })
+              }, cell]
+            }
+          }
+        })
 
-    const reset = Effect.flatMap(
-      Ref.modify(ref, (cell): [ReadonlyArray<Change>, Cell] =>
-        cell.state._tag === "Closed" ? [[], { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }] : [
-          [{ from: label(cell.state), to: "closed", reason: "reset" }],
-          { state: { _tag: "Closed", failures: 0 }, generation: cell.generation + 1 }
-        ]),
-      publish
-    )
+      const record = (generation: number, outcome: Outcome, now: number) =>
+        Ref.modify(ref, (cell): [ReadonlyArray<Change>, Cell] => {
+          // A result from an earlier state (the breaker moved on while the call ran) changes nothing.
+          if (cell.generation !== generation) return [[], cell]
+          const s = cell.state
+          const moved = (state: Inner, change: Change): [ReadonlyArray<Change>, Cell] => [
+            [change],
+            { state, generation: cell.generation + 1 }
+          ]
+          switch (s._tag) {
+            case "Closed": {
+              if (outcome === "ignored") return [[], cell]
+              if (outcome === "success") {
+                return [
+                  [],
+                  s.failures === 0 ? cell : { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }
+                ]
+              }
+              const failures = s.failures + 1
+              if (failures < threshold) {
+                return [[], { state: { _tag: "Closed", failures }, generation: cell.generation }]
+              }
+              return moved(...open(now, 1, s, { failures }))
+            }
+            case "HalfOpen": {
+              if (outcome === "ignored") {
+                return [[], { state: { ...s, admitted: s.admitted - 1 }, generation: cell.generation }]
+              }
+              if (outcome === "failure") {
+                return moved(...open(now, s.trips + 1, s, {}))
+              }
+              const succeeded = s.succeeded + 1
+              if (succeeded < halfOpenMax) return [[], { state: { ...s, succeeded }, generation: cell.generation }]
+              return moved({ _tag: "Closed", failures: 0 }, { from: "half_open", to: "closed", trial_calls: succeeded })
+            }
+            case "Open":
+              return [[], cell]
+          }
+        })
 
-    return { name, protect, state, reset }
-  })
+      const classify = (exit: Exit.Exit<unknown, unknown>): Outcome => {
+        if (Exit.isSuccess(exit)) return "success"
+        const cause = exit.cause
+        if (Cause.isDie(cause)) return "failure"
+        const failures = Cause.failures(cause)
+        let any = false
+        for (const e of failures) {
+          any = true
+          if (isFailure(e)) return "failure"
+        }
+        return any ? "success" : "ignored"
+      }
+
+      const protect = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpenError, R> =>
+        Effect.uninterruptibleMask((restore) =>
+          Effect.flatMap(
+            Clock.currentTimeMillis,
+            (now) =>
+              Effect.flatMap(admit(now), (admission): Effect.Effect<A, E | CircuitOpenError, R> => {
+                if (admission._tag === "Reject") {
+                  return Effect.zipRight(publish(admission.changes), Effect.fail(admission.error))
+                }
+                return Effect.zipRight(
+                  publish(admission.changes),
+                  Effect.onExit(restore(self), (exit) =>
+                    Effect.flatMap(
+                      Clock.currentTimeMillis,
+                      (end) => Effect.flatMap(record(admission.generation, classify(exit), end), publish)
+                    ))
+                )
+              })
+          )
+        )
+
+      const state = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(
+          Ref.modify(ref, (current): [[Inner, ReadonlyArray<Change>], Cell] => {
+            const changes: Array<Change> = []
+            const cell = settle(current, now, changes)
+            return [[cell.state, changes], cell]
+          }),
+          ([s, changes]) => Effect.as(publish(changes), toPublic(s))
+        ))
+
+      const reset = Effect.flatMap(
+        Ref.modify(
+          ref,
+          (cell): [ReadonlyArray<Change>, Cell] =>
+            cell.state._tag === "Closed" ?
+              [[], { state: { _tag: "Closed", failures: 0 }, generation: cell.generation }] :
+              [
+                [{ from: label(cell.state), to: "closed", reason: "reset" }],
+                { state: { _tag: "Closed", failures: 0 }, generation: cell.generation + 1 }
+              ]
+        ),
+        publish
+      )
+
+      return { name, protect, state, reset }
+    }
+  )
 }
 
 /** @internal */
@@ -254,9 +283,14 @@ export const withCircuitBreaker: {
   (
     breaker: CircuitBreaker.CircuitBreaker
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | CircuitOpenError, R>
-  <A, E, R>(self: Effect.Effect<A, E, R>, breaker: CircuitBreaker.CircuitBreaker): Effect.Effect<A, E | CircuitOpenError, R>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    breaker: CircuitBreaker.CircuitBreaker
+  ): Effect.Effect<A, E | CircuitOpenError, R>
 } = dual(
   2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, breaker: CircuitBreaker.CircuitBreaker): Effect.Effect<A, E | CircuitOpenError, R> =>
-    breaker.protect(self)
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    breaker: CircuitBreaker.CircuitBreaker
+  ): Effect.Effect<A, E | CircuitOpenError, R> => breaker.protect(self)
 )

@@ -20,7 +20,11 @@ export const invalid = (name: string, value: string, accepted: string): ConfigEr
  * value `parse` rejects fails with a message naming the variable, the value
  * and `accepted`.
  */
-export const optional = <A>(name: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> =>
+export const optional = <A>(
+  name: string,
+  accepted: string,
+  parse: (raw: string) => A | undefined
+): Config.Config<A | undefined> =>
   Config.string(name).pipe(
     Config.option,
     Config.mapOrFail((raw): Either.Either<A | undefined, ConfigError.ConfigError> => {
@@ -31,10 +35,17 @@ export const optional = <A>(name: string, accepted: string, parse: (raw: string)
   )
 
 const byteUnits: Record<string, number> = {
-  "": 1, b: 1,
-  k: 1024, kb: 1024, kib: 1024,
-  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3
 }
 
 /** A byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a positive safe integer); `undefined` when invalid. */
@@ -48,12 +59,33 @@ export const parseBytes = (raw: string): number | undefined => {
 }
 
 const msUnits: Record<string, number> = {
-  "": 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, week: 604_800_000, weeks: 604_800_000
+  "": 1,
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000
 }
 
 /** A duration: `250` (ms), `250 ms`, `1 s`, `2 min`, `6 h`, `1 day` (positive, finite); `undefined` when invalid. */
@@ -71,14 +103,26 @@ export const parseDuration = (raw: string): Duration.Duration | undefined => {
  * accepts; `undefined` when not given. Anything else fails with the same
  * wording as the variable's.
  */
-export const levelFromOption = (name: string, value: unknown): Effect.Effect<LevelName | undefined, ConfigError.ConfigError> => {
+export const levelFromOption = (
+  name: string,
+  value: unknown
+): Effect.Effect<LevelName | undefined, ConfigError.ConfigError> => {
   if (value === undefined) return Effect.succeed(undefined)
   const level = levelOf(value)
-  return level === undefined ? Effect.fail(ConfigError.InvalidData([name], invalidLevelMessage(name, value))) : Effect.succeed(level)
+  return level === undefined
+    ? Effect.fail(ConfigError.InvalidData([name], invalidLevelMessage(name, value)))
+    : Effect.succeed(level)
 }
 
 const booleans: Record<string, boolean> = {
-  true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false
+  true: true,
+  false: false,
+  "1": true,
+  "0": false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false
 }
 
 /** true/false/1/0/yes/no/on/off, case-insensitive; anything else is an error. */

@@ -53,32 +53,125 @@ export const names: EmojiSet["names"] = {
 
 /** @internal */
 export const palette: EmojiSet["palette"] = [
-  "🦊", "🐙", "🦉", "🐝", "🐬", "🦄", "🐢", "🦋", "🌵", "🍀",
-  "🌻", "🍄", "🌈", "🌙", "🪐", "🎲", "🧩", "🎈", "🎨", "🧭",
-  "🧲", "🔭", "🪁", "🛶", "🚲", "🛸", "🏮", "🪴", "🦔", "🐳",
-  "🦜", "🐧", "🦀", "🐌", "🦩", "🌊", "🍉", "🍒", "🥝", "💎"
+  "🦊",
+  "🐙",
+  "🦉",
+  "🐝",
+  "🐬",
+  "🦄",
+  "🐢",
+  "🦋",
+  "🌵",
+  "🍀",
+  "🌻",
+  "🍄",
+  "🌈",
+  "🌙",
+  "🪐",
+  "🎲",
+  "🧩",
+  "🎈",
+  "🎨",
+  "🧭",
+  "🧲",
+  "🔭",
+  "🪁",
+  "🛶",
+  "🚲",
+  "🛸",
+  "🏮",
+  "🪴",
+  "🦔",
+  "🐳",
+  "🦜",
+  "🐧",
+  "🦀",
+  "🐌",
+  "🦩",
+  "🌊",
+  "🍉",
+  "🍒",
+  "🥝",
+  "💎"
 ]
 
 /** @internal */
 export const domain: EmojiSet["domain"] = {
-  server: "🛎️", client: "🙋", network: "🌐", security: "🔐", config: "🔩", database: "🗄️", cache: "💾",
-  task: "🔄", telemetry: "🛰️", di: "💉", protocol: "📡", user: "👤", core: "🌟", auth: "🔑", entity: "🦎",
-  report: "📈", payment: "💳", default: "❓"
+  server: "🛎️",
+  client: "🙋",
+  network: "🌐",
+  security: "🔐",
+  config: "🔩",
+  database: "🗄️",
+  cache: "💾",
+  task: "🔄",
+  telemetry: "🛰️",
+  di: "💉",
+  protocol: "📡",
+  user: "👤",
+  core: "🌟",
+  auth: "🔑",
+  entity: "🦎",
+  report: "📈",
+  payment: "💳",
+  default: "❓"
 }
 
 /** @internal */
 export const action: EmojiSet["action"] = {
-  init: "🌱", start: "🚀", stop: "🛑", connect: "🔗", disconnect: "💔", listen: "👂", send: "📤", receive: "📥",
-  write: "📝", validate: "🛡️", execute: "▶️", query: "🔍", update: "🔄", delete: "🗑️", login: "➡️", logout: "⬅️",
-  auth: "🔑", register: "📋", error: "🔥", encrypt: "🛡️", decrypt: "🔓", transmit: "📡", schedule: "📅",
-  emit: "📢", load: "💡", observe: "🧐", request: "🗣️", interrupt: "🚦", default: "❓"
+  init: "🌱",
+  start: "🚀",
+  stop: "🛑",
+  connect: "🔗",
+  disconnect: "💔",
+  listen: "👂",
+  send: "📤",
+  receive: "📥",
+  write: "📝",
+  validate: "🛡️",
+  execute: "▶️",
+  query: "🔍",
+  update: "🔄",
+  delete: "🗑️",
+  login: "➡️",
+  logout: "⬅️",
+  auth: "🔑",
+  register: "📋",
+  error: "🔥",
+  encrypt: "🛡️",
+  decrypt: "🔓",
+  transmit: "📡",
+  schedule: "📅",
+  emit: "📢",
+  load: "💡",
+  observe: "🧐",
+  request: "🗣️",
+  interrupt: "🚦",
+  default: "❓"
 }
 
 /** @internal */
 export const status: EmojiSet["status"] = {
-  failure: "❌", error: "🔥", warning: "⚠️", info: "ℹ️", debug: "🐞", trace: "👣", attempt: "⏳", retry: "🔁",
-  skip: "⏭️", complete: "🏁", timeout: "⏱️", notfound: "❓", unauthorized: "🚫", invalid: "💢", cached: "🎯",
-  ongoing: "🏃", idle: "💤", ready: "👍", success: "✅", default: "➡️"
+  failure: "❌",
+  error: "🔥",
+  warning: "⚠️",
+  info: "ℹ️",
+  debug: "🐞",
+  trace: "👣",
+  attempt: "⏳",
+  retry: "🔁",
+  skip: "⏭️",
+  complete: "🏁",
+  timeout: "⏱️",
+  notfound: "❓",
+  unauthorized: "🚫",
+  invalid: "💢",
+  cached: "🎯",
+  ongoing: "🏃",
+  idle: "💤",
+  ready: "👍",
+  success: "✅",
+  default: "➡️"
 }
 
 /** @internal */
@@ -106,7 +199,7 @@ export const make = (
 
 const lowerKeys = (table: Readonly<Record<string, string>> | undefined): Record<string, string> => {
   const out: Record<string, string> = {}
-  if (table !== undefined) for (const key of Object.keys(table)) out[key.toLowerCase()] = table[key]!
+  if (table !== undefined) { for (const key of Object.keys(table)) out[key.toLowerCase()] = table[key]! }
   return out
 }
 

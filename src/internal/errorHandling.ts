@@ -112,6 +112,9 @@ export const logErrors: {
       const error = Option.isSome(failure) ? failure.value : Option.getOrUndefined(Cause.dieOption(cause))
       const fields = errorFields(error)
       if (Option.isNone(failure)) fields.defect = true
-      return logException(rootBinding, options?.message ?? "Operation failed", cause, { ...fields, ...options?.context })
+      return logException(rootBinding, options?.message ?? "Operation failed", cause, {
+        ...fields,
+        ...options?.context
+      })
     })
 )

@@ -34,7 +34,10 @@ Object.defineProperty(FoundationError.prototype, "name", {
  *
  * @internal
  */
-export const TaggedError = <Tag extends string>(tag: Tag, defaultCode = "FOUNDATION_ERROR"): TaggedErrorConstructor<Tag> => {
+export const TaggedError = <Tag extends string>(
+  tag: Tag,
+  defaultCode = "FOUNDATION_ERROR"
+): TaggedErrorConstructor<Tag> => {
   class Base extends FoundationError {
     override readonly _tag: string = tag
     constructor(options: FoundationErrorOptions) {

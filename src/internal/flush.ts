@@ -2,10 +2,10 @@
  * The flush registry behind `Telemetry.flush` / `Telemetry.shutdown`: the
  * sinks and exporters the current program writes to, flushed together.
  */
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
-import type * as Duration from "effect/Duration"
 import type * as Scope from "effect/Scope"
 import type { FlushReport } from "../LogSink.js"
 import type { Flushable } from "../Telemetry.js"
@@ -29,7 +29,14 @@ const worse = (a: FlushReport["status"], b: FlushReport["status"]): FlushReport[
   a === "failed" || b === "failed" ? "failed" : a === "timed_out" || b === "timed_out" ? "timed_out" : "flushed"
 
 /** @internal */
-export const emptyReport: FlushReport = { status: "flushed", written: 0, failed: 0, pending: 0, dropped: 0, durationMillis: 0 }
+export const emptyReport: FlushReport = {
+  status: "flushed",
+  written: 0,
+  failed: 0,
+  pending: 0,
+  dropped: 0,
+  durationMillis: 0
+}
 
 /**
  * Several reports as one: counts summed, the worst status, the longest duration.
@@ -61,4 +68,5 @@ const all = (
 export const flushAll = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> => all((f) => f.flush(deadline))
 
 /** @internal */
-export const shutdownAll = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> => all((f) => f.shutdown(deadline))
+export const shutdownAll = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> =>
+  all((f) => f.shutdown(deadline))

@@ -15,11 +15,10 @@ import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type * as Emoji from "../Emoji.js"
 import * as emoji from "./emoji.js"
-import { Binding, contextEntries, Entry, type Fields, mergedFields, moduleLevels, rootBinding } from "./record.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import { Binding, contextEntries, Entry, type Fields, mergedFields, moduleLevels, rootBinding } from "./record.js"
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, makeRedactor, REDACT, redactedMarker } from "./redact.js"
-import { traceIdsOf } from "./traceContext.js"
 import {
   consoleKey,
   consoleString,
@@ -29,11 +28,12 @@ import {
   ownKeys,
   putField,
   readField,
-  type RenderLimits,
   Renderer,
+  type RenderLimits,
   safeFields,
   truncate
 } from "./render.js"
+import { traceIdsOf } from "./traceContext.js"
 
 export type Format = "key_value" | "json"
 
@@ -142,7 +142,16 @@ interface Key {
  * written as `fields.<name>`, so no value can forge a record's level, message,
  * time or logger.
  */
-export const reservedJsonKeys: ReadonlySet<string> = new Set(["timestamp", "level", "message", "logger_name", "service_name", "spans", "error", "cause"])
+export const reservedJsonKeys: ReadonlySet<string> = new Set([
+  "timestamp",
+  "level",
+  "message",
+  "logger_name",
+  "service_name",
+  "spans",
+  "error",
+  "cause"
+])
 
 /** The user's key behind a JSON key: `fields.level` was written for a field named `level`. */
 export const fieldKeyOf = (jsonKey: string): string =>
@@ -369,7 +378,11 @@ export class Formatter {
   /** One rendered field: ` key=value` or `,"key":value`. JSON leaves `undefined` out. */
   private field(key: string, value: unknown): string {
     const k = this.key(key)
-    if (k.action !== KEEP) return k.action === REDACT ? k.text + (this.json ? "\"" + redactedMarker + "\"" : redactedMarker) : ""
+    if (k.action !== KEEP) {
+      return k.action === REDACT
+        ? k.text + (this.json ? "\"" + redactedMarker + "\"" : redactedMarker)
+        : ""
+    }
     if (this.json) return value === undefined ? "" : k.text + this.renderer.json(value)
     return k.text + this.renderer.console(value)
   }
@@ -554,11 +567,13 @@ export class Formatter {
     let text = ""
     if (ids !== undefined) {
       if (this.json) {
-        text = ",\"trace_id\":\"" + ids.traceId + "\"" + (ids.spanId === undefined ? "" : ",\"span_id\":\"" + ids.spanId + "\"")
+        text = ",\"trace_id\":\"" + ids.traceId + "\"" +
+          (ids.spanId === undefined ? "" : ",\"span_id\":\"" + ids.spanId + "\"")
       } else {
         // a 64-bit trace id was padded with 16 zeros: its short form is taken after them
         const t = ids.traceId.startsWith("0000000000000000") ? ids.traceId.slice(16, 24) : ids.traceId.slice(0, 8)
-        text = this.key("trace").text + t + (ids.spanId === undefined ? "" : this.key("span").text + ids.spanId.slice(0, 8))
+        text = this.key("trace").text + t +
+          (ids.spanId === undefined ? "" : this.key("span").text + ids.spanId.slice(0, 8))
       }
     }
     this.lastSpan = span
@@ -569,7 +584,9 @@ export class Formatter {
   /** The current span of a record handed to an Effect `Logger` (only looked up when trace ids are written). */
   spanOf(options: Logger.Logger.Options<unknown>): Tracer.AnySpan | undefined {
     if (!this.options.traceIds) return undefined
-    return Option.getOrUndefined(Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan))
+    return Option.getOrUndefined(
+      Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
+    )
   }
 
   render(
@@ -603,7 +620,11 @@ export class Formatter {
       : this.levelText[level]
     let das: DasValues | undefined
     if (this.options.dasEmoji) {
-      das = ctx.das === undefined ? prepared.das : prepared.das === undefined ? ctx.das : { ...ctx.das, ...prepared.das }
+      das = ctx.das === undefined
+        ? prepared.das
+        : prepared.das === undefined
+        ? ctx.das
+        : { ...ctx.das, ...prepared.das }
       if (fields != null) das = dasOf(fields, das)
     }
     head += das === undefined ? prepared.prefix : emoji.das(das, this.options.emoji) + " "
@@ -642,7 +663,8 @@ export class Formatter {
       // keep the plain texts
     }
     if (this.json) {
-      return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" + jsonString(text) +
+      return "{\"timestamp\":\"" + this.iso(millis) + "\"" + this.levelText[level] + ",\"message\":" +
+        jsonString(text) +
         ",\"error\":" + note + "}\n"
     }
     return this.levelText[level] + escapeText(text) + this.key("error").text + note + "\n"
@@ -708,5 +730,12 @@ export interface RecordInput {
 /** Renders a record given as data exactly as the live logger would. */
 export const renderRecord = (formatter: Formatter, record: RecordInput): string => {
   const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
-  return formatter.render(record.level, record.timestamp.getTime(), entry, HashMap.empty(), List.nil(), record.cause ?? Cause.empty)
+  return formatter.render(
+    record.level,
+    record.timestamp.getTime(),
+    entry,
+    HashMap.empty(),
+    List.nil(),
+    record.cause ?? Cause.empty
+  )
 }

@@ -80,4 +80,6 @@ export const invalidLevelMessage = (name: string, value: unknown): string => {
 }
 
 /** A level given as an option (any accepted spelling); `undefined` when it is not one. */
-export const levelOf = (input: unknown): LevelName | undefined => (typeof input === "string" ? parseLevel(input) : undefined)
+export const levelOf = (
+  input: unknown
+): LevelName | undefined => (typeof input === "string" ? parseLevel(input) : undefined)

@@ -49,9 +49,13 @@ export const levelOption = (name: string, value: unknown): LevelName | undefined
 export const moduleLevelsOption = (name: string, value: unknown): Array<[string, LevelName]> => {
   if (value === undefined) return []
   if (typeof value !== "object" || value === null) {
-    throw new Cause.IllegalArgumentException(`${name}: invalid value ${String(value)}; expected an object of name: LEVEL`)
+    throw new Cause.IllegalArgumentException(
+      `${name}: invalid value ${String(value)}; expected an object of name: LEVEL`
+    )
   }
-  return Object.entries(value).map(([prefix, level]) => [prefix, levelOption(`${name}[${JSON.stringify(prefix)}]`, level)!])
+  return Object.entries(value).map((
+    [prefix, level]
+  ) => [prefix, levelOption(`${name}[${JSON.stringify(prefix)}]`, level)!])
 }
 
 /**
@@ -63,7 +67,9 @@ export const moduleLevelsOption = (name: string, value: unknown): Array<[string,
 export const normalizeLevels = <O extends Options>(options: O): O => {
   if (options.level === undefined && options.moduleLevels === undefined) return options
   const level = levelOption("level", options.level)
-  const moduleLevels = options.moduleLevels === undefined ? undefined : Object.fromEntries(moduleLevelsOption("moduleLevels", options.moduleLevels))
+  const moduleLevels = options.moduleLevels === undefined
+    ? undefined
+    : Object.fromEntries(moduleLevelsOption("moduleLevels", options.moduleLevels))
   return {
     ...options,
     ...(level === undefined ? {} : { level }),
@@ -182,7 +188,8 @@ export const fromFormatter = (
       span: Parameters<Direct>[7]
     ) =>
       (admit === undefined || admit(entry.binding.name, millis)) &&
-        write(renderSafely(formatter, level, millis, entry.message, () => formatter.render(level, millis, entry, annotations, spans, cause, span))) === true
+        write(renderSafely(formatter, level, millis, entry.message, () =>
+            formatter.render(level, millis, entry, annotations, spans, cause, span))) === true
         ? room
         : undefined,
     modules(formatter)
@@ -194,8 +201,18 @@ export const fromFormatter = (
     if (admit === undefined || admit(undefined, millis)) {
       const level = fromEffectLevel(options.logLevel)
       const first = Array.isArray(options.message) ? options.message[0] : options.message
-      write(renderSafely(formatter, level, millis, first, () =>
-        formatter.renderMessage(level, millis, options.message, options.annotations, options.spans, options.cause, formatter.spanOf(options))))
+      write(
+        renderSafely(formatter, level, millis, first, () =>
+          formatter.renderMessage(
+            level,
+            millis,
+            options.message,
+            options.annotations,
+            options.spans,
+            options.cause,
+            formatter.spanOf(options)
+          ))
+      )
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })
@@ -217,8 +234,13 @@ export const capturing = (
     readonly spans: Parameters<Direct>[5]
     readonly cause: Parameters<Direct>[6]
   }): undefined => {
-    const line = renderSafely(formatter, level, millis, entry.message, () =>
-      formatter.render(level, millis, entry, options.annotations, options.spans, options.cause))
+    const line = renderSafely(
+      formatter,
+      level,
+      millis,
+      entry.message,
+      () => formatter.render(level, millis, entry, options.annotations, options.spans, options.cause)
+    )
     capture(recordOf(level, millis, entry, options.annotations, options.spans, options.cause, formatter.renderer), line)
     return undefined
   }
@@ -256,13 +278,21 @@ export const capturing = (
  *
  * @internal
  */
-export const install = (logger: Logger.Logger<unknown, void>, minimum: LevelName): Effect.Effect<void, never, Scope.Scope> =>
+export const install = (
+  logger: Logger.Logger<unknown, void>,
+  minimum: LevelName
+): Effect.Effect<void, never, Scope.Scope> =>
   Effect.zipRight(
     Effect.locallyScopedWith(
       FiberRef.currentLoggers,
       (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => {
-        const installed = HashSet.add(HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault), logger)
-        return HashSet.has(installed, Logger.tracerLogger) ? HashSet.add(HashSet.remove(installed, Logger.tracerLogger), spanEventLogger) : installed
+        const installed = HashSet.add(
+          HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault),
+          logger
+        )
+        return HashSet.has(installed, Logger.tracerLogger)
+          ? HashSet.add(HashSet.remove(installed, Logger.tracerLogger), spanEventLogger)
+          : installed
       }
     ),
     Effect.locallyScoped(FiberRef.currentMinimumLogLevel, toEffectLevel[minimum])

@@ -39,22 +39,22 @@ import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
+import type { FlushReport } from "../LogSink.js"
 import type * as Retry from "../Retry.js"
+import type { Flushable } from "../Telemetry.js"
 import { type CircuitOpenError, make as makeCircuitBreaker } from "./circuitBreaker.js"
-import { compile, nextDelay } from "./retry.js"
-import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
+import { invalid, levelFromOption, optional, withReadableEnv } from "./config.js"
+import { registerScoped } from "./flush.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
-import { invalid, levelFromOption, optional, withReadableEnv } from "./config.js"
+import { BoundedQueue, Queued } from "./queue.js"
+import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { currentRedactor, redactorOf, widen } from "./redactorRef.js"
 import { defaultLimits, Renderer } from "./render.js"
-import { BoundedQueue, Queued } from "./queue.js"
+import { compile, nextDelay } from "./retry.js"
 import { traceIdsOf } from "./traceContext.js"
 import { version } from "./version.js"
-import type { FlushReport } from "../LogSink.js"
-import type { Flushable } from "../Telemetry.js"
-import { registerScoped } from "./flush.js"
 
 export interface OtlpOptions {
   /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
@@ -127,7 +127,11 @@ export const parseKeyValues = (raw: string): Record<string, string> | undefined 
 
 const keyValues = (name: string): Config.Config<Record<string, string>> =>
   Config.map(
-    optional(name, "comma-separated key=value pairs, values URL-encoded (e.g. \"x-tenant=acme,team=a%20b\")", parseKeyValues),
+    optional(
+      name,
+      "comma-separated key=value pairs, values URL-encoded (e.g. \"x-tenant=acme,team=a%20b\")",
+      parseKeyValues
+    ),
     (pairs) => pairs ?? {}
   )
 
@@ -149,7 +153,11 @@ const url = (name: string): Config.Config<Option.Option<string>> =>
  * set decides (a bad value fails naming it, as `optional` does); the other is
  * not read, so a generic value meant for other signals does not matter.
  */
-const signalSpecific = <A>(suffix: string, accepted: string, parse: (raw: string) => A | undefined): Config.Config<A | undefined> => {
+const signalSpecific = <A>(
+  suffix: string,
+  accepted: string,
+  parse: (raw: string) => A | undefined
+): Config.Config<A | undefined> => {
   const names = [`OTEL_EXPORTER_OTLP_LOGS_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`] as const
   return Config.mapOrFail(
     Config.all(names.map((name) => Config.option(Config.string(name)))),
@@ -175,7 +183,9 @@ const parseTimeout = (raw: string): number | undefined => {
   return /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined
 }
 
-const parseProtocol = (raw: string): "http/json" | undefined => (raw.trim().toLowerCase() === "http/json" ? "http/json" : undefined)
+const parseProtocol = (
+  raw: string
+): "http/json" | undefined => (raw.trim().toLowerCase() === "http/json" ? "http/json" : undefined)
 
 const env = Config.all({
   logsEndpoint: url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
@@ -210,7 +220,9 @@ export interface Resolved {
 }
 
 const positiveInt = (name: string, n: number): number => {
-  if (!Number.isInteger(n) || n < 1) throw new Cause.IllegalArgumentException(`Invalid OTLP option ${name}: expected an integer >= 1, got ${n}`)
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Cause.IllegalArgumentException(`Invalid OTLP option ${name}: expected an integer >= 1, got ${n}`)
+  }
   return n
 }
 
@@ -224,7 +236,8 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
         onSome: (base) => base.replace(/\/+$/, "") + "/v1/logs"
       })
     const resourceAttrs: Record<string, string | number | boolean> = { ...e.resource, ...options.resourceAttributes }
-    const serviceName = options.serviceName ?? Option.getOrUndefined(e.serviceName) ?? e.resource["service.name"] ?? "unknown_service:node"
+    const serviceName = options.serviceName ?? Option.getOrUndefined(e.serviceName) ?? e.resource["service.name"] ??
+      "unknown_service:node"
     resourceAttrs["service.name"] = serviceName
     const serviceVersion = options.serviceVersion ?? e.resource["service.version"]
     if (serviceVersion !== undefined) resourceAttrs["service.version"] = serviceVersion
@@ -238,10 +251,19 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
       maxBatchSize,
       maxQueueSize: Math.max(maxQueueSize, maxBatchSize),
       scheduledDelay: Duration.decode(options.scheduledDelay ?? "1 second"),
-      exportTimeout: Duration.decode(options.exportTimeout ?? (e.timeout === undefined ? "10 seconds" : Duration.millis(e.timeout))),
+      exportTimeout: Duration.decode(
+        options.exportTimeout ?? (e.timeout === undefined ? "10 seconds" : Duration.millis(e.timeout))
+      ),
       compression: options.compression ?? e.compression ?? "none",
       shutdownTimeout: Duration.decode(options.shutdownTimeout ?? "5 seconds"),
-      retry: { maxAttempts: 3, delay: "200 millis", backoff: 2, jitter: "full", maxDelay: "5 seconds", ...options.retry },
+      retry: {
+        maxAttempts: 3,
+        delay: "200 millis",
+        backoff: 2,
+        jitter: "full",
+        maxDelay: "5 seconds",
+        ...options.retry
+      },
       circuitBreaker: { name: "otlp", failureThreshold: 5, resetTimeout: "10 seconds", ...options.circuitBreaker },
       redaction: options.redaction
     }
@@ -302,7 +324,11 @@ export const anyValue = (v: unknown): AnyValue => {
     case "boolean":
       return { boolValue: v }
     case "number":
-      return Number.isSafeInteger(v) ? { intValue: String(v) } : Number.isFinite(v) ? { doubleValue: v } : { stringValue: String(v) }
+      return Number.isSafeInteger(v)
+        ? { intValue: String(v) }
+        : Number.isFinite(v)
+        ? { doubleValue: v }
+        : { stringValue: String(v) }
     case "bigint":
       // intValue is an int64: a larger one is sent as its decimal text
       return v >= INT64_MIN && v <= INT64_MAX ? { intValue: v.toString() } : { stringValue: v.toString() }
@@ -318,7 +344,8 @@ export const anyValue = (v: unknown): AnyValue => {
   return { stringValue: String(v) }
 }
 
-const nanos = (millis: number): string => (Number.isFinite(millis) && millis >= 0 ? BigInt(Math.trunc(millis)) * 1_000_000n : 0n).toString()
+const nanos = (millis: number): string =>
+  (Number.isFinite(millis) && millis >= 0 ? BigInt(Math.trunc(millis)) * 1_000_000n : 0n).toString()
 
 const spanOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
   const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
@@ -351,18 +378,26 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
     }
     setAttribute(out, fields, "exception.type", { stringValue: renderer.string(name) })
     setAttribute(out, fields, "exception.message", { stringValue: renderer.string(message) })
-    if (typeof stack === "string") setAttribute(out, fields, "exception.stacktrace", { stringValue: renderer.string(stack) })
+    if (typeof stack === "string") {
+      setAttribute(out, fields, "exception.stacktrace", { stringValue: renderer.string(stack) })
+    }
   } else {
     setAttribute(out, fields, "exception.message", anyValue(renderer.safe(error)))
   }
 }
 
 /** One record as an OTLP `logRecord`; `span` gives the trace and span ids (when valid, see `traceContext.ts`). */
-export const toLogRecord = (record: StructuredRecord, span: Tracer.AnySpan | undefined, renderer: Renderer): LogRecordJson => {
+export const toLogRecord = (
+  record: StructuredRecord,
+  span: Tracer.AnySpan | undefined,
+  renderer: Renderer
+): LogRecordJson => {
   const attributes: Array<KeyValue> = []
   const fields = renderer.fields(record.fields)
   for (const key of Object.keys(fields)) attributes.push({ key, value: anyValue(fields[key]) })
-  if (record.loggerName !== undefined) setAttribute(attributes, fields, "logger.name", { stringValue: record.loggerName })
+  if (record.loggerName !== undefined) {
+    setAttribute(attributes, fields, "logger.name", { stringValue: record.loggerName })
+  }
   if (record.error !== undefined) errorAttributes(renderer, record.error, attributes, fields)
   if (!Cause.isEmpty(record.cause)) {
     if (record.error === undefined) {
@@ -401,7 +436,10 @@ export const payload = (resource: ReadonlyArray<KeyValue>, items: ReadonlyArray<
   return {
     resourceLogs: [{
       resource: { attributes: resource },
-      scopeLogs: Array.from(scopes, ([name, logRecords]) => ({ scope: name === undefined ? ownScope : { name }, logRecords }))
+      scopeLogs: Array.from(
+        scopes,
+        ([name, logRecords]) => ({ scope: name === undefined ? ownScope : { name }, logRecords })
+      )
     }]
   }
 }
@@ -423,11 +461,14 @@ export const retryAfterMillis = (header: string | undefined, now: number): numbe
 const maxRetryAfterMillis = 60_000
 
 /** Status codes the OTLP/HTTP specification allows to retry; all other 4xx and 5xx must not be. */
-const retryableStatus = (status: number): boolean => status === 429 || status === 502 || status === 503 || status === 504
+const retryableStatus = (status: number): boolean =>
+  status === 429 || status === 502 || status === 503 || status === 504
 
 /** gzip with the Web `CompressionStream` (Node 18+, Deno, Bun, browsers, workerd): no Node-only module. */
 const gzip = (text: string): Promise<Uint8Array> =>
-  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer().then((b) => new Uint8Array(b))
+  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer().then((b) =>
+    new Uint8Array(b)
+  )
 
 // --- the exporter ----------------------------------------------------------------
 
@@ -483,7 +524,10 @@ export const install = (
     const breaker = yield* makeCircuitBreaker(config.circuitBreaker)
     // The program's redactor (published by Foundation.layer), plus what the exporter's own option adds.
     const published = redactorOf(yield* FiberRef.get(currentRedactor))
-    const renderer = new Renderer(widen(published, config.redaction === undefined ? undefined : makeRedactor(config.redaction)), defaultLimits)
+    const renderer = new Renderer(
+      widen(published, config.redaction === undefined ? undefined : makeRedactor(config.redaction)),
+      defaultLimits
+    )
     const policy = compile({ ...config.retry, logRetries: false })
     const minimum = toEffectLevel[config.level].ordinal
     const queue = new BoundedQueue<Item>(config.maxQueueSize, "drop_newest", one)
@@ -520,7 +564,9 @@ export const install = (
     const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause, span) =>
       void enqueue(ordinal, () => itemOf(recordOf(level, millis, entry, annotations, spans, cause, renderer), span))
     const logger = Object.assign(
-      Logger.make<unknown, void>((opts) => enqueue(opts.logLevel.ordinal, () => itemOf(toRecord(opts, renderer), spanOf(opts.context)))),
+      Logger.make<unknown, void>((opts) =>
+        enqueue(opts.logLevel.ordinal, () => itemOf(toRecord(opts, renderer), spanOf(opts.context)))
+      ),
       { [DirectPath]: direct }
     )
 
@@ -578,32 +624,48 @@ export const install = (
         ),
         Effect.timeoutFail({
           duration: config.exportTimeout,
-          onTimeout: () => new ExportError({ message: `no answer within ${Duration.format(config.exportTimeout)}`, retryable: true })
+          onTimeout: () =>
+            new ExportError({ message: `no answer within ${Duration.format(config.exportTimeout)}`, retryable: true })
         }),
-        Effect.catchTag("RequestError", "ResponseError", (e) => Effect.fail(new ExportError({ message: e.message, retryable: true })))
+        Effect.catchTag("RequestError", "ResponseError", (e) =>
+          Effect.fail(new ExportError({ message: e.message, retryable: true })))
       )
 
     /** Waits `millis`; `false` when the shutdown began first (and the wait was cut short). */
     const pause = (millis: number, mode: Mode): Effect.Effect<boolean> =>
       mode.stopOnShutdown
-        ? Effect.raceFirst(Effect.as(Effect.sleep(Duration.millis(millis)), true), Effect.as(Deferred.await(stopping), false))
+        ? Effect.raceFirst(
+          Effect.as(Effect.sleep(Duration.millis(millis)), true),
+          Effect.as(Deferred.await(stopping), false)
+        )
         : Effect.as(Effect.sleep(Duration.millis(millis)), true)
 
     /**
      * Sends with retries: the retry policy's waits (at least `Retry-After`,
      * at most a minute of it), never past the mode's deadline.
      */
-    const sendWithRetries = (request: HttpClientRequest.HttpClientRequest, mode: Mode): Effect.Effect<void, ExportError | CircuitOpenError> =>
+    const sendWithRetries = (
+      request: HttpClientRequest.HttpClientRequest,
+      mode: Mode
+    ): Effect.Effect<void, ExportError | CircuitOpenError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
         const go = (n: number, previous: number): Effect.Effect<void, ExportError | CircuitOpenError> =>
           Effect.catchAll(breaker.protect(attempt(request)), (e) => {
-            if (e._tag !== "OtlpExportError" || !e.retryable || n >= policy.maxAttempts) return Effect.fail(e)
+            if (e._tag !== "OtlpExportError" || !e.retryable || n >= policy.maxAttempts) {
+              return Effect.fail(e)
+            }
             return Effect.flatMap(policy.jitter === "none" ? Effect.succeed(0) : Random.next, (u) =>
               Effect.flatMap(Clock.currentTimeMillis, (now) => {
                 let delay = nextDelay(policy, n, u, previous)
-                if (e.retryAfterMillis !== undefined) delay = Math.max(delay, Math.min(e.retryAfterMillis, maxRetryAfterMillis))
-                if (now - start + delay > policy.maxElapsedMs) return Effect.fail(e)
-                if (mode.deadlineAt !== undefined && now + delay >= mode.deadlineAt) return Effect.fail(e)
+                if (e.retryAfterMillis !== undefined) {
+                  delay = Math.max(delay, Math.min(e.retryAfterMillis, maxRetryAfterMillis))
+                }
+                if (now - start + delay > policy.maxElapsedMs) {
+                  return Effect.fail(e)
+                }
+                if (mode.deadlineAt !== undefined && now + delay >= mode.deadlineAt) {
+                  return Effect.fail(e)
+                }
                 return Effect.flatMap(pause(delay, mode), (waited) => (waited ? go(n + 1, delay) : Effect.fail(e)))
               }))
           })
@@ -616,10 +678,16 @@ export const install = (
       return config.compression === "gzip"
         ? Effect.flatMap(
           Effect.tryPromise({
-            try: () => gzip(json),
-            catch: (e) => new ExportError({ message: `gzip failed: ${e instanceof Error ? e.message : String(e)}`, retryable: false })
+            try: () =>
+              gzip(json),
+            catch: (e) =>
+              new ExportError({
+                message: `gzip failed: ${e instanceof Error ? e.message : String(e)}`,
+                retryable: false
+              })
           }),
-          (bytes) => sendWithRetries(HttpClientRequest.bodyUint8Array(base, bytes, "application/json"), mode)
+          (bytes) =>
+            sendWithRetries(HttpClientRequest.bodyUint8Array(base, bytes, "application/json"), mode)
         )
         : sendWithRetries(HttpClientRequest.bodyText(base, json, "application/json"), mode)
     }
@@ -630,7 +698,11 @@ export const install = (
         failed += count
         if (reportedLoss) return Effect.void
         reportedLoss = true
-        return logEntry("warning", otlpBinding, "OTLP export is losing records", { records: count, reason, endpoint: config.endpoint })
+        return logEntry("warning", otlpBinding, "OTLP export is losing records", {
+          records: count,
+          reason,
+          endpoint: config.endpoint
+        })
       })
 
     /** One batch: sent, kept for the next round (transient failure, `mode.requeue`), or given up on. */
@@ -655,7 +727,11 @@ export const install = (
             const transient = e._tag === "CircuitOpenError" || e.retryable
             if (transient && mode.requeue) {
               putBack(batch)
-              return Effect.succeed({ _tag: "kept", count, retryAt: e._tag === "CircuitOpenError" ? e.retryAt.getTime() : undefined })
+              return Effect.succeed({
+                _tag: "kept",
+                count,
+                retryAt: e._tag === "CircuitOpenError" ? e.retryAt.getTime() : undefined
+              })
             }
             return Effect.as(giveUp(e.message, count), { _tag: "given_up", count } as const)
           })
@@ -665,13 +741,19 @@ export const install = (
     const loopMode: Mode = { requeue: true, deadlineAt: undefined, stopOnShutdown: true }
 
     /** Sends until the queue is empty or a batch must wait. */
-    const drain: Effect.Effect<void> = Effect.flatMap(sendOne(loopMode), (r) => (r._tag === "sent" || r._tag === "given_up" ? drain : Effect.void))
+    const drain: Effect.Effect<void> = Effect.flatMap(
+      sendOne(loopMode),
+      (r) => (r._tag === "sent" || r._tag === "given_up" ? drain : Effect.void)
+    )
 
     /** Sends full batches only (the size trigger); a partial one waits for the interval. */
     const drainFull: Effect.Effect<void> = Effect.suspend(() =>
       queue.length < config.maxBatchSize
         ? Effect.void
-        : Effect.flatMap(sendOne(loopMode), (r) => (r._tag === "sent" || r._tag === "given_up" ? drainFull : Effect.void))
+        : Effect.flatMap(
+          sendOne(loopMode),
+          (r) => (r._tag === "sent" || r._tag === "given_up" ? drainFull : Effect.void)
+        )
     )
 
     /**
@@ -704,8 +786,14 @@ export const install = (
 
     const loop = Effect.forever(
       Effect.flatMap(
-        Effect.raceFirst(Effect.as(Effect.sleep(config.scheduledDelay), "interval" as const), Effect.as(wake.await, "size" as const)),
-        (trigger) => sending.withPermits(1)(Effect.zipRight(wake.close, Effect.zipRight(trigger === "size" ? drainFull : drain, reportDrops)))
+        Effect.raceFirst(
+          Effect.as(Effect.sleep(config.scheduledDelay), "interval" as const),
+          Effect.as(wake.await, "size" as const)
+        ),
+        (trigger) =>
+          sending.withPermits(1)(
+            Effect.zipRight(wake.close, Effect.zipRight(trigger === "size" ? drainFull : drain, reportDrops))
+          )
       )
     )
     const fiber = yield* Effect.forkDaemon(own(loop))
@@ -748,7 +836,10 @@ export const install = (
 
     /** Everything left, each batch sent or given up on (the shutdown). */
     const drainAll = (deadlineAt: number): Effect.Effect<void> =>
-      Effect.flatMap(sendOne(shutdownMode(deadlineAt)), (r) => (r._tag === "empty" ? Effect.void : drainAll(deadlineAt)))
+      Effect.flatMap(
+        sendOne(shutdownMode(deadlineAt)),
+        (r) => (r._tag === "empty" ? Effect.void : drainAll(deadlineAt))
+      )
 
     let shutdownReport: Deferred.Deferred<FlushReport> | undefined
     const shutdown = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> =>
@@ -762,7 +853,10 @@ export const install = (
           yield* Deferred.succeed(stopping, undefined)
           const before = { written, failed }
           // Holding the permit, the loop is idle: stop it, then send what is left.
-          const { inTime, start } = yield* timed((deadlineAt) => Effect.zipRight(Fiber.interrupt(fiber), drainAll(deadlineAt)), deadline)
+          const { inTime, start } = yield* timed(
+            (deadlineAt) => Effect.zipRight(Fiber.interrupt(fiber), drainAll(deadlineAt)),
+            deadline
+          )
           // Deadline passed: stop the loop's request too (its batch goes back to the queue).
           if (!inTime) yield* Fiber.interrupt(fiber)
           const left = queue.take(Infinity).length

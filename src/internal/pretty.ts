@@ -14,8 +14,8 @@
 import * as Cause from "effect/Cause"
 import * as FiberId from "effect/FiberId"
 import type * as EmojiLogger from "../EmojiLogger.js"
-import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
 import { fieldKeyOf } from "./format.js"
+import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
 import { makeFormatter } from "./logger.js"
 
 export interface PrettyOptions {
@@ -25,7 +25,14 @@ export interface PrettyOptions {
   readonly timestamps?: boolean | undefined
 }
 
-const pinoLevels: Record<number, LevelName> = { 10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "error", 60: "critical" }
+const pinoLevels: Record<number, LevelName> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "warning",
+  50: "error",
+  60: "critical"
+}
 
 // pino's process-identity fields: noise on every line of one process.
 const pinoDropped = new Set(["pid", "hostname", "v"])
@@ -61,7 +68,9 @@ const reviveError = (u: unknown, depth = 0): unknown => {
   if (typeof u.stack === "string") error.stack = u.stack
   else delete (error as { stack?: string }).stack
   for (const key of Object.keys(u)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause" || (pinoType && key === "type")) continue
+    if (key === "name" || key === "message" || key === "stack" || key === "cause" || (pinoType && key === "type")) {
+      continue
+    }
     if (key === "errors" && Array.isArray(u.errors)) hidden(error, key, u.errors.map((e) => reviveError(e, depth + 1)))
     else assign(error as unknown as Record<string, unknown>, key, u[key])
   }
@@ -69,7 +78,9 @@ const reviveError = (u: unknown, depth = 0): unknown => {
   return error
 }
 
-const isCauseShape = (u: unknown): u is { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean } => {
+const isCauseShape = (
+  u: unknown
+): u is { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean } => {
   if (!isPlainObject(u)) return false
   let any = false
   for (const key of Object.keys(u)) {
@@ -84,7 +95,9 @@ const isCauseShape = (u: unknown): u is { failures?: Array<unknown>; defects?: A
 }
 
 /** A `Cause` back from its JSON form (`{ failures, defects, interrupted }`). */
-const reviveCause = (u: { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean }): Cause.Cause<unknown> => {
+const reviveCause = (
+  u: { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean }
+): Cause.Cause<unknown> => {
   let cause: Cause.Cause<unknown> = Cause.empty
   for (const f of u.failures ?? []) cause = Cause.sequential(cause, Cause.fail(reviveError(f)))
   for (const d of u.defects ?? []) cause = Cause.sequential(cause, Cause.die(reviveError(d)))
@@ -107,7 +120,11 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
   if (rawMessage !== undefined && typeof rawMessage !== "string") return undefined
   if (!pino && rawMessage === undefined) return undefined
   const rawTime = pino ? o.time : o.timestamp
-  const timestamp = typeof rawTime === "number" ? new Date(rawTime) : typeof rawTime === "string" ? new Date(rawTime) : new Date(NaN)
+  const timestamp = typeof rawTime === "number"
+    ? new Date(rawTime)
+    : typeof rawTime === "string"
+    ? new Date(rawTime)
+    : new Date(NaN)
   const rawName = pino ? o.name : o.logger_name
   const keys = Object.keys(o)
   const fields: Record<string, unknown> = {}
@@ -148,7 +165,7 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
     } else if (key === "timestamp" || key === "level" || key === "message" || key === "logger_name") continue
     assign(fields, pino ? key : fieldKeyOf(key), o[key])
   }
-  if (spans !== undefined) for (const label of Object.keys(spans)) assign(fields, label, spans[label] + "ms")
+  if (spans !== undefined) { for (const label of Object.keys(spans)) assign(fields, label, spans[label] + "ms") }
   return {
     timestamp,
     level,

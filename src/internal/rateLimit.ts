@@ -83,7 +83,10 @@ export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefi
     if (b === undefined) {
       b = null
       for (const [prefix, bucket] of prefixes) {
-        if (name === prefix || (name.length > prefix.length && name.startsWith(prefix) && name.charCodeAt(prefix.length) === 46)) {
+        if (
+          name === prefix ||
+          (name.length > prefix.length && name.startsWith(prefix) && name.charCodeAt(prefix.length) === 46)
+        ) {
           b = bucket
           break
         }
@@ -160,7 +163,11 @@ const PER_LOGGER = "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER"
  */
 export const rateLimitConfig: Config.Config<RateLimitOptions> = Config.all({
   rate: optional(GLOBAL, "a number of records per second >= 0 (e.g. 100 or 0.5)", (raw) => parseNumber(raw, 0)),
-  capacity: optional(GLOBAL_CAPACITY, "a number of records >= 1 (the burst size, e.g. 200)", (raw) => parseNumber(raw, 1)),
+  capacity: optional(
+    GLOBAL_CAPACITY,
+    "a number of records >= 1 (the burst size, e.g. 200)",
+    (raw) => parseNumber(raw, 1)
+  ),
   perLogger: optional(
     PER_LOGGER,
     `comma-separated name:rate:capacity entries (e.g. "auth:10:20,db.pool:1:5"), rate >= 0, capacity >= 1`,
@@ -172,7 +179,9 @@ export const rateLimitConfig: Config.Config<RateLimitOptions> = Config.all({
       return Either.left(
         ConfigError.InvalidData(
           [GLOBAL_CAPACITY],
-          `${GLOBAL_CAPACITY}: invalid value ${JSON.stringify(String(capacity))}; accepted: only together with ${GLOBAL} (set ${GLOBAL} too, or unset ${GLOBAL_CAPACITY})`
+          `${GLOBAL_CAPACITY}: invalid value ${
+            JSON.stringify(String(capacity))
+          }; accepted: only together with ${GLOBAL} (set ${GLOBAL} too, or unset ${GLOBAL_CAPACITY})`
         )
       )
     }

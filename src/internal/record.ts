@@ -85,18 +85,19 @@ const contextOrder: WeakMap<object, ReadonlyArray<string>> = globalValue(
 )
 
 /** Adds `fields` (a plain snapshot) to an annotation map, remembering their order. */
-export const addContext = (fields: Readonly<Record<string, unknown>>) =>
-(annotations: HashMap.HashMap<string, unknown>): HashMap.HashMap<string, unknown> => {
-  const keys = Object.keys(fields)
-  if (keys.length === 0) return annotations
-  const next = HashMap.mutate(annotations, (m) => {
-    for (const key of keys) HashMap.set(m, key, fields[key])
-  })
-  const order = (contextOrder.get(annotations) ?? Array.from(HashMap.keys(annotations))).slice()
-  for (const key of keys) if (!HashMap.has(annotations, key)) order.push(key)
-  contextOrder.set(next, order)
-  return next
-}
+export const addContext =
+  (fields: Readonly<Record<string, unknown>>) =>
+  (annotations: HashMap.HashMap<string, unknown>): HashMap.HashMap<string, unknown> => {
+    const keys = Object.keys(fields)
+    if (keys.length === 0) return annotations
+    const next = HashMap.mutate(annotations, (m) => {
+      for (const key of keys) HashMap.set(m, key, fields[key])
+    })
+    const order = (contextOrder.get(annotations) ?? Array.from(HashMap.keys(annotations))).slice()
+    for (const key of keys) if (!HashMap.has(annotations, key)) order.push(key)
+    contextOrder.set(next, order)
+    return next
+  }
 
 /**
  * Visits the annotations in order: the keys `Log.withContext` gave in the order
@@ -184,7 +185,12 @@ export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Ro
         if (d.moduleThreshold !== undefined) modules.push(d.moduleThreshold)
       } else if (logger !== Logger.tracerLogger && logger !== spanEventLogger) others.push(logger)
     }
-    r = { direct, others, tracer: HashSet.has(loggers, Logger.tracerLogger) || HashSet.has(loggers, spanEventLogger), modules }
+    r = {
+      direct,
+      others,
+      tracer: HashSet.has(loggers, Logger.tracerLogger) || HashSet.has(loggers, spanEventLogger),
+      modules
+    }
     routes.set(loggers, r)
   }
   return r
@@ -237,10 +243,27 @@ const emit = (
       wait = r.direct[i]!(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
     }
     if (r.tracer && span !== undefined && span._tag === "Span") {
-      spanEvent(span, level, entry, annotations, cause, fiber.currentDefaultServices, fiber.getFiberRef(currentRedactor))
+      spanEvent(
+        span,
+        level,
+        entry,
+        annotations,
+        cause,
+        fiber.currentDefaultServices,
+        fiber.getFiberRef(currentRedactor)
+      )
     }
     if (r.others.length > 0) {
-      const options = effectOptions(fiber.id(), logLevel, entry, annotations, spans, cause, fiber.getFiberRefs(), millis)
+      const options = effectOptions(
+        fiber.id(),
+        logLevel,
+        entry,
+        annotations,
+        spans,
+        cause,
+        fiber.getFiberRefs(),
+        millis
+      )
       Inspectable.withRedactableContext(options.context, () => {
         for (const logger of r.others) logger.log(options)
       })
@@ -286,7 +309,9 @@ const below = (
 ): Effect.Effect<void> => {
   if (fingersCrossed.open === 0) return Effect.void
   const scope = fiber.getFiberRef(currentFingersCrossed)
-  return scope === undefined ? Effect.void : scope.capture(fiber, level, ordinal, binding, message, fields, error, cause)
+  return scope === undefined
+    ? Effect.void
+    : scope.capture(fiber, level, ordinal, binding, message, fields, error, cause)
 }
 
 const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effect.Effect<void> | undefined =>
@@ -337,10 +362,14 @@ export const effectOptions = (
     ? annotations
     : HashMap.mutate(annotations, (m) => {
       if (name !== undefined) HashMap.set(m, "logger_name", name)
-      if (bound != null) for (const key of Object.keys(bound)) HashMap.set(m, key, bound[key])
-      if (call !== undefined) for (const key of Object.keys(call)) HashMap.set(m, key, call[key])
+      if (bound != null) { for (const key of Object.keys(bound)) HashMap.set(m, key, bound[key]) }
+      if (call !== undefined) { for (const key of Object.keys(call)) HashMap.set(m, key, call[key]) }
     })
-  const failure = entry.error === undefined ? cause : cause._tag === "Empty" ? Cause.fail(entry.error) : Cause.sequential(Cause.fail(entry.error), cause)
+  const failure = entry.error === undefined
+    ? cause
+    : cause._tag === "Empty"
+    ? Cause.fail(entry.error)
+    : Cause.sequential(Cause.fail(entry.error), cause)
   return {
     fiberId,
     logLevel,
@@ -364,7 +393,7 @@ export const mergedFields = (
   const fields: Record<string, unknown> = {}
   contextEntries(annotations, (key, value) => putField(fields, key, value))
   const bound = entry?.binding.fields
-  if (bound != null) for (const key of Object.keys(bound)) putField(fields, key, bound[key])
+  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
   if (entry?.fields != null) {
     const call = safeFields(entry.fields)
     for (const key of Object.keys(call)) putField(fields, key, call[key])

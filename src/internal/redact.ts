@@ -130,7 +130,15 @@ export const defaultKeys: ReadonlyArray<string> = [
  * are dropped).
  */
 export const qualifierWords: ReadonlyArray<string> = [
-  "hash", "digest", "encrypted", "enc", "b64", "base64", "hex", "plaintext", "value"
+  "hash",
+  "digest",
+  "encrypted",
+  "enc",
+  "b64",
+  "base64",
+  "hex",
+  "plaintext",
+  "value"
 ]
 
 /** At most this many trailing qualifier words are dropped (`db_password_encrypted_b64`). */
@@ -163,7 +171,8 @@ export const keyWords = (key: string): Array<string> => {
     } else if (start < 0) {
       start = i
     } else if (
-      kind === UPPER && (prev === LOWER || prev === DIGIT || (prev === UPPER && i + 1 < n && kindOf(key.charCodeAt(i + 1)) === LOWER))
+      kind === UPPER &&
+      (prev === LOWER || prev === DIGIT || (prev === UPPER && i + 1 < n && kindOf(key.charCodeAt(i + 1)) === LOWER))
     ) {
       out.push(key.slice(start, i).toLowerCase())
       start = i
@@ -185,7 +194,7 @@ const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <
  * suffix, qualifiers dropped, cannot equal a set member), so a key is cut there before it is split into words: one
  * backward scan, then a bounded split, whatever the key's length. The answer is the same as for the whole key.
  */
-const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<string>): ((key: string) => KeyAction) => {
+const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<string>): (key: string) => KeyAction => {
   let longest = 0
   for (const k of sensitive) if (k.length > longest) longest = k.length
   for (const k of removed) if (k.length > longest) longest = k.length
@@ -281,7 +290,8 @@ const maskSecrets = (s: string): string =>
 
 const isBareEnd = (c: number): boolean =>
   c === 32 || c === 34 || c === 39 || c === 38 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x2028 ||
-  c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f
+  c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f ||
+  c === 0x205f
 
 /**
  * URL passwords: `scheme://user:password@host` -> `scheme://user:[REDACTED]@host` (user and host stay). The
@@ -575,7 +585,8 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     if (clean[slot] === s) return s
     // At most one regex scan per string (a regex call is the expensive part); below 15 characters only a Bearer
     // token fits (`Bearer x1`, 9), found by native indexOf like the separators.
-    const secrets = builtin && (n >= 15 ? SECRET_HINT.test(s) : n >= 9 && (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0))
+    const secrets = builtin &&
+      (n >= 15 ? SECRET_HINT.test(s) : n >= 9 && (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0))
     if (!secrets && custom.length === 0 && (!builtin || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
       if (n <= 1024) clean[slot] = s
       return s
@@ -600,7 +611,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
 
 // --- configuration -----------------------------------------------------------------------------------------------
 
-const KEY_LIST = /^[A-Za-z0-9_.\-]+$/
+const KEY_LIST = /^[A-Za-z0-9_.-]+$/
 
 const parseKeyList = (raw: string): ReadonlyArray<string> | undefined => {
   const keys = raw.split(",").map((k) => k.trim()).filter((k) => k !== "")
@@ -608,7 +619,11 @@ const parseKeyList = (raw: string): ReadonlyArray<string> | undefined => {
 }
 
 const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
-  optional(name, "comma-separated key names made of letters, digits, \"_\", \"-\", \".\" (e.g. \"pin,otp_code,X-Session-Key\")", parseKeyList)
+  optional(
+    name,
+    "comma-separated key names made of letters, digits, \"_\", \"-\", \".\" (e.g. \"pin,otp_code,X-Session-Key\")",
+    parseKeyList
+  )
 
 /**
  * `PROVIDE_LOG_SANITIZATION_ENABLED` (true/false/1/0/yes/no/on/off, default

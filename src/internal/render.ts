@@ -12,7 +12,7 @@
 import * as Cause from "effect/Cause"
 import * as Redacted from "effect/Redacted"
 import type { KeyAction, Redactor } from "./redact.js"
-import { KEEP, REDACT, REMOVE, redactedMarker } from "./redact.js"
+import { KEEP, REDACT, redactedMarker, REMOVE } from "./redact.js"
 
 export interface RenderLimits {
   readonly maxStringLength: number
@@ -23,20 +23,25 @@ export interface RenderLimits {
   readonly maxLineLength: number
 }
 
-export const defaultLimits: RenderLimits = { maxStringLength: 64 * 1024, maxDepth: 10, maxKeys: 100, maxLineLength: 1024 * 1024 }
+export const defaultLimits: RenderLimits = {
+  maxStringLength: 64 * 1024,
+  maxDepth: 10,
+  maxKeys: 100,
+  maxLineLength: 1024 * 1024
+}
 
 // Characters that must never reach a terminal or a line-based reader raw: C0 controls, DEL, C1 controls
 // (0x9b is a one-byte CSI), the Unicode line/paragraph separators and every bidirectional control (Bidi_Control:
 // the ALM U+061C, LRM/RLM U+200E/F, the embeddings and overrides U+202A-E, the isolates U+2066-9).
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const UNSAFE_G = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-const JSON_UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
+const JSON_UNSAFE =
+  /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/
 const NEEDS_QUOTES = /[\s="\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 const PLAIN_KEY = /^[A-Za-z0-9_.\-@:/[\]]+$/
 
 const shortEscapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
-const escapeChar = (c: string): string =>
-  shortEscapes[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")
+const escapeChar = (c: string): string => shortEscapes[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")
 
 /** A message or value made single-line and terminal-safe (`\n` -> `\\n`, ESC -> `\\u001b`), without quotes. */
 export const escapeText = (s: string): string => (UNSAFE.test(s) ? s.replace(UNSAFE_G, escapeChar) : s)
@@ -48,8 +53,7 @@ export const jsonString = (s: string): string => {
 }
 
 /** A console (key=value) value: bare when safe, else quoted and escaped. */
-export const consoleString = (s: string): string =>
-  s.length > 0 && !NEEDS_QUOTES.test(s) ? s : jsonString(s)
+export const consoleString = (s: string): string => s.length > 0 && !NEEDS_QUOTES.test(s) ? s : jsonString(s)
 
 /** A console key: bare when it is a plain identifier-like key, else quoted (so `a=b c` cannot forge fields). */
 export const consoleKey = (key: string): string => (PLAIN_KEY.test(key) ? key : jsonString(key))
@@ -85,8 +89,9 @@ export const ownKeys = (obj: object): ReadonlyArray<string> | undefined => {
 
 /** Defines `key` on `out` as a plain data property: a key named `__proto__` stays a key. */
 export const putField = (out: Record<string, unknown>, key: string, value: unknown): void => {
-  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-  else out[key] = value
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  } else out[key] = value
 }
 
 /**
@@ -244,11 +249,26 @@ export class Renderer {
       if (obj instanceof Error) return this.error(obj, depth, path)
       if (Cause.isCause(obj)) return this.cause(obj, depth, path)
       if (Array.isArray(obj)) return this.array(obj, depth, path)
-      if (isTypedArray(obj)) return this.array(Array.from(obj.length > this.limits.maxKeys ? Array.prototype.slice.call(obj, 0, this.limits.maxKeys + 1) : obj as ArrayLike<number>), depth, path, obj.length)
+      if (isTypedArray(obj)) {
+        return this.array(
+          Array.from(
+            obj.length > this.limits.maxKeys
+              ? Array.prototype.slice.call(obj, 0, this.limits.maxKeys + 1)
+              : obj as ArrayLike<number>
+          ),
+          depth,
+          path,
+          obj.length
+        )
+      }
       if (obj instanceof ArrayBuffer) return "[ArrayBuffer(" + obj.byteLength + ")]"
       if (obj instanceof Map) return this.entries(obj.entries(), obj.size, depth, path)
-      if (obj instanceof Set) return this.array(Array.from(obj.values()).slice(0, this.limits.maxKeys + 1), depth, path, obj.size)
-      if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof Promise) return "[" + obj.constructor.name + "]"
+      if (obj instanceof Set) {
+        return this.array(Array.from(obj.values()).slice(0, this.limits.maxKeys + 1), depth, path, obj.size)
+      }
+      if (obj instanceof WeakMap || obj instanceof WeakSet || obj instanceof Promise) {
+        return "[" + obj.constructor.name + "]"
+      }
       if (typeof (obj as { toJSON?: unknown }).toJSON === "function") {
         let converted: unknown
         try {
@@ -264,7 +284,12 @@ export class Renderer {
     }
   }
 
-  private array(items: ReadonlyArray<unknown>, depth: number, path: Array<object>, total = items.length): Array<unknown> {
+  private array(
+    items: ReadonlyArray<unknown>,
+    depth: number,
+    path: Array<object>,
+    total = items.length
+  ): Array<unknown> {
     const max = this.limits.maxKeys
     const n = Math.min(items.length, max)
     const out: Array<unknown> = new Array(n)
@@ -297,7 +322,12 @@ export class Renderer {
     return out
   }
 
-  private entries(it: Iterator<[unknown, unknown]>, size: number, depth: number, path: Array<object>): Record<string, unknown> {
+  private entries(
+    it: Iterator<[unknown, unknown]>,
+    size: number,
+    depth: number,
+    path: Array<object>
+  ): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     const max = this.limits.maxKeys
     for (let i = 0; i < max; i++) {
@@ -305,7 +335,9 @@ export class Renderer {
       if (next.done) break
       const key = typeof next.value[0] === "string" ? next.value[0] : String(this.console(next.value[0]))
       const action = this.keyAction(key)
-      if (action !== REMOVE) this.put(out, key, action === REDACT ? redactedMarker : this.walk(next.value[1], depth + 1, path))
+      if (action !== REMOVE) {
+        this.put(out, key, action === REDACT ? redactedMarker : this.walk(next.value[1], depth + 1, path))
+      }
     }
     if (size > max) this.put(out, "…", size - max + " more keys")
     return out

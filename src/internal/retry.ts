@@ -230,7 +230,10 @@ type PolicyStep = readonly [PolicyState, Duration.Duration, ScheduleDecision.Sch
  *
  * @internal
  */
-export const policySchedule = <E>(policy: CompiledPolicy, startedAt?: number): Schedule.Schedule<Duration.Duration, E> =>
+export const policySchedule = <E>(
+  policy: CompiledPolicy,
+  startedAt?: number
+): Schedule.Schedule<Duration.Duration, E> =>
   Schedule.makeWithState<PolicyState, E, Duration.Duration>(
     { retries: 0, previous: policy.delayMs, start: startedAt ?? -1 },
     (now, error, state) =>
@@ -276,15 +279,20 @@ interface LoggedState {
  *
  * @internal
  */
-export const logged = <Out, In, R>(self: Schedule.Schedule<Out, In, R>, startedAt?: number): Schedule.Schedule<Out, In, R> =>
+export const logged = <Out, In, R>(
+  self: Schedule.Schedule<Out, In, R>,
+  startedAt?: number
+): Schedule.Schedule<Out, In, R> =>
   Schedule.makeWithState<LoggedState, In, Out, R>(
     { inner: self.initial, retries: 0, start: startedAt ?? -1 },
     (now, input, state) =>
       FiberRef.getWith(currentVerdict, (outer) => {
         if (outer !== undefined) {
           // An enclosing layer sees the final decision and logs: pass through.
-          return Effect.map(self.step(now, input, state.inner), ([inner, out, decision]) =>
-            [{ ...state, inner }, out, decision] as const)
+          return Effect.map(
+            self.step(now, input, state.inner),
+            ([inner, out, decision]) => [{ ...state, inner }, out, decision] as const
+          )
         }
         const verdict: Verdict = { maxAttempts: undefined, stop: undefined }
         return Effect.flatMap(

@@ -17,6 +17,7 @@
  * fiber that sleeps until the driver's next boundary, writes what is queued
  * (those lines belong to the closing period) and tells the driver the time.
  */
+import { platform } from "#platform"
 import * as Clock from "effect/Clock"
 import type * as Console from "effect/Console"
 import * as Data from "effect/Data"
@@ -24,11 +25,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
 import { globalValue } from "effect/GlobalValue"
+import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
-import { platform } from "#platform"
 import type { FileTarget, FlushReport, Options, RotateOptions, SinkStats, Target } from "../LogSink.js"
 import { parseBytes, parseDuration } from "./config.js"
 import type { Driver, FdTarget, FileHooks, Rotation } from "./platform.js"
@@ -184,7 +184,11 @@ export class Sink {
     readonly key: string | undefined
   ) {
     this.flushSize = Math.max(1, options.flushSize)
-    this.queue = new BoundedQueue<string>(Math.max(this.flushSize, options.maxBufferBytes), options.overflow, lineWeight)
+    this.queue = new BoundedQueue<string>(
+      Math.max(this.flushSize, options.maxBufferBytes),
+      options.overflow,
+      lineWeight
+    )
     this.shutdownTimeout = Duration.decode(options.shutdownTimeout)
     if (options.exitHook && platform !== undefined) this.removeExitHook = platform.onExit(() => this.atExit())
   }
@@ -279,7 +283,8 @@ export class Sink {
   }
 
   private warning(n: number): string {
-    const message = `log buffer full: ${n} records dropped (overflow policy ${this.queue.policy}, maxBufferBytes ${this.queue.capacity})`
+    const message =
+      `log buffer full: ${n} records dropped (overflow policy ${this.queue.policy}, maxBufferBytes ${this.queue.capacity})`
     const fields = { dropped: n, dropped_total: this.queue.dropped, overflow: this.queue.policy }
     const millis = this.clock.unsafeCurrentTimeMillis()
     try {
@@ -290,7 +295,13 @@ export class Sink {
     } catch {
       // fall through to the JSON line
     }
-    return JSON.stringify({ timestamp: new Date(millis).toISOString(), level: "warning", message, logger_name: "effect-foundation.sink", ...fields }) + "\n"
+    return JSON.stringify({
+      timestamp: new Date(millis).toISOString(),
+      level: "warning",
+      message,
+      logger_name: "effect-foundation.sink",
+      ...fields
+    }) + "\n"
   }
 
   private settle(n: number): void {
@@ -410,7 +421,14 @@ export class Sink {
         Effect.tap((report) => Effect.sync(() => resolve(report))),
         Effect.onInterrupt(() =>
           Effect.sync(() =>
-            resolve({ status: "timed_out", written: 0, failed: 0, pending: 0, dropped: this.queue.dropped, durationMillis: 0 })
+            resolve({
+              status: "timed_out",
+              written: 0,
+              failed: 0,
+              pending: 0,
+              dropped: this.queue.dropped,
+              durationMillis: 0
+            })
           )
         )
       )
@@ -473,7 +491,7 @@ export class Sink {
     const reports = this.queue.takeUnreported()
     const batch = lines.join("") + (reports > 0 ? this.warning(reports) : "")
     const inTotal = this.busy ? this.inflight + (this.inflightReports > 0 ? 1 : 0) : 0
-    let went = 0
+    let went: number
     try {
       went = this.driver.writeSync(batch, Duration.toMillis(this.shutdownTimeout))
     } catch (e) {
@@ -512,7 +530,9 @@ export class Sink {
       this.lastError = errorText(e)
       if (!this.reportedFailure) {
         this.reportedFailure = true
-        this.report(`effect-foundation: log sink cannot reopen (${this.driver.name}): ${this.lastError}; still writing to the previously opened file\n`)
+        this.report(
+          `effect-foundation: log sink cannot reopen (${this.driver.name}): ${this.lastError}; still writing to the previously opened file\n`
+        )
       }
       return false
     }
@@ -555,11 +575,18 @@ const consoleLog = (console: Console.Console, stream: "log" | "error") => {
   return stream === "log" ? (line: string) => unsafe.log(line) : (line: string) => unsafe.error(line)
 }
 
-const driverFor = (target: Target, runtime: Runtime.Runtime<never>, console: Console.Console, hooks: FileHooks): Driver => {
+const driverFor = (
+  target: Target,
+  runtime: Runtime.Runtime<never>,
+  console: Console.Console,
+  hooks: FileHooks
+): Driver => {
   if (typeof target === "function") return writerDriver(target, runtime)
   if (target === "console") return consoleDriver("console", consoleLog(console, "log"))
   if (platform === undefined) {
-    if (target === "stdout" || target === "stderr") return consoleDriver(target, consoleLog(console, target === "stdout" ? "log" : "error"))
+    if (target === "stdout" || target === "stderr") {
+      return consoleDriver(target, consoleLog(console, target === "stdout" ? "log" : "error"))
+    }
     throw new Error("file and descriptor targets need a runtime with a file system (Node, Bun, Deno)")
   }
   try {
@@ -571,7 +598,9 @@ const driverFor = (target: Target, runtime: Runtime.Runtime<never>, console: Con
     return platform.open(target)
   } catch (e) {
     // stdout / stderr where descriptors cannot be used (Deno without permissions): the Console
-    if (target === "stdout" || target === "stderr") return consoleDriver(target, consoleLog(console, target === "stdout" ? "log" : "error"))
+    if (target === "stdout" || target === "stderr") {
+      return consoleDriver(target, consoleLog(console, target === "stdout" ? "log" : "error"))
+    }
     throw e
   }
 }
@@ -588,35 +617,57 @@ const invalidOption = (name: string, value: unknown, accepted: string): Error =>
 
 /** The public rotation options, checked: a clear error naming the option for a bad value. */
 export const resolveRotation = (rotate: RotateOptions): Rotation => {
-  if (typeof rotate !== "object" || rotate === null) throw invalidOption("rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
+  if (typeof rotate !== "object" || rotate === null) {
+    throw invalidOption("rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
+  }
   let maxSize: number | undefined
   if (rotate.maxSize !== undefined) {
     const v = rotate.maxSize
-    maxSize = typeof v === "number" ? (Number.isSafeInteger(v) && v >= 1 ? v : undefined) : typeof v === "string" ? parseBytes(v) : undefined
-    if (maxSize === undefined) throw invalidOption("rotate.maxSize", v, "a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
+    maxSize = typeof v === "number"
+      ? (Number.isSafeInteger(v) && v >= 1 ? v : undefined)
+      : typeof v === "string"
+      ? parseBytes(v)
+      : undefined
+    if (maxSize === undefined) {
+      throw invalidOption("rotate.maxSize", v, "a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
+    }
   }
   let interval: number | undefined
   if (rotate.interval !== undefined) {
     const v = rotate.interval
-    const d = typeof v === "string" ? parseDuration(v) ?? Option.getOrUndefined(Duration.decodeUnknown(v)) : Option.getOrUndefined(Duration.decodeUnknown(v))
+    const d = typeof v === "string"
+      ? parseDuration(v) ?? Option.getOrUndefined(Duration.decodeUnknown(v))
+      : Option.getOrUndefined(Duration.decodeUnknown(v))
     const ms = d === undefined ? NaN : Duration.toMillis(d)
-    if (!(Number.isFinite(ms) && ms >= 1)) throw invalidOption("rotate.interval", v, "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\"")
+    if (!(Number.isFinite(ms) && ms >= 1)) {
+      throw invalidOption(
+        "rotate.interval",
+        v,
+        "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\""
+      )
+    }
     interval = Math.floor(ms)
   }
   let maxFiles: number | undefined
   if (rotate.maxFiles !== undefined) {
     const v = rotate.maxFiles
-    if (!(typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) throw invalidOption("rotate.maxFiles", v, "a positive integer")
+    if (!(typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) {
+      throw invalidOption("rotate.maxFiles", v, "a positive integer")
+    }
     maxFiles = v
   }
-  if (rotate.compress !== undefined && typeof rotate.compress !== "boolean") throw invalidOption("rotate.compress", rotate.compress, "true, false")
+  if (rotate.compress !== undefined && typeof rotate.compress !== "boolean") {
+    throw invalidOption("rotate.compress", rotate.compress, "true, false")
+  }
   if (maxSize === undefined && interval === undefined) throw new Error("rotate needs maxSize or interval (or both)")
   return { maxSize, interval, maxFiles, compress: rotate.compress === true }
 }
 
 const checkSignal = (target: FileTarget): void => {
   const s = target.reopenOnSignal
-  if (s !== undefined && s !== "SIGHUP" && s !== "SIGUSR2") throw invalidOption("reopenOnSignal", s, "\"SIGHUP\", \"SIGUSR2\"")
+  if (s !== undefined && s !== "SIGHUP" && s !== "SIGUSR2") {
+    throw invalidOption("reopenOnSignal", s, "\"SIGHUP\", \"SIGUSR2\"")
+  }
 }
 
 const stderrReport = (console: Console.Console) => (text: string): void => {
@@ -632,7 +683,9 @@ const stderrReport = (console: Console.Console) => (text: string): void => {
 export const isTerminal = (stream: "stdout" | "stderr"): boolean => platform?.isTerminal(stream) ?? false
 
 const keyOf = (target: Target): string | undefined =>
-  platform === undefined || typeof target === "function" || target === "console" ? undefined : platform.keyOf(target as FdTarget)
+  platform === undefined || typeof target === "function" || target === "console"
+    ? undefined
+    : platform.keyOf(target as FdTarget)
 
 // Sleeps in steps of at most an hour: the timer's limit is 24.8 days, and a wall clock that jumps is seen again soon.
 const MAX_SLEEP = 3_600_000
@@ -682,14 +735,18 @@ export const acquire = (options: Options): Effect.Effect<Sink, LogSinkError, Sco
         try: () => driverFor(options.target, runtime, console, hooks),
         catch: (e) =>
           new LogSinkError({
-            message: `cannot open log ${describe(options.target)}${typeof options.target === "object" && "file" in options.target ? " (PROVIDE_LOG_FILE)" : ""}: ${errorText(e)}`,
+            message: `cannot open log ${describe(options.target)}${
+              typeof options.target === "object" && "file" in options.target ? " (PROVIDE_LOG_FILE)" : ""
+            }: ${errorText(e)}`,
             target: describe(options.target),
             cause: e
           })
       })
       sink = made = new Sink(options, driver, clock, options.report ?? stderrReport(console), key)
       if (key !== undefined) shared.set(key, sink)
-      const signal = typeof options.target === "object" && "file" in options.target ? options.target.reopenOnSignal : undefined
+      const signal = typeof options.target === "object" && "file" in options.target
+        ? options.target.reopenOnSignal
+        : undefined
       if (signal !== undefined && platform?.onSignal !== undefined) {
         const s = sink
         sink.removeSignal = platform.onSignal(signal, () => void s.reopenNow())
@@ -701,7 +758,9 @@ export const acquire = (options: Options): Effect.Effect<Sink, LogSinkError, Sco
       yield* Effect.addFinalizer(() => Fiber.interruptFork(rotator))
     }
     // The interval: a daemon fiber stopped without waiting, so closing stays synchronous (Effect.runSync works).
-    const ticker = yield* Effect.forkDaemon(Effect.forever(Effect.zipRight(Effect.sleep(options.flushInterval), Effect.sync(() => sink.tick()))))
+    const ticker = yield* Effect.forkDaemon(
+      Effect.forever(Effect.zipRight(Effect.sleep(options.flushInterval), Effect.sync(() => sink.tick())))
+    )
     yield* Effect.addFinalizer(() => Fiber.interruptFork(ticker))
     yield* Effect.addFinalizer(() => (--sink.refs > 0 ? Effect.asVoid(sink.flush()) : Effect.asVoid(sink.shutdown())))
     return sink

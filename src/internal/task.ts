@@ -55,8 +55,7 @@ export const monitored: {
   <A, E, R>(self: Effect.Effect<A, E, R>, taskId: string): Effect.Effect<A, E, R>
 } = dual(2, monitor)
 
-const isIterable = (u: unknown): u is Iterable<unknown> =>
-  typeof u === "object" && u !== null && Symbol.iterator in u
+const isIterable = (u: unknown): u is Iterable<unknown> => typeof u === "object" && u !== null && Symbol.iterator in u
 
 const statusOf = <A, E>(
   exit: Exit.Exit<A, E> | undefined
@@ -82,14 +81,20 @@ const settle = (
     const checks: Array<Effect.Effect<boolean>> = []
     for (const fiber of fibers) {
       if (fiber === undefined || fiber.unsafePoll() !== null) continue
-      checks.push(Effect.map(Fiber.status(fiber), (status) =>
-        !FiberStatus.isDone(status) && RuntimeFlags.interruptible(status.runtimeFlags)))
+      checks.push(
+        Effect.map(
+          Fiber.status(fiber),
+          (status) => !FiberStatus.isDone(status) && RuntimeFlags.interruptible(status.runtimeFlags)
+        )
+      )
     }
     return Effect.map(Effect.all(checks), (flags) => flags.some((b) => b))
   })
   let rounds = 0
-  const loop: Effect.Effect<void> = Effect.flatMap(busy, (b) =>
-    b && rounds++ < 10_000 ? Effect.zipRight(Effect.yieldNow(), loop) : Effect.void)
+  const loop: Effect.Effect<void> = Effect.flatMap(
+    busy,
+    (b) => b && rounds++ < 10_000 ? Effect.zipRight(Effect.yieldNow(), loop) : Effect.void
+  )
   return loop
 }
 
@@ -155,7 +160,10 @@ export const runAll = <T extends Effect.Effect<any, any, any>>(
             // Interrupted from outside: the tasks are interrupted and awaited, as Effect does.
             Effect.onInterrupt(() => Fiber.interrupt(fiber))
           ),
-          (ended) => Option.isSome(ended) ? report : Effect.zipRight(Effect.zipRight(Fiber.interruptFork(fiber), settle(fibers)), report)
+          (ended) =>
+            Option.isSome(ended)
+              ? report
+              : Effect.zipRight(Effect.zipRight(Fiber.interruptFork(fiber), settle(fibers)), report)
         ))
     )
   })

@@ -52,7 +52,9 @@ export const traceIdsOf = (span: Tracer.AnySpan | undefined): TraceIds | undefin
   let ids: TraceIds | undefined
   try {
     const traceId = validTraceId(span.traceId)
-    ids = traceId === undefined ? undefined : { traceId, spanId: validSpanId(span.spanId), sampled: span.sampled === true }
+    ids = traceId === undefined
+      ? undefined
+      : { traceId, spanId: validSpanId(span.spanId), sampled: span.sampled === true }
   } catch {
     // a hostile span (throwing getters): no ids
     ids = undefined

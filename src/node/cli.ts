@@ -52,7 +52,11 @@ interface Args {
 }
 
 const parseArgs = (argv: ReadonlyArray<string>): Args | { readonly error: string } | "help" => {
-  if (argv.length === 0 || argv[0] === "-h" || argv[0] === "--help" || argv[0] === "help") return argv.length === 0 ? { error: "missing command" } : "help"
+  if (argv.length === 0 || argv[0] === "-h" || argv[0] === "--help" || argv[0] === "help") {
+    return argv.length === 0
+      ? { error: "missing command" }
+      : "help"
+  }
   if (argv[0] !== "pretty") return { error: `unknown command "${argv[0]}"` }
   let file: string | undefined
   let level: LevelName | undefined
@@ -95,7 +99,8 @@ const HIGH_WATER = 64 * 1024
  * @category running
  */
 export const main = async (argv: ReadonlyArray<string>, io?: Io): Promise<number> => {
-  const { env, stderr, stdin, stdout } = io ?? { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }
+  const { env, stderr, stdin, stdout } = io ??
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }
   const args = parseArgs(argv)
   if (args === "help") {
     stdout.write(usage)

@@ -38,7 +38,8 @@ export const stampOf = (millis: number): string => {
   return new Date(ms).toISOString().slice(0, 23).replace(/:/g, "-")
 }
 
-const timeOf = (stamp: string): number => Date.parse(stamp.slice(0, 10) + "T" + stamp.slice(11, 19).replace(/-/g, ":") + stamp.slice(19) + "Z")
+const timeOf = (stamp: string): number =>
+  Date.parse(stamp.slice(0, 10) + "T" + stamp.slice(11, 19).replace(/-/g, ":") + stamp.slice(19) + "Z")
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
@@ -86,7 +87,9 @@ export class RotatingFile implements Driver {
     this.ext = path.extname(this.file)
     this.base = path.basename(this.file, this.ext)
     this.pattern = new RegExp(
-      `^${escapeRegExp(this.base)}\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3})${escapeRegExp(this.ext)}(\\.gz(\\.tmp)?)?$`
+      `^${escapeRegExp(this.base)}\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3})${
+        escapeRegExp(this.ext)
+      }(\\.gz(\\.tmp)?)?$`
     )
     this.fd = openAppend(this.file)
     let mtime: number

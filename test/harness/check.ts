@@ -186,7 +186,9 @@ export const violations = (c: Check, bounds: Bounds): Array<string> => {
   const out: Array<string> = []
   const limit = bounds.deadlineMs + (bounds.marginMs ?? 3_000)
   if (c.killed) out.push("hung (killed)")
-  if (c.unaccounted !== 0) out.push(c.unaccounted > 0 ? `${c.unaccounted} lost silently` : `${-c.unaccounted} over-reported`)
+  if (c.unaccounted !== 0) {
+    out.push(c.unaccounted > 0 ? `${c.unaccounted} lost silently` : `${-c.unaccounted} over-reported`)
+  }
   if (c.duplicated > 0) out.push(`${c.duplicated} duplicated`)
   if (c.corrupt > 0) out.push(`${c.corrupt} corrupt`)
   if ((c.target === "file" || c.target === "devnull") && c.reportedDropped > 0) {

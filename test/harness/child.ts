@@ -18,7 +18,8 @@
  * was blocked at most since the logging started (start-up excluded).
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Effect, Exit, Layer, Option } from "effect"
+import type { Layer } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import { Foundation, FoundationLive, Log, Telemetry } from "effect-foundation"
 import * as fs from "node:fs"
 import type { ChildConfig, ExitPath } from "./config.js"
@@ -57,7 +58,10 @@ const line = (i: number) => (pad === undefined ? Log.info("line", { i }) : Log.i
 const logRange = (from: number, to: number): Effect.Effect<void> => {
   const y = config.yield ?? "never"
   if (y === "forEach8") {
-    return Effect.forEach(Array.from({ length: to - from }, (_, k) => from + k), line, { concurrency: 8, discard: true })
+    return Effect.forEach(Array.from({ length: to - from }, (_, k) => from + k), line, {
+      concurrency: 8,
+      discard: true
+    })
   }
   if (y === "never") {
     return Effect.suspend(() => {

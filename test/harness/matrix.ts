@@ -2,10 +2,10 @@
  * The sink-contract matrix: every exit path x every target, with the same workload, plus the full-size
  * "target never behind" runs. Shared by test/SinkContract.test.ts (a sample) and scripts/sink-matrix.ts (all).
  */
-import type { ExitPath, YieldPattern } from "./config.js"
-import { exitPaths } from "./config.js"
 import type { Bounds, Check } from "./check.js"
 import { check, violations } from "./check.js"
+import type { ExitPath, YieldPattern } from "./config.js"
+import { exitPaths } from "./config.js"
 import type { RunOptions, Target } from "./run.js"
 import { runChild, targets } from "./run.js"
 

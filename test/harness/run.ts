@@ -63,29 +63,28 @@ const cwd = path.resolve(here, "..", "..")
 let command: Promise<ReadonlyArray<string>> | undefined
 
 /** The command that starts the child: a bundle built once per process, or tsx. */
-export const childCommand = (): Promise<ReadonlyArray<string>> =>
-  (command ??= (async () => {
-    try {
-      const esbuild = await import("esbuild")
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-child-"))
-      const outfile = path.join(dir, "child.mjs")
-      await esbuild.build({
-        entryPoints: [childSource],
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        conditions: ["source"],
-        outfile,
-        logLevel: "silent",
-        // some CommonJS dependencies call require() on Node built-ins
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
-      })
-      return [outfile]
-    } catch {
-      return ["--import", "tsx", "--conditions=source", childSource]
-    }
-  })())
+export const childCommand = (): Promise<ReadonlyArray<string>> => (command ??= (async () => {
+  try {
+    const esbuild = await import("esbuild")
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-child-"))
+    const outfile = path.join(dir, "child.mjs")
+    await esbuild.build({
+      entryPoints: [childSource],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      conditions: ["source"],
+      outfile,
+      logLevel: "silent",
+      // some CommonJS dependencies call require() on Node built-ins
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
+    })
+    return [outfile]
+  } catch {
+    return ["--import", "tsx", "--conditions=source", childSource]
+  }
+})())
 
 const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-run-"))
 
@@ -148,15 +147,17 @@ export const runChild = async (options: RunOptions): Promise<RunResult> => {
     stdout.on("data", (c: Buffer) => void out.push(c))
   }
 
-  const [code, signal, exitedAt] = await new Promise<[number | null, NodeJS.Signals | null, number]>((resolve, reject) => {
-    proc.on("error", reject)
-    proc.on("exit", (c, s) => {
-      exited = true
-      const at = Date.now()
-      if (options.target === "pipe-stuck" || options.target === "pipe-throttled") drain()
-      resolve([c, s, at])
-    })
-  })
+  const [code, signal, exitedAt] = await new Promise<[number | null, NodeJS.Signals | null, number]>(
+    (resolve, reject) => {
+      proc.on("error", reject)
+      proc.on("exit", (c, s) => {
+        exited = true
+        const at = Date.now()
+        if (options.target === "pipe-stuck" || options.target === "pipe-throttled") drain()
+        resolve([c, s, at])
+      })
+    }
+  )
   // the rest of the pipe, then stderr
   await closed
   clearTimeout(hardKill)
