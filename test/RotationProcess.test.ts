@@ -1,78 +1,18 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as zlib from "node:zlib"
+import { fixtureCommand, pool, runFixture } from "./utils.js"
 
 // Rotation in real processes under NodeRuntime.runMain (see test/Telemetry.test.ts for the method).
 
 const fixture = fileURLToPath(new URL("./fixtures/rotation-writer.ts", import.meta.url))
-const cwd = fileURLToPath(new URL("..", import.meta.url))
+const runWriter = (args: ReadonlyArray<string>, onReady?: (pid: number) => void) =>
+  runFixture(fixture, args, onReady === undefined ? {} : { onReady })
 
-interface Run {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-// Bundled once with esbuild it starts in ~0.3 s instead of ~1.3 s through tsx; without esbuild, tsx runs it.
-let command: ReadonlyArray<string> = ["--import", "tsx", "--conditions=source", fixture]
-beforeAll(async () => {
-  try {
-    const esbuild = await import("esbuild")
-    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ef-fixture-")), "rotation-writer.mjs")
-    await esbuild.build({
-      entryPoints: [fixture],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      conditions: ["source"],
-      outfile,
-      logLevel: "silent"
-    })
-    command = [outfile]
-  } catch {
-    // keep tsx
-  }
-}, 60_000)
-
-/** Runs the fixture; `onReady` fires when it prints "ready". Bounded by a 30 s kill. */
-const runFixture = (args: ReadonlyArray<string>, onReady?: (pid: number) => void): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    let ready = false
-    const killer = setTimeout(() => child.kill("SIGKILL"), 30_000)
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d
-      if (!ready && stdout.includes("ready\n")) {
-        ready = true
-        onReady?.(child.pid!)
-      }
-    })
-    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
-    child.on("error", reject)
-    child.on("close", (code, signal) => {
-      clearTimeout(killer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-
-const pool = async <A>(n: number, jobs: ReadonlyArray<() => Promise<A>>): Promise<Array<A>> => {
-  const results: Array<A> = new Array(jobs.length)
-  let next = 0
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) {
-      const i = next++
-      results[i] = await jobs[i]!()
-    }
-  }))
-  return results
-}
+beforeAll(() => fixtureCommand(fixture).then(() => undefined), 60_000)
 
 const STAMP = /^app\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}\.log(\.gz)?$/
 
@@ -101,7 +41,7 @@ describe("rotation under NodeRuntime.runMain (subprocesses)", () => {
       const jobs = Array.from({ length: 10 }, (_, k) => async () => {
         const dir = path.join(root, `run-${k}`)
         fs.mkdirSync(dir)
-        const run = await runFixture(["signal", dir, "1000000"], (pid) => process.kill(pid, "SIGTERM"))
+        const run = await runWriter(["signal", dir, "1000000"], (pid) => process.kill(pid, "SIGTERM"))
         return { run, dir }
       })
       const results = await pool(3, jobs)
@@ -126,7 +66,7 @@ describe("rotation under NodeRuntime.runMain (subprocesses)", () => {
 
   it("process.exit(0) right after a burst: the exit hook writes every line, rotating on the way", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-exit-"))
-    const run = await runFixture(["exit", dir, "20000"])
+    const run = await runWriter(["exit", dir, "20000"])
     expect(run.code).toBe(0)
     const { recs, rotated } = recordsOf(dir)
     const lines = recs.filter((r) => r.message === "line")
@@ -142,7 +82,7 @@ describe("rotation under NodeRuntime.runMain (subprocesses)", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotate-hup-"))
       const file = path.join(dir, "app.log")
       let renamed = false
-      const run = await runFixture(["hup", dir], (pid) => {
+      const run = await runWriter(["hup", dir], (pid) => {
         // what logrotate does with `create` off and `postrotate kill -HUP`
         fs.renameSync(file, file + ".1")
         renamed = true

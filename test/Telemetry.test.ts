@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, TestClock } from "effect"
 import { EmojiLogger, Log, LogSink, Telemetry } from "effect-foundation"
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { fixtureCommand, pool, runFixture } from "./utils.js"
 
 /** What Foundation.layer does with its sink: make it, register it, install the logger writing to it. */
 const sinkLayer = (target: LogSink.Target, extra: Partial<LogSink.Options> = {}) =>
@@ -108,76 +108,17 @@ describe("Telemetry.flush / shutdown", () => {
 // ---------------------------------------------------------------------------
 
 const fixture = fileURLToPath(new URL("./fixtures/runmain-writer.ts", import.meta.url))
-const cwd = fileURLToPath(new URL("..", import.meta.url))
 const layerMode = process.env["FIXTURE_LAYER"] ?? "foundation"
 
-interface Run {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-// The fixture loads the library from src/ through tsx (~1.3 s per start); bundled once with
-// esbuild (tsx's own transpiler) it starts in ~0.3 s. Without esbuild, tsx runs it.
-let command: ReadonlyArray<string> = ["--import", "tsx", "--conditions=source", fixture]
-beforeAll(async () => {
-  try {
-    const esbuild = await import("esbuild")
-    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ef-fixture-")), "runmain-writer.mjs")
-    await esbuild.build({
-      entryPoints: [fixture],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      conditions: ["source"],
-      outfile,
-      logLevel: "silent"
-    })
-    command = [outfile]
-  } catch {
-    // keep tsx
-  }
-}, 60_000)
-
-/** Runs the fixture; `onReady` fires when it prints "ready". Bounded by a 20 s kill. */
-const runFixture = (args: ReadonlyArray<string>, onReady?: (pid: number) => void): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, ...args], {
-      cwd,
-      env: { ...process.env, FIXTURE_LAYER: layerMode, PROVIDE_LOG_CONSOLE_FORMATTER: "json" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    let ready = false
-    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000)
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d
-      if (!ready && stdout.includes("ready\n")) {
-        ready = true
-        onReady?.(child.pid!)
-      }
-    })
-    child.stderr.setEncoding("utf8").on("data", (d: string) => void (stderr += d))
-    child.on("error", reject)
-    child.on("close", (code, signal) => {
-      clearTimeout(killer)
-      resolve({ code, signal, stdout, stderr })
-    })
+// The fixture is bundled once (fixtureCommand) and bounded by a 20 s kill.
+const runWriter = (args: ReadonlyArray<string>, onReady?: (pid: number) => void) =>
+  runFixture(fixture, args, {
+    env: { FIXTURE_LAYER: layerMode, PROVIDE_LOG_CONSOLE_FORMATTER: "json" },
+    killAfterMillis: 20_000,
+    ...(onReady === undefined ? {} : { onReady })
   })
 
-const pool = async <A>(n: number, jobs: ReadonlyArray<() => Promise<A>>): Promise<Array<A>> => {
-  const results: Array<A> = new Array(jobs.length)
-  let next = 0
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) {
-      const i = next++
-      results[i] = await jobs[i]!()
-    }
-  }))
-  return results
-}
+beforeAll(() => fixtureCommand(fixture).then(() => undefined), 60_000)
 
 const jsonLines = (text: string) =>
   text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { message: string; i?: number })
@@ -188,7 +129,7 @@ describe("shutdown under NodeRuntime.runMain (subprocesses)", () => {
     const jobs = Array.from({ length: 20 }, (_, k) => async () => {
       const file = path.join(dir, `run-${k}`, "app.log")
       const sig: NodeJS.Signals = k % 2 === 0 ? "SIGTERM" : "SIGINT"
-      const run = await runFixture(["signal", file, "100000"], (pid) => process.kill(pid, sig))
+      const run = await runWriter(["signal", file, "100000"], (pid) => process.kill(pid, sig))
       return { run, sig, file }
     })
     const results = await pool(4, jobs)
@@ -214,8 +155,8 @@ describe("shutdown under NodeRuntime.runMain (subprocesses)", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-exit-"))
       const file = path.join(dir, "app.log")
       const [toFile, toStdout] = await Promise.all([
-        runFixture(["exit", file, "20000"]),
-        runFixture(["exit", "-", "20000"])
+        runWriter(["exit", file, "20000"]),
+        runWriter(["exit", "-", "20000"])
       ])
       expect(toFile.code).toBe(0)
       expect(toStdout.code).toBe(0)
@@ -230,7 +171,7 @@ describe("shutdown under NodeRuntime.runMain (subprocesses)", () => {
   )
 
   it("FoundationLive under runMain writes each record once (runMain's pretty logger is removed)", async () => {
-    const run = await runFixture(["dup"])
+    const run = await runWriter(["dup"])
     expect(run.code).toBe(0)
     const recs = jsonLines(run.stdout)
     expect(recs.map((r) => r.message)).toEqual(["one", "two", "three", "four", "five"])

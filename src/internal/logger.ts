@@ -143,9 +143,11 @@ const renderSafely = (
   }
 }
 
-/** A formatter's module levels, for `emit` (which decides every record's level once, for every output). */
-const modules = (formatter: Formatter): Pick<Direct, "moduleThreshold"> =>
-  formatter.hasModuleLevels ? { moduleThreshold: (binding: Binding) => formatter.moduleThreshold(binding) } : {}
+/** A formatter's direct path: `call`, with the formatter's module levels for `emit` (which decides every record's level once, for every output). */
+const directPath = (formatter: Formatter, call: (...args: Parameters<Direct>) => ReturnType<Direct>): Direct =>
+  formatter.hasModuleLevels
+    ? Object.assign(call, { moduleThreshold: (binding: Binding) => formatter.moduleThreshold(binding) })
+    : call
 
 /**
  * The logger around a formatter. Levels are decided before a record reaches
@@ -176,23 +178,21 @@ export const fromFormatter = (
     return true
   }
   // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.
-  const direct: Direct = Object.assign(
-    (
-      level: LevelName,
-      _ordinal: number,
-      millis: number,
-      entry: Entry,
-      annotations: Parameters<Direct>[4],
-      spans: Parameters<Direct>[5],
-      cause: Parameters<Direct>[6],
-      span: Parameters<Direct>[7]
-    ) =>
+  const direct = directPath(
+    formatter,
+    (level, _ordinal, millis, entry, annotations, spans, cause, span) =>
       (admit === undefined || admit(entry.binding.name, millis)) &&
-        write(renderSafely(formatter, level, millis, entry.message, () =>
-            formatter.render(level, millis, entry, annotations, spans, cause, span))) === true
+        write(
+            renderSafely(
+              formatter,
+              level,
+              millis,
+              entry.message,
+              () => formatter.render(level, millis, entry, annotations, spans, cause, span)
+            )
+          ) === true
         ? room
-        : undefined,
-    modules(formatter)
+        : undefined
   )
   const logger = Logger.make<unknown, void>((options) => {
     // `Effect.logError` inside a fingers-crossed scope: the scope's records are written first
@@ -229,32 +229,29 @@ export const capturing = (
   formatter: Formatter,
   capture: (record: StructuredRecord, line: string) => void
 ): Logger.Logger<unknown, void> => {
-  const take = (level: LevelName, millis: number, entry: Entry, options: {
-    readonly annotations: Parameters<Direct>[4]
-    readonly spans: Parameters<Direct>[5]
-    readonly cause: Parameters<Direct>[6]
-  }): undefined => {
+  const take = (
+    level: LevelName,
+    millis: number,
+    entry: Entry,
+    annotations: Parameters<Direct>[4],
+    spans: Parameters<Direct>[5],
+    cause: Parameters<Direct>[6],
+    span: Parameters<Direct>[7]
+  ): undefined => {
     const line = renderSafely(
       formatter,
       level,
       millis,
       entry.message,
-      () => formatter.render(level, millis, entry, options.annotations, options.spans, options.cause)
+      () => formatter.render(level, millis, entry, annotations, spans, cause, span)
     )
-    capture(recordOf(level, millis, entry, options.annotations, options.spans, options.cause, formatter.renderer), line)
+    capture(recordOf(level, millis, entry, annotations, spans, cause, formatter.renderer), line)
     return undefined
   }
-  const direct: Direct = Object.assign(
-    (
-      level: LevelName,
-      _ordinal: number,
-      millis: number,
-      entry: Entry,
-      annotations: Parameters<Direct>[4],
-      spans: Parameters<Direct>[5],
-      cause: Parameters<Direct>[6]
-    ) => take(level, millis, entry, { annotations, spans, cause }),
-    modules(formatter)
+  const direct = directPath(
+    formatter,
+    (level, _ordinal, millis, entry, annotations, spans, cause, span) =>
+      take(level, millis, entry, annotations, spans, cause, span)
   )
   const logger = Logger.make<unknown, void>((options) => {
     triggerFromRefs(options.context, options.logLevel.ordinal)
@@ -262,7 +259,10 @@ export const capturing = (
       fromEffectLevel(options.logLevel),
       options.date.getTime(),
       entryOfMessage(options.message, formatter.renderer),
-      options
+      options.annotations,
+      options.spans,
+      options.cause,
+      formatter.spanOf(options)
     )
   })
   return Object.assign(logger, { [DirectPath]: direct })

@@ -19,6 +19,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { fixtureCommand } from "../utils.js"
 import type { ChildConfig } from "./config.js"
 
 export type Target = "pipe-fast" | "pipe-throttled" | "pipe-stuck" | "file" | "devnull"
@@ -60,31 +61,8 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const childSource = path.join(here, "child.ts")
 const cwd = path.resolve(here, "..", "..")
 
-let command: Promise<ReadonlyArray<string>> | undefined
-
 /** The command that starts the child: a bundle built once per process, or tsx. */
-export const childCommand = (): Promise<ReadonlyArray<string>> => (command ??= (async () => {
-  try {
-    const esbuild = await import("esbuild")
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-child-"))
-    const outfile = path.join(dir, "child.mjs")
-    await esbuild.build({
-      entryPoints: [childSource],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      conditions: ["source"],
-      outfile,
-      logLevel: "silent",
-      // some CommonJS dependencies call require() on Node built-ins
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
-    })
-    return [outfile]
-  } catch {
-    return ["--import", "tsx", "--conditions=source", childSource]
-  }
-})())
+export const childCommand = (): Promise<ReadonlyArray<string>> => fixtureCommand(childSource)
 
 const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), "ef-sink-run-"))
 
