@@ -205,15 +205,7 @@ export class RotatingFile implements Driver {
       }
       return this.rotationFailed(e)
     }
-    const old = this.fd
-    this.fd = fd
-    this.size = sizeOf(fd)
-    this.limit = this.spec.maxSize ?? Infinity
-    try {
-      fs.closeSync(old)
-    } catch {
-      // already closed
-    }
+    this.swap(fd)
     this.hooks.rotated(rotated)
     this.maintain()
     return true
@@ -241,7 +233,11 @@ export class RotatingFile implements Driver {
   // -- external rotation, close -------------------------------------------------------------------------------------
 
   reopen(): void {
-    const fd = openAppend(this.file)
+    this.swap(openAppend(this.file))
+  }
+
+  /** Writes go to `fd` from now on (a new file: its size counts from what it holds); the old descriptor is closed. */
+  private swap(fd: number): void {
     const old = this.fd
     this.fd = fd
     this.size = sizeOf(fd)
