@@ -18,7 +18,7 @@
  * (those lines belong to the closing period) and tells the driver the time.
  */
 import { platform } from "#platform"
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import type * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -26,13 +26,13 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { globalValue } from "effect/GlobalValue"
-import * as Option from "effect/Option"
-import * as Runtime from "effect/Runtime"
+import type * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
-import type { FileTarget, FlushReport, Options, RotateOptions, SinkStats, Target } from "../LogSink.js"
-import { parseBytes, parseDuration } from "./config.js"
-import type { Driver, FdTarget, FileHooks, Rotation } from "./platform.js"
+import type { FlushReport, Options, SinkStats, Target } from "../LogSink.js"
+import { consoleDriver, writerDriver } from "./drivers.js"
+import type { Driver, FdTarget, FileHooks } from "./platform.js"
 import { BoundedQueue, Dropped, Over } from "./queue.js"
+import { checkSignal, resolveRotation, rotateOnTime } from "./rotation.js"
 
 /** @internal */
 export const defaults: Options = {
@@ -67,72 +67,6 @@ export const errorText = (e: unknown): string => {
 
 const describe = (t: Target): string =>
   typeof t === "string" ? t : typeof t === "function" ? "writer" : "file" in t ? `file ${t.file}` : `fd ${t.fd}`
-
-// ---------------------------------------------------------------------------
-// Drivers without a platform
-// ---------------------------------------------------------------------------
-
-const countLines = (batch: string): number => {
-  let n = 0
-  for (let i = batch.indexOf("\n"); i >= 0; i = batch.indexOf("\n", i + 1)) n++
-  return n
-}
-
-/** Effect's `Console`: one `log` (or `error`) call per line, without its "\n". Never behind. */
-const consoleDriver = (name: string, log: (line: string) => void): Driver => {
-  const write = (batch: string): boolean => {
-    let start = 0
-    for (let nl = batch.indexOf("\n"); nl >= 0; nl = batch.indexOf("\n", start)) {
-      log(batch.slice(start, nl))
-      start = nl + 1
-    }
-    return true
-  }
-  return {
-    name,
-    lags: false,
-    write,
-    writeSync: (batch) => (write(batch), countLines(batch)),
-    abandon: () => 0,
-    close: () => {}
-  }
-}
-
-/** A user writer; one that returns an `Effect` is run, one batch at a time, and can fall behind. */
-const writerDriver = (writer: (chunk: string) => unknown, runtime: Runtime.Runtime<never>): Driver => {
-  let fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined
-  return {
-    name: "writer",
-    lags: true,
-    write: (batch, done) => {
-      const r = writer(batch)
-      if (!Effect.isEffect(r)) return true
-      const f = Runtime.runFork(runtime)(r as Effect.Effect<unknown, unknown>)
-      fiber = f
-      f.addObserver((exit) => {
-        if (fiber !== f) return
-        fiber = undefined
-        done(Exit.isFailure(exit) ? exit.cause : undefined)
-      })
-      return false
-    },
-    writeSync: (batch) => {
-      // a batch in flight in a fiber cannot be finished synchronously
-      if (fiber !== undefined) Fiber.interruptFork(fiber)
-      fiber = undefined
-      if (batch === "") return 0
-      const r = writer(batch)
-      if (Effect.isEffect(r)) Runtime.runSync(runtime)(r as Effect.Effect<unknown, unknown>)
-      return countLines(batch)
-    },
-    abandon: () => {
-      if (fiber !== undefined) Runtime.runFork(runtime)(Fiber.interrupt(fiber))
-      fiber = undefined
-      return 0
-    },
-    close: () => {}
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The sink
@@ -605,71 +539,6 @@ const driverFor = (
   }
 }
 
-const invalidOption = (name: string, value: unknown, accepted: string): Error => {
-  let shown: string
-  try {
-    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
-  } catch {
-    shown = "(unprintable)"
-  }
-  return new Error(`${name}: invalid value ${shown}; accepted: ${accepted}`)
-}
-
-/** The public rotation options, checked: a clear error naming the option for a bad value. */
-export const resolveRotation = (rotate: RotateOptions): Rotation => {
-  if (typeof rotate !== "object" || rotate === null) {
-    throw invalidOption("rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
-  }
-  let maxSize: number | undefined
-  if (rotate.maxSize !== undefined) {
-    const v = rotate.maxSize
-    maxSize = typeof v === "number"
-      ? (Number.isSafeInteger(v) && v >= 1 ? v : undefined)
-      : typeof v === "string"
-      ? parseBytes(v)
-      : undefined
-    if (maxSize === undefined) {
-      throw invalidOption("rotate.maxSize", v, "a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
-    }
-  }
-  let interval: number | undefined
-  if (rotate.interval !== undefined) {
-    const v = rotate.interval
-    const d = typeof v === "string"
-      ? parseDuration(v) ?? Option.getOrUndefined(Duration.decodeUnknown(v))
-      : Option.getOrUndefined(Duration.decodeUnknown(v))
-    const ms = d === undefined ? NaN : Duration.toMillis(d)
-    if (!(Number.isFinite(ms) && ms >= 1)) {
-      throw invalidOption(
-        "rotate.interval",
-        v,
-        "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\""
-      )
-    }
-    interval = Math.floor(ms)
-  }
-  let maxFiles: number | undefined
-  if (rotate.maxFiles !== undefined) {
-    const v = rotate.maxFiles
-    if (!(typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) {
-      throw invalidOption("rotate.maxFiles", v, "a positive integer")
-    }
-    maxFiles = v
-  }
-  if (rotate.compress !== undefined && typeof rotate.compress !== "boolean") {
-    throw invalidOption("rotate.compress", rotate.compress, "true, false")
-  }
-  if (maxSize === undefined && interval === undefined) throw new Error("rotate needs maxSize or interval (or both)")
-  return { maxSize, interval, maxFiles, compress: rotate.compress === true }
-}
-
-const checkSignal = (target: FileTarget): void => {
-  const s = target.reopenOnSignal
-  if (s !== undefined && s !== "SIGHUP" && s !== "SIGUSR2") {
-    throw invalidOption("reopenOnSignal", s, "\"SIGHUP\", \"SIGUSR2\"")
-  }
-}
-
 const stderrReport = (console: Console.Console) => (text: string): void => {
   if (platform !== undefined) return platform.report(text)
   try {
@@ -686,24 +555,6 @@ const keyOf = (target: Target): string | undefined =>
   platform === undefined || typeof target === "function" || target === "console"
     ? undefined
     : platform.keyOf(target as FdTarget)
-
-// Sleeps in steps of at most an hour: the timer's limit is 24.8 days, and a wall clock that jumps is seen again soon.
-const MAX_SLEEP = 3_600_000
-
-/** The time rotation: sleeps on the `Clock` until the driver's next boundary, then rotates (`TestClock.adjust` drives it). */
-const rotateOnTime = (sink: Sink, dueAt: () => number): Effect.Effect<void> =>
-  Effect.gen(function*() {
-    while (!sink.closed) {
-      const now = yield* Clock.currentTimeMillis
-      const due = dueAt()
-      if (due > now) yield* Effect.sleep(Math.min(due - now, MAX_SLEEP))
-      else {
-        sink.rotateDue(now)
-        // a driver that did not move on (closed meanwhile): never spin
-        if (dueAt() <= now) yield* Effect.sleep(MAX_SLEEP)
-      }
-    }
-  })
 
 /**
  * The sink for `options.target` for the scope: a new one, or the open one on
