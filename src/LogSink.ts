@@ -4,17 +4,24 @@
  * Records are formatted on the logging fiber and handed to `write` as whole
  * lines; bytes leave in batches, when the buffer reaches `flushSize` or every
  * `flushInterval` (a fiber in the sink's scope sleeping on the `Clock`), or on
- * `flush` / `shutdown`. Files and stdout/stderr get async `fs.write`, one
- * write in flight at a time. A file target can rotate by size and time (see
- * {@link RotateOptions}). The buffer is bounded by `maxBufferBytes`; when
- * it is full the `overflow` policy applies and the dropped records are
- * counted, then reported by one warning line once there is room again.
+ * `flush` / `shutdown`. A file, `/dev/null` or a terminal is written
+ * synchronously, a batch at a time (it is never behind); a pipe or socket
+ * without blocking, in line-aligned pieces of at most 4 KiB, the rest retried
+ * while the buffer fills. A file target can rotate by size and time (see
+ * {@link RotateOptions}). The buffer is bounded by `maxBufferBytes`; when it is
+ * full (only a target that is behind fills it) the `overflow` policy applies
+ * and the dropped records are counted, then reported by one warning line once
+ * there is room again.
  *
+ * The contract: for every target, with N lines logged, written +
+ * reported-dropped = N; no line is split or spliced with another; logging
+ * never blocks the event loop; a flush or shutdown ends within its deadline.
  * A failing target (a throwing writer, a closed stdout, a full disk) never
  * breaks the program: failed lines are counted, the first failure is reported
- * once on stderr. Closing the sink's scope flushes everything (default
- * deadline 5 s); a `process.on("exit")` hook writes whatever is still buffered
- * synchronously, so even `process.exit()` in user code loses nothing.
+ * once on stderr. Closing the sink's scope flushes everything within
+ * `shutdownTimeout` (5 s), then drops and reports what is left; an exit hook
+ * writes what is still buffered synchronously on `process.exit()`, an uncaught
+ * exception or an unhandled signal, within the same timeout.
  *
  * | option | variable | default |
  * |---|---|---|
