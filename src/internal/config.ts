@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { acceptedLevels, invalidLevelMessage, type LevelName, levelOf, parseLevel } from "./level.js"
 
+/** @internal */
 export const invalid = (name: string, value: string, accepted: string): ConfigError.ConfigError =>
   ConfigError.InvalidData([name], `${name}: invalid value ${JSON.stringify(value)}; accepted: ${accepted}`)
 
@@ -19,6 +20,8 @@ export const invalid = (name: string, value: string, accepted: string): ConfigEr
  * An optional variable parsed by `parse`; `undefined` when unset or blank. A
  * value `parse` rejects fails with a message naming the variable, the value
  * and `accepted`.
+ *
+ * @internal
  */
 export const optional = <A>(
   name: string,
@@ -48,7 +51,11 @@ const byteUnits: Record<string, number> = {
   gib: 1024 ** 3
 }
 
-/** A byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a positive safe integer); `undefined` when invalid. */
+/**
+ * A byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a positive safe integer); `undefined` when invalid.
+ *
+ * @internal
+ */
 export const parseBytes = (raw: string): number | undefined => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
   if (m === null) return undefined
@@ -88,7 +95,11 @@ const msUnits: Record<string, number> = {
   weeks: 604_800_000
 }
 
-/** A duration: `250` (ms), `250 ms`, `1 s`, `2 min`, `6 h`, `1 day` (positive, finite); `undefined` when invalid. */
+/**
+ * A duration: `250` (ms), `250 ms`, `1 s`, `2 min`, `6 h`, `1 day` (positive, finite); `undefined` when invalid.
+ *
+ * @internal
+ */
 export const parseDuration = (raw: string): Duration.Duration | undefined => {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw)
   if (m === null) return undefined
@@ -102,6 +113,8 @@ export const parseDuration = (raw: string): Duration.Duration | undefined => {
  * A level given as an option (`name`), in any spelling `PROVIDE_LOG_LEVEL`
  * accepts; `undefined` when not given. Anything else fails with the same
  * wording as the variable's.
+ *
+ * @internal
  */
 export const levelFromOption = (
   name: string,
@@ -125,23 +138,34 @@ const booleans: Record<string, boolean> = {
   off: false
 }
 
-/** true/false/1/0/yes/no/on/off, case-insensitive; anything else is an error. */
+/**
+ * true/false/1/0/yes/no/on/off, case-insensitive; anything else is an error.
+ *
+ * @internal
+ */
 export const parseBoolean = (raw: string): boolean | undefined => {
   const key = raw.trim().toLowerCase()
   return Object.prototype.hasOwnProperty.call(booleans, key) ? booleans[key] : undefined
 }
 
+/** @internal */
 export const boolean = (name: string): Config.Config<boolean | undefined> =>
   optional(name, "true, false, 1, 0, yes, no, on, off", parseBoolean)
 
+/** @internal */
 export const level = (name: string): Config.Config<LevelName | undefined> => optional(name, acceptedLevels, parseLevel)
 
+/** @internal */
 export const parseFormat = (raw: string): "key_value" | "json" | undefined => {
   const key = raw.trim().toLowerCase()
   return key === "key_value" || key === "json" ? key : undefined
 }
 
-/** `name:LEVEL,name2:LEVEL`; names are dotted logger-name prefixes. */
+/**
+ * `name:LEVEL,name2:LEVEL`; names are dotted logger-name prefixes.
+ *
+ * @internal
+ */
 export const parseModuleLevels = (raw: string): Record<string, LevelName> | undefined => {
   const out: Record<string, LevelName> = {}
   for (const part of raw.split(",")) {
@@ -156,6 +180,7 @@ export const parseModuleLevels = (raw: string): Record<string, LevelName> | unde
   return out
 }
 
+/** @internal */
 export interface EnvOptions {
   readonly level: LevelName | undefined
   readonly format: "key_value" | "json" | undefined
@@ -166,6 +191,7 @@ export interface EnvOptions {
   readonly serviceName: string | undefined
 }
 
+/** @internal */
 export const env = {
   level: level("PROVIDE_LOG_LEVEL"),
   format: optional("PROVIDE_LOG_CONSOLE_FORMATTER", "key_value, json", parseFormat),
@@ -185,6 +211,8 @@ export const env = {
  * Colours: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (non-empty,
  * not `0`/`false`) turns them on, otherwise they follow whether the output is
  * a terminal.
+ *
+ * @internal
  */
 export const colors: Config.Config<{ readonly noColor: boolean; readonly force: boolean | undefined }> = Config.all({
   noColor: Config.string("NO_COLOR").pipe(Config.option, Config.map((o) => Option.isSome(o) && o.value !== "")),

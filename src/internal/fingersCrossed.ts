@@ -53,14 +53,22 @@ import type { Redactor } from "./redact.js"
 import { currentRedactor } from "./redactorRef.js"
 import { safeFields } from "./render.js"
 
-/** The options of `Log.fingersCrossed`. */
+/**
+ * The options of `Log.fingersCrossed`.
+ *
+ * @internal
+ */
 export interface FingersCrossedOptions {
   readonly maxRecords?: number | undefined
   readonly trigger?: LevelInput | undefined
   readonly level?: LevelInput | undefined
 }
 
-/** The options, checked and with their defaults. */
+/**
+ * The options, checked and with their defaults.
+ *
+ * @internal
+ */
 export interface Resolved {
   readonly maxRecords: number
   /** the trigger's ordinal */
@@ -69,12 +77,15 @@ export interface Resolved {
   readonly floor: number
 }
 
+/** @internal */
 export const defaultMaxRecords = 1_000
 
 /**
  * Checks the options. Throws `IllegalArgumentException` naming the option:
  * `maxRecords` must be a whole number >= 1, the levels in any spelling
  * `PROVIDE_LOG_LEVEL` accepts.
+ *
+ * @internal
  */
 export const resolve = (options: FingersCrossedOptions | undefined): Resolved => {
   if (options === undefined) return defaults
@@ -99,7 +110,11 @@ const defaults: Resolved = {
   floor: toEffectLevel.trace.ordinal
 }
 
-/** A record kept by a scope: everything needed to write it later exactly as it would have been written then. */
+/**
+ * A record kept by a scope: everything needed to write it later exactly as it would have been written then.
+ *
+ * @internal
+ */
 export class Captured {
   constructor(
     readonly seq: number,
@@ -216,6 +231,8 @@ const CLOSED = 2
  * One fingers-crossed scope: buffering, then (after a trigger) passing
  * records straight through, then closed. `parent` is the scope that was in
  * force when this one opened.
+ *
+ * @internal
  */
 export class FingersCrossedScope {
   private state: typeof BUFFERING | typeof PASSING | typeof CLOSED = BUFFERING
@@ -355,6 +372,8 @@ const failed = (exit: Exit.Exit<unknown, unknown>): boolean => Exit.isFailure(ex
  * `self` in a fingers-crossed scope of its own: what `Effect.onExit` of
  * `Effect.locally` does, with one uninterruptible region instead of three.
  * (Two FiberRef updates remain, as in `Log.withContext`: most of the cost.)
+ *
+ * @internal
  */
 export const fingersCrossed = <A, E, R>(self: Effect.Effect<A, E, R>, options: Resolved): Effect.Effect<A, E, R> =>
   Effect.uninterruptibleMask((restore) =>
@@ -389,6 +408,8 @@ const end = <A, E>(
 /**
  * A fingers-crossed scope for the rest of the current `Scope`; closed when
  * the `Scope` closes, and released if it closes with a failure or a defect.
+ *
+ * @internal
  */
 export const fingersCrossedScoped = (options: Resolved): Effect.Effect<void, never, Scope.Scope> =>
   Effect.uninterruptible(

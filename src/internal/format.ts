@@ -35,8 +35,10 @@ import {
 } from "./render.js"
 import { traceIdsOf } from "./traceContext.js"
 
+/** @internal */
 export type Format = "key_value" | "json"
 
+/** @internal */
 export interface FormatOptions {
   readonly format: Format
   /**
@@ -64,6 +66,7 @@ export interface FormatOptions {
   readonly traceIds: boolean
 }
 
+/** @internal */
 export const defaultFormatOptions: FormatOptions = {
   format: "key_value",
   level: "info",
@@ -141,6 +144,8 @@ interface Key {
  * The keys every JSON record starts with. A field with one of these names is
  * written as `fields.<name>`, so no value can forge a record's level, message,
  * time or logger.
+ *
+ * @internal
  */
 export const reservedJsonKeys: ReadonlySet<string> = new Set([
   "timestamp",
@@ -153,7 +158,11 @@ export const reservedJsonKeys: ReadonlySet<string> = new Set([
   "cause"
 ])
 
-/** The user's key behind a JSON key: `fields.level` was written for a field named `level`. */
+/**
+ * The user's key behind a JSON key: `fields.level` was written for a field named `level`.
+ *
+ * @internal
+ */
 export const fieldKeyOf = (jsonKey: string): string =>
   jsonKey.startsWith("fields.") && reservedJsonKeys.has(jsonKey.slice(7)) ? jsonKey.slice(7) : jsonKey
 
@@ -189,7 +198,11 @@ const dasField = (fields: object, key: string): unknown => {
   }
 }
 
-/** A value that is not a string, as message text (a string rendering without its quotes). */
+/**
+ * A value that is not a string, as message text (a string rendering without its quotes).
+ *
+ * @internal
+ */
 export const valueText = (value: unknown, renderer: Renderer): string => {
   if (typeof value === "string") return value
   const text = renderer.console(value)
@@ -203,7 +216,11 @@ export const valueText = (value: unknown, renderer: Renderer): string => {
   return text
 }
 
-/** `value instanceof Error`, `false` for a Proxy whose prototype cannot be read. */
+/**
+ * `value instanceof Error`, `false` for a Proxy whose prototype cannot be read.
+ *
+ * @internal
+ */
 export const isError = (value: unknown): value is Error => {
   try {
     return value instanceof Error
@@ -222,7 +239,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   }
 }
 
-/** `Name: message` of an error (just the name when the message is empty), never throwing. */
+/**
+ * `Name: message` of an error (just the name when the message is empty), never throwing.
+ *
+ * @internal
+ */
 export const errorHead = (error: Error): string => {
   try {
     const message = String(error.message)
@@ -248,6 +269,8 @@ const errorMessage = (error: Error): string => {
  * cause chain; later ones join the message as `Name: message`); a plain
  * object (`{ ... }`) becomes fields. A message left empty by an error takes
  * the error's message.
+ *
+ * @internal
  */
 export const entryOfMessage = (message: unknown, renderer: Renderer): Entry => {
   if (typeof message === "string") return new Entry(rootBinding, message, undefined)
@@ -276,6 +299,7 @@ export const entryOfMessage = (message: unknown, renderer: Renderer): Entry => {
   return new Entry(rootBinding, text, fields, error)
 }
 
+/** @internal */
 export class Formatter {
   readonly renderer: Renderer
   private readonly json: boolean
@@ -671,7 +695,11 @@ export class Formatter {
   }
 }
 
-/** A record as data: what `TestLog` captures, what the CLI parses, what OTLP exports. */
+/**
+ * A record as data: what `TestLog` captures, what the CLI parses, what OTLP exports.
+ *
+ * @internal
+ */
 export interface StructuredRecord {
   readonly timestamp: Date
   readonly level: LevelName
@@ -684,7 +712,11 @@ export interface StructuredRecord {
   readonly spans: ReadonlyArray<{ readonly label: string; readonly durationMs: number }>
 }
 
-/** The structured view of one record. */
+/**
+ * The structured view of one record.
+ *
+ * @internal
+ */
 export const recordOf = (
   level: LevelName,
   millis: number,
@@ -704,7 +736,11 @@ export const recordOf = (
   spans: List.toArray(spans).map((span) => ({ label: span.label, durationMs: millis - span.startTime }))
 })
 
-/** The structured view of a record handed to an Effect `Logger` (its message read by {@link entryOfMessage}). */
+/**
+ * The structured view of a record handed to an Effect `Logger` (its message read by {@link entryOfMessage}).
+ *
+ * @internal
+ */
 export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord =>
   recordOf(
     fromEffectLevel(options.logLevel),
@@ -716,7 +752,11 @@ export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Rend
     renderer
   )
 
-/** A record given as data (the CLI, tests, summaries). */
+/**
+ * A record given as data (the CLI, tests, summaries).
+ *
+ * @internal
+ */
 export interface RecordInput {
   readonly timestamp: Date
   readonly level: LevelName
@@ -727,7 +767,11 @@ export interface RecordInput {
   readonly cause?: Cause.Cause<unknown> | undefined
 }
 
-/** Renders a record given as data exactly as the live logger would. */
+/**
+ * Renders a record given as data exactly as the live logger would.
+ *
+ * @internal
+ */
 export const renderRecord = (formatter: Formatter, record: RecordInput): string => {
   const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
   return formatter.render(

@@ -1,12 +1,21 @@
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 
-/** Lower-case level names, as they appear in JSON output and configuration. */
+/**
+ * Lower-case level names, as they appear in JSON output and configuration.
+ *
+ * @internal
+ */
 export type LevelName = "trace" | "debug" | "info" | "warning" | "error" | "critical"
 
+/** @internal */
 export const levelNames: ReadonlyArray<LevelName> = ["trace", "debug", "info", "warning", "error", "critical"]
 
-/** Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`). */
+/**
+ * Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`).
+ *
+ * @internal
+ */
 export const toEffectLevel: Record<LevelName, LogLevel.LogLevel> = {
   trace: LogLevel.Trace,
   debug: LogLevel.Debug,
@@ -16,7 +25,11 @@ export const toEffectLevel: Record<LevelName, LogLevel.LogLevel> = {
   critical: LogLevel.Fatal
 }
 
-/** Pre-built `Option.some(level)` values: the per-call override passed to the fiber. */
+/**
+ * Pre-built `Option.some(level)` values: the per-call override passed to the fiber.
+ *
+ * @internal
+ */
 export const someLevel: Record<LevelName, Option.Option<LogLevel.LogLevel>> = {
   trace: Option.some(LogLevel.Trace),
   debug: Option.some(LogLevel.Debug),
@@ -26,7 +39,11 @@ export const someLevel: Record<LevelName, Option.Option<LogLevel.LogLevel>> = {
   critical: Option.some(LogLevel.Fatal)
 }
 
-/** Our name for an Effect `LogLevel` (All and Trace map to trace, None and Fatal to critical). */
+/**
+ * Our name for an Effect `LogLevel` (All and Trace map to trace, None and Fatal to critical).
+ *
+ * @internal
+ */
 export const fromEffectLevel = (level: LogLevel.LogLevel): LevelName => {
   const ordinal = level.ordinal
   if (ordinal >= 50000) return "critical"
@@ -48,10 +65,18 @@ const aliases: Record<string, LevelName> = {
   fatal: "critical"
 }
 
-/** The accepted spellings, for error messages. */
+/**
+ * The accepted spellings, for error messages.
+ *
+ * @internal
+ */
 export const acceptedLevels = "TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
 
-/** Parses a level name case-insensitively; `undefined` when it is not one. */
+/**
+ * Parses a level name case-insensitively; `undefined` when it is not one.
+ *
+ * @internal
+ */
 export const parseLevel = (input: string): LevelName | undefined => {
   const key = input.trim().toLowerCase()
   return Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : undefined
@@ -60,6 +85,8 @@ export const parseLevel = (input: string): LevelName | undefined => {
 /**
  * A level as an option accepts every spelling the environment variable does:
  * any case, `warn` for warning and `fatal` for critical.
+ *
+ * @internal
  */
 export type LevelInput =
   | LevelName
@@ -68,7 +95,11 @@ export type LevelInput =
   | Uppercase<LevelName | "warn" | "fatal">
   | Capitalize<LevelName | "warn" | "fatal">
 
-/** The message for a level that is not one, naming where it was given: the wording of `PROVIDE_LOG_LEVEL`'s. */
+/**
+ * The message for a level that is not one, naming where it was given: the wording of `PROVIDE_LOG_LEVEL`'s.
+ *
+ * @internal
+ */
 export const invalidLevelMessage = (name: string, value: unknown): string => {
   let shown: string
   try {
@@ -79,7 +110,11 @@ export const invalidLevelMessage = (name: string, value: unknown): string => {
   return `${name}: invalid value ${shown}; accepted: ${acceptedLevels}`
 }
 
-/** A level given as an option (any accepted spelling); `undefined` when it is not one. */
+/**
+ * A level given as an option (any accepted spelling); `undefined` when it is not one.
+ *
+ * @internal
+ */
 export const levelOf = (
   input: unknown
 ): LevelName | undefined => (typeof input === "string" ? parseLevel(input) : undefined)

@@ -56,6 +56,7 @@ import { compile, nextDelay } from "./retry.js"
 import { traceIdsOf } from "./traceContext.js"
 import { version } from "./version.js"
 
+/** @internal */
 export interface OtlpOptions {
   /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
   readonly endpoint?: string | undefined
@@ -94,7 +95,11 @@ export interface OtlpOptions {
   readonly redaction?: RedactionOptions | undefined
 }
 
-/** A failed export request. `retryable`: 429, 502, 503, 504, network errors and timeouts. */
+/**
+ * A failed export request. `retryable`: 429, 502, 503, 504, network errors and timeouts.
+ *
+ * @internal
+ */
 export class ExportError extends Data.TaggedError("OtlpExportError")<{
   readonly message: string
   readonly status?: number | undefined
@@ -105,7 +110,11 @@ export class ExportError extends Data.TaggedError("OtlpExportError")<{
 
 // --- configuration -----------------------------------------------------------
 
-/** `k1=v1,k2=v2`, values URL-decoded (the OTel convention for headers and resource attributes). */
+/**
+ * `k1=v1,k2=v2`, values URL-decoded (the OTel convention for headers and resource attributes).
+ *
+ * @internal
+ */
 export const parseKeyValues = (raw: string): Record<string, string> | undefined => {
   const out: Record<string, string> = {}
   for (const part of raw.split(",")) {
@@ -203,6 +212,7 @@ const env = Config.all({
   )
 })
 
+/** @internal */
 export interface Resolved {
   readonly endpoint: string
   readonly headers: Readonly<Record<string, string>>
@@ -226,7 +236,11 @@ const positiveInt = (name: string, n: number): number => {
   return n
 }
 
-/** Options over environment over defaults. */
+/**
+ * Options over environment over defaults.
+ *
+ * @internal
+ */
 export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, ConfigError.ConfigError> =>
   Effect.zipWith(levelFromOption("level", options.level), withReadableEnv(env), (level, e) => {
     const endpoint = options.endpoint ??
@@ -271,6 +285,7 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
 
 // --- conversion ----------------------------------------------------------------
 
+/** @internal */
 export type AnyValue =
   | { readonly stringValue: string }
   | { readonly boolValue: boolean }
@@ -280,11 +295,13 @@ export type AnyValue =
   | { readonly kvlistValue: { readonly values: ReadonlyArray<KeyValue> } }
   | Record<string, never>
 
+/** @internal */
 export interface KeyValue {
   readonly key: string
   readonly value: AnyValue
 }
 
+/** @internal */
 export interface LogRecordJson {
   readonly timeUnixNano: string
   readonly observedTimeUnixNano: string
@@ -297,13 +314,21 @@ export interface LogRecordJson {
   readonly flags?: number
 }
 
-/** A queued record and its instrumentation scope (the logger name). */
+/**
+ * A queued record and its instrumentation scope (the logger name).
+ *
+ * @internal
+ */
 export interface Item {
   readonly scope: string | undefined
   readonly record: LogRecordJson
 }
 
-/** OTel severity numbers (the first of each range) and texts. */
+/**
+ * OTel severity numbers (the first of each range) and texts.
+ *
+ * @internal
+ */
 export const severity: Record<LevelName, readonly [number, string]> = {
   trace: [1, "TRACE"],
   debug: [5, "DEBUG"],
@@ -316,7 +341,11 @@ export const severity: Record<LevelName, readonly [number, string]> = {
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
-/** A JSON-safe value (from `Renderer.safe`) as an OTLP `AnyValue`; `null` / `undefined` are the empty value. */
+/**
+ * A JSON-safe value (from `Renderer.safe`) as an OTLP `AnyValue`; `null` / `undefined` are the empty value.
+ *
+ * @internal
+ */
 export const anyValue = (v: unknown): AnyValue => {
   switch (typeof v) {
     case "string":
@@ -386,7 +415,11 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
   }
 }
 
-/** One record as an OTLP `logRecord`; `span` gives the trace and span ids (when valid, see `traceContext.ts`). */
+/**
+ * One record as an OTLP `logRecord`; `span` gives the trace and span ids (when valid, see `traceContext.ts`).
+ *
+ * @internal
+ */
 export const toLogRecord = (
   record: StructuredRecord,
   span: Tracer.AnySpan | undefined,
@@ -425,7 +458,11 @@ export const toLogRecord = (
 
 const ownScope = { name: "effect-foundation", version }
 
-/** The request body for a batch: one `scopeLogs` per logger name (the instrumentation scope), in order of appearance. */
+/**
+ * The request body for a batch: one `scopeLogs` per logger name (the instrumentation scope), in order of appearance.
+ *
+ * @internal
+ */
 export const payload = (resource: ReadonlyArray<KeyValue>, items: ReadonlyArray<Item>): unknown => {
   const scopes = new Map<string | undefined, Array<LogRecordJson>>()
   for (const item of items) {
@@ -447,6 +484,8 @@ export const payload = (resource: ReadonlyArray<KeyValue>, items: ReadonlyArray<
 /**
  * `Retry-After`: delay-seconds or an HTTP date, in milliseconds from `now`
  * (a date in the past is 0); `undefined` when absent or unreadable.
+ *
+ * @internal
  */
 export const retryAfterMillis = (header: string | undefined, now: number): number | undefined => {
   if (header === undefined) return undefined
@@ -472,6 +511,7 @@ const gzip = (text: string): Promise<Uint8Array> =>
 
 // --- the exporter ----------------------------------------------------------------
 
+/** @internal */
 export interface Exporter extends Flushable {
   /** Records dropped because the queue was full (total). */
   readonly dropped: () => number
@@ -504,6 +544,8 @@ const empty: Sent = { _tag: "empty", count: 0 }
  * Installs the OTLP logger beside the current ones for the rest of the scope,
  * starts the exporter and registers it with `Telemetry.flush` / `shutdown`;
  * the final flush runs when the scope closes.
+ *
+ * @internal
  */
 export const install = (
   options: OtlpOptions = {}

@@ -18,6 +18,7 @@ import { fieldKeyOf } from "./format.js"
 import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
 import { makeFormatter } from "./logger.js"
 
+/** @internal */
 export interface PrettyOptions {
   /** Records below this level are dropped (non-JSON lines are always kept). Default: trace (keep all). */
   readonly level?: LevelName | undefined
@@ -111,7 +112,11 @@ const isSpans = (u: unknown): u is Record<string, number> => {
   return true
 }
 
-/** The record a parsed JSON object stands for, or `undefined` when it is not a log record. */
+/**
+ * The record a parsed JSON object stands for, or `undefined` when it is not a log record.
+ *
+ * @internal
+ */
 export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord | undefined => {
   const level = levelOf(o.level)
   if (level === undefined) return undefined
@@ -180,6 +185,8 @@ export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord |
 /**
  * Returns the prettifier: a line (without its `"\n"`) to the text to write
  * (with `"\n"`), or `""` when `--level` drops it.
+ *
+ * @internal
  */
 export const makePrettifier = (options: PrettyOptions = {}): (line: string) => string => {
   const format = makeFormatter({

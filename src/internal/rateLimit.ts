@@ -21,11 +21,13 @@ import * as ConfigError from "effect/ConfigError"
 import * as Either from "effect/Either"
 import { optional } from "./config.js"
 
+/** @internal */
 export interface RateLimitOptions {
   readonly global?: { readonly rate: number; readonly capacity: number }
   readonly perLogger?: ReadonlyArray<{ readonly name: string; readonly rate: number; readonly capacity: number }>
 }
 
+/** @internal */
 export interface RateLimiter {
   /**
    * `-1` when the record is suppressed; otherwise the number of records of
@@ -63,6 +65,8 @@ const valid = (rate: number, capacity: number): boolean =>
  * A limiter, or `undefined` when no limit is set (the logger then skips the
  * check entirely). Entries with a non-finite or negative rate or a capacity
  * below 1 are ignored (`rateLimitConfig` rejects them up front).
+ *
+ * @internal
  */
 export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefined => {
   const g = options.global
@@ -133,7 +137,11 @@ const parseNumber = (raw: string, min: number): number | undefined => {
 
 const LOGGER_NAME = /^[A-Za-z0-9_\-.@/]+$/
 
-/** `name:rate:capacity,...` */
+/**
+ * `name:rate:capacity,...`
+ *
+ * @internal
+ */
 export const parsePerLogger = (
   raw: string
 ): Array<{ readonly name: string; readonly rate: number; readonly capacity: number }> | undefined => {
@@ -160,6 +168,8 @@ const PER_LOGGER = "PROVIDE_LOG_RATE_LIMIT_PER_LOGGER"
  * `PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY` (burst, a number >= 1; default:
  * the rate, at least 1; needs the rate), `PROVIDE_LOG_RATE_LIMIT_PER_LOGGER`
  * (`name:rate:capacity,...`). Unset: no limit.
+ *
+ * @internal
  */
 export const rateLimitConfig: Config.Config<RateLimitOptions> = Config.all({
   rate: optional(GLOBAL, "a number of records per second >= 0 (e.g. 100 or 0.5)", (raw) => parseNumber(raw, 0)),

@@ -32,12 +32,15 @@ import type { Redactor } from "./redact.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
 import { putField, safeFields } from "./render.js"
 
+/** @internal */
 export type Fields = Readonly<Record<string, unknown>>
 
 /**
  * A binding: optional logger name and fields, fixed when the bound logger is
  * made. Each formatter prepares it once (rendered fields, emoji, level
  * threshold) and keeps that in its own cache, keyed by the binding.
+ *
+ * @internal
  */
 export class Binding {
   constructor(
@@ -46,6 +49,7 @@ export class Binding {
   ) {}
 }
 
+/** @internal */
 export class Entry {
   constructor(
     readonly binding: Binding,
@@ -66,8 +70,10 @@ export class Entry {
   }
 }
 
+/** @internal */
 export const rootBinding = new Binding(undefined, undefined)
 
+/** @internal */
 export const isEntry = (u: unknown): u is Entry => u instanceof Entry
 
 // ---------------------------------------------------------------------------
@@ -84,7 +90,11 @@ const contextOrder: WeakMap<object, ReadonlyArray<string>> = globalValue(
   () => new WeakMap()
 )
 
-/** Adds `fields` (a plain snapshot) to an annotation map, remembering their order. */
+/**
+ * Adds `fields` (a plain snapshot) to an annotation map, remembering their order.
+ *
+ * @internal
+ */
 export const addContext =
   (fields: Readonly<Record<string, unknown>>) =>
   (annotations: HashMap.HashMap<string, unknown>): HashMap.HashMap<string, unknown> => {
@@ -102,6 +112,8 @@ export const addContext =
 /**
  * Visits the annotations in order: the keys `Log.withContext` gave in the order
  * given; a map made by `Effect.annotateLogs` in Effect's (hash) order.
+ *
+ * @internal
  */
 export const contextEntries = (
   annotations: HashMap.HashMap<string, unknown>,
@@ -126,6 +138,8 @@ export const contextEntries = (
  * A logger that can take records straight from `Log.*`: the formatter's
  * direct path, which skips building `Logger.Options` (Effect's `fiber.log`
  * snapshots every FiberRef per record, the largest cost of a log call).
+ *
+ * @internal
  */
 export const DirectPath: unique symbol = Symbol.for("effect-foundation/DirectPath") as never
 
@@ -133,6 +147,8 @@ export const DirectPath: unique symbol = Symbol.for("effect-foundation/DirectPat
  * A direct path: it receives the records whose level is admitted (see
  * `emit`). A logger with module levels (`PROVIDE_LOG_MODULE_LEVELS`) says
  * which one matches a binding's name with `moduleThreshold`.
+ *
+ * @internal
  */
 export interface Direct {
   (
@@ -155,12 +171,15 @@ type ModuleThreshold = (binding: Binding) => number | undefined
  * How many formatters with module levels were ever made (in any copy of this
  * module): while none was, a record below Effect's minimum level returns at
  * once, named or not.
+ *
+ * @internal
  */
 export const moduleLevels: { formatters: number } = globalValue(
   Symbol.for("effect-foundation/moduleLevels"),
   () => ({ formatters: 0 })
 )
 
+/** @internal */
 export interface Route {
   readonly direct: ReadonlyArray<Direct>
   readonly others: ReadonlyArray<Logger.Logger<unknown, unknown>>
@@ -172,6 +191,7 @@ export interface Route {
 
 // The loggers set is an immutable HashSet: route it once per set, not once per record.
 const routes = new WeakMap<object, Route>()
+/** @internal */
 export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => {
   let r = routes.get(loggers)
   if (r === undefined) {
@@ -279,6 +299,8 @@ const emit = (
  * How many fingers-crossed scopes are open (in any copy of this module), and
  * the sequence number of the last record one kept (the records of nested
  * scopes are merged in that order).
+ *
+ * @internal
  */
 export const fingersCrossed: { open: number; seq: number } = globalValue(
   Symbol.for("effect-foundation/fingersCrossed"),
@@ -290,6 +312,8 @@ export const fingersCrossed: { open: number; seq: number } = globalValue(
  * (the same object: it shares the buffer); a joined fiber's value wins as for
  * any FiberRef (the parent's own scope, or one that has closed and defers to
  * the scope that enclosed it).
+ *
+ * @internal
  */
 export const currentFingersCrossed: FiberRef.FiberRef<FingersCrossedScope | undefined> = globalValue(
   Symbol.for("effect-foundation/currentFingersCrossed"),
@@ -322,6 +346,8 @@ const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effec
  * inside a fingers-crossed scope): at or above the scope's trigger, the
  * scope's records are written first. (A record below Effect's minimum level
  * reaches no logger, so it cannot be kept.)
+ *
+ * @internal
  */
 export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): void => {
   if (fingersCrossed.open === 0) return
@@ -344,6 +370,8 @@ const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Bindi
  * the record's fields as annotations. The message is `[message]`; the
  * annotations are the context, then `logger_name`, the bound fields and the
  * call fields; an error (`Log.exception`) joins the cause as a failure.
+ *
+ * @internal
  */
 export const effectOptions = (
   fiberId: Logger.Logger.Options<unknown>["fiberId"],
@@ -385,6 +413,8 @@ export const effectOptions = (
 /**
  * A record's fields as one object: context annotations, then bound fields,
  * then call fields (later sources win). Call fields are read through guards.
+ *
+ * @internal
  */
 export const mergedFields = (
   annotations: HashMap.HashMap<string, unknown>,
@@ -414,6 +444,8 @@ const textOf = (u: unknown): string => {
  * the record's fields as attributes, redacted exactly like a line (the
  * published redactor: sensitive keys at any depth, removed keys left out,
  * secrets in the name and in string values).
+ *
+ * @internal
  */
 export const spanEvent = (
   span: Tracer.Span,
@@ -471,7 +503,11 @@ export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((option
   )
 })
 
-/** One log call: no annotateLogs, one `Entry`, straight to the installed loggers. */
+/**
+ * One log call: no annotateLogs, one `Entry`, straight to the installed loggers.
+ *
+ * @internal
+ */
 export const logEntry = (
   level: LevelName,
   binding: Binding,
@@ -488,7 +524,11 @@ const isCause = (u: unknown): u is Cause.Cause<unknown> => {
   }
 }
 
-/** A `Cause` is logged as the record's cause; anything else becomes the entry's `error`. */
+/**
+ * A `Cause` is logged as the record's cause; anything else becomes the entry's `error`.
+ *
+ * @internal
+ */
 export const logException = (
   binding: Binding,
   message: string,

@@ -38,6 +38,7 @@
 import * as Config from "effect/Config"
 import { boolean as booleanVar, optional } from "./config.js"
 
+/** @internal */
 export interface RedactionOptions {
   /**
    * The master switch. Off turns key redaction and string masking off (Effect `Redacted` still prints
@@ -67,12 +68,20 @@ export interface RedactionOptions {
   readonly patterns?: ReadonlyArray<RegExp>
 }
 
-/** What a field's key does to it: shown, its value replaced by `[REDACTED]`, or left out of the record. */
+/**
+ * What a field's key does to it: shown, its value replaced by `[REDACTED]`, or left out of the record.
+ *
+ * @internal
+ */
 export type KeyAction = typeof KEEP | typeof REDACT | typeof REMOVE
+/** @internal */
 export const KEEP = 0
+/** @internal */
 export const REDACT = 1
+/** @internal */
 export const REMOVE = 2
 
+/** @internal */
 export interface Redactor {
   /** False when the master switch is off: keys are kept (except removed ones) and strings are not masked. */
   readonly enabled: boolean
@@ -82,9 +91,14 @@ export interface Redactor {
   readonly maskString: (s: string) => string
 }
 
+/** @internal */
 export const redactedMarker = "[REDACTED]"
 
-/** The default sensitive keys (the issue's list, three common AWS/PGP names, and plural or singular forms). */
+/**
+ * The default sensitive keys (the issue's list, three common AWS/PGP names, and plural or singular forms).
+ *
+ * @internal
+ */
 export const defaultKeys: ReadonlyArray<string> = [
   "password",
   "passwd",
@@ -128,6 +142,8 @@ export const defaultKeys: ReadonlyArray<string> = [
  * Trailing words that qualify a key without changing what it holds: `password_hash`, `token_value`,
  * `secret_b64` and `db_password_encrypted` are as sensitive as `password`, `token` and `secret` (up to two of them
  * are dropped).
+ *
+ * @internal
  */
 export const qualifierWords: ReadonlyArray<string> = [
   "hash",
@@ -157,6 +173,8 @@ const kindOf = (c: number): number =>
 /**
  * The words of a key, lower-cased: split on non-alphanumerics and on camelCase boundaries (`fooBar` -> foo bar,
  * `APIKey` -> api key, `v2Beta` -> v2 beta). One pass, no regex: linear in the key's length.
+ *
+ * @internal
  */
 export const keyWords = (key: string): Array<string> => {
   const out: Array<string> = []
@@ -183,7 +201,11 @@ export const keyWords = (key: string): Array<string> => {
   return out
 }
 
-/** A key's canonical form: its words joined (`X-Api-Key`, `x_api_key`, `xApiKey` -> `xapikey`). */
+/**
+ * A key's canonical form: its words joined (`X-Api-Key`, `x_api_key`, `xApiKey` -> `xapikey`).
+ *
+ * @internal
+ */
 export const normalizeKey = (key: string): string => keyWords(key).join("")
 
 const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
@@ -548,6 +570,8 @@ const normalizedSet = (keys: ReadonlyArray<string>): Set<string> => {
 
 /**
  * A redactor. Defaults: on, the default keys, the built-in patterns, nothing removed.
+ *
+ * @internal
  */
 export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
   const removed = normalizedSet(options.removeKeys ?? [])
@@ -631,6 +655,8 @@ const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined>
  * built-in string scan, default true), `PROVIDE_LOG_SANITIZATION_KEYS` (extra
  * keys, comma-separated), `PROVIDE_LOG_SANITIZATION_REMOVE_KEYS` (keys removed
  * from every record).
+ *
+ * @internal
  */
 export const redactionConfig: Config.Config<RedactionOptions> = Config.map(
   Config.all({

@@ -14,6 +14,7 @@ import * as Redacted from "effect/Redacted"
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, REDACT, redactedMarker, REMOVE } from "./redact.js"
 
+/** @internal */
 export interface RenderLimits {
   readonly maxStringLength: number
   readonly maxDepth: number
@@ -23,6 +24,7 @@ export interface RenderLimits {
   readonly maxLineLength: number
 }
 
+/** @internal */
 export const defaultLimits: RenderLimits = {
   maxStringLength: 64 * 1024,
   maxDepth: 10,
@@ -43,21 +45,38 @@ const PLAIN_KEY = /^[A-Za-z0-9_.\-@:/[\]]+$/
 const shortEscapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
 const escapeChar = (c: string): string => shortEscapes[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")
 
-/** A message or value made single-line and terminal-safe (`\n` -> `\\n`, ESC -> `\\u001b`), without quotes. */
+/**
+ * A message or value made single-line and terminal-safe (`\n` -> `\\n`, ESC -> `\\u001b`), without quotes.
+ *
+ * @internal
+ */
 export const escapeText = (s: string): string => (UNSAFE.test(s) ? s.replace(UNSAFE_G, escapeChar) : s)
 
-/** A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi controls). */
+/**
+ * A JSON string literal that is also terminal-safe (escapes C1, U+2028/9, bidi controls).
+ *
+ * @internal
+ */
 export const jsonString = (s: string): string => {
   if (!JSON_UNSAFE.test(s)) return "\"" + s + "\""
   return JSON.stringify(s).replace(UNSAFE_G, escapeChar)
 }
 
-/** A console (key=value) value: bare when safe, else quoted and escaped. */
+/**
+ * A console (key=value) value: bare when safe, else quoted and escaped.
+ *
+ * @internal
+ */
 export const consoleString = (s: string): string => s.length > 0 && !NEEDS_QUOTES.test(s) ? s : jsonString(s)
 
-/** A console key: bare when it is a plain identifier-like key, else quoted (so `a=b c` cannot forge fields). */
+/**
+ * A console key: bare when it is a plain identifier-like key, else quoted (so `a=b c` cannot forge fields).
+ *
+ * @internal
+ */
 export const consoleKey = (key: string): string => (PLAIN_KEY.test(key) ? key : jsonString(key))
 
+/** @internal */
 export const truncate = (s: string, max: number): string =>
   s.length <= max ? s : s.slice(0, max) + "…[truncated " + (s.length - max) + " chars]"
 
@@ -69,7 +88,11 @@ const describeThrown = (e: unknown): string => {
   }
 }
 
-/** `obj[key]`, or a `[Throws: ...]` marker when a getter throws. */
+/**
+ * `obj[key]`, or a `[Throws: ...]` marker when a getter throws.
+ *
+ * @internal
+ */
 export const readField = (obj: object, key: string): unknown => {
   try {
     return (obj as Record<string, unknown>)[key]
@@ -78,7 +101,11 @@ export const readField = (obj: object, key: string): unknown => {
   }
 }
 
-/** `Object.keys(obj)`, or `undefined` when the object (a Proxy) refuses to list its keys. */
+/**
+ * `Object.keys(obj)`, or `undefined` when the object (a Proxy) refuses to list its keys.
+ *
+ * @internal
+ */
 export const ownKeys = (obj: object): ReadonlyArray<string> | undefined => {
   try {
     return Object.keys(obj)
@@ -87,7 +114,11 @@ export const ownKeys = (obj: object): ReadonlyArray<string> | undefined => {
   }
 }
 
-/** Defines `key` on `out` as a plain data property: a key named `__proto__` stays a key. */
+/**
+ * Defines `key` on `out` as a plain data property: a key named `__proto__` stays a key.
+ *
+ * @internal
+ */
 export const putField = (out: Record<string, unknown>, key: string, value: unknown): void => {
   if (key === "__proto__") {
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
@@ -97,6 +128,8 @@ export const putField = (out: Record<string, unknown>, key: string, value: unkno
 /**
  * A plain snapshot of user-supplied fields, read once: throwing getters become
  * markers, a Proxy that refuses to list its keys becomes `{ fields: "[Unrenderable: ...]" }`.
+ *
+ * @internal
  */
 export const safeFields = (fields: object): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
@@ -121,6 +154,8 @@ const isTypedArray = (u: object): u is ArrayLike<number> & { readonly constructo
  * null, arrays, plain objects). Handles cycles, BigInt, Symbol, functions,
  * Map/Set, Date, typed arrays, errors (name, message, stack, own fields, cause
  * chain), Effect `Redacted`, `toJSON` and getters that throw.
+ *
+ * @internal
  */
 export class Renderer {
   constructor(

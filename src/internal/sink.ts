@@ -548,7 +548,11 @@ const stderrReport = (console: Console.Console) => (text: string): void => {
   }
 }
 
-/** Whether stdout / stderr is a terminal (false without a platform). */
+/**
+ * Whether stdout / stderr is a terminal (false without a platform).
+ *
+ * @internal
+ */
 export const isTerminal = (stream: "stdout" | "stderr"): boolean => platform?.isTerminal(stream) ?? false
 
 const keyOf = (target: Target): string | undefined =>

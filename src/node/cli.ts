@@ -17,6 +17,8 @@ import { makePrettifier } from "../internal/pretty.js"
  *
  * @since 0.1.0
  * @category models
+ *
+ * @internal
  */
 export interface Io {
   readonly stdin: Readable
@@ -30,6 +32,8 @@ export interface Io {
  *
  * @since 0.1.0
  * @category constants
+ *
+ * @internal
  */
 export const usage = `Usage: effect-foundation pretty [file] [options]
 
@@ -97,6 +101,8 @@ const HIGH_WATER = 64 * 1024
  *
  * @since 0.1.0
  * @category running
+ *
+ * @internal
  */
 export const main = async (argv: ReadonlyArray<string>, io?: Io): Promise<number> => {
   const { env, stderr, stdin, stdout } = io ??

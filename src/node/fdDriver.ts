@@ -57,6 +57,8 @@ const linesBefore = (buf: Buffer, end: number): number => {
  * Creates the parent folders of `file`. Node's recursive `mkdirSync` can loop
  * forever under `/proc`; this walks up to the first existing ancestor, then
  * creates each level once.
+ *
+ * @internal
  */
 export const makeParents = (file: string): void => {
   const missing: Array<string> = []
@@ -238,7 +240,11 @@ export class FdDriver implements Driver {
   }
 }
 
-/** Opens `file` for appending, creating its folders. */
+/**
+ * Opens `file` for appending, creating its folders.
+ *
+ * @internal
+ */
 export const openAppend = (file: string): number => {
   makeParents(file)
   return fs.openSync(file, "a")
@@ -247,6 +253,8 @@ export const openAppend = (file: string): number => {
 /**
  * A driver for descriptor `fd`: synchronous for files and terminals; for a pipe
  * or socket, non-blocking on a description of our own where the system allows.
+ *
+ * @internal
  */
 export const fdDriver = (name: string, fd: number, owned: boolean, file?: string): FdDriver => {
   const stat = fs.fstatSync(fd)

@@ -32,7 +32,11 @@ import { openAppend } from "./fdDriver.js"
 // Date's range: names stay "YYYY-MM-DDTHH-MM-SS.mmm"
 const MAX_TIME = 253_402_300_799_999
 
-/** `2026-11-30T00-00-00.000` (UTC). */
+/**
+ * `2026-11-30T00-00-00.000` (UTC).
+ *
+ * @internal
+ */
 export const stampOf = (millis: number): string => {
   const ms = Number.isFinite(millis) ? Math.min(MAX_TIME, Math.max(0, Math.floor(millis))) : 0
   return new Date(ms).toISOString().slice(0, 23).replace(/:/g, "-")
