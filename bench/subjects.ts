@@ -31,7 +31,7 @@ import pino from "pino"
 import pinoPretty from "pino-pretty"
 import winston from "winston"
 import type { Lib } from "./baseline.js"
-import { expectLines, type Subject } from "./harness.js"
+import { expectLines, type Subject, tempFile } from "./harness.js"
 
 export const MESSAGE = "request handled"
 export const fields3 = (i: number) => ({ user_id: i, path: "/api/items", status: 200 })
@@ -113,7 +113,7 @@ export interface OursOptions {
   readonly op?: (lib: Lib) => (i: number) => Effect.Effect<void>
   /** the library copy: the current sources (default) or the baseline */
   readonly lib?: Lib
-  /** a second logger in this format, to its own sink on /dev/null (every record then makes two lines) */
+  /** a second logger in this format, to its own sink on a file of its own (every record then makes two lines; two sinks on one file would share one buffer) */
   readonly second?: Format
   /** what a timed run (the loop of ops) runs inside */
   readonly wrap?: (run: Effect.Effect<void>) => Effect.Effect<void>
@@ -138,7 +138,7 @@ export const ours = (name: string, options: OursOptions): Counted => {
     Layer.scopedDiscard(
       Effect.zipRight(
         install(options.format, options.file ?? "/dev/null"),
-        options.second === undefined ? Effect.void : install(options.second, "/dev/null")
+        options.second === undefined ? Effect.void : install(options.second, tempFile("second"))
       )
     )
   )
