@@ -163,38 +163,52 @@ export const pairedRatio = (a: Measured, b: Measured, metric: "wall" | "cpu" = "
 export const BASELINE_ROUNDS = 41
 
 /**
- * The "current vs baseline" row: a run of just the two subjects (same process,
- * after the scenario's main comparison), interleaved over many short rounds
- * (A B, B A, ...), compared with {@link pairedRatio}: an identical copy came
- * out at 0.95-1.05x this way in most runs on the shared 2-core VM, where a
- * median of 11 rounds among 7 subjects moved by ±6% or more. Target >= 0.95x.
+ * A run of just two subjects (same process, after the scenario's main
+ * comparison), interleaved over many short rounds (A B, B A, ...), compared
+ * with {@link pairedRatio} (`other`'s time / `current`'s): an identical copy
+ * came out at 0.95-1.05x this way in most runs on the shared 2-core VM, where a
+ * median of 11 rounds among 7 subjects moved by ±6% or more (the other
+ * subjects' garbage and the load land in one subject's samples more than in
+ * another's).
  */
+export const paired = async (
+  current: Subject,
+  other: Subject,
+  options: { readonly ops: number; readonly unit: string; readonly rounds?: number }
+): Promise<{ readonly ratio: number; readonly current: Measured; readonly other: Measured; readonly note: string }> => {
+  const rounds = options.rounds ?? BASELINE_ROUNDS
+  // the current subject is warm from the main comparison: warm the other about as much
+  const [c, o] = await compare([current, other], { ops: options.ops, rounds, warmup: 4 })
+  return {
+    ratio: pairedRatio(c!, o!),
+    current: c!,
+    other: o!,
+    note: `own run of the two, ${rounds} rounds of ${options.ops.toLocaleString("en")} (${fmtValue(c!.nsPerOp)} vs ${
+      fmtValue(o!.nsPerOp)
+    } ${options.unit} there); median of per-round ratios; in CPU time ${pairedRatio(c!, o!, "cpu").toFixed(2)}x`
+  }
+}
+
+/** The "current vs baseline" row: a {@link paired} run of the current subject and the baseline's. Target >= 0.95x. */
 export const versusBaseline = async (
   scenario: string,
   current: Subject,
   baseline: Subject,
   options: { readonly ops: number; readonly unit: string; readonly rounds?: number }
 ): Promise<{ readonly row: Row; readonly current: Measured }> => {
-  const rounds = options.rounds ?? BASELINE_ROUNDS
-  // the current subject is warm from the main comparison: warm the baseline about as much
-  const [c, b] = await compare([current, baseline], { ops: options.ops, rounds, warmup: 4 })
-  const ratio = pairedRatio(c!, b!)
+  const r = await paired(current, baseline, options)
   const row: Row = {
     scenario,
     subject: baseline.name,
-    value: b!.nsPerOp,
+    value: r.other.nsPerOp,
     unit: options.unit,
     baseline: current.name,
-    ratio,
+    ratio: r.ratio,
     target: ">= 0.95x (current vs baseline)",
-    pass: ratio >= 0.95,
-    note:
-      `own run of the two, ${rounds} rounds of ${options.ops.toLocaleString("en")} (current ${
-        fmtValue(c!.nsPerOp)
-      } ${options.unit} there); ` +
-      `median of per-round ratios; in CPU time ${pairedRatio(c!, b!, "cpu").toFixed(2)}x`
+    pass: r.ratio >= 0.95,
+    note: r.note
   }
-  return { row, current: c! }
+  return { row, current: r.current }
 }
 
 /** A fresh temp file path (removed by {@link cleanup}). */
