@@ -33,6 +33,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
+import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
@@ -93,6 +94,12 @@ export interface Options {
    */
   readonly fingersCrossed?: boolean | Log.FingersCrossedOptions | undefined
 }
+
+/** The id of the request being handled, for the echo (set with the request's context, never read elsewhere). */
+const currentRequestId: FiberRef.FiberRef<string | undefined> = globalValue(
+  Symbol.for("effect-foundation/HttpLogging/currentRequestId"),
+  () => FiberRef.unsafeMake<string | undefined>(undefined)
+)
 
 const alwaysRedacted = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"])
 
@@ -166,6 +173,28 @@ export const make = (options: Options = {}): Middleware => {
   const success = (message: string, fields: Log.LogFields) =>
     successLevel === "info" ? log.info(message, fields) : log[successLevel](message, fields)
 
+  // The id is echoed by a pre-response handler, so error responses made by the server carry it too. The handler
+  // is made once (a new function per request costs a random hash in a WeakMap when the FiberRef compares values):
+  // it reads the request's id from `currentRequestId`, which the middleware sets with the request's context.
+  const echo: HttpApp.PreResponseHandler = (_request, response) =>
+    Effect.map(
+      FiberRef.get(currentRequestId),
+      (id) => id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id)
+    )
+  const echoOnly = Option.some(echo)
+  const composed = new WeakMap<HttpApp.PreResponseHandler, Option.Option<HttpApp.PreResponseHandler>>()
+  const withEcho = (prev: Option.Option<HttpApp.PreResponseHandler>): Option.Option<HttpApp.PreResponseHandler> => {
+    if (prev._tag === "None") return echoOnly
+    if (prev.value === echo) return prev
+    let handlers = composed.get(prev.value)
+    if (handlers === undefined) {
+      const first = prev.value
+      handlers = Option.some((request, response) => Effect.flatMap(first(request, response), (r) => echo(request, r)))
+      composed.set(first, handlers)
+    }
+    return handlers
+  }
+
   const headerFields = (headers: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined => {
     if (headerNames.length === 0) return undefined
     const out: Record<string, string> = {}
@@ -194,19 +223,15 @@ export const make = (options: Options = {}): Middleware => {
         requestId
       )
       const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
-      // The id is echoed by a pre-response handler, so error responses made by the server carry it too.
-      const echo: HttpApp.PreResponseHandler = (_request, response) =>
-        Effect.succeed(HttpServerResponse.setHeader(response, idHeader, requestId))
-      const handlers = Option.match(fiber.getFiberRef(HttpApp.currentPreResponseHandlers), {
-        onNone: () => Option.some(echo),
-        onSome: (prev): Option.Option<HttpApp.PreResponseHandler> =>
-          Option.some((request, response) => Effect.flatMap(prev(request, response), (r) => echo(request, r)))
-      })
       const enter = Effect.updateFiberRefs((id, refs) =>
         FiberRefs.updateManyAs(refs, {
           entries: [
             [FiberRef.currentLogAnnotations, [[id, context]]],
-            [HttpApp.currentPreResponseHandlers, [[id, handlers]]],
+            [currentRequestId, [[id, requestId]]],
+            [HttpApp.currentPreResponseHandlers, [[
+              id,
+              withEcho(fiber.getFiberRef(HttpApp.currentPreResponseHandlers))
+            ]]],
             // the built-in `HttpMiddleware.logger` (outside us) checks this after we return
             [HttpMiddleware.loggerDisabled, [[id, true]]]
           ]
