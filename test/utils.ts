@@ -1,5 +1,7 @@
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -121,3 +123,45 @@ export const pool = async <A>(n: number, jobs: ReadonlyArray<() => Promise<A>>):
 }
 
 const root = fileURLToPath(new URL("..", import.meta.url))
+
+/** An event a span of {@link recordingTracer} received. */
+export interface RecordedEvent {
+  readonly name: string
+  readonly time: bigint
+  readonly attributes: Record<string, unknown> | undefined
+}
+
+/**
+ * A tracer whose spans keep their events, as an exporting tracer's do (the
+ * spans of Effect's built-in tracer get none). Use with `Effect.withTracer`.
+ */
+export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly events: Array<RecordedEvent> } => {
+  const events: Array<RecordedEvent> = []
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      let status: Tracer.SpanStatus = { _tag: "Started", startTime }
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId: "b7ad6b7169203331",
+        traceId: Option.match(parent, { onNone: () => "0af7651916cd43dd8448eb211c80319c", onSome: (p) => p.traceId }),
+        parent,
+        context,
+        get status() {
+          return status
+        },
+        attributes: new Map(),
+        links,
+        sampled: true,
+        kind,
+        end: (endTime, exit) => void (status = { _tag: "Ended", startTime, endTime, exit }),
+        attribute: () => {},
+        event: (name, time, attributes) => void events.push({ name, time, attributes }),
+        addLinks: () => {}
+      }
+      return span
+    },
+    context: (f) => f()
+  })
+  return { tracer, events }
+}

@@ -439,11 +439,20 @@ const textOf = (u: unknown): string => {
   }
 }
 
+// The class of the spans of Effect's built-in tracer, from a probe span made once.
+const NativeSpan: unknown = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+  .span("effect-foundation/probe", Option.none(), Context.empty(), [], BigInt(0), "internal").constructor
+
 /**
  * What Effect's tracer logger does, with the message as the event name and
  * the record's fields as attributes, redacted exactly like a line (the
  * published redactor: sensitive keys at any depth, removed keys left out,
  * secrets in the name and in string values).
+ *
+ * Spans of Effect's built-in tracer get no events: they keep them in memory
+ * only, where nothing exports or reads them, and a span around a whole
+ * program would hold every record logged in it. Building a redacted event
+ * tripled the cost of a line inside `Effect.withSpan` or `Effect.fn`.
  *
  * @internal
  */
@@ -457,6 +466,7 @@ export const spanEvent = (
   published: Redactor | undefined,
   nanos?: bigint
 ): void => {
+  if (span.constructor === NativeSpan) return
   const renderer = rendererFor(redactorOf(published))
   const attributes = renderer.fields(mergedFields(annotations, entry))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
