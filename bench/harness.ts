@@ -218,6 +218,15 @@ export const tempFile = (label: string): string => {
   temps.push(dir)
   return path.join(dir, "out.log")
 }
+/**
+ * A path of its own to /dev/null (a symlink in a temp folder): a second sink of ours writing to /dev/null gets its
+ * own queue and counters (sinks on the same path are one shared sink).
+ */
+export const devNullAlias = (label: string): string => {
+  const file = tempFile(label)
+  fs.symlinkSync("/dev/null", file)
+  return file
+}
 export const cleanup = (): void => {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 }

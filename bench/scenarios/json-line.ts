@@ -5,10 +5,13 @@
  * winston (JSON, Stream transport) and Effect's `Logger.json` with per-call
  * `Effect.annotateLogs`, all interleaved in one process.
  * Targets: >= 0.95x the baseline (nothing slower than today); >= 1.5x pino's
- * faster destination in this run; >= 5x Effect's Logger.json.
+ * faster destination in this run; >= 5x Effect's Logger.json. Then the same
+ * call inside `Effect.withSpan` (as in every `Effect.fn`), against the call
+ * outside and against the baseline inside a span.
  */
+import * as Effect from "effect/Effect"
 import { loadBaseline } from "../baseline.js"
-import { compare, paired, type Row, type Scenario, versusBaseline } from "../harness.js"
+import { compare, devNullAlias, paired, type Row, type Scenario, versusBaseline } from "../harness.js"
 import { type Counted, effectJson, logTape, ours, pinoAsync, pinoSync, verify, winstonJson } from "../subjects.js"
 
 const OPS = 20_000
@@ -48,7 +51,21 @@ export default {
     // The pino target from a run of the two alone, as for the baseline: stable where the 7-subject medians are not.
     const fasterPino = m[subjects.indexOf(pa)]!.nsPerOp < m[subjects.indexOf(ps)]!.nsPerOp ? pa : ps
     const vsPino = await paired(a, fasterPino, { ops: OPS / 2, unit: "ns/line" })
-    const all = [...subjects, ...(b === undefined ? [] : [b])]
+    // Inside a span: what a line costs in `Effect.withSpan` / `Effect.fn` (Effect's built-in tracer)
+    const inSpan = (run: Effect.Effect<void>) => Effect.withSpan(run, "op")
+    const as = ours("effect-foundation Log.info (JSON) inside Effect.withSpan", {
+      format: "json",
+      wrap: inSpan,
+      file: devNullAlias("span")
+    })
+    const bs = base === undefined
+      ? undefined
+      : ours(`${base.label} Log.info (JSON) inside Effect.withSpan`, { format: "json", lib: base.lib, wrap: inSpan })
+    const spanVsOutside = await paired(a, as, { ops: OPS / 2, unit: "ns/line" })
+    const spanVsBase = bs === undefined
+      ? undefined
+      : await versusBaseline(scenario, as, bs, { ops: OPS / 2, unit: "ns/line" })
+    const all = [...subjects, ...(b === undefined ? [] : [b]), as, ...(bs === undefined ? [] : [bs])]
     const note = await verify(all)
     for (const s of all) await s.close()
     const ns = (s: Counted) => m[subjects.indexOf(s)]!.nsPerOp
@@ -80,7 +97,17 @@ export default {
       },
       row(e, { text: ">= 5x (ours vs Effect)", min: 5 }),
       row(lt),
-      row(w)
+      row(w),
+      {
+        scenario,
+        subject: as.name,
+        value: spanVsOutside.other.nsPerOp,
+        unit: "ns/line",
+        baseline: a.name,
+        ratio: spanVsOutside.ratio,
+        note: `ratio = time inside the span / time outside; ${spanVsOutside.note}`
+      },
+      ...(spanVsBase === undefined ? [] : [spanVsBase.row])
     ]
   }
 } satisfies Scenario
