@@ -67,7 +67,7 @@ const load = async (s: Server, duration: number): Promise<number> => {
 export default {
   name: scenario,
   notes: [
-    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low and move by a few percent between runs.`
+    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios moved by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.73x, vs Effect's logger 0.97-1.13x); the server CPU per request rows are steadier.`
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const servers = [
