@@ -11,11 +11,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { EmojiLogger, Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import * as fs from "node:fs"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { captureConsole } from "./utils.js"
+import { captureConsole, localServer } from "./utils.js"
 
 const withEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
@@ -231,21 +229,12 @@ describe("other loggers see a Log.* record as Effect.log* with the fields as ann
   it.live("@effect/opentelemetry's OtlpLogger exports the message as the body and the fields as attributes", () =>
     Effect.gen(function*() {
       const bodies: Array<unknown> = []
-      const server = http.createServer((req, res) => {
-        let body = ""
-        req.on("data", (c) => (body += c))
-        req.on("end", () => {
-          bodies.push(JSON.parse(body))
-          res.writeHead(200, { "content-type": "application/json" })
-          res.end("{}")
-        })
+      const { url } = yield* localServer((_req, body, res) => {
+        bodies.push(JSON.parse(body.toString("utf8")))
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end("{}")
       })
-      yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
-        () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-      )
-      const port = (server.address() as AddressInfo).port
-      const otlp = OtlpLogger.layer({ url: `http://127.0.0.1:${port}/v1/logs`, resource: { serviceName: "test" } })
+      const otlp = OtlpLogger.layer({ url: `${url}/v1/logs`, resource: { serviceName: "test" } })
         .pipe(
           Layer.provide(OtlpSerialization.layerJson),
           Layer.provide(FetchHttpClient.layer)

@@ -4,9 +4,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Option, TestClock } from "effect"
 import { Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer } from "node:http"
-import type { AddressInfo } from "node:net"
 import { fingersCrossed as fingersCrossedState } from "../src/internal/record.js"
-import { recordingTracer } from "./utils.js"
+import { localServer, recordingTracer } from "./utils.js"
 
 const noEnv = Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
 
@@ -36,35 +35,19 @@ const throughFoundation = <A, E>(program: Effect.Effect<A, E>, options: Foundati
   })
 
 /** An OTLP/HTTP receiver on 127.0.0.1 (random port) answering 200; the log records it received. */
-const otlpReceiver = Effect.acquireRelease(
-  Effect.async<{ url: string; records: Array<any>; close: () => void }>((resume) => {
-    const records: Array<any> = []
-    const server = createServer((req, res) => {
-      let body = ""
-      req.setEncoding("utf8")
-      req.on("data", (c: string) => (body += c))
-      req.on("end", () => {
-        for (const rl of JSON.parse(body).resourceLogs) {
-          for (const sl of rl.scopeLogs) for (const r of sl.logRecords) records.push(r)
-        }
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end("{}")
-      })
-    })
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      resume(Effect.succeed({
-        url: `http://127.0.0.1:${port}/v1/logs`,
-        records,
-        close: () => {
-          server.closeAllConnections()
-          server.close()
-        }
-      }))
-    })
-  }),
-  (rx) => Effect.sync(rx.close)
-)
+const otlpReceiver = Effect.suspend(() => {
+  const records: Array<any> = []
+  return Effect.map(
+    localServer((_req, body, res) => {
+      for (const rl of JSON.parse(body.toString("utf8")).resourceLogs) {
+        for (const sl of rl.scopeLogs) for (const r of sl.logRecords) records.push(r)
+      }
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end("{}")
+    }),
+    ({ url }) => ({ url: `${url}/v1/logs`, records })
+  )
+})
 
 describe("Log.fingersCrossed", () => {
   it.effect("outside any scope nothing changes: debug is dropped, info written", () =>

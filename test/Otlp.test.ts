@@ -1,10 +1,11 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Exit, Redacted, type Scope } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
+import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
+import { localServer } from "./utils.js"
 
 interface Received {
   readonly path: string | undefined
@@ -22,33 +23,21 @@ interface Receiver {
  * An OTLP/HTTP receiver on 127.0.0.1 (random port). `respond(n)` gives the
  * status of the n-th request (0-based); `undefined` never answers.
  */
-const receiver = (respond: (n: number) => number | undefined = () => 200) =>
-  Effect.acquireRelease(
-    Effect.async<Receiver & { server: Server }>((resume) => {
-      const requests: Array<Received> = []
-      const server = createServer((req, res) => {
-        let body = ""
-        req.setEncoding("utf8")
-        req.on("data", (c: string) => (body += c))
-        req.on("end", () => {
-          const status = respond(requests.length)
-          requests.push({ path: req.url, headers: req.headers, status, body: JSON.parse(body) })
-          if (status === undefined) return
-          res.writeHead(status, { "content-type": "application/json" })
-          res.end(status === 200 ? "{\"partialSuccess\":{}}" : "{}")
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, requests, server }))
-      })
+const receiver = (
+  respond: (n: number) => number | undefined = () => 200
+): Effect.Effect<Receiver, never, Scope.Scope> => {
+  const requests: Array<Received> = []
+  return Effect.map(
+    localServer((req, body, res) => {
+      const status = respond(requests.length)
+      requests.push({ path: req.url, headers: req.headers, status, body: JSON.parse(body.toString("utf8")) })
+      if (status === undefined) return
+      res.writeHead(status, { "content-type": "application/json" })
+      res.end(status === 200 ? "{\"partialSuccess\":{}}" : "{}")
     }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
+    ({ url }) => ({ url, requests })
   )
+}
 
 /** A port with nothing listening on it. */
 const deadPort = Effect.async<number>((resume) => {

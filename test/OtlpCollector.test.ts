@@ -8,11 +8,11 @@ import { OtlpSerialization, OtlpTracer } from "@effect/opentelemetry"
 import { FetchHttpClient, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, TestClock, Tracer } from "effect"
+import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, type Scope, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer, type IncomingHttpHeaders } from "node:http"
 import { gunzipSync } from "node:zlib"
+import { localServer } from "./utils.js"
 
 interface Answer {
   readonly status: number
@@ -60,42 +60,28 @@ const badIds = (body: any): string | undefined => {
  * A collector stand-in on 127.0.0.1 (random port): decodes gzip, rejects a
  * batch with an invalid id (400), else answers `answer(n)` for the n-th request.
  */
-const collector = (answer: (n: number) => Answer | undefined = () => ({ status: 200 })) =>
-  Effect.acquireRelease(
-    Effect.async<Collector & { server: Server }>((resume) => {
-      const requests: Array<Received> = []
-      const server = createServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (c: Buffer) => chunks.push(c))
-        req.on("end", () => {
-          const raw = Buffer.concat(chunks)
-          const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8")
-          const body = JSON.parse(text)
-          const invalid = badIds(body)
-          const a: Answer | undefined = invalid !== undefined ? { status: 400 } : answer(requests.length)
-          requests.push({ path: req.url, headers: req.headers, status: a?.status, raw, text, body })
-          if (a === undefined) return
-          const send = () => {
-            res.writeHead(a.status, { "content-type": "application/json", ...a.headers })
-            res.end(
-              a.status === 200 ? "{\"partialSuccess\":{}}" : JSON.stringify({ code: 3, message: invalid ?? "no" })
-            )
-          }
-          if (a.hold === undefined) send()
-          else a.hold.then(send, send)
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, requests, server }))
-      })
+const collector = (
+  answer: (n: number) => Answer | undefined = () => ({ status: 200 })
+): Effect.Effect<Collector, never, Scope.Scope> => {
+  const requests: Array<Received> = []
+  return Effect.map(
+    localServer((req, raw, res) => {
+      const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8")
+      const body = JSON.parse(text)
+      const invalid = badIds(body)
+      const a: Answer | undefined = invalid !== undefined ? { status: 400 } : answer(requests.length)
+      requests.push({ path: req.url, headers: req.headers, status: a?.status, raw, text, body })
+      if (a === undefined) return
+      const send = () => {
+        res.writeHead(a.status, { "content-type": "application/json", ...a.headers })
+        res.end(a.status === 200 ? "{\"partialSuccess\":{}}" : JSON.stringify({ code: 3, message: invalid ?? "no" }))
+      }
+      if (a.hold === undefined) send()
+      else a.hold.then(send, send)
     }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
+    ({ url }) => ({ url, requests })
   )
+}
 
 /** A real wait (not the Clock: some tests run under TestClock). */
 const realSleep = (ms: number) => Effect.promise(() => new Promise<void>((r) => setTimeout(r, ms)))

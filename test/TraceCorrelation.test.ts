@@ -7,31 +7,21 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, Tracer } from "effect"
 import { Foundation, HttpLogging, Log, Telemetry } from "effect-foundation"
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
-import { recordingTracer } from "./utils.js"
+import { createServer } from "node:http"
+import { localServer, recordingTracer } from "./utils.js"
 
 /** A collector stand-in on 127.0.0.1 that keeps every request body. */
-const collector = Effect.acquireRelease(
-  Effect.async<{ url: string; bodies: Array<any>; server: Server }>((resume) => {
-    const bodies: Array<any> = []
-    const server = createServer((req, res) => {
-      let body = ""
-      req.setEncoding("utf8")
-      req.on("data", (c: string) => (body += c))
-      req.on("end", () => {
-        bodies.push(JSON.parse(body))
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end("{}")
-      })
-    })
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      resume(Effect.succeed({ url: `http://127.0.0.1:${port}/v1/logs`, bodies, server }))
-    })
-  }),
-  ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-)
+const collector = Effect.suspend(() => {
+  const bodies: Array<any> = []
+  return Effect.map(
+    localServer((_req, body, res) => {
+      bodies.push(JSON.parse(body.toString("utf8")))
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end("{}")
+    }),
+    ({ url }) => ({ url: `${url}/v1/logs`, bodies })
+  )
+})
 
 const exported = (bodies: Array<any>): Array<any> =>
   bodies.flatMap((b) => b.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords)))

@@ -1,9 +1,12 @@
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -165,3 +168,30 @@ export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly ev
   })
   return { tracer, events }
 }
+
+/**
+ * An HTTP server on 127.0.0.1 (random port) for the scope: `onRequest` gets
+ * each request with its whole body. Closed, with its connections, when the
+ * scope closes. The OTLP collector stand-ins of the tests are built on it.
+ */
+export const localServer = (
+  onRequest: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void
+): Effect.Effect<{ readonly url: string }, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly server: http.Server }>((resume) => {
+      const server = http.createServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (c: Buffer) => chunks.push(c))
+        req.on("end", () => onRequest(req, Buffer.concat(chunks), res))
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, server }))
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
