@@ -6,18 +6,21 @@
  * - `none`: no request logging
  * - `ours`: `HttpLogging.middleware`
  * - `effect`: Effect's `HttpMiddleware.logger`
+ * - `line`: the floor of any request logger: one `Log.info` line when the
+ *   request completes (`Effect.onExit`), with no request context, no id and
+ *   no echo
  *
  * It tells the parent its port, then answers `"stats"` with the requests it
  * received, the lines its sink wrote (after a flush) and the CPU time it used.
  */
 import { HttpMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, FiberRef, Runtime } from "effect"
-import { Foundation, HttpLogging, type LogSink, Telemetry } from "effect-foundation"
+import { Effect, Exit, FiberRef, Runtime } from "effect"
+import { Foundation, HttpLogging, Log, type LogSink, Telemetry } from "effect-foundation"
 import { createServer } from "node:http"
 import { currentFlushables } from "../src/internal/flush.js"
 
-const subject = process.argv[2] as "none" | "ours" | "effect"
+const subject = process.argv[2] as "none" | "ours" | "effect" | "line"
 let requests = 0
 
 const router = HttpRouter.empty.pipe(
@@ -30,6 +33,11 @@ const main = Effect.gen(function*() {
     ? HttpLogging.middleware(app)
     : subject === "effect"
     ? HttpMiddleware.logger(app)
+    : subject === "line"
+    ? Effect.onExit(
+      app,
+      (exit) => Log.info("Request completed", { status: Exit.isSuccess(exit) ? exit.value.status : 500 })
+    )
     : app
   // counted on arrival, outside every middleware
   const counted = Effect.zipRight(Effect.sync(() => void requests++), logged)

@@ -8,6 +8,9 @@
  * - no request logging
  * - `HttpLogging.middleware` (one completion line per request)
  * - Effect's `HttpMiddleware.logger` (one line per request)
+ * - the floor: one `Log.info` line per request in `Effect.onExit`, nothing
+ *   else (no context, no id, no echo): what any request logger on this
+ *   stack costs at least, so the target can be read against it
  *
  * Targets: ours costs at most 10% of the requests/s of no logging (>= 0.90x),
  * and is not slower than Effect's own (>= 1.0x; a ±3% band is noise on this
@@ -34,15 +37,17 @@ interface Server {
   readonly url: string
 }
 
-const start = (subject: "none" | "ours" | "effect", name: string): Promise<Server> =>
+const start = (subject: "none" | "ours" | "effect" | "line", name: string): Promise<Server> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", serverFile, subject], {
       stdio: ["ignore", "ignore", "inherit", "ipc"]
     })
     child.once("error", reject)
     child.once("exit", (code) => reject(new Error(`${name} server exited (${code})`)))
-    child.once("message", (m: { port: number }) =>
-      resolve({ name, child, url: `http://127.0.0.1:${m.port}/api/items/1` }))
+    child.once(
+      "message",
+      (m: { port: number }) => resolve({ name, child, url: `http://127.0.0.1:${m.port}/api/items/1` })
+    )
   })
 
 interface Stats {
@@ -67,13 +72,14 @@ const load = async (s: Server, duration: number): Promise<number> => {
 export default {
   name: scenario,
   notes: [
-    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios moved by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.73x, vs Effect's logger 0.97-1.13x); the server CPU per request rows are steadier.`
+    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios moved by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.82x, vs Effect's logger 0.97-1.30x, the floor 0.93-1.08x); the server CPU per request rows are steadier. The floor row (one Log.info line in Effect.onExit, nothing else) is within noise of no logging in these runs, so most of what the middleware costs is carrying the request's context (the FiberRef updates) and echoing its id (a pre-response handler and one more header).`
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const servers = [
       await start("none", "no request logging"),
       await start("ours", "effect-foundation HttpLogging.middleware"),
-      await start("effect", "Effect HttpMiddleware.logger")
+      await start("effect", "Effect HttpMiddleware.logger"),
+      await start("line", "floor: one Log.info line in Effect.onExit")
     ]
     try {
       for (const s of servers) await load(s, 2) // warm-up
@@ -95,7 +101,7 @@ export default {
           )
         }
       })
-      const [none, ours, effect] = samples.map(median) as [number, number, number]
+      const [none, ours, effect, floor] = samples.map(median) as [number, number, number, number]
       // CPU per request over the measured rounds: less sensitive to the machine's other jobs than requests/s
       const cpu = (i: number) =>
         (counts[i]!.cpuMicros - before[i]!.cpuMicros) / (counts[i]!.requests - before[i]!.requests)
@@ -136,6 +142,15 @@ export default {
           baseline: servers[0]!.name,
           ratio: effect / none,
           note: note(2)
+        },
+        {
+          scenario,
+          subject: servers[3]!.name,
+          value: floor,
+          unit: "req/s",
+          baseline: servers[0]!.name,
+          ratio: floor / none,
+          note: note(3)
         },
         // server CPU per request over the rounds (all its threads, GC included): steadier than requests/s here
         ...servers.map((srv, i): Row => ({
