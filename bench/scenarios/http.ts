@@ -11,6 +11,9 @@
  * - the floor: one `Log.info` line per request in `Effect.onExit`, nothing
  *   else (no context, no id, no echo): what any request logger on this
  *   stack costs at least, so the target can be read against it
+ * - the bound floor: the same line (with its duration) after the request's
+ *   context is bound as `HttpLogging` must bind it (log annotations, one
+ *   `FiberRef.set`): the least the middleware's required features cost
  *
  * Targets: ours costs at most 10% of the requests/s of no logging (>= 0.90x),
  * and is not slower than Effect's own (>= 1.0x; a ±3% band is noise on this
@@ -37,7 +40,7 @@ interface Server {
   readonly url: string
 }
 
-const start = (subject: "none" | "ours" | "effect" | "line", name: string): Promise<Server> =>
+const start = (subject: "none" | "ours" | "effect" | "line" | "bound", name: string): Promise<Server> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", serverFile, subject], {
       stdio: ["ignore", "ignore", "inherit", "ipc"]
@@ -72,14 +75,15 @@ const load = async (s: Server, duration: number): Promise<number> => {
 export default {
   name: scenario,
   notes: [
-    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios moved by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.82x, vs Effect's logger 0.97-1.30x, the floor 0.93-1.08x); the server CPU per request rows are steadier. The floor row (one Log.info line in Effect.onExit, nothing else) is within noise of no logging in these runs, so most of what the middleware costs is carrying the request's context (the FiberRef updates) and echoing its id (a pre-response handler and one more header).`
+    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios move by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.82x over earlier runs); the server CPU per request rows are steadier, and \`npm run bench:instructions\` (bench/INSTRUCTIONS.md) counts the instructions per request of the same servers, which repeat to about 1%. The two floors show what the 10% target is up against: the bare line alone costs about 7% of a request of this trivial route, and binding the request's context as HttpLogging must (log annotations that every logger and Effect.log* see, with the cheapest update there is) brings the floor to about 13%, before the middleware's id echo and restore.`
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const servers = [
       await start("none", "no request logging"),
       await start("ours", "effect-foundation HttpLogging.middleware"),
       await start("effect", "Effect HttpMiddleware.logger"),
-      await start("line", "floor: one Log.info line in Effect.onExit")
+      await start("line", "floor: one Log.info line in Effect.onExit"),
+      await start("bound", "floor with the request's context bound (one FiberRef.set)")
     ]
     try {
       for (const s of servers) await load(s, 2) // warm-up
@@ -101,7 +105,7 @@ export default {
           )
         }
       })
-      const [none, ours, effect, floor] = samples.map(median) as [number, number, number, number]
+      const [none, ours, effect, floor, bound] = samples.map(median) as [number, number, number, number, number]
       // CPU per request over the measured rounds: less sensitive to the machine's other jobs than requests/s
       const cpu = (i: number) =>
         (counts[i]!.cpuMicros - before[i]!.cpuMicros) / (counts[i]!.requests - before[i]!.requests)
@@ -136,6 +140,7 @@ export default {
         },
         againstNone(2, effect),
         againstNone(3, floor),
+        againstNone(4, bound),
         // server CPU per request over the rounds (all its threads, GC included): steadier than requests/s here
         ...servers.map((srv, i): Row => ({
           scenario,
