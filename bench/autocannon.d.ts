@@ -1,4 +1,4 @@
-// The part of autocannon's programmatic API the HTTP scenario uses (the package ships no types).
+// The part of autocannon's programmatic API the HTTP benches use (the package ships no types).
 declare module "autocannon" {
   interface Options {
     readonly url: string
@@ -6,6 +6,10 @@ declare module "autocannon" {
     readonly pipelining?: number
     readonly duration?: number
     readonly workers?: number
+    /** total requests to send (instead of a duration) */
+    readonly amount?: number
+    /** seconds before a request counts as timed out */
+    readonly timeout?: number
   }
   interface Stats {
     readonly average: number

@@ -282,21 +282,27 @@ export const toMarkdown = (rows: ReadonlyArray<Row>): string => {
   return [head, ...body].join("\n")
 }
 
-/** Writes bench/RESULTS.md (or `file`). */
-export const writeResults = (rows: ReadonlyArray<Row>, notes: ReadonlyArray<string> = [], file?: string): string => {
+/** Writes bench/RESULTS.md (or `file`, made by `command`). */
+export const writeResults = (
+  rows: ReadonlyArray<Row>,
+  notes: ReadonlyArray<string> = [],
+  file?: string,
+  command = "`npm run bench` (each scenario in its own process; subjects interleaved over several rounds; medians)"
+): string => {
   const out = file ?? path.join(path.dirname(new URL(import.meta.url).pathname), "RESULTS.md")
   const text = [
     "# Benchmark results",
     "",
     `Machine: ${machine()}  `,
     `Date: ${new Date().toISOString()}  `,
-    "Command: `npm run bench` (each scenario in its own process; subjects interleaved over several rounds; medians).",
+    `Command: ${command}.`,
     "",
     toMarkdown(rows),
     "",
     ...notes.map((n) => `- ${n}`),
     ""
   ].join("\n")
+  fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.writeFileSync(out, text)
   return out
 }

@@ -16,7 +16,8 @@
  *   the same line with its duration; no echo, no options
  *
  * It tells the parent its port, then answers `"stats"` with the requests it
- * received, the lines its sink wrote (after a flush) and the CPU time it used.
+ * received, the lines its sink wrote (after a flush) and the CPU time it used,
+ * and `"gc"` after a full collection (when run with `--expose-gc`).
  */
 import { HttpMiddleware, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -77,6 +78,8 @@ const main = Effect.gen(function*() {
   const sink = (yield* FiberRef.get(currentFlushables))[0] as LogSink.LogSink
   const runtime = yield* Effect.runtime<never>()
   process.on("message", (m) => {
+    // bench/instructions.ts: a full collection before the counted window (node --expose-gc)
+    if (m === "gc") return void (globalThis.gc?.(), process.send!("gc"))
     if (m !== "stats") return
     void Runtime.runPromise(runtime)(Telemetry.flush()).then(() => {
       const cpu = process.cpuUsage()

@@ -1,0 +1,186 @@
+/**
+ * CPU instructions per request of the HTTP scenario's servers
+ * (bench/http-server.ts), counted by valgrind's callgrind instead of timed:
+ * where requests/s move by ±10% between runs on a shared 2-core VM, these
+ * counts repeat to about 1%. Optional, as it needs valgrind (Debian:
+ * `apt-get install valgrind`) and takes about 2 minutes per subject:
+ * `npm run bench:instructions [-- subject ...]`; writes bench/INSTRUCTIONS.md.
+ *
+ * Each server runs under callgrind with counting off while it starts and
+ * answers a warm-up (so the JIT has settled), then counts the instructions of
+ * every thread while autocannon sends a fixed number of requests over 16
+ * connections, as the HTTP scenario does. V8 runs `--single-threaded` with a
+ * predictable GC schedule, so its compiler and collector run on the counted
+ * thread at the same points in every run, and a full collection before
+ * the window (then more requests, as it flushes compiled code) starts every
+ * subject with a clean heap. The table gives the instructions
+ * spent running the server (JavaScript, builtins, Node, the kernel calls'
+ * user side), and apart from that what V8's compilers and garbage collector
+ * spent in the same window; the ratio is "no request logging" over the
+ * subject: the requests/s a CPU-bound server keeps, as a share of none.
+ */
+import autocannon from "autocannon"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { type Row, writeResults } from "./harness.js"
+
+const WARM_UP = 5_000
+const SETTLE = 3_000
+const COUNTED = 2_000
+const CONNECTIONS = 16
+const scenario = "HTTP server, instructions per request"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const serverFile = path.join(here, "http-server.ts")
+const subjects: Record<string, string> = {
+  none: "no request logging",
+  line: "floor: one Log.info line in Effect.onExit",
+  bound: "floor with the request's context bound (one FiberRef.set)",
+  ours: "effect-foundation HttpLogging.middleware",
+  effect: "Effect HttpMiddleware.logger"
+}
+
+/** Where the instructions went, by the function's symbol (V8's C++ symbols are in the node binary). */
+const kindOf = (fn: string): "compile" | "gc" | "run" =>
+  /compiler::|maglev::|turboshaft|baseline::|interpreter::Bytecode|Parser|Scanner|Compiler::|OptimizedCompilationJob|Zone|RegisterAllocator|LiveRange|InstructionSelector|CodeGenerator|Assembler/i
+      .test(fn)
+    ? "compile"
+    : /Scaveng|Marking|MarkCompact|Sweep|Evacuat|Heap::|heap::|GC|Remembered|SlotSet|IteratePointers|Concurrent|Pretenuring|LiveObject|RelocIterator|_Rb_tree|MemoryAllocator|IterateObjectCache/
+        .test(fn)
+    ? "gc"
+    : "run"
+
+/** Self cost per kind in a callgrind dump (`--compress-strings=no`): a cost line right after `calls=` is inclusive. */
+const costs = (file: string) => {
+  const out = { run: 0, compile: 0, gc: 0 }
+  let kind: keyof typeof out = "run"
+  let inclusive = false
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (line.startsWith("fn=")) kind = kindOf(line.slice(3))
+    else if (line.startsWith("calls=")) inclusive = true
+    else if (/^[0-9+-]/.test(line)) {
+      if (inclusive) inclusive = false
+      else out[kind] += Number(line.split(" ")[1] ?? 0)
+    }
+  }
+  return out
+}
+
+const callgrind = (...args: Array<string>) => execFileSync("callgrind_control", args, { stdio: "ignore" })
+
+const load = async (port: number, amount: number) => {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/api/items/1`,
+    connections: CONNECTIONS,
+    amount,
+    timeout: 120
+  })
+  if (r.errors > 0 || r.non2xx > 0) throw new Error(`${r.errors} errors, ${r.non2xx} non-2xx responses`)
+}
+
+const measure = async (subject: string, dir: string) => {
+  const out = path.join(dir, subject)
+  const child: ChildProcess = spawn("valgrind", [
+    "--tool=callgrind",
+    "--instr-atstart=no",
+    "--smc-check=all-non-file",
+    "--dump-instr=no",
+    "--compress-strings=no",
+    `--callgrind-out-file=${out}`,
+    process.execPath,
+    "--single-threaded",
+    "--predictable-gc-schedule",
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--conditions=source",
+    serverFile,
+    subject
+  ], { stdio: ["ignore", "ignore", "ignore", "ipc"] })
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once("error", reject)
+      child.once("exit", (code) => reject(new Error(`${subject} server exited (${code})`)))
+      child.once("message", (m: { port: number }) => resolve(m.port))
+    })
+    await load(port, WARM_UP)
+    // a full collection, so the next one is as far from the window for every subject; it flushes compiled code,
+    // so the JIT settles again before the window
+    await new Promise<void>((resolve) => {
+      child.once("message", () => resolve())
+      child.send("gc")
+    })
+    await load(port, SETTLE)
+    const pid = String(child.pid)
+    callgrind("--instr=on", pid)
+    callgrind("--zero", pid)
+    await load(port, COUNTED)
+    callgrind("--dump", pid)
+    const dump = fs.readdirSync(dir).find((f) => f.startsWith(`${subject}.`))
+    if (dump === undefined) throw new Error(`${subject}: callgrind wrote no dump`)
+    const c = costs(path.join(dir, dump))
+    return { run: c.run / COUNTED, compile: c.compile / COUNTED, gc: c.gc / COUNTED }
+  } finally {
+    child.removeAllListeners("exit")
+    if (child.exitCode === null && child.signalCode === null) {
+      // callgrind writes its last dump on the way out: wait for it before the directory is removed
+      const exited = new Promise((resolve) => child.once("exit", resolve))
+      child.kill()
+      await exited
+    }
+  }
+}
+
+const main = async () => {
+  try {
+    execFileSync("valgrind", ["--version"], { stdio: "ignore" })
+  } catch {
+    console.error("bench:instructions needs valgrind (Debian: apt-get install valgrind)")
+    process.exit(2)
+  }
+  const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(subjects)
+  const unknown = chosen.filter((s) => !(s in subjects))
+  if (unknown.length > 0) throw new Error(`unknown subject(s): ${unknown.join(", ")}; known: ${Object.keys(subjects)}`)
+  const names = chosen.includes("none") ? chosen : ["none", ...chosen]
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "instructions-"))
+  const counted: Record<string, { run: number; compile: number; gc: number }> = {}
+  for (const s of names) {
+    counted[s] = await measure(s, dir)
+    process.stderr.write(`${s}: ${Math.round(counted[s].run).toLocaleString("en")} instructions/request\n`)
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  const none = counted.none!.run
+  const k = (n: number) => `${Math.round(n / 1000).toLocaleString("en")}k`
+  const rows = names.map((s): Row => ({
+    scenario,
+    subject: subjects[s]!,
+    value: Math.round(counted[s]!.run),
+    unit: "instructions/request",
+    ...(s === "none" ? {} : { baseline: subjects.none, ratio: none / counted[s]!.run }),
+    ...(s === "ours" ? { target: ">= 0.90x (at most 10% cost)", pass: none / counted[s]!.run >= 0.9 } : {}),
+    note: `+${k(counted[s]!.run - none)} over none; V8 compilers ${k(counted[s]!.compile)}, GC ${
+      k(counted[s]!.gc)
+    } in the same window`
+  }))
+  const file = writeResults(
+    rows,
+    [
+      `Instructions counted by valgrind's callgrind over ${
+        COUNTED.toLocaleString("en")
+      } requests (autocannon, ${CONNECTIONS} connections) after ${
+        WARM_UP.toLocaleString("en")
+      } uncounted ones, one server at a time, V8 --single-threaded --predictable-gc-schedule. "value" is the instructions spent running the server; the compilers' and the collector's are in the note (they land in whichever window their schedule puts them, so they move between runs where the running count repeats to about 1%). The ratio is none / subject: the requests/s of a CPU-bound server as a share of no request logging.`
+    ],
+    path.join(here, "INSTRUCTIONS.md"),
+    "`npm run bench:instructions` (needs valgrind)"
+  )
+  console.log(fs.readFileSync(file, "utf8"))
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
