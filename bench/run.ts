@@ -1,7 +1,8 @@
 /**
  * Runs every bench/scenarios/*.ts, each in its own child process, and writes
  * bench/RESULTS.md. `npm run bench` (or `npm run bench -- json` to run only
- * the scenarios whose file name contains "json").
+ * the scenarios whose file name contains "json"; such a partial run writes
+ * bench/.tmp/RESULTS.json.md instead, so RESULTS.md always holds one whole run).
  *
  * The baseline (bench/baseline.ts) is extracted first; `BENCH_BASELINE_REV`
  * picks another revision, `BENCH_BASELINE_REV=off` leaves it out.
@@ -78,5 +79,10 @@ notes.push(
     ((Date.now() - started) / 1000).toFixed(0)
   } s; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${load()} at the end (${os.cpus().length} cores).`
 )
-const out = writeResults(rows, notes)
+const out = writeResults(
+  rows,
+  notes,
+  filter.length === 0 ? undefined : path.join(here, ".tmp", `RESULTS.${filter.join("-").replace(/[^\w-]/g, "_")}.md`),
+  filter.length === 0 ? undefined : `\`npm run bench -- ${filter.join(" ")}\` (only these scenarios)`
+)
 process.stdout.write(toMarkdown(rows) + "\n\n" + notes.map((n) => `- ${n}`).join("\n") + `\n\nwritten to ${out}\n`)
