@@ -4,7 +4,7 @@
  * where requests/s move by ±10% between runs on a shared 2-core VM, the
  * median of three counted windows repeats to about 3% and the ratios to
  * none to about 0.01. Optional, as it needs valgrind (Debian:
- * `apt-get install valgrind`) and takes about 2 minutes per subject:
+ * `apt-get install valgrind`) and takes about 3 minutes per subject:
  * `npm run bench:instructions [-- subject ...]`; writes bench/INSTRUCTIONS.md.
  *
  * Each server runs under callgrind with counting off while it starts and
