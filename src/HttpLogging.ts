@@ -237,8 +237,7 @@ export const make = (options: Options = {}): Middleware => {
           ]
         })
       )
-      const quiet = app
-      if (skip !== undefined && skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(quiet), restore))
+      if (skip !== undefined && skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
@@ -279,7 +278,7 @@ export const make = (options: Options = {}): Middleware => {
           ? log.warning("Request completed", done(status, duration_ms))
           : success("Request completed", done(status, duration_ms))
       }
-      const handled = Effect.onExit(quiet, (exit) => Effect.zipRight(completed(exit), restore))
+      const handled = Effect.onExit(app, (exit) => Effect.zipRight(completed(exit), restore))
       return Effect.zipRight(
         enter,
         scoped(

@@ -181,17 +181,6 @@ export const parseModuleLevels = (raw: string): Record<string, LevelName> | unde
 }
 
 /** @internal */
-export interface EnvOptions {
-  readonly level: LevelName | undefined
-  readonly format: "key_value" | "json" | undefined
-  readonly omitTimestamp: boolean | undefined
-  readonly loggerNameEmoji: boolean | undefined
-  readonly dasEmoji: boolean | undefined
-  readonly moduleLevels: Record<string, LevelName> | undefined
-  readonly serviceName: string | undefined
-}
-
-/** @internal */
 export const env = {
   level: level("PROVIDE_LOG_LEVEL"),
   format: optional("PROVIDE_LOG_CONSOLE_FORMATTER", "key_value, json", parseFormat),

@@ -1,5 +1,4 @@
 import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
 
 /**
  * Lower-case level names, as they appear in JSON output and configuration.
@@ -7,9 +6,6 @@ import * as Option from "effect/Option"
  * @internal
  */
 export type LevelName = "trace" | "debug" | "info" | "warning" | "error" | "critical"
-
-/** @internal */
-export const levelNames: ReadonlyArray<LevelName> = ["trace", "debug", "info", "warning", "error", "critical"]
 
 /**
  * Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`).
@@ -23,20 +19,6 @@ export const toEffectLevel: Record<LevelName, LogLevel.LogLevel> = {
   warning: LogLevel.Warning,
   error: LogLevel.Error,
   critical: LogLevel.Fatal
-}
-
-/**
- * Pre-built `Option.some(level)` values: the per-call override passed to the fiber.
- *
- * @internal
- */
-export const someLevel: Record<LevelName, Option.Option<LogLevel.LogLevel>> = {
-  trace: Option.some(LogLevel.Trace),
-  debug: Option.some(LogLevel.Debug),
-  info: Option.some(LogLevel.Info),
-  warning: Option.some(LogLevel.Warning),
-  error: Option.some(LogLevel.Error),
-  critical: Option.some(LogLevel.Fatal)
 }
 
 /**

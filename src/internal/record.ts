@@ -73,9 +73,6 @@ export class Entry {
 /** @internal */
 export const rootBinding = new Binding(undefined, undefined)
 
-/** @internal */
-export const isEntry = (u: unknown): u is Entry => u instanceof Entry
-
 // ---------------------------------------------------------------------------
 // Context in the order given
 // ---------------------------------------------------------------------------
