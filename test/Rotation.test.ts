@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, TestClock } from "effect"
+import { Clock, ConfigProvider, Effect, Exit, TestClock } from "effect"
 import { LogSink } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -230,6 +230,48 @@ describe("LogSink rotation: by time", () => {
       yield* sink.flush()
       expect(filesOf(dir)).toEqual(["app.2026-11-30T09-00-00.000.log", "app.log"])
       expect(contentOf(dir)).toBe(lines(0, 2))
+    }))
+})
+
+describe("LogSink rotation: the clock jumps (issue 19)", () => {
+  /** The TestClock's timers (relative, as the real ones), with a wall time `offset.ms` away from it. */
+  const shifted = (base: Clock.Clock, offset: { ms: number }): Clock.Clock => ({
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + offset.ms,
+    currentTimeMillis: Effect.sync(() => base.unsafeCurrentTimeMillis() + offset.ms),
+    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos() + BigInt(offset.ms) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => base.unsafeCurrentTimeNanos() + BigInt(offset.ms) * 1_000_000n),
+    sleep: (d) => base.sleep(d)
+  })
+
+  it.scoped("the wall clock jumps back a month: daily rotation goes on, one rotation a day for 10 days", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      const offset = { ms: 0 }
+      yield* TestClock.setTime(Date.UTC(2026, 11, 6, 12))
+      const clock = shifted(yield* Effect.clock, offset)
+      const sink = yield* Effect.withClock(
+        LogSink.make({
+          target: { file: path.join(dir, "app.log"), rotate: { interval: "1 day" } },
+          flushInterval: "1 hour",
+          exitHook: false
+        }),
+        clock
+      )
+      sink.write(line(0))
+      yield* sink.flush()
+      offset.ms = -30 * 86_400_000
+      for (let day = 1; day <= 10; day++) {
+        sink.write(line(day))
+        yield* sink.flush()
+        yield* TestClock.adjust("1 day")
+      }
+      const stats = sink.stats()
+      expect(stats.rotations, `rotations in 10 days after the jump: ${stats.rotations}; files: ${filesOf(dir)}`).toBe(
+        10
+      )
+      expect(stats.errors).toBe(0)
+      expect(contentOf(dir)).toBe(lines(0, 11))
     }))
 })
 

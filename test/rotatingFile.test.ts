@@ -121,3 +121,30 @@ describe("RotatingFile", () => {
       expect(t.files()).toEqual(["app.1970-01-01T00-00-05.000.log", "app.1970-01-01T00-00-05.001.log", "app.log"])
     }))
 })
+
+describe("RotatingFile: whatever the clock does, whatever else is in the folder (issue 19)", () => {
+  const DAY = 86_400_000
+
+  it.effect("daily rotation goes on after the clock jumps back a month: one rotation a day for 10 days", () =>
+    Effect.sync(() => {
+      const start = Date.UTC(2026, 11, 6, 12)
+      const t = setup({ interval: DAY }, start)
+      const rotation = t.driver.rotation!
+      t.driver.write("before the jump\n")
+      t.clock.now = start - 30 * DAY // NTP, a VM restored from a snapshot, a hand-set clock
+      // what the sink's rotation fiber does (src/internal/rotation.ts), once an hour for 10 days
+      for (let hour = 1; hour <= 240; hour++) {
+        t.clock.now = start - 30 * DAY + hour * 3_600_000
+        t.driver.write(`hour ${hour}\n`)
+        if (rotation.dueAt() <= t.clock.now) rotation.rotateIfDue(t.clock.now)
+      }
+      t.driver.close()
+      expect(t.rotated.length, `rotations in 10 days after the jump: ${t.rotated.length}; failed: ${t.failed}`).toBe(10)
+      expect(t.failed).toEqual([])
+      // the names still sort by age: after the rotated files from before the jump
+      expect([...t.rotated].sort()).toEqual(t.rotated)
+      const all = [...t.rotated, "app.log"].map(t.read).join("")
+      const expected = ["before the jump\n", ...Array.from({ length: 240 }, (_, k) => `hour ${k + 1}\n`)].join("")
+      expect(all).toBe(expected)
+    }))
+})

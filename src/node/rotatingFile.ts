@@ -11,6 +11,8 @@
  *   {@link RotatingFile.rotateIfDue} on its `Clock` (the decision is Effect's).
  * - Rotated names: `<base>.<UTC time of the Clock, ms>.<ext>`, strictly
  *   increasing (never at or before an existing rotated file's), so they sort by age.
+ *   A clock that jumps back more than an interval starts the period again from
+ *   its new time, so time rotation goes on.
  * - In the background, one pass at a time, after each rotation: rotated files
  *   beyond `maxFiles` are deleted, oldest first, and, with `compress`, the
  *   others are gzipped to `<name>.gz.tmp`, renamed to `<name>.gz` once
@@ -115,7 +117,7 @@ export class RotatingFile implements Driver {
       // a file last written in an earlier period is rotated at once
       this.periodEnd = this.size > 0 && mtime < Math.floor(now / interval) * interval ? now : this.boundaryAfter(now)
       this.rotation = {
-        dueAt: () => this.periodEnd,
+        dueAt: () => this.dueAt(),
         rotateIfDue: (now) => this.rotateIfDue(now)
       }
     }
@@ -180,6 +182,13 @@ export class RotatingFile implements Driver {
   private boundaryAfter(now: number): number {
     const interval = this.spec.interval!
     return Math.floor(now / interval) * interval + interval
+  }
+
+  /** The end of the period; a clock gone back to before the period starts one again from its new time. */
+  private dueAt(): number {
+    const now = this.hooks.now()
+    if (now < this.periodEnd - this.spec.interval!) this.periodEnd = this.boundaryAfter(now)
+    return this.periodEnd
   }
 
   private rotateIfDue(now: number): void {
