@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, TestClock } from "effect"
+import { Clock, ConfigProvider, Effect, Exit, TestClock } from "effect"
 import { LogSink } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -233,6 +233,48 @@ describe("LogSink rotation: by time", () => {
     }))
 })
 
+describe("LogSink rotation: the clock jumps (issue 19)", () => {
+  /** The TestClock's timers (relative, as the real ones), with a wall time `offset.ms` away from it. */
+  const shifted = (base: Clock.Clock, offset: { ms: number }): Clock.Clock => ({
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => base.unsafeCurrentTimeMillis() + offset.ms,
+    currentTimeMillis: Effect.sync(() => base.unsafeCurrentTimeMillis() + offset.ms),
+    unsafeCurrentTimeNanos: () => base.unsafeCurrentTimeNanos() + BigInt(offset.ms) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => base.unsafeCurrentTimeNanos() + BigInt(offset.ms) * 1_000_000n),
+    sleep: (d) => base.sleep(d)
+  })
+
+  it.scoped("the wall clock jumps back a month: daily rotation goes on, one rotation a day for 10 days", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      const offset = { ms: 0 }
+      yield* TestClock.setTime(Date.UTC(2026, 11, 6, 12))
+      const clock = shifted(yield* Effect.clock, offset)
+      const sink = yield* Effect.withClock(
+        LogSink.make({
+          target: { file: path.join(dir, "app.log"), rotate: { interval: "1 day" } },
+          flushInterval: "1 hour",
+          exitHook: false
+        }),
+        clock
+      )
+      sink.write(line(0))
+      yield* sink.flush()
+      offset.ms = -30 * 86_400_000
+      for (let day = 1; day <= 10; day++) {
+        sink.write(line(day))
+        yield* sink.flush()
+        yield* TestClock.adjust("1 day")
+      }
+      const stats = sink.stats()
+      expect(stats.rotations, `rotations in 10 days after the jump: ${stats.rotations}; files: ${filesOf(dir)}`).toBe(
+        10
+      )
+      expect(stats.errors).toBe(0)
+      expect(contentOf(dir)).toBe(lines(0, 11))
+    }))
+})
+
 describe("LogSink rotation: retention and compression", () => {
   it.live("maxFiles 3: the oldest rotated files are deleted, the newest 3 kept", () =>
     Effect.scoped(Effect.gen(function*() {
@@ -286,20 +328,76 @@ describe("LogSink rotation: retention and compression", () => {
       const dir = tmp()
       const a = path.join(dir, "app.2026-01-01T00-00-00.000.log")
       const b = path.join(dir, "app.2026-01-02T00-00-00.000.log")
+      const c = path.join(dir, "app.2026-01-03T00-00-00.000.log")
       fs.writeFileSync(a, lines(0, 3))
-      fs.writeFileSync(a + ".gz.tmp", "partial") // cut short
+      fs.writeFileSync(a + ".gz.0123456789abcdef.tmp", "partial") // cut short
       fs.writeFileSync(b, lines(3, 6))
-      fs.writeFileSync(b + ".gz", zlib.gzipSync(lines(3, 6))) // done but for removing the original
+      fs.writeFileSync(b + ".gz.fedcba9876543210.tmp", zlib.gzipSync(lines(3, 6)))
+      fs.linkSync(b + ".gz.fedcba9876543210.tmp", b + ".gz") // done but for removing the original
+      fs.writeFileSync(c, lines(6, 9))
+      fs.writeFileSync(c + ".gz", "not the rotation's") // not provably the compression of c: both kept
       fs.writeFileSync(path.join(dir, "app.log"), "")
-      yield* LogSink.make({
+      const sink = yield* LogSink.make({
         target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, compress: true } },
         exitHook: false
       })
-      yield* until(() =>
-        fs.readdirSync(dir).length === 3 && fs.readdirSync(dir).filter((n) => n.endsWith(".gz")).length === 2
+      yield* until(() => fs.readdirSync(dir).length === 5 && !fs.existsSync(a))
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        path.basename(a) + ".gz",
+        path.basename(b) + ".gz",
+        path.basename(c),
+        path.basename(c) + ".gz",
+        "app.log"
+      ])
+      expect(zlib.gunzipSync(fs.readFileSync(a + ".gz")).toString()).toBe(lines(0, 3))
+      expect(zlib.gunzipSync(fs.readFileSync(b + ".gz")).toString()).toBe(lines(3, 6))
+      expect(fs.readFileSync(c, "utf8")).toBe(lines(6, 9))
+      expect(fs.readFileSync(c + ".gz", "utf8")).toBe("not the rotation's")
+      expect(sink.stats()).toMatchObject({ errors: 0 })
+    })))
+})
+
+describe("LogSink rotation: nothing of anyone else's is followed, overwritten or deleted (issue 19)", () => {
+  it.live("symlinks planted where compression writes (<rotated>.gz.tmp) or ends (<rotated>.gz): the victims are untouched", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = tmp()
+      const victims = fs.mkdtempSync(path.join(os.tmpdir(), "ef-victims-"))
+      const nameOf = (k: number) => path.join(dir, `app.2026-01-01T00-00-00.${String(k).padStart(3, "0")}.log`)
+      const planted: Array<string> = []
+      for (let k = 0; k < 33; k++) {
+        const victim = path.join(victims, `victim-${k}`)
+        fs.writeFileSync(victim, `victim ${k}\n`)
+        // 0-10: rotated files of an earlier run, still to compress; 11-32: the names the next 22 rotations take
+        if (k < 11) fs.writeFileSync(nameOf(k), lines(10 * k, 10 * k + 10))
+        const link = k < 11 || k % 2 === 0 ? nameOf(k) + ".gz.tmp" : nameOf(k) + ".gz"
+        fs.symlinkSync(victim, link)
+        planted.push(link)
+      }
+      const sink = yield* LogSink.make({
+        target: { file: path.join(dir, "app.log"), rotate: { maxSize: 1_000, compress: true } },
+        exitHook: false
+      })
+      for (let i = 110; i < 335; i++) sink.write(line(i)) // 22 rotations
+      yield* sink.flush()
+      // compression done: no rotated file left uncompressed
+      yield* until(() => !fs.readdirSync(dir).some((n) => /\d\.log$/.test(n)))
+      const overwritten = Array.from({ length: 33 }, (_, k) => k).filter((k) =>
+        fs.readFileSync(path.join(victims, `victim-${k}`), "utf8") !== `victim ${k}\n`
       )
-      expect(fs.readdirSync(dir).sort()).toEqual([path.basename(a) + ".gz", path.basename(b) + ".gz", "app.log"])
-      expect(contentOf(dir)).toBe(lines(0, 6))
+      const stats = sink.stats()
+      const counts =
+        `rotations ${stats.rotations}, errors ${stats.errors}, overwritten victims ${overwritten.length} of 33`
+      expect(overwritten, counts).toEqual([])
+      expect(planted.filter((l) => !fs.lstatSync(l, { throwIfNoEntry: false })?.isSymbolicLink()), counts).toEqual([])
+      expect(stats, counts).toMatchObject({ rotations: 22, errors: 0 })
+      // every line once, in order, in the rotation's own files
+      const own = fs.readdirSync(dir).filter((n) => STAMP.test(n) && !fs.lstatSync(path.join(dir, n)).isSymbolicLink())
+      expect(own.length, counts).toBe(33)
+      const text = [...own.sort(), "app.log"].map((n) => {
+        const raw = fs.readFileSync(path.join(dir, n))
+        return n.endsWith(".gz") ? zlib.gunzipSync(raw).toString("utf8") : raw.toString("utf8")
+      }).join("")
+      expect(text, counts).toBe(lines(0, 335))
     })))
 })
 

@@ -121,3 +121,88 @@ describe("RotatingFile", () => {
       expect(t.files()).toEqual(["app.1970-01-01T00-00-05.000.log", "app.1970-01-01T00-00-05.001.log", "app.log"])
     }))
 })
+
+describe("RotatingFile: whatever the clock does, whatever else is in the folder (issue 19)", () => {
+  const DAY = 86_400_000
+
+  it.effect("daily rotation goes on after the clock jumps back a month: one rotation a day for 10 days", () =>
+    Effect.sync(() => {
+      const start = Date.UTC(2026, 11, 6, 12)
+      const t = setup({ interval: DAY }, start)
+      const rotation = t.driver.rotation!
+      t.driver.write("before the jump\n")
+      t.clock.now = start - 30 * DAY // NTP, a VM restored from a snapshot, a hand-set clock
+      // what the sink's rotation fiber does (src/internal/rotation.ts), once an hour for 10 days
+      for (let hour = 1; hour <= 240; hour++) {
+        t.clock.now = start - 30 * DAY + hour * 3_600_000
+        t.driver.write(`hour ${hour}\n`)
+        if (rotation.dueAt() <= t.clock.now) rotation.rotateIfDue(t.clock.now)
+      }
+      t.driver.close()
+      expect(t.rotated.length, `rotations in 10 days after the jump: ${t.rotated.length}; failed: ${t.failed}`).toBe(10)
+      expect(t.failed).toEqual([])
+      // the names still sort by age: after the rotated files from before the jump
+      expect([...t.rotated].sort()).toEqual(t.rotated)
+      const all = [...t.rotated, "app.log"].map(t.read).join("")
+      const expected = ["before the jump\n", ...Array.from({ length: 240 }, (_, k) => `hour ${k + 1}\n`)].join("")
+      expect(all).toBe(expected)
+    }))
+
+  it.effect("a foreign file named at the end of time (app.9999-12-31T23-59-59.999.log): rotation goes on, maxSize holds", () =>
+    Effect.sync(() => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotating-"))
+      const foreign = path.join(dir, "app.9999-12-31T23-59-59.999.log")
+      fs.writeFileSync(foreign, "not ours\n")
+      const file = path.join(dir, "app.log")
+      const rotated: Array<string> = []
+      const failed: Array<unknown> = []
+      const driver = new RotatingFile(
+        `file ${file}`,
+        file,
+        { maxSize: 100, interval: undefined, maxFiles: undefined, compress: false },
+        { now: () => 1_000, rotated: (n) => rotated.push(path.basename(n)), failed: (e) => failed.push(e) }
+      )
+      const text = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, "0")}\n`).join("") // 9 bytes each
+      for (let i = 0; i < 10; i++) driver.write(text.slice(i * 90, i * 90 + 90))
+      driver.close()
+      const size = fs.statSync(file).size
+      expect(failed.map(String), `rotations ${rotated.length}, app.log ${size} bytes`).toEqual([])
+      expect(size).toBeLessThanOrEqual(100)
+      expect(rotated.length).toBe(9)
+      expect(fs.readFileSync(foreign, "utf8")).toBe("not ours\n")
+      expect([...rotated, "app.log"].map((n) => fs.readFileSync(path.join(dir, n), "utf8")).join("")).toBe(text)
+    }))
+
+  it.effect("a name in use (a dangling symlink where the next rotated file would go) is skipped, never replaced", () =>
+    Effect.sync(() => {
+      const t = setup({ maxSize: 8 })
+      const planted = path.join(t.dir, "app.1970-01-01T00-00-00.000.log")
+      fs.symlinkSync(path.join(t.dir, "victim"), planted)
+      t.driver.write("aaaa\nbbbb\ncccc\n")
+      t.driver.close()
+      expect(fs.lstatSync(planted).isSymbolicLink()).toBe(true)
+      expect(fs.existsSync(path.join(t.dir, "victim"))).toBe(false)
+      expect(t.failed).toEqual([])
+      expect(t.rotated).toEqual(["app.1970-01-01T00-00-00.001.log", "app.1970-01-01T00-00-00.002.log"])
+      expect([...t.rotated, "app.log"].map(t.read).join("")).toBe("aaaa\nbbbb\ncccc\n")
+    }))
+
+  it.effect("an exit between the two steps of a rotation (the file under its rotated name too): the next start lets the path go", () =>
+    Effect.sync(() => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotating-"))
+      const file = path.join(dir, "app.log")
+      const rotatedName = path.join(dir, "app.1970-01-01T00-00-00.000.log")
+      fs.writeFileSync(file, "aaaa\n")
+      fs.linkSync(file, rotatedName)
+      const driver = new RotatingFile(
+        `file ${file}`,
+        file,
+        { maxSize: 100, interval: undefined, maxFiles: undefined, compress: false },
+        { now: () => 0, rotated: () => {}, failed: () => {} }
+      )
+      driver.write("bbbb\n")
+      driver.close()
+      expect(fs.readFileSync(rotatedName, "utf8")).toBe("aaaa\n")
+      expect(fs.readFileSync(file, "utf8")).toBe("bbbb\n") // "aaaa" once, not twice
+    }))
+})

@@ -3,30 +3,42 @@
  * per `writeSync` as in `fdDriver.ts`, rotated between two writes.
  *
  * - By size: before a write would take the file past `maxSize`, the whole
- *   lines that fit are written, the file is renamed and a new one opened under
+ *   lines that fit are written, the file is moved aside and a new one opened under
  *   the path, and the rest goes there. A line is never split and nothing is
  *   ever in flight, so the exit hook and the shutdown flush never meet a
  *   rotation half done (it runs within one synchronous step).
  * - By time: the sink asks {@link RotatingFile.dueAt} and calls
  *   {@link RotatingFile.rotateIfDue} on its `Clock` (the decision is Effect's).
  * - Rotated names: `<base>.<UTC time of the Clock, ms>.<ext>`, strictly
- *   increasing (never at or before an existing rotated file's), so they sort by age.
+ *   increasing (never at or before an existing rotated file's), so they sort by age;
+ *   when no name after the newest is left (a file named at the end of time), from
+ *   the Clock's time on. A clock that jumps back more than an interval starts the
+ *   period again from its new time, so time rotation goes on.
+ * - Nothing of anyone else's is followed, replaced or deleted: the file gets its
+ *   rotated name by a hard link that fails on any existing entry (then the path is
+ *   unlinked; a rename where the file system has no hard links, once the name is seen
+ *   free), a name in use is skipped, compression reads with `O_NOFOLLOW` and writes a
+ *   temporary file of a random name created exclusively (`O_EXCL | O_NOFOLLOW`), and
+ *   only regular files are deleted.
  * - In the background, one pass at a time, after each rotation: rotated files
  *   beyond `maxFiles` are deleted, oldest first, and, with `compress`, the
- *   others are gzipped to `<name>.gz.tmp`, renamed to `<name>.gz` once
- *   complete, and the original removed (the last two steps synchronously
- *   together, so an exit never leaves both with the same lines).
+ *   others are gzipped to `<name>.gz.<random>.tmp`, linked to `<name>.gz` once
+ *   complete, and the original and the temporary name removed (synchronously
+ *   together; after an exit between, the next start finishes the job when the
+ *   `.gz` is provably the temporary file, and otherwise keeps both).
  *
  * Failures of a rotation, a compression or a deletion go to the sink's
  * `failed` hook; the file in use stays in use.
  *
  * @internal
  */
+import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pipeline } from "node:stream/promises"
 import * as zlib from "node:zlib"
 import type { Driver, FileHooks, Rotation, TimeRotation } from "../internal/platform.js"
+import { exists, isRegular, link, NOFOLLOW, sameFile } from "./exclusive.js"
 import { openAppend } from "./fdDriver.js"
 
 // Date's range: names stay "YYYY-MM-DDTHH-MM-SS.mmm"
@@ -56,7 +68,14 @@ const countLines = (buf: Buffer): number => {
 interface Rotated {
   plain: boolean
   gz: boolean
-  tmp: boolean
+  /** temporary files of a compression cut short */
+  tmps: Array<string>
+}
+
+/** The first key from `from` on that no file in the folder has (none past the end of time). */
+const firstFree = (from: number, taken: ReadonlySet<number>): number | undefined => {
+  for (let key = from; key <= MAX_TIME; key++) if (!taken.has(key)) return key
+  return undefined
 }
 
 /** @internal */
@@ -90,22 +109,29 @@ export class RotatingFile implements Driver {
     this.dir = path.dirname(this.file)
     this.ext = path.extname(this.file)
     this.base = path.basename(this.file, this.ext)
+    // groups: the stamp, ".gz", the random part of a temporary file's name
     this.pattern = new RegExp(
       `^${escapeRegExp(this.base)}\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3})${
         escapeRegExp(this.ext)
-      }(\\.gz(\\.tmp)?)?$`
+      }(?:(\\.gz)(?:\\.([0-9a-f]{16})\\.tmp)?)?$`
     )
     this.fd = openAppend(this.file)
-    let mtime: number
+    let stat: fs.Stats
     try {
-      const stat = fs.fstatSync(this.fd)
+      stat = fs.fstatSync(this.fd)
       if (!stat.isFile()) throw new Error(`rotation needs a regular file, and ${file} is not one`)
-      this.size = stat.size
-      mtime = stat.mtimeMs
+      if (stat.nlink > 1 && this.finishMove(stat)) {
+        fs.closeSync(this.fd)
+        this.fd = -1
+        this.fd = openAppend(this.file)
+        stat = fs.fstatSync(this.fd)
+      }
     } catch (e) {
-      fs.closeSync(this.fd)
+      if (this.fd >= 0) fs.closeSync(this.fd)
       throw e
     }
+    this.size = stat.size
+    const mtime = stat.mtimeMs
     this.limit = spec.maxSize ?? Infinity
     this.lastKey = -1
     for (const stamp of this.scanSync()) this.lastKey = Math.max(this.lastKey, timeOf(stamp))
@@ -115,7 +141,7 @@ export class RotatingFile implements Driver {
       // a file last written in an earlier period is rotated at once
       this.periodEnd = this.size > 0 && mtime < Math.floor(now / interval) * interval ? now : this.boundaryAfter(now)
       this.rotation = {
-        dueAt: () => this.periodEnd,
+        dueAt: () => this.dueAt(),
         rotateIfDue: (now) => this.rotateIfDue(now)
       }
     }
@@ -182,6 +208,13 @@ export class RotatingFile implements Driver {
     return Math.floor(now / interval) * interval + interval
   }
 
+  /** The end of the period; a clock gone back to before the period starts one again from its new time. */
+  private dueAt(): number {
+    const now = this.hooks.now()
+    if (now < this.periodEnd - this.spec.interval!) this.periodEnd = this.boundaryAfter(now)
+    return this.periodEnd
+  }
+
   private rotateIfDue(now: number): void {
     if (now < this.periodEnd) return
     this.periodEnd = this.boundaryAfter(now)
@@ -193,8 +226,7 @@ export class RotatingFile implements Driver {
   private rotate(): boolean {
     let rotated: string
     try {
-      rotated = this.nextName(this.hooks.now())
-      fs.renameSync(this.file, rotated)
+      rotated = this.moveAside(this.hooks.now())
     } catch (e) {
       return this.rotationFailed(e)
     }
@@ -203,7 +235,7 @@ export class RotatingFile implements Driver {
       fd = openAppend(this.file)
     } catch (e) {
       try {
-        fs.renameSync(rotated, this.file) // the current file keeps its name
+        if (!exists(this.file)) fs.renameSync(rotated, this.file) // the current file keeps its name
       } catch {
         // it goes on under the rotated name
       }
@@ -221,17 +253,62 @@ export class RotatingFile implements Driver {
     return false
   }
 
-  /** A rotated name at `now` or later, after every existing one. */
-  private nextName(now: number): string {
-    let key = Math.max(Math.floor(now), this.lastKey + 1)
-    for (let tries = 0; tries < 1000; tries++, key++) {
-      const name = path.join(this.dir, `${this.base}.${stampOf(key)}${this.ext}`)
-      if (!fs.existsSync(name) && !fs.existsSync(name + ".gz")) {
-        this.lastKey = key
-        return name
+  /**
+   * Gives the file a rotated name at `now` or later, after every existing one (from `now` on when none is left
+   * after them), that no entry of the folder has: that name.
+   */
+  private moveAside(now: number): string {
+    const at = Number.isFinite(now) ? Math.min(MAX_TIME, Math.max(0, Math.floor(now))) : 0
+    let taken: Set<number> | undefined // the folder's stamps, read once the first choice is in use
+    for (let tries = 0; tries < 16; tries++) {
+      const next = Math.max(at, this.lastKey + 1)
+      const key = taken === undefined ? next : firstFree(next, taken) ?? firstFree(at, taken) ?? firstFree(0, taken)
+      if (key !== undefined && key <= MAX_TIME) {
+        const name = path.join(this.dir, `${this.base}.${stampOf(key)}${this.ext}`)
+        if (this.moveTo(name)) {
+          this.lastKey = key
+          return name
+        }
       }
+      taken ??= new Set(this.scanSync().map(timeOf))
+      if (key !== undefined) taken.add(key)
     }
     throw new Error(`no free name for a rotated file next to ${this.file}`)
+  }
+
+  /** The file under `name` and no more under its path; `false` when `name` (or its `.gz`) is in use. */
+  private moveTo(name: string): boolean {
+    if (exists(name + ".gz")) return false
+    const made = link(this.file, name)
+    if (made === "taken") return false
+    if (made === "none") fs.renameSync(this.file, name)
+    else {
+      try {
+        fs.unlinkSync(this.file)
+      } catch (e) {
+        fs.unlinkSync(name) // our own second name: the file stays as it was
+        throw e
+      }
+    }
+    return true
+  }
+
+  /** An exit between the two steps of a rotation left the file under a rotated name too: the path is let go. */
+  private finishMove(stat: fs.Stats): boolean {
+    try {
+      for (const n of fs.readdirSync(this.dir)) {
+        const m = this.pattern.exec(n)
+        if (m === null || m[2] !== undefined) continue
+        const other = fs.lstatSync(path.join(this.dir, n), { throwIfNoEntry: false })
+        if (other !== undefined && other.ino === stat.ino && other.dev === stat.dev) {
+          fs.unlinkSync(this.file)
+          return true
+        }
+      }
+    } catch {
+      // appended to as it is
+    }
+    return false
   }
 
   // -- external rotation, close -------------------------------------------------------------------------------------
@@ -308,10 +385,10 @@ export class RotatingFile implements Driver {
     for (const n of names) {
       const m = this.pattern.exec(n)
       if (m === null) continue
-      const r = found.get(m[1]!) ?? { plain: false, gz: false, tmp: false }
+      const r = found.get(m[1]!) ?? { plain: false, gz: false, tmps: [] }
       if (m[2] === undefined) r.plain = true
       else if (m[3] === undefined) r.gz = true
-      else r.tmp = true
+      else r.tmps.push(path.join(this.dir, n))
       found.set(m[1]!, r)
     }
     const stamps = Array.from(found.keys()).sort()
@@ -323,17 +400,24 @@ export class RotatingFile implements Driver {
         // the oldest beyond maxFiles
         if (r.plain) await this.remove(file)
         if (r.gz) await this.remove(file + ".gz")
-        if (r.tmp) await this.remove(file + ".gz.tmp")
-      } else if (r.gz) {
-        // a compression finished but for removing the original (an exit between the two steps): the .gz is whole
-        if (r.plain) await this.remove(file)
-        if (r.tmp) await this.remove(file + ".gz.tmp")
-      } else if (r.plain && this.spec.compress) await this.compress(file)
-      else if (r.tmp && !r.plain) await this.remove(file + ".gz.tmp")
+        for (const tmp of r.tmps) await this.remove(tmp)
+        continue
+      }
+      for (const tmp of r.tmps) {
+        // a compression finished but for removing the original (an exit between the steps): the .gz is whole
+        if (r.plain && r.gz && (await sameFile(tmp, file + ".gz"))) {
+          await this.remove(file)
+          r.plain = false
+        }
+        await this.remove(tmp) // cut short, or done
+      }
+      if (r.plain && !r.gz && this.spec.compress) await this.compress(file)
     }
   }
 
+  /** Deletes `file` if it is a regular file (a symlink or anything else of that name is not the rotation's). */
   private async remove(file: string): Promise<void> {
+    if (!(await isRegular(file))) return
     try {
       await fs.promises.unlink(file)
     } catch (e) {
@@ -342,19 +426,37 @@ export class RotatingFile implements Driver {
   }
 
   private async compress(file: string): Promise<void> {
-    const tmp = file + ".gz.tmp"
+    const gz = file + ".gz"
+    const tmp = `${gz}.${crypto.randomBytes(8).toString("hex")}.tmp`
+    let made = false
     try {
-      await pipeline(fs.createReadStream(file), zlib.createGzip(), fs.createWriteStream(tmp))
-      // both at once: a .gz only ever exists complete, and never beside its original for long
-      fs.renameSync(tmp, file + ".gz")
-      fs.unlinkSync(file)
-    } catch (e) {
+      const src = await fs.promises.open(file, fs.constants.O_RDONLY | NOFOLLOW)
       try {
-        fs.unlinkSync(tmp)
-      } catch {
-        // not created
+        const stat = await src.stat()
+        if (!stat.isFile()) return // not a rotated file: left alone
+        const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NOFOLLOW
+        const out = await fs.promises.open(tmp, flags, stat.mode & 0o666)
+        made = true
+        await pipeline(src.createReadStream({ autoClose: false }), zlib.createGzip(), out.createWriteStream())
+      } finally {
+        await src.close()
       }
-      this.hooks.failed(e)
+      // at once: a .gz only ever exists complete, and never beside its original for long
+      const linked = link(tmp, gz)
+      if (linked === "taken") throw new Error(`${gz} is in use: ${file} is left as it is`)
+      if (linked === "none") fs.renameSync(tmp, gz)
+      fs.unlinkSync(file)
+      if (linked === "linked") fs.unlinkSync(tmp)
+    } catch (e) {
+      if (made) {
+        try {
+          fs.unlinkSync(tmp)
+        } catch {
+          // gone already
+        }
+      }
+      // a symlink of a rotated file's name (ELOOP) is not the rotation's: left alone
+      if ((e as NodeJS.ErrnoException).code !== "ELOOP") this.hooks.failed(e)
     }
   }
 }
