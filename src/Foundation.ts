@@ -123,7 +123,12 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)
+      // JSON under runMain: a failure is one more JSON record with its cause, not runMain's multi-line report
+      yield* logger.install(
+        logger.fromFormatter(formatter, sink.write, limiter, sink.room),
+        formatter.options.level,
+        formatter.options.format === "json"
+      )
     })
   )
 
