@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
+import { DevtoolsFormatter, devtoolsWrite, isDevtoolsTarget } from "./internal/devtools.js"
 import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
@@ -71,7 +72,9 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
     options = yield* logger.tryOptions(() => logger.normalizeLevels(options))
     const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
     const terminal = isTerminal(sink.target)
-    const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
+    // a browser's console (devtools) reads like a terminal
+    const format = options.format ?? (yield* env.env.format) ??
+      (terminal || isDevtoolsTarget(sink.target) ? "key_value" : "json")
     const omitTimestamp = options.timestamps === undefined ? yield* env.env.omitTimestamp : undefined
     const colors = options.colors ?? (yield* Effect.map(env.colors, (c) => (c.noColor ? false : c.force ?? terminal)))
     const resolved: Options = {
@@ -106,6 +109,16 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
   Layer.scopedDiscard(
     Effect.gen(function*() {
       const resolved = yield* resolve(options)
+      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
+      const json = resolved.format === "json"
+      if (isDevtoolsTarget(resolved.sink?.target)) {
+        // no file descriptors (a browser, workerd): one console call per record, with its level's method
+        const formatter = yield* logger.tryOptions(() => new DevtoolsFormatter(logger.formatOptions(resolved)))
+        const console = yield* Effect.console
+        yield* publish(formatter.options.redactor)
+        const write = devtoolsWrite(formatter, console)
+        return yield* logger.install(logger.fromFormatter(formatter, write, limiter), formatter.options.level, json)
+      }
       const formatter = yield* logger.tryOptions(() => new Formatter(logger.formatOptions(resolved)))
       const sink = yield* LogSink.make({
         ...resolved.sink,
@@ -122,12 +135,11 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       yield* LogSink.registerScoped(sink)
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
-      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       // JSON under runMain: a failure is one more JSON record with its cause, not runMain's multi-line report
       yield* logger.install(
         logger.fromFormatter(formatter, sink.write, limiter, sink.room),
         formatter.options.level,
-        formatter.options.format === "json"
+        json
       )
     })
   )
