@@ -37,7 +37,7 @@ import * as LogSink from "./LogSink.js"
  * | option | variable | default |
  * |---|---|---|
  * | `level` | `PROVIDE_LOG_LEVEL` | `info` |
- * | `format` | `PROVIDE_LOG_CONSOLE_FORMATTER` | `key_value` on a terminal, else `json` |
+ * | `format` | `PROVIDE_LOG_CONSOLE_FORMATTER` | `key_value` on a terminal or a browser's console, else `json` |
  * | `timestamps` | `PROVIDE_LOG_OMIT_TIMESTAMP` (inverted) | off (console); JSON always has them |
  * | `loggerNameEmoji` | `PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED` | on |
  * | `dasEmoji` | `PROVIDE_LOG_DAS_EMOJI_ENABLED` | on |
@@ -100,7 +100,15 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
  * logger for every fiber (replacing Effect's default logger and the pretty
  * logger `NodeRuntime.runMain` adds) and, when the layer's scope closes
  * (normal exit, interruption, SIGINT/SIGTERM under `runMain`), flushes every
- * buffered line.
+ * buffered line. In JSON under `NodeRuntime.runMain`, a program that fails
+ * ends with one JSON record, `program failed: ...` with its cause, in place of
+ * runMain's multi-line report (the exit code stays 1).
+ *
+ * Without file descriptors (a browser, workerd), records to the standard
+ * streams or the console are written at once, each with the console method
+ * of its level (`debug`, `info`, `warn`, `error`), and in the console format
+ * a record's `Error` follows its line as an `Error` object (a redacted copy),
+ * so devtools filter by level and link the stack.
  *
  * @since 0.1.0
  * @category layers
