@@ -15,7 +15,6 @@ import type * as HashMap from "effect/HashMap"
 import type * as List from "effect/List"
 import type * as LogSpan from "effect/LogSpan"
 import type * as Tracer from "effect/Tracer"
-import type { Target } from "../LogSink.js"
 import { Formatter, isError } from "./format.js"
 import type { LevelName } from "./level.js"
 import { Entry } from "./record.js"
@@ -28,7 +27,7 @@ import { ownKeys, readField, type Renderer } from "./render.js"
  *
  * @internal
  */
-export const isDevtoolsTarget = (target: Target | undefined): boolean =>
+export const isDevtoolsTarget = (target: unknown): boolean =>
   platform === undefined && (target === undefined || target === "stdout" || target === "stderr" || target === "console")
 
 /** The console method of each level (`console.trace` would print a stack trace of the logger itself). */
