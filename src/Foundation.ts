@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
+import { DevtoolsFormatter, devtoolsWrite, isDevtoolsTarget } from "./internal/devtools.js"
 import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
@@ -36,7 +37,7 @@ import * as LogSink from "./LogSink.js"
  * | option | variable | default |
  * |---|---|---|
  * | `level` | `PROVIDE_LOG_LEVEL` | `info` |
- * | `format` | `PROVIDE_LOG_CONSOLE_FORMATTER` | `key_value` on a terminal, else `json` |
+ * | `format` | `PROVIDE_LOG_CONSOLE_FORMATTER` | `key_value` on a terminal or a browser's console, else `json` |
  * | `timestamps` | `PROVIDE_LOG_OMIT_TIMESTAMP` (inverted) | off (console); JSON always has them |
  * | `loggerNameEmoji` | `PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED` | on |
  * | `dasEmoji` | `PROVIDE_LOG_DAS_EMOJI_ENABLED` | on |
@@ -71,7 +72,9 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
     options = yield* logger.tryOptions(() => logger.normalizeLevels(options))
     const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
     const terminal = isTerminal(sink.target)
-    const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
+    // a browser's console (devtools) reads like a terminal
+    const format = options.format ?? (yield* env.env.format) ??
+      (terminal || isDevtoolsTarget(sink.target) ? "key_value" : "json")
     const omitTimestamp = options.timestamps === undefined ? yield* env.env.omitTimestamp : undefined
     const colors = options.colors ?? (yield* Effect.map(env.colors, (c) => (c.noColor ? false : c.force ?? terminal)))
     const resolved: Options = {
@@ -97,7 +100,15 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
  * logger for every fiber (replacing Effect's default logger and the pretty
  * logger `NodeRuntime.runMain` adds) and, when the layer's scope closes
  * (normal exit, interruption, SIGINT/SIGTERM under `runMain`), flushes every
- * buffered line.
+ * buffered line. In JSON under `NodeRuntime.runMain`, a program that fails
+ * ends with one JSON record, `program failed: ...` with its cause, in place of
+ * runMain's multi-line report (the exit code stays 1).
+ *
+ * Without file descriptors (a browser, workerd), records to the standard
+ * streams or the console are written at once, each with the console method
+ * of its level (`debug`, `info`, `warn`, `error`), and in the console format
+ * a record's `Error` follows its line as an `Error` object (a redacted copy),
+ * so devtools filter by level and link the stack.
  *
  * @since 0.1.0
  * @category layers
@@ -106,6 +117,16 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
   Layer.scopedDiscard(
     Effect.gen(function*() {
       const resolved = yield* resolve(options)
+      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
+      const json = resolved.format === "json"
+      if (isDevtoolsTarget(resolved.sink?.target)) {
+        // no file descriptors (a browser, workerd): one console call per record, with its level's method
+        const formatter = yield* logger.tryOptions(() => new DevtoolsFormatter(logger.formatOptions(resolved)))
+        const console = yield* Effect.console
+        yield* publish(formatter.options.redactor)
+        const write = devtoolsWrite(formatter, console)
+        return yield* logger.install(logger.fromFormatter(formatter, write, limiter), formatter.options.level, json)
+      }
       const formatter = yield* logger.tryOptions(() => new Formatter(logger.formatOptions(resolved)))
       const sink = yield* LogSink.make({
         ...resolved.sink,
@@ -122,8 +143,12 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       yield* LogSink.registerScoped(sink)
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
-      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)
+      // JSON under runMain: a failure is one more JSON record with its cause, not runMain's multi-line report
+      yield* logger.install(
+        logger.fromFormatter(formatter, sink.write, limiter, sink.room),
+        formatter.options.level,
+        json
+      )
     })
   )
 

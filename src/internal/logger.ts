@@ -6,6 +6,8 @@
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
+import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
@@ -14,8 +16,10 @@ import type { Options } from "../EmojiLogger.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
+  errorHead,
   type FormatOptions,
   Formatter,
+  isError,
   type RecordInput,
   recordOf,
   renderRecord,
@@ -268,32 +272,103 @@ export const capturing = (
   return Object.assign(logger, { [DirectPath]: direct })
 }
 
+/** Marks the loggers {@link install} leaves in place of runMain's pretty logger, so a later install removes them. */
+const AfterScope = Symbol.for("effect-foundation/Logger/afterScope")
+
+/** `program failed: Name: message` for the failure (or defect) of `cause`. */
+const failureMessage = (cause: Cause.Cause<unknown>): string => {
+  try {
+    const error = Cause.squash(cause)
+    return isError(error) ? "program failed: " + errorHead(error) : "program failed"
+  } catch {
+    return "program failed"
+  }
+}
+
+/**
+ * The logger left in place of the pretty logger `NodeRuntime.runMain` adds
+ * once the layer's scope has closed. runMain reports a failure
+ * (`Effect.logError(cause)`) after the program's layers are closed: the
+ * failure the scope closed with was already written as a record (`reported`),
+ * so that report is left out; any other record goes to `logger`.
+ */
+const afterScope = (logger: Logger.Logger<unknown, void>, reported: Cause.Cause<unknown> | undefined) => {
+  let pending = reported
+  return Object.assign(
+    Logger.make<unknown, void>((options) => {
+      if (
+        pending !== undefined && Array.isArray(options.message) && options.message.length === 0 &&
+        Equal.equals(options.cause, pending)
+      ) {
+        pending = undefined
+        return
+      }
+      logger.log(options)
+    }),
+    { [AfterScope]: true }
+  )
+}
+
+/**
+ * Closing the scope with `exit`: with runMain's pretty logger in `previous`
+ * and `reportFailure`, a failure is written now, through `logger` (the sink is
+ * still open), as `program failed: ...` with its cause, and runMain's own
+ * report of it is left out; else `previous` comes back.
+ */
+const restore = (
+  logger: Logger.Logger<unknown, void>,
+  previous: HashSet.HashSet<Logger.Logger<unknown, any>>,
+  exit: Exit.Exit<unknown, unknown>,
+  reportFailure: boolean
+): Effect.Effect<void> => {
+  if (!reportFailure || !HashSet.has(previous, Logger.prettyLoggerDefault)) {
+    return FiberRef.set(FiberRef.currentLoggers, previous)
+  }
+  const failed = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? exit.cause : undefined
+  const after = replace(previous, Logger.prettyLoggerDefault, afterScope(logger, failed))
+  return failed === undefined
+    ? FiberRef.set(FiberRef.currentLoggers, after)
+    : Effect.zipRight(Effect.logError(failureMessage(failed), failed), FiberRef.set(FiberRef.currentLoggers, after))
+}
+
+const replace = (
+  loggers: HashSet.HashSet<Logger.Logger<unknown, any>>,
+  remove: Logger.Logger<unknown, any>,
+  add: Logger.Logger<unknown, any>
+): HashSet.HashSet<Logger.Logger<unknown, any>> => HashSet.add(HashSet.remove(loggers, remove), add)
+
 /**
  * Installs `logger` for the rest of the scope in place of Effect's default
  * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
- * is written once, and sets Effect's minimum level to `minimum` (the starting
+ * is written once, and sets Effect's minimum log level to `minimum` (the starting
  * level: `Logger.withMinimumLogLevel` changes it in either direction).
  * Effect's tracer logger (records as span events) gives way to one that
- * redacts like the lines.
+ * redacts like the lines. With `reportFailure` (JSON output) under runMain,
+ * a scope closed by a failure writes it as one record (`program failed: ...`
+ * with its cause) and runMain's multi-line report of it is left out.
  *
  * @internal
  */
 export const install = (
   logger: Logger.Logger<unknown, void>,
-  minimum: LevelName
+  minimum: LevelName,
+  reportFailure = false
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.zipRight(
-    Effect.locallyScopedWith(
-      FiberRef.currentLoggers,
-      (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>) => {
+    Effect.acquireRelease(
+      FiberRef.getAndUpdate(FiberRef.currentLoggers, (loggers) => {
         const installed = HashSet.add(
-          HashSet.remove(HashSet.remove(loggers, Logger.defaultLogger), Logger.prettyLoggerDefault),
+          HashSet.filter(
+            loggers,
+            (l) => l !== Logger.defaultLogger && l !== Logger.prettyLoggerDefault && !(AfterScope in l)
+          ),
           logger
         )
         return HashSet.has(installed, Logger.tracerLogger)
-          ? HashSet.add(HashSet.remove(installed, Logger.tracerLogger), spanEventLogger)
+          ? replace(installed, Logger.tracerLogger, spanEventLogger)
           : installed
-      }
+      }),
+      (previous, exit) => restore(logger, previous, exit, reportFailure)
     ),
     Effect.locallyScoped(FiberRef.currentMinimumLogLevel, toEffectLevel[minimum])
   )
