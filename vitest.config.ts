@@ -7,12 +7,14 @@ import { defineConfig } from "vitest/config"
  *   runtimes, packaging, the browser) or generate thousands of cases (properties).
  */
 const processSuites = [
+  "test/Browser.test.ts",
   "test/cli.test.ts",
   "test/exit.test.ts",
   "test/fdDriver.test.ts",
   "test/platform.test.ts",
   "test/Property.test.ts",
   "test/RotationProcess.test.ts",
+  "test/RunMain.test.ts",
   "test/SinkContract.test.ts",
   "test/Telemetry.test.ts"
 ]
