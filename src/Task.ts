@@ -38,7 +38,31 @@ import * as internal from "./internal/task.js"
  * @category combinators
  */
 export const monitored: {
+  /**
+   * Runs `self` as a monitored task: "Task started" (INFO), then one of
+   * "Task completed" (INFO, `duration_ms`), "Task cancelled" (WARN, when it
+   * ended by interruption alone, e.g. by an enclosing `Effect.timeout`) or
+   * "Task failed" (ERROR, with the cause, `error` and `error_tag`, whenever the
+   * cause holds a failure or a defect, also beside interruptions: siblings that
+   * `Effect.all` interrupted after a failure). Every record inside,
+   * these lines and the task's own, carries `task_id`. A, E and R are
+   * unchanged. Data-first and data-last.
+   *
+   * Data-last: `effect.pipe(Task.monitored(…))`.
+   */
   (taskId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `self` as a monitored task: "Task started" (INFO), then one of
+   * "Task completed" (INFO, `duration_ms`), "Task cancelled" (WARN, when it
+   * ended by interruption alone, e.g. by an enclosing `Effect.timeout`) or
+   * "Task failed" (ERROR, with the cause, `error` and `error_tag`, whenever the
+   * cause holds a failure or a defect, also beside interruptions: siblings that
+   * `Effect.all` interrupted after a failure). Every record inside,
+   * these lines and the task's own, carries `task_id`. A, E and R are
+   * unchanged. Data-first and data-last.
+   *
+   * Data-first: `Task.monitored(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, taskId: string): Effect.Effect<A, E, R>
 } = internal.monitored
 
