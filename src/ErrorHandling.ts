@@ -1,5 +1,5 @@
 /**
- * Error boundaries on the typed error channel: the counterpart of the seed's
+ * Error boundaries on the typed error channel: the counterpart of provide.foundation's
  * `with_error_handling(fallback, log_errors)`, plus a tagged error family
  * (`FoundationError` and common subclasses) whose fields render in logs.
  *
@@ -388,7 +388,7 @@ export const withErrorHandling: {
 } = internal.withErrorHandling
 
 /**
- * Logs a failure once and lets it through unchanged: the seed's
+ * Logs a failure once and lets it through unchanged: provide.foundation's
  * `except Exception: logger.exception(...); raise`. Typed failures, and
  * defects, are logged at ERROR with the error's fields, `context` and the
  * cause, also when interruptions came with them (siblings interrupted by
@@ -408,7 +408,7 @@ export const withErrorHandling: {
  */
 export const logErrors: {
   /**
-   * Logs a failure once and lets it through unchanged: the seed's
+   * Logs a failure once and lets it through unchanged: provide.foundation's
    * `except Exception: logger.exception(...); raise`. Typed failures, and
    * defects, are logged at ERROR with the error's fields, `context` and the
    * cause, also when interruptions came with them (siblings interrupted by
@@ -421,7 +421,7 @@ export const logErrors: {
     options?: { readonly message?: string; readonly context?: Log.LogFields }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /**
-   * Logs a failure once and lets it through unchanged: the seed's
+   * Logs a failure once and lets it through unchanged: provide.foundation's
    * `except Exception: logger.exception(...); raise`. Typed failures, and
    * defects, are logged at ERROR with the error's fields, `context` and the
    * cause, also when interruptions came with them (siblings interrupted by

@@ -1,5 +1,5 @@
 /**
- * Retries with backoff, as Effect `Schedule`s: the counterpart of the seed's
+ * Retries with backoff, as Effect `Schedule`s: the counterpart of provide.foundation's
  * `with_retry(max_attempts, delay, backoff, log_retries)`.
  *
  * @example
@@ -42,7 +42,7 @@ export type Backoff = number | "fixed" | "linear" | "exponential" | "fibonacci"
 export type Jitter = "none" | "full" | "decorrelated"
 
 /**
- * A retry policy. Every field is optional; the defaults follow the seed:
+ * A retry policy. Every field is optional; the defaults follow provide.foundation:
  * 3 attempts, 1 second, backoff factor 2, no jitter, retry lines logged.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * Task lifecycle logging: the counterpart of the seed's `monitored_task` and
+ * Task lifecycle logging: the counterpart of provide.foundation's `monitored_task` and
  * `task_manager`.
  *
  * @example
@@ -125,7 +125,7 @@ export type Tasks<T extends Effect.Effect<any, any, any>> =
 /**
  * Runs every task concurrently, each through {@link monitored}, waits for all
  * of them or until `timeout`, then logs "Tasks completed" with `done`,
- * `pending` and `failed` counts: the counterpart of the seed's
+ * `pending` and `failed` counts: the counterpart of provide.foundation's
  * `task_manager` (`asyncio.wait(tasks, timeout=30.0)`). Never fails; the
  * tasks' outcomes are in `results`.
  *
