@@ -153,8 +153,8 @@ export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.Exp
  * severity, body, attributes (fields and context; secrets redacted, Effect
  * `Redacted` as `<redacted>`), the resource (`service.name`,
  * `service.version`), the logger name as instrumentation scope, and
- * `traceId` / `spanId` inside an Effect span (only valid ids: see the
- * README). Attributes are redacted with the program's rules (those
+ * `traceId` / `spanId` inside an Effect span (only valid ids: see
+ * docs/otlp.md). Attributes are redacted with the program's rules (those
  * `Foundation.layer` publishes; put this layer above it). Batches by size and
  * interval in a bounded queue (drops are reported by a warning line);
  * requests the collector may accept later (429, 502, 503, 504, network
