@@ -42,7 +42,7 @@ const breaks = (
   return { [label]: `${v.join("; ")} | ${summary(c)}${corrupt}` }
 }
 
-describe("sink contract (issue 13), one test per defect", () => {
+describe("sink contract: no line lost silently, none spliced, deadlines held", () => {
   it(
     "process.exit / uncaught exception / unhandled rejection with a write in flight on a slow pipe (2 MB/s) lose no line silently and splice none",
     async () => {
