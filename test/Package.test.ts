@@ -32,7 +32,7 @@ const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: Record
       args,
       {
         cwd,
-        timeout: 120_000,
+        timeout: 240_000,
         maxBuffer: 16 * 1024 * 1024,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }
       },
