@@ -1,5 +1,5 @@
 /**
- * The seeds' `BatchedLogger` (flush every 100 records or every second), the
+ * provide.foundation's `BatchedLogger` (flush every 100 records or every second), the
  * Effect way: batching is the sink's job, so the program just logs. Lines are
  * buffered and written in batches when `flushSize` bytes are buffered or
  * `flushInterval` passes; closing the layer flushes the rest.
@@ -8,7 +8,7 @@
  *   PROVIDE_LOG_FILE=/tmp/app.log PROVIDE_LOG_FLUSH_INTERVAL="1 s" npx tsx --conditions=source examples/batched-logging.ts
  *
  * The same settings as options: `Foundation.layer({ sink: { flushSize, flushInterval, ... } })`.
- * The seed's "100 records" is a byte size here (records vary in length): 100
+ * provide.foundation's "100 records" is a byte size here (records vary in length): 100
  * console records of ~80 bytes ≈ 8 KiB.
  */
 import { NodeRuntime } from "@effect/platform-node"

@@ -1,5 +1,5 @@
 /**
- * The seeds' graceful shutdown (`shutdown_foundation_telemetry`), the Effect
+ * provide.foundation's graceful shutdown (`shutdown_foundation_telemetry`), the Effect
  * way. FoundationLive's scope closes when the program ends, fails, is
  * interrupted, or gets SIGINT/SIGTERM under `NodeRuntime.runMain`; its
  * finalizer flushes every buffered line (deadline 5 s, PROVIDE_LOG_SHUTDOWN_TIMEOUT).

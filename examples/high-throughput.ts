@@ -1,5 +1,5 @@
 /**
- * The seeds' `high_throughput_handler`: logging does not slow task creation
+ * provide.foundation's `high_throughput_handler`: logging does not slow task creation
  * and does not block the event loop. `Log.debug` below the level costs almost
  * nothing (no formatting); `Log.info` formats one string and queues it; bytes
  * leave in batches with async writes. The demo times the task-creation loop

@@ -6,7 +6,7 @@
  * is handled (handler logs and plain `Effect.log*` included), echoes the
  * request id, and writes WARN for 4xx, ERROR with the cause for 5xx and
  * defects, WARN "Request cancelled" when the client goes away. It writes one
- * line per request by default; `received: true` adds the seed's
+ * line per request by default; `received: true` adds provide.foundation's
  * "Request received" line.
  *
  * Run:   npx tsx --conditions=source examples/http-server.ts      (PORT=8080 by default)

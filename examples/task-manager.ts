@@ -3,7 +3,7 @@
  * concurrently; each logs started / completed (or failed, or cancelled) with
  * its task_id; then one line with the done and pending counts.
  *
- * The seed waits 30 seconds; here the timeout is 1 second so that the slow
+ * provide.foundation's example waits 30 seconds; here the timeout is 1 second so that the slow
  * tasks show up as pending (they are interrupted and log "Task cancelled").
  */
 import { NodeRuntime } from "@effect/platform-node"

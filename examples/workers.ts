@@ -1,5 +1,5 @@
 /**
- * The seeds' "Asynchronous Usage" demo: concurrent workers with named loggers.
+ * provide.foundation's "Asynchronous Usage" demo: concurrent workers with named loggers.
  *
  *   npm start                       (emoji console output)
  *   PROVIDE_LOG_OMIT_TIMESTAMP=false npm start   (with timestamps, to see the interleaving)

@@ -117,6 +117,18 @@ export const make: (options?: Options) => Effect.Effect<CircuitBreaker> = intern
  * @category combinators
  */
 export const withCircuitBreaker: {
+  /**
+   * Runs `self` through `breaker` (the same as `breaker.protect(self)`).
+   * Data-first and data-last.
+   *
+   * Data-last: `effect.pipe(CircuitBreaker.withCircuitBreaker(…))`.
+   */
   (breaker: CircuitBreaker): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | CircuitOpenError, R>
+  /**
+   * Runs `self` through `breaker` (the same as `breaker.protect(self)`).
+   * Data-first and data-last.
+   *
+   * Data-first: `CircuitBreaker.withCircuitBreaker(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, breaker: CircuitBreaker): Effect.Effect<A, E | CircuitOpenError, R>
 } = internal.withCircuitBreaker

@@ -18,21 +18,85 @@ import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
-import { type Format, Formatter, type RecordInput } from "./internal/format.js"
+import { Formatter, type RecordInput } from "./internal/format.js"
 import type * as level from "./internal/level.js"
 import * as internal from "./internal/logger.js"
-import type { RedactionOptions } from "./internal/redact.js"
 import { publish } from "./internal/redactorRef.js"
-import type { RenderLimits } from "./internal/render.js"
 
-export type {
+/**
+ * Output format: `key_value` (emoji console) or `json` (one object per line).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Format = "key_value" | "json"
+
+/**
+ * Redaction rules (the `redaction` option of `EmojiLogger.layer`,
+ * `Foundation.layer` and `Telemetry.otlp`). Redaction is on by default; rules
+ * given here add to the defaults and can only hide more, except the master
+ * switch `enabled: false`.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Foundation, Log } from "effect-foundation"
+ *
+ * const program = Log.info("login", { user: "bob", pin: "1234", internal_id: 42 }).pipe(
+ *   // [▶️] login user=bob pin=[REDACTED]
+ *   Effect.provide(Foundation.layer({ redaction: { keys: ["pin"], removeKeys: ["internal_id"] } }))
+ * )
+ * Effect.runFork(program)
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedactionOptions {
   /**
-   * Output format: `key_value` (emoji console) or `json` (one object per line).
-   *
-   * @since 0.1.0
-   * @category models
+   * The master switch. Off turns key redaction and string masking off (Effect `Redacted` still prints
+   * `<redacted>`, removed keys still go). The one way to show what redaction hides. Default: on.
    */
-  Format
+  readonly enabled?: boolean
+  /** Keys added to the defaults (matched like the defaults: any spelling, whole key or trailing words). */
+  readonly keys?: ReadonlyArray<string>
+  /**
+   * Keys removed from every record, key and value, at any depth (matched as a whole key, any spelling). Inside
+   * strings their `key=value` values are masked. A default sensitive key listed here is removed, never shown.
+   */
+  readonly removeKeys?: ReadonlyArray<string>
+  /**
+   * The built-in string scan (JWTs, AWS key ids, GitHub tokens, Bearer tokens, private-key blocks, URL passwords,
+   * sensitive `key=value` pairs). Default: on. Off keeps key redaction (free: one check per distinct key) and drops
+   * the one scan of every string value that the patterns cost. `patterns` still apply.
+   */
+  readonly builtinPatterns?: boolean
+  /**
+   * Extra secret patterns for string values. The whole match is masked, or
+   * only the named group `secret` when the pattern has one
+   * (`/order-key:(?<secret>\w+)/`). The `g` flag is added when missing. A
+   * pattern runs on every string value: keep it linear (no nested
+   * quantifiers such as `(a+)+`).
+   */
+  readonly patterns?: ReadonlyArray<RegExp>
+}
+
+/**
+ * How much of a value is rendered (the `limits` option; each one optional).
+ * Defaults: strings cut at 64 KiB (`…[truncated N chars]`), objects nested 10
+ * levels (`"[Max depth]"`), 100 keys or items per object or array (`"…": "N
+ * more keys"`), and a record's fields left out past 1 MiB.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RenderLimits {
+  /** Longest string rendered, in characters. */
+  readonly maxStringLength: number
+  /** Deepest nesting rendered. */
+  readonly maxDepth: number
+  /** Keys of an object (the record's own fields too) and items of an array. */
+  readonly maxKeys: number
+  /** A record whose fields render longer than this keeps its message and error, and says its fields were left out. */
+  readonly maxLineLength: number
 }
 
 /**
@@ -157,6 +221,17 @@ export const install = (
  * `Foundation.layer` / `FoundationLive`, which add configuration from the
  * environment and the batched sink. A level option that is not a level fails
  * the layer with a `ConfigError` naming it.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { EmojiLogger, Log } from "effect-foundation"
+ *
+ * const lines: Array<string> = []
+ * const program = Log.named("db").warning("slow query", { ms: 1200 }).pipe(
+ *   Effect.provide(EmojiLogger.layer({ format: "key_value" }, (line) => void lines.push(line)))
+ * )
+ * Effect.runSync(program)
+ * console.log(lines) // [ '⚠️ WARN [🗄️] slow query ms=1200\n' ]
  *
  * @since 0.1.0
  * @category layers

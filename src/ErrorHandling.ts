@@ -1,5 +1,5 @@
 /**
- * Error boundaries on the typed error channel: the counterpart of the seed's
+ * Error boundaries on the typed error channel: the counterpart of provide.foundation's
  * `with_error_handling(fallback, log_errors)`, plus a tagged error family
  * (`FoundationError` and common subclasses) whose fields render in logs.
  *
@@ -284,24 +284,64 @@ export interface Options<In, B> {
  * @category combinators
  */
 export const withErrorHandling: {
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-last: `effect.pipe(ErrorHandling.withErrorHandling(…))`.
+   */
   <E, const K extends TagOf<E>, B>(
     options: Options<Extract<E, { readonly _tag: K }>, B> & {
       readonly only: ReadonlyArray<K>
       readonly catchDefects?: false | undefined
     }
   ): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | B, Exclude<E, { readonly _tag: K }>, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-last: `effect.pipe(ErrorHandling.withErrorHandling(…))`.
+   */
   <E, const K extends TagOf<E>, B>(
     options: Options<Extract<E, { readonly _tag: K }> | unknown, B> & {
       readonly only: ReadonlyArray<K>
       readonly catchDefects: true
     }
   ): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | B, Exclude<E, { readonly _tag: K }>, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-last: `effect.pipe(ErrorHandling.withErrorHandling(…))`.
+   */
   <E, B>(
     options: Options<E, B> & { readonly catchDefects?: false | undefined; readonly only?: undefined }
   ): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | B, never, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-last: `effect.pipe(ErrorHandling.withErrorHandling(…))`.
+   */
   <B>(
     options: Options<unknown, B> & { readonly catchDefects: true; readonly only?: undefined }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A | B, never, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-first: `ErrorHandling.withErrorHandling(effect, …)`.
+   */
   <A, E, R, const K extends TagOf<E>, B>(
     self: Effect.Effect<A, E, R>,
     options: Options<Extract<E, { readonly _tag: K }>, B> & {
@@ -309,14 +349,38 @@ export const withErrorHandling: {
       readonly catchDefects?: false | undefined
     }
   ): Effect.Effect<A | B, Exclude<E, { readonly _tag: K }>, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-first: `ErrorHandling.withErrorHandling(effect, …)`.
+   */
   <A, E, R, const K extends TagOf<E>, B>(
     self: Effect.Effect<A, E, R>,
     options: Options<unknown, B> & { readonly only: ReadonlyArray<K>; readonly catchDefects: true }
   ): Effect.Effect<A | B, Exclude<E, { readonly _tag: K }>, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-first: `ErrorHandling.withErrorHandling(effect, …)`.
+   */
   <A, E, R, B>(
     self: Effect.Effect<A, E, R>,
     options: Options<E, B> & { readonly catchDefects?: false | undefined; readonly only?: undefined }
   ): Effect.Effect<A | B, never, R>
+  /**
+   * An error boundary: on a typed failure, logs one ERROR line (unless
+   * `logErrors: false`) and succeeds with `fallback(error)`. The error type
+   * becomes `never`; with `only: [tags]` it becomes the remaining tags.
+   * `catchDefects: true` handles defects the same way.
+   *
+   * Data-first: `ErrorHandling.withErrorHandling(effect, …)`.
+   */
   <A, E, R, B>(
     self: Effect.Effect<A, E, R>,
     options: Options<unknown, B> & { readonly catchDefects: true; readonly only?: undefined }
@@ -324,7 +388,7 @@ export const withErrorHandling: {
 } = internal.withErrorHandling
 
 /**
- * Logs a failure once and lets it through unchanged: the seed's
+ * Logs a failure once and lets it through unchanged: provide.foundation's
  * `except Exception: logger.exception(...); raise`. Typed failures, and
  * defects, are logged at ERROR with the error's fields, `context` and the
  * cause, also when interruptions came with them (siblings interrupted by
@@ -343,9 +407,29 @@ export const withErrorHandling: {
  * @category combinators
  */
 export const logErrors: {
+  /**
+   * Logs a failure once and lets it through unchanged: provide.foundation's
+   * `except Exception: logger.exception(...); raise`. Typed failures, and
+   * defects, are logged at ERROR with the error's fields, `context` and the
+   * cause, also when interruptions came with them (siblings interrupted by
+   * `Effect.all`); a cause of interruptions alone is not logged. A, E and R are
+   * unchanged.
+   *
+   * Data-last: `effect.pipe(ErrorHandling.logErrors(…))`.
+   */
   (
     options?: { readonly message?: string; readonly context?: Log.LogFields }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Logs a failure once and lets it through unchanged: provide.foundation's
+   * `except Exception: logger.exception(...); raise`. Typed failures, and
+   * defects, are logged at ERROR with the error's fields, `context` and the
+   * cause, also when interruptions came with them (siblings interrupted by
+   * `Effect.all`); a cause of interruptions alone is not logged. A, E and R are
+   * unchanged.
+   *
+   * Data-first: `ErrorHandling.logErrors(effect, …)`.
+   */
   <A, E, R>(
     self: Effect.Effect<A, E, R>,
     options?: { readonly message?: string; readonly context?: Log.LogFields }

@@ -25,11 +25,36 @@ import * as env from "./internal/config.js"
 import { DevtoolsFormatter, devtoolsWrite, isDevtoolsTarget } from "./internal/devtools.js"
 import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
-import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
+import { makeRateLimiter, rateLimitConfig } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import { publish } from "./internal/redactorRef.js"
 import { isTerminal as terminalStream } from "./internal/sink.js"
 import * as LogSink from "./LogSink.js"
+
+/**
+ * Rate limiting (off by default): token buckets, one for the whole program
+ * (`global`) and one per logger-name prefix (`perLogger`: `auth` covers
+ * `auth.db`, not `authz`); a record must pass both. `rate` is records per
+ * second, `capacity` the burst. Suppressed records are dropped before they are
+ * formatted, counted per logger, and one `N records suppressed for <logger>`
+ * WARN line precedes that logger's next record. From the environment:
+ * `PROVIDE_LOG_RATE_LIMIT_GLOBAL`, `PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY`,
+ * `PROVIDE_LOG_RATE_LIMIT_PER_LOGGER` (`name:rate:capacity,...`).
+ *
+ * @example
+ * import { Foundation } from "effect-foundation"
+ *
+ * export const LoggingLive = Foundation.layer({
+ *   rateLimit: { global: { rate: 100, capacity: 200 }, perLogger: [{ name: "auth", rate: 10, capacity: 20 }] }
+ * })
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  readonly global?: { readonly rate: number; readonly capacity: number }
+  readonly perLogger?: ReadonlyArray<{ readonly name: string; readonly rate: number; readonly capacity: number }>
+}
 
 /**
  * Options; each one given here overrides its environment variable.

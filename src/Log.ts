@@ -233,7 +233,29 @@ export const named = (name: string): BoundLogger => root.named(name)
  * @category context
  */
 export const withContext: {
+  /**
+   * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
+   * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
+   * annotations, so it is scoped to `self`, never leaks to sibling fibers, and
+   * other loggers see the fields too. They are rendered in the order given,
+   * after the context already there (a key given again keeps its place and
+   * takes the new value); keys added with plain `Effect.annotateLogs` come in
+   * the order of Effect's `HashMap` (deterministic, not the order given).
+   *
+   * Data-last: `effect.pipe(Log.withContext(…))`.
+   */
   (fields: LogFields): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
+   * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
+   * annotations, so it is scoped to `self`, never leaks to sibling fibers, and
+   * other loggers see the fields too. They are rendered in the order given,
+   * after the context already there (a key given again keeps its place and
+   * takes the new value); keys added with plain `Effect.annotateLogs` come in
+   * the order of Effect's `HashMap` (deterministic, not the order given).
+   *
+   * Data-first: `Log.withContext(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, fields: LogFields): Effect.Effect<A, E, R>
 } = dual(
   (args) => isEffect(args[0]),
@@ -314,7 +336,37 @@ export interface FingersCrossedOptions {
  * @category context
  */
 export const fingersCrossed: {
+  /**
+   * Debug lines that appear only when something fails. Inside `self`, the
+   * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+   * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+   * When a record at or above `trigger` (default ERROR; `Log.*` or
+   * `Effect.log*`) is written inside, or `self` fails with a failure or a
+   * defect, the kept records are written first, in their order and exactly as
+   * they would have been written at the call (timestamp, context, spans,
+   * fields, error), then the trigger record; after that, the scope's records
+   * are written at once. When `self` ends otherwise (success, interruption),
+   * they are discarded. Records at or above the level are written at once, as
+   * always.
+   *
+   * Data-last: `effect.pipe(Log.fingersCrossed(…))`.
+   */
   (options?: FingersCrossedOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Debug lines that appear only when something fails. Inside `self`, the
+   * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+   * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+   * When a record at or above `trigger` (default ERROR; `Log.*` or
+   * `Effect.log*`) is written inside, or `self` fails with a failure or a
+   * defect, the kept records are written first, in their order and exactly as
+   * they would have been written at the call (timestamp, context, spans,
+   * fields, error), then the trigger record; after that, the scope's records
+   * are written at once. When `self` ends otherwise (success, interruption),
+   * they are discarded. Records at or above the level are written at once, as
+   * always.
+   *
+   * Data-first: `Log.fingersCrossed(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R>
 } = dual(
   (args) => isEffect(args[0]),

@@ -294,6 +294,23 @@ export const defaults: Options = internal.defaults
  * so their lines never splice (the first one's options apply). Fails with
  * {@link LogSinkError} when a file cannot be opened.
  *
+ * @example
+ * import { Effect } from "effect"
+ * import { LogSink } from "effect-foundation"
+ *
+ * const chunks: Array<string> = []
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     // Any target: "stdout", "stderr", { file: "app.log" }, { fd }, "console", or a writer as here.
+ *     const sink = yield* LogSink.make({ target: (chunk: string) => void chunks.push(chunk), flushSize: 16_384 })
+ *     sink.write("first line\n")
+ *     sink.write("second line\n")
+ *     const report = yield* sink.flush()
+ *     console.log(report.status, report.written, chunks.join("")) // flushed 2 first line\nsecond line\n
+ *   })
+ * )
+ * Effect.runPromise(program)
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -1,5 +1,5 @@
 /**
- * Retries with backoff, as Effect `Schedule`s: the counterpart of the seed's
+ * Retries with backoff, as Effect `Schedule`s: the counterpart of provide.foundation's
  * `with_retry(max_attempts, delay, backoff, log_retries)`.
  *
  * @example
@@ -42,7 +42,7 @@ export type Backoff = number | "fixed" | "linear" | "exponential" | "fibonacci"
 export type Jitter = "none" | "full" | "decorrelated"
 
 /**
- * A retry policy. Every field is optional; the defaults follow the seed:
+ * A retry policy. Every field is optional; the defaults follow provide.foundation:
  * 3 attempts, 1 second, backoff factor 2, no jitter, retry lines logged.
  *
  * @since 0.1.0
@@ -170,9 +170,33 @@ export const logged: <Out, In, R>(self: Schedule.Schedule<Out, In, R>) => Schedu
  * @category combinators
  */
 export const withRetry: {
+  /**
+   * Runs `self` up to `maxAttempts` times with the policy's waits. On
+   * exhaustion (or a failure `retryOn` rejects) it fails with the last original
+   * error: A, E and R are unchanged. Defects and interruption are never
+   * retried; an interruption during a wait stops at once.
+   *
+   * Data-last: `effect.pipe(Retry.withRetry(…))`.
+   */
   (
     policy?: RetryPolicy<unknown> & { readonly retryOn?: ReadonlyArray<string> | undefined }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `self` up to `maxAttempts` times with the policy's waits. On
+   * exhaustion (or a failure `retryOn` rejects) it fails with the last original
+   * error: A, E and R are unchanged. Defects and interruption are never
+   * retried; an interruption during a wait stops at once.
+   *
+   * Data-last: `effect.pipe(Retry.withRetry(…))`.
+   */
   <E>(policy: RetryPolicy<E>): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `self` up to `maxAttempts` times with the policy's waits. On
+   * exhaustion (or a failure `retryOn` rejects) it fails with the last original
+   * error: A, E and R are unchanged. Defects and interruption are never
+   * retried; an interruption during a wait stops at once.
+   *
+   * Data-first: `Retry.withRetry(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy<NoInfer<E>>): Effect.Effect<A, E, R>
 } = internal.withRetry

@@ -1,5 +1,5 @@
 /**
- * Task lifecycle logging: the counterpart of the seed's `monitored_task` and
+ * Task lifecycle logging: the counterpart of provide.foundation's `monitored_task` and
  * `task_manager`.
  *
  * @example
@@ -38,7 +38,31 @@ import * as internal from "./internal/task.js"
  * @category combinators
  */
 export const monitored: {
+  /**
+   * Runs `self` as a monitored task: "Task started" (INFO), then one of
+   * "Task completed" (INFO, `duration_ms`), "Task cancelled" (WARN, when it
+   * ended by interruption alone, e.g. by an enclosing `Effect.timeout`) or
+   * "Task failed" (ERROR, with the cause, `error` and `error_tag`, whenever the
+   * cause holds a failure or a defect, also beside interruptions: siblings that
+   * `Effect.all` interrupted after a failure). Every record inside,
+   * these lines and the task's own, carries `task_id`. A, E and R are
+   * unchanged. Data-first and data-last.
+   *
+   * Data-last: `effect.pipe(Task.monitored(…))`.
+   */
   (taskId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `self` as a monitored task: "Task started" (INFO), then one of
+   * "Task completed" (INFO, `duration_ms`), "Task cancelled" (WARN, when it
+   * ended by interruption alone, e.g. by an enclosing `Effect.timeout`) or
+   * "Task failed" (ERROR, with the cause, `error` and `error_tag`, whenever the
+   * cause holds a failure or a defect, also beside interruptions: siblings that
+   * `Effect.all` interrupted after a failure). Every record inside,
+   * these lines and the task's own, carries `task_id`. A, E and R are
+   * unchanged. Data-first and data-last.
+   *
+   * Data-first: `Task.monitored(effect, …)`.
+   */
   <A, E, R>(self: Effect.Effect<A, E, R>, taskId: string): Effect.Effect<A, E, R>
 } = internal.monitored
 
@@ -101,7 +125,7 @@ export type Tasks<T extends Effect.Effect<any, any, any>> =
 /**
  * Runs every task concurrently, each through {@link monitored}, waits for all
  * of them or until `timeout`, then logs "Tasks completed" with `done`,
- * `pending` and `failed` counts: the counterpart of the seed's
+ * `pending` and `failed` counts: the counterpart of provide.foundation's
  * `task_manager` (`asyncio.wait(tasks, timeout=30.0)`). Never fails; the
  * tasks' outcomes are in `results`.
  *

@@ -82,7 +82,10 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
+import type * as CircuitBreaker from "./CircuitBreaker.js"
+import type * as EmojiLogger from "./EmojiLogger.js"
 import * as otlpInternal from "./internal/otlp.js"
+import type * as Retry from "./Retry.js"
 
 /**
  * Options of {@link otlp}; each one given here overrides its environment
@@ -95,7 +98,43 @@ import * as otlpInternal from "./internal/otlp.js"
  * @since 0.1.0
  * @category models
  */
-export type OtlpOptions = otlpInternal.OtlpOptions
+export interface OtlpOptions {
+  /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
+  readonly endpoint?: string | undefined
+  /** Request headers, over `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_LOGS_HEADERS`. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** `service.name`. Default: `OTEL_SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node`. */
+  readonly serviceName?: string | undefined
+  /** `service.version`. Default: `service.version` in `OTEL_RESOURCE_ATTRIBUTES`. */
+  readonly serviceVersion?: string | undefined
+  /** More resource attributes (over `OTEL_RESOURCE_ATTRIBUTES`). */
+  readonly resourceAttributes?: Readonly<Record<string, string | number | boolean>> | undefined
+  /** Lowest level exported (any spelling `PROVIDE_LOG_LEVEL` accepts). Default `"trace"` (everything the program logs). */
+  readonly level?: EmojiLogger.LevelInput | undefined
+  /** Records per request. Default 512. */
+  readonly maxBatchSize?: number | undefined
+  /** Records held at most; beyond, new records are dropped, counted and reported. Default 2048. */
+  readonly maxQueueSize?: number | undefined
+  /** Send at least this often. Default 1 second. */
+  readonly scheduledDelay?: Duration.DurationInput | undefined
+  /** One request's timeout. Default: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds), else 10 seconds. */
+  readonly exportTimeout?: Duration.DurationInput | undefined
+  /** Request body compression. Default: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION`, else `OTEL_EXPORTER_OTLP_COMPRESSION`, else `"none"`. */
+  readonly compression?: "gzip" | "none" | undefined
+  /** Deadline of the final flush when the layer's scope closes. Default 5 seconds. */
+  readonly shutdownTimeout?: Duration.DurationInput | undefined
+  /** Retries of one batch. Default: 3 attempts, 200 ms, backoff 2, full jitter, max 5 s. (`logRetries` is always off.) */
+  readonly retry?: Omit<Retry.RetryPolicy<otlpInternal.ExportError>, "retryOn" | "logRetries"> | undefined
+  /** The breaker around requests. Default: 5 failures, 10 s open, name "otlp". */
+  readonly circuitBreaker?: CircuitBreaker.Options | undefined
+  /**
+   * More redaction for the export. The exporter always redacts with the
+   * program's rules (those `Foundation.layer` publishes: its `redaction`
+   * option or `PROVIDE_LOG_SANITIZATION_*`); these rules are added to them
+   * and can only hide more.
+   */
+  readonly redaction?: EmojiLogger.RedactionOptions | undefined
+}
 
 /**
  * A failed OTLP request (`retryable` for 429, 502, 503, 504, network errors
@@ -114,8 +153,8 @@ export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.Exp
  * severity, body, attributes (fields and context; secrets redacted, Effect
  * `Redacted` as `<redacted>`), the resource (`service.name`,
  * `service.version`), the logger name as instrumentation scope, and
- * `traceId` / `spanId` inside an Effect span (only valid ids: see the
- * README). Attributes are redacted with the program's rules (those
+ * `traceId` / `spanId` inside an Effect span (only valid ids: see
+ * docs/otlp.md). Attributes are redacted with the program's rules (those
  * `Foundation.layer` publishes; put this layer above it). Batches by size and
  * interval in a bounded queue (drops are reported by a warning line);
  * requests the collector may accept later (429, 502, 503, 504, network

@@ -15,7 +15,7 @@ const render = (program: Effect.Effect<unknown>, options: EmojiLogger.Options = 
 }
 
 describe("EmojiLogger console format", () => {
-  it.effect("renders the seeds' sample output", () =>
+  it.effect("renders the workers demo's sample output", () =>
     Effect.gen(function*() {
       const lines = yield* render(Effect.gen(function*() {
         yield* Log.info("Main application starting, dispatching workers...")

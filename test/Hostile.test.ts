@@ -441,7 +441,7 @@ describe("Hostile input end to end: Foundation.layer, console sink", () => {
 
 // Gaps found while hardening, now fixed: kept as regression tests.
 describe("Hostile input: regressions", () => {
-  it.effect("GAP 1: Log.withContext with a throwing getter must not kill the program", () =>
+  it.effect("Log.withContext with a throwing getter must not kill the program", () =>
     Effect.gen(function*() {
       const getter = {
         ok: 1,
@@ -453,7 +453,7 @@ describe("Hostile input: regressions", () => {
       expect(out.json).toHaveLength(1)
     }))
 
-  it.effect("GAP 1: Log.bind with a hostile Proxy must not kill the program", () =>
+  it.effect("Log.bind with a hostile Proxy must not kill the program", () =>
     Effect.gen(function*() {
       const proxy = new Proxy({}, {
         ownKeys() {
@@ -464,7 +464,7 @@ describe("Hostile input: regressions", () => {
       expect(out.json).toHaveLength(1)
     }))
 
-  it.effect("GAP 2: a throwing getter on a call field loses only that field, not the record", () =>
+  it.effect("a throwing getter on a call field loses only that field, not the record", () =>
     Effect.gen(function*() {
       const fields = {
         ok: 1,
@@ -477,7 +477,7 @@ describe("Hostile input: regressions", () => {
       expect(lines).toEqual([T + ",\"message\":\"m\",\"ok\":1,\"bad\":\"[Throws: boom]\"}\n"])
     }))
 
-  it.effect("GAP 3: TestLog survives a record the formatter cannot render", () =>
+  it.effect("TestLog survives a record the formatter cannot render", () =>
     Effect.gen(function*() {
       const fields = {
         get bad(): unknown {
@@ -487,7 +487,7 @@ describe("Hostile input: regressions", () => {
       yield* Log.info("m", fields).pipe(Effect.provide(TestLog.layer()))
     }))
 
-  it.effect("GAP 4: JSON fields named like the record's own keys cannot forge level/message/timestamp/logger_name", () =>
+  it.effect("JSON fields named like the record's own keys cannot forge level/message/timestamp/logger_name", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
       yield* Effect.provide(
@@ -508,7 +508,7 @@ describe("Hostile input: regressions", () => {
       ])
     }))
 
-  it.effect("GAP 5: a logger name round-trips through JSON (escaped once, not twice)", () =>
+  it.effect("a logger name round-trips through JSON (escaped once, not twice)", () =>
     Effect.gen(function*() {
       const out = yield* render(Log.named("svc\n\u001b[31m").info("m"))
       expect((JSON.parse(out.json[0]!) as Record<string, unknown>).logger_name).toBe("svc\n\u001b[31m")

@@ -42,9 +42,9 @@ const breaks = (
   return { [label]: `${v.join("; ")} | ${summary(c)}${corrupt}` }
 }
 
-describe("sink contract (issue 13), one test per defect", () => {
+describe("sink contract: no line lost silently, none spliced, deadlines held", () => {
   it(
-    "defect 1: process.exit / uncaught exception / unhandled rejection with a write in flight on a slow pipe (2 MB/s) lose no line silently and splice none",
+    "process.exit / uncaught exception / unhandled rejection with a write in flight on a slow pipe (2 MB/s) lose no line silently and splice none",
     async () => {
       const exits = ["process.exit", "uncaught", "rejection"] as const
       const runs = await pool(
@@ -65,7 +65,7 @@ describe("sink contract (issue 13), one test per defect", () => {
   )
 
   it(
-    "defect 2: a regular file or /dev/null is never behind: nothing dropped, with the fiber yielding now and then or Effect.forEach concurrency 8",
+    "a regular file or /dev/null is never behind: nothing dropped, with the fiber yielding now and then or Effect.forEach concurrency 8",
     async () => {
       // the fiber's own microtask-yielding work blocks the loop here: not what this test checks
       const bounds: Bounds = { deadlineMs: 30_000, loopMs: Number.POSITIVE_INFINITY }
@@ -100,7 +100,7 @@ describe("sink contract (issue 13), one test per defect", () => {
   )
 
   it(
-    "defect 3: the shutdown deadline holds: a stuck pipe reader (1 s, layer close; 2 s, SIGTERM under runMain) and a writer that never completes",
+    "the shutdown deadline holds: a stuck pipe reader (1 s, layer close; 2 s, SIGTERM under runMain) and a writer that never completes",
     async () => {
       const [stuckClose, stuckSigterm, neverWriter] = await Promise.all([
         run({
@@ -138,7 +138,7 @@ describe("sink contract (issue 13), one test per defect", () => {
   )
 
   it(
-    "defect 4: a slow pipe reader (1 KB/s) never freezes the event loop: a 20k-line burst drops and reports; overflow block waits asynchronously and drops nothing",
+    "a slow pipe reader (1 KB/s) never freezes the event loop: a 20k-line burst drops and reports; overflow block waits asynchronously and drops nothing",
     async () => {
       const [burst, block] = await Promise.all([
         run({
@@ -171,7 +171,7 @@ describe("sink contract (issue 13), one test per defect", () => {
     60_000
   )
 
-  it("defect 5: two FoundationLive in one process on one piped stdout splice no line", async () => {
+  it("two FoundationLive in one process on one piped stdout splice no line", async () => {
     // a reader slower than the two writers (2 MB/s for 4 MB) keeps the pipe full: writes land in parts
     const c = await run({
       child: { count: 50_000, yield: { every: 100, by: "sleep" }, exit: "normal", runtimes: 2 },
@@ -184,7 +184,7 @@ describe("sink contract (issue 13), one test per defect", () => {
       .toEqual({})
   }, 60_000)
 
-  it.effect("defect 6: one oversized record (200 fields of 60 KB) drops no other record (the 50 small ones before it are written)", () =>
+  it.effect("one oversized record (200 fields of 60 KB) drops no other record (the 50 small ones before it are written)", () =>
     Effect.gen(function*() {
       const chunks: Array<string> = []
       // a writer whose batches complete later: a write is in flight while the oversized record arrives
@@ -231,7 +231,7 @@ describe("sink contract (issue 13), one test per defect", () => {
     }))
 
   it(
-    "defect 7: SIGTERM / SIGINT under Effect.runPromise flush every line, then the process still dies by the signal; under runMain nothing changes",
+    "SIGTERM / SIGINT under Effect.runPromise flush every line, then the process still dies by the signal; under runMain nothing changes",
     async () => {
       const signals = ["SIGTERM", "SIGINT"] as const
       const opts = (exit: RunOptions["child"]["exit"]): RunOptions => ({
@@ -263,7 +263,7 @@ describe("sink contract (issue 13), one test per defect", () => {
   )
 
   it(
-    "defect 8: PROVIDE_LOG_FILE=/proc/nonexistent/app.log fails the layer at start with LogSinkError, without hanging",
+    "PROVIDE_LOG_FILE=/proc/nonexistent/app.log fails the layer at start with LogSinkError, without hanging",
     async () => {
       const path = "/proc/nonexistent/app.log"
       const r = await runChild({

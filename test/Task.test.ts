@@ -98,7 +98,7 @@ describe("Task.runAll", () => {
       ? Effect.zipRight(Effect.sleep("1 second"), Effect.fail(new WorkError({ message: "task 3 broke" })))
       : Effect.as(Effect.sleep(`${i} seconds`), i * 10)
 
-  it.effect("the seed's task_manager: 10 tasks, a timeout, done and pending counts", () =>
+  it.effect("a task manager: 10 tasks, a timeout, done and pending counts", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(
         Task.runAll(Array.from({ length: 10 }, (_, i) => [`task-${i}`, work(i)] as const), { timeout: "5500 millis" })

@@ -163,6 +163,38 @@ describe("effect-foundation pretty (in process)", () => {
     { fastCheck: { numRuns: 100 } }
   )
 
+  // What the docs state `pretty` keeps: everything the JSON line holds. These three are not in it (or not once parsed).
+  it.effect("what a JSON line does not hold: an undefined field, a repeated key's earlier value, a cause's span frame", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_700_000_000_123)
+      const cause = yield* Effect.fail(new Error("boom")).pipe(Effect.withSpan("checkout"), Effect.sandbox, Effect.flip)
+      const both = (log: Effect.Effect<void>) =>
+        Effect.gen(function*() {
+          let json = ""
+          let console = ""
+          yield* log.pipe(Effect.provide(EmojiLogger.layer({ format: "json", level: "trace" }, (l) => (json += l))))
+          yield* log.pipe(
+            Effect.provide(EmojiLogger.layer({ format: "key_value", level: "trace" }, (l) => (console += l)))
+          )
+          return { json, console, pretty: makePrettifier()(json.slice(0, -1)) }
+        })
+
+      const undef = yield* both(Log.info("m", { u: undefined, v: 1 }))
+      expect(undef.json).not.toContain("\"u\"")
+      expect([undef.console, undef.pretty]).toEqual(["[▶️] m u=undefined v=1\n", "[▶️] m v=1\n"])
+
+      const repeated = yield* both(Log.info("m", { a: 1 }).pipe(Log.withContext({ a: 2 })))
+      expect(repeated.json).toContain(`"a":2,"a":1`)
+      expect([repeated.console, repeated.pretty]).toEqual(["[▶️] m a=2 a=1\n", "[▶️] m a=1\n"])
+
+      const spanned = yield* both(Log.exception("failed", cause))
+      expect(spanned.console).toContain("at checkout (")
+      expect(spanned.json).not.toContain("checkout")
+      expect(spanned.pretty).not.toContain("checkout")
+      // Everything else on the line is the same: the error's own stack frame included.
+      expect(spanned.pretty).toBe(spanned.console.replace(/\\n {4}at checkout \([^)]*\)/, ""))
+    }))
+
   it.effect("lines split across arbitrary chunk boundaries, multi-byte characters included", () =>
     Effect.gen(function*() {
       const input = read("ours.jsonl") + read("mixed.txt")

@@ -1,5 +1,5 @@
 /**
- * Environment configuration through Effect `Config`, with the seed library's
+ * Environment configuration through Effect `Config`, with provide.foundation's
  * variable names. A bad value fails with a message naming the variable, the
  * value and what is accepted.
  */

@@ -1,8 +1,11 @@
 /**
  * The pretty-printer behind `effect-foundation pretty`: one JSON log line in,
- * the live console line out (through `EmojiLogger.makeFormatter`, so the
- * output is the console format byte for byte). Pure and synchronous; the CLI
- * does the streaming.
+ * the live console line out (through the live formatter, so the output is
+ * the console format byte for byte for everything the JSON line holds). Not
+ * held by a JSON line, so not given back: a field whose value is `undefined`,
+ * the earlier value of a key written twice (`JSON.parse` keeps the later one),
+ * and the span frames (`at <span> (file:line)`) of a cause. Pure and
+ * synchronous; the CLI does the streaming.
  *
  * Accepted shapes:
  * - ours: `{"timestamp":ISO,"level":"info","message":..,"logger_name"?,...fields,"error"?,"cause"?}`

@@ -2,7 +2,7 @@
  * Safe rendering of arbitrary values: never throws, never loops, never emits a
  * raw newline or control character. Used by both formats.
  *
- * Limits (documented in the README): strings longer than `maxStringLength`
+ * Limits (documented in docs/logging.md): strings longer than `maxStringLength`
  * (64 KiB by default) are cut with `…[truncated N chars]`; objects nest at most
  * `maxDepth` (10) levels (`"[Max depth]"`), show at most `maxKeys` (100) keys
  * (`"…": "N more keys"`) and arrays at most `maxKeys` items (`"… N more items"`);
