@@ -9,8 +9,10 @@ import { defineConfig } from "vitest/config"
 const processSuites = [
   "test/Browser.test.ts",
   "test/cli.test.ts",
+  "test/Docs.test.ts",
   "test/exit.test.ts",
   "test/fdDriver.test.ts",
+  "test/Package.test.ts",
   "test/platform.test.ts",
   "test/Property.test.ts",
   "test/RotationProcess.test.ts",
