@@ -9,7 +9,6 @@ import { defineConfig } from "vitest/config"
 const processSuites = [
   "test/Browser.test.ts",
   "test/cli.test.ts",
-  "test/Docs.test.ts",
   "test/exit.test.ts",
   "test/fdDriver.test.ts",
   "test/Package.test.ts",
