@@ -119,7 +119,11 @@ describe("OTLP protobuf encoder (no Effect)", () => {
   })
 
   it("writes the same bytes as protobufjs with the official files", () => {
-    for (const p of [rich(), request([record()]), request([record(), record()], "db.pool")]) {
+    // a batch past the encoder's first scratch size (4096 notes), then a small one reusing the grown scratch
+    const big = request(
+      Array.from({ length: 1500 }, (_, i) => record({ attributes: [{ key: "i", value: anyValue(i - 700) }] }))
+    )
+    for (const p of [rich(), big, request([record()]), request([record(), record()], "db.pool")]) {
       const ours = Buffer.from(encodeLogsRequest(p))
       const reference = Buffer.from(protobufjsEncode(p))
       // compared as a whole (a failure prints the lengths and the first differing byte, not 70 KB of hex)

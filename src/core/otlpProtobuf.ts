@@ -7,9 +7,9 @@
  *
  * Two passes over the payload: the first measures every message and string
  * and notes the sizes (and the 64-bit halves of times and integers) in one
- * number array, in the order the second pass needs them; the second writes
- * into one buffer of the exact size. No per-field arrays, no BigInt on the
- * common path (times and integers up to 2^53), no `TextEncoder`.
+ * reused Float64Array, in the order the second pass needs them; the second writes
+ * into one buffer of the exact size. No per-field arrays or objects, no
+ * BigInt, no `TextEncoder`: the only allocation is the output buffer.
  *
  * Fields are written in field-number order and proto3 defaults (an empty
  * key, zero flags or time) are left out, as protobufjs writes them: the
@@ -70,44 +70,59 @@ const utf8Length = (s: string): number => {
 
 /**
  * A signed or unsigned decimal integer (an int64 `intValue`, a fixed64 time)
- * as 64-bit two's complement halves, without BigInt up to 2^53 and for
- * times; `[0, 0]` when not an integer.
+ * as 64-bit two's complement halves, noted in `into`: digit by digit on two
+ * 32-bit limbs (exact in doubles), no BigInt, no substring; `0, 0` when not
+ * a decimal integer.
  */
-const parseInt64 = (s: string, out: Array<number>): void => {
+const noteInt64 = (s: string, into: Sizer): void => {
   const neg = s.charCodeAt(0) === 45 // "-"
-  const digits = neg ? s.slice(1) : s
-  let lo: number
-  let hi: number
-  if (digits.length <= 15) {
-    const n = Number(digits)
-    if (!Number.isInteger(n) || n < 0 || digits.length === 0) return void out.push(0, 0)
-    lo = n % TWO32
-    hi = Math.floor(n / TWO32)
-  } else {
-    // a * 10^6 + b, with a < 2^47: exact in doubles, limb by limb
-    const a = Number(digits.slice(0, -6))
-    const b = Number(digits.slice(-6))
-    if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0) return void out.push(0, 0)
-    const ah = Math.floor(a / TWO32)
-    const low = (a % TWO32) * 1e6 + b
-    lo = low % TWO32
-    hi = (ah * 1e6 + Math.floor(low / TWO32)) % TWO32
+  let lo = 0
+  let hi = 0
+  let i = neg ? 1 : 0
+  if (i === s.length) return into.note2(0, 0)
+  for (; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return into.note2(0, 0)
+    lo = lo * 10 + d
+    const carry = Math.floor(lo / TWO32)
+    lo -= carry * TWO32
+    hi = (hi * 10 + carry) % TWO32
   }
   if (neg && (lo !== 0 || hi !== 0)) {
     lo = (~lo + 1) >>> 0
     hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0
   }
-  out.push(lo, hi)
+  into.note2(lo, hi)
 }
+
+/** The notes of the last encoding, kept for the next one (encoding is synchronous: one at a time). */
+let scratch = new Float64Array(4096)
 
 /** First pass: content sizes, noted in `sizes` in writing order. */
 class Sizer {
-  readonly sizes: Array<number> = []
+  sizes = scratch
+  length = 0
+
+  /** Notes `v`; its index. */
+  note(v: number): number {
+    if (this.length === this.sizes.length) {
+      const grown = new Float64Array(this.sizes.length * 2)
+      grown.set(this.sizes)
+      this.sizes = scratch = grown
+    }
+    this.sizes[this.length] = v
+    return this.length++
+  }
+
+  note2(lo: number, hi: number): void {
+    this.note(lo)
+    this.note(hi)
+  }
 
   /** A string field's bytes (tag, length, content); its length is noted. */
   string(s: string): number {
     const n = utf8Length(s)
-    this.sizes.push(n)
+    this.note(n)
     return 1 + varintSize(n) + n
   }
 
@@ -118,7 +133,7 @@ class Sizer {
   }
 
   open(): number {
-    return this.sizes.push(0) - 1
+    return this.note(0)
   }
 
   anyValue(v: AnyValue): number {
@@ -132,8 +147,8 @@ class Sizer {
     }
     if (a.stringValue !== undefined) return this.string(a.stringValue)
     if (a.intValue !== undefined) {
-      const at = this.sizes.length
-      parseInt64(a.intValue, this.sizes)
+      const at = this.length
+      noteInt64(a.intValue, this)
       return 1 + varint64Size(this.sizes[at]!, this.sizes[at + 1]!)
     }
     if (a.boolValue !== undefined) return 2
@@ -161,9 +176,10 @@ class Sizer {
   }
 
   logRecord(r: LogRecordJson): number {
-    const at = this.sizes.length
-    parseInt64(r.timeUnixNano, this.sizes)
-    parseInt64(r.observedTimeUnixNano, this.sizes)
+    const at = this.length
+    noteInt64(r.timeUnixNano, this)
+    if (r.observedTimeUnixNano === r.timeUnixNano) this.note2(this.sizes[at]!, this.sizes[at + 1]!)
+    else noteInt64(r.observedTimeUnixNano, this)
     const s = this.sizes
     // the two fixed64 times (a zero one, the proto3 default, is left out)
     let n = (s[at] === 0 && s[at + 1] === 0 ? 0 : 9) + (s[at + 2] === 0 && s[at + 3] === 0 ? 0 : 9)
@@ -202,7 +218,7 @@ class Writer {
   pos = 0
   next = 0
   readonly view: DataView
-  constructor(readonly buf: Uint8Array, readonly sizes: ReadonlyArray<number>) {
+  constructor(readonly buf: Uint8Array, readonly sizes: Float64Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   }
 
