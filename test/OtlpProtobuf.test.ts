@@ -309,3 +309,18 @@ describe("Telemetry.otlp over http/protobuf and http/json, against a collector s
       expect(stripped[3]).toEqual(stripped[0])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 })
+
+describe("src/core is Effect-free", () => {
+  it("the OTLP encoders import nothing from effect or @effect/*", async () => {
+    const fs = await import("node:fs/promises")
+    for (const file of ["src/core/otlpJson.ts", "src/core/otlpProtobuf.ts"]) {
+      const source = await fs.readFile(file, "utf8")
+      const imports = Array.from(source.matchAll(/\bfrom\s+"([^"]+)"/g), (m) => m[1])
+      expect({ file, imports: imports.filter((i) => i === "effect" || /^(effect|@effect)\//.test(i!)) }).toEqual({
+        file,
+        imports: []
+      })
+      expect(imports.every((i) => i!.startsWith("./"))).toBe(true)
+    }
+  })
+})
