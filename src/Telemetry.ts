@@ -92,8 +92,15 @@ import type * as Retry from "./Retry.js"
  * variable (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
  * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_LOGS_HEADERS`,
  * `OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION`, `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT`,
- * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`). `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL`
- * may only be `http/json`: `http/protobuf` and `grpc` fail the layer at start.
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL`).
+ *
+ * `protocol` / `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL`: `http/protobuf` (the
+ * default, `application/x-protobuf`) or `http/json`. These variables are
+ * shared with every OpenTelemetry SDK of the program, so they never stop it:
+ * `grpc` turns the log export off with one warning line (this exporter
+ * speaks OTLP over HTTP only), and an unknown value is ignored with one
+ * warning line (the default is used), as the OpenTelemetry configuration
+ * specification says.
  *
  * @since 0.1.0
  * @category models
@@ -101,6 +108,11 @@ import type * as Retry from "./Retry.js"
 export interface OtlpOptions {
   /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
   readonly endpoint?: string | undefined
+  /**
+   * The body's encoding: `"http/protobuf"` (`application/x-protobuf`) or `"http/json"`. Default:
+   * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `"http/protobuf"`.
+   */
+  readonly protocol?: "http/protobuf" | "http/json" | undefined
   /** Request headers, over `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_LOGS_HEADERS`. */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** `service.name`. Default: `OTEL_SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node`. */
@@ -148,11 +160,13 @@ export interface OtlpOptions {
 export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.ExportError
 
 /**
- * Ships every record as an OpenTelemetry log over OTLP/HTTP (JSON, to
- * `/v1/logs`), beside the console or JSON output, with `fetch`. Records carry
- * severity, body, attributes (fields and context; secrets redacted, Effect
+ * Ships every record as an OpenTelemetry log over OTLP/HTTP (protobuf by
+ * default, or JSON; to `/v1/logs`), beside the console or JSON output, with
+ * `fetch`. Records carry severity, body, attributes (fields and context;
+ * integers as `intValue`, `exception.*` for errors; secrets redacted, Effect
  * `Redacted` as `<redacted>`), the resource (`service.name`,
- * `service.version`), the logger name as instrumentation scope, and
+ * `service.version`, `telemetry.sdk.name` / `language` / `version`), the
+ * logger name as instrumentation scope (with this library's version), and
  * `traceId` / `spanId` inside an Effect span (only valid ids: see
  * docs/otlp.md). Attributes are redacted with the program's rules (those
  * `Foundation.layer` publishes; put this layer above it). Batches by size and

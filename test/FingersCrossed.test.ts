@@ -5,6 +5,7 @@ import { Cause, ConfigProvider, Effect, Exit, Fiber, HashMap, Logger, LogLevel, 
 import { Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer } from "node:http"
 import { fingersCrossed as fingersCrossedState } from "../src/internal/record.js"
+import { decodeBody } from "./otlpProto.js"
 import { localServer, recordingTracer } from "./utils.js"
 
 const noEnv = Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
@@ -38,8 +39,8 @@ const throughFoundation = <A, E>(program: Effect.Effect<A, E>, options: Foundati
 const otlpReceiver = Effect.suspend(() => {
   const records: Array<any> = []
   return Effect.map(
-    localServer((_req, body, res) => {
-      for (const rl of JSON.parse(body.toString("utf8")).resourceLogs) {
+    localServer((req, body, res) => {
+      for (const rl of decodeBody(req.headers, body).body.resourceLogs) {
         for (const sl of rl.scopeLogs) for (const r of sl.logRecords) records.push(r)
       }
       res.writeHead(200, { "content-type": "application/json" })

@@ -5,6 +5,7 @@ import { ConfigProvider, Duration, Effect, Exit, Redacted, type Scope } from "ef
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
+import { decodeBody } from "./otlpProto.js"
 import { localServer } from "./utils.js"
 
 interface Received {
@@ -30,7 +31,7 @@ const receiver = (
   return Effect.map(
     localServer((req, body, res) => {
       const status = respond(requests.length)
-      requests.push({ path: req.url, headers: req.headers, status, body: JSON.parse(body.toString("utf8")) })
+      requests.push({ path: req.url, headers: req.headers, status, body: decodeBody(req.headers, body).body })
       if (status === undefined) return
       res.writeHead(status, { "content-type": "application/json" })
       res.end(status === 200 ? "{\"partialSuccess\":{}}" : "{}")
@@ -54,6 +55,13 @@ const until = (predicate: () => boolean) =>
     for (let i = 0; i < 500 && !predicate(); i++) yield* Effect.sleep(Duration.millis(10))
     expect(predicate()).toBe(true)
   })
+
+/** The `telemetry.sdk.*` resource attributes every export carries. */
+const sdk = {
+  "telemetry.sdk.name": { stringValue: "effect-foundation" },
+  "telemetry.sdk.language": { stringValue: "nodejs" },
+  "telemetry.sdk.version": { stringValue: "0.1.0" }
+}
 
 const records = (r: Received): Array<any> =>
   r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
@@ -108,14 +116,19 @@ describe("Telemetry.otlp", () => {
       expect(rx.requests).toHaveLength(1)
       const req = rx.requests[0]!
       expect(req.path).toBe("/v1/logs")
-      expect(req.headers["content-type"]).toBe("application/json")
+      // http/protobuf is the default (decoded here with the official .proto files)
+      expect(req.headers["content-type"]).toBe("application/x-protobuf")
       expect(resource(req)).toEqual({
+        ...sdk,
         "deployment.environment": { stringValue: "test" },
         "service.name": { stringValue: "shop" },
         "service.version": { stringValue: "1.2.3" }
       })
       // one scope per logger name, in order of appearance; unnamed records are in the library's own scope
-      expect(req.body.resourceLogs[0].scopeLogs.map((s: any) => s.scope)).toEqual([{ name: "checkout" }, {
+      expect(req.body.resourceLogs[0].scopeLogs.map((s: any) => s.scope)).toEqual([{
+        name: "checkout",
+        version: "0.1.0"
+      }, {
         name: "effect-foundation",
         version: "0.1.0"
       }])
@@ -186,6 +199,7 @@ describe("Telemetry.otlp", () => {
       expect(first!.headers.authorization).toBe("Bearer t0k")
       expect(first!.headers["x-tenant"]).toBe("acme")
       expect(resource(first!)).toEqual({
+        ...sdk,
         "service.version": { stringValue: "2.0.1" },
         "host.name": { stringValue: "h1" },
         "service.name": { stringValue: "billing" }

@@ -11,7 +11,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, type Scope, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders } from "node:http"
-import { gunzipSync } from "node:zlib"
+import { decodeBody } from "./otlpProto.js"
 import { localServer } from "./utils.js"
 
 interface Answer {
@@ -66,8 +66,7 @@ const collector = (
   const requests: Array<Received> = []
   return Effect.map(
     localServer((req, raw, res) => {
-      const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8")
-      const body = JSON.parse(text)
+      const { body, text } = decodeBody(req.headers, raw)
       const invalid = badIds(body)
       const a: Answer | undefined = invalid !== undefined ? { status: 400 } : answer(requests.length)
       requests.push({ path: req.url, headers: req.headers, status: a?.status, raw, text, body })
@@ -386,32 +385,76 @@ describe("OTLP exporter against a collector stand-in", () => {
       )
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 4: OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL: http/json works; http/protobuf and grpc are refused at start", () =>
+  it.live("OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL: http/protobuf by default and when asked, http/json when asked", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
-      yield* Log.info("json").pipe(
-        Effect.provide(Telemetry.otlp(at(rx))),
-        env({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })
-      )
-      yield* Log.info("logs wins").pipe(
-        Effect.provide(Telemetry.otlp(at(rx))),
-        env({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/json" })
-      )
-      expect(accepted(rx).map((r) => r.body.stringValue)).toEqual(["json", "logs wins"])
-      for (
-        const [name, value] of [["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"], [
-          "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL",
-          "http/protobuf"
-        ], ["OTEL_EXPORTER_OTLP_PROTOCOL", "thrift"]] as const
-      ) {
-        const exit = yield* Effect.exit(
-          Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ [name]: value }))
-        )
-        expect(Exit.isFailure(exit)).toBe(true)
-        const text = String(Exit.isFailure(exit) ? exit.cause : "")
-        expect(text).toContain(`${name}: invalid value "${value}"; accepted: http/json`)
+      const runs: ReadonlyArray<readonly [string, Record<string, string>, Telemetry.OtlpOptions]> = [
+        ["unset", {}, {}],
+        ["protobuf", { OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }, {}],
+        ["json", { OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, {}],
+        ["logs wins", { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: " HTTP/JSON " }, {}],
+        ["logs protobuf", {
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf"
+        }, {}],
+        ["option wins", { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, { protocol: "http/json" }]
+      ]
+      for (const [message, vars, options] of runs) {
+        yield* Log.info(message).pipe(Effect.provide(Telemetry.otlp({ ...at(rx), ...options })), env(vars))
       }
-      expect(rx.requests).toHaveLength(2)
+      expect(rx.requests.map((r) => [records(r)[0].body.stringValue, r.headers["content-type"]])).toEqual([
+        ["unset", "application/x-protobuf"],
+        ["protobuf", "application/x-protobuf"],
+        ["json", "application/json"],
+        ["logs wins", "application/json"],
+        ["logs protobuf", "application/x-protobuf"],
+        ["option wins", "application/json"]
+      ])
+      // nothing to warn about
+      expect((yield* TestLog.records).filter((r) => r.level === "warning")).toEqual([])
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("OTEL_EXPORTER_OTLP_PROTOCOL=grpc or an unknown value never stops the program: one warning line", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector()
+      const program = Effect.as(Log.info("still running"), "done")
+      const run = (vars: Record<string, string>) =>
+        Effect.gen(function*() {
+          yield* TestLog.clear
+          const result = yield* program.pipe(Effect.provide(Telemetry.otlp(at(rx))), env(vars))
+          const recs = yield* TestLog.records
+          return {
+            result,
+            lines: recs.map((r) => r.message),
+            warnings: recs.filter((r) => r.level === "warning").map((r) => r.message)
+          }
+        })
+      // grpc: no HTTP/2 client here; the export is off, the program runs
+      const grpc = yield* run({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })
+      expect(grpc.result).toBe("done")
+      expect(grpc.lines).toContain("still running")
+      expect(grpc.warnings).toEqual([
+        "OTEL_EXPORTER_OTLP_PROTOCOL=grpc: this exporter sends OTLP over HTTP only (http/protobuf, http/json); " +
+        "OTLP log export is off"
+      ])
+      expect(rx.requests).toHaveLength(0)
+      const grpcLogs = yield* run({
+        OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "GRPC",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json"
+      })
+      expect(grpcLogs.warnings).toHaveLength(1)
+      expect(grpcLogs.warnings[0]).toContain("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=grpc")
+      expect(rx.requests).toHaveLength(0)
+      // unknown: ignored (the OTel configuration rule for an unknown enum value), exported with the default
+      const unknown = yield* run({ OTEL_EXPORTER_OTLP_PROTOCOL: "thrift" })
+      expect(unknown.result).toBe("done")
+      expect(unknown.warnings).toEqual([
+        "OTEL_EXPORTER_OTLP_PROTOCOL: unknown value \"thrift\" ignored (accepted: http/protobuf, http/json, grpc); " +
+        "exporting with http/protobuf"
+      ])
+      expect(rx.requests.map((r) => [r.headers["content-type"], records(r).map((x) => x.body.stringValue)])).toEqual([
+        ["application/x-protobuf", ["still running"]]
+      ])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
   it.live("item 4: User-Agent names the library and version; the scope carries the logger name", () =>
@@ -431,9 +474,9 @@ describe("OTLP exporter against a collector stand-in", () => {
         s: any
       ) => [s.scope, s.logRecords.map((r: any) => r.body.stringValue)])
       expect(scopes).toEqual([
-        [{ name: "checkout" }, ["a", "d"]],
+        [{ name: "checkout", version: pkg.version }, ["a", "d"]],
         [{ name: "effect-foundation", version: pkg.version }, ["b"]],
-        [{ name: "db.pool" }, ["c"]]
+        [{ name: "db.pool", version: pkg.version }, ["c"]]
       ])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 

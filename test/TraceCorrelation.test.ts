@@ -8,14 +8,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, Tracer } from "effect"
 import { Foundation, HttpLogging, Log, Telemetry } from "effect-foundation"
 import { createServer } from "node:http"
+import { decodeBody } from "./otlpProto.js"
 import { localServer, recordingTracer } from "./utils.js"
 
 /** A collector stand-in on 127.0.0.1 that keeps every request body. */
 const collector = Effect.suspend(() => {
   const bodies: Array<any> = []
   return Effect.map(
-    localServer((_req, body, res) => {
-      bodies.push(JSON.parse(body.toString("utf8")))
+    localServer((req, body, res) => {
+      bodies.push(decodeBody(req.headers, body).body)
       res.writeHead(200, { "content-type": "application/json" })
       res.end("{}")
     }),

@@ -39,6 +39,18 @@ import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
+import {
+  type AnyValue,
+  anyValue,
+  type ExportLogsRequest,
+  type Item,
+  type KeyValue,
+  type LogRecordJson,
+  nanos,
+  payload,
+  sdkAttributes
+} from "../core/otlpJson.js"
+import { encodeLogsRequest } from "../core/otlpProtobuf.js"
 import type { FlushReport } from "../LogSink.js"
 import type * as Retry from "../Retry.js"
 import type { Flushable } from "../Telemetry.js"
@@ -57,9 +69,17 @@ import { traceIdsOf } from "./traceContext.js"
 import { version } from "./version.js"
 
 /** @internal */
+export type { AnyValue, Item, KeyValue, LogRecordJson } from "../core/otlpJson.js"
+
+/** @internal */
 export interface OtlpOptions {
   /** Full logs URL. Default: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
   readonly endpoint?: string | undefined
+  /**
+   * The body's encoding: `"http/protobuf"` (`application/x-protobuf`) or `"http/json"`. Default:
+   * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `"http/protobuf"`.
+   */
+  readonly protocol?: Protocol | undefined
   /** Request headers, over `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_LOGS_HEADERS`. */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** `service.name`. Default: `OTEL_SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node`. */
@@ -192,9 +212,46 @@ const parseTimeout = (raw: string): number | undefined => {
   return /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined
 }
 
-const parseProtocol = (
-  raw: string
-): "http/json" | undefined => (raw.trim().toLowerCase() === "http/json" ? "http/json" : undefined)
+/** @internal */
+export type Protocol = "http/protobuf" | "http/json"
+
+/**
+ * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL` (the
+ * first one set decides). Never fails: these variables are shared by every
+ * OTel SDK of the program, so a value this exporter cannot use turns into one
+ * warning line, not a program that does not start. `grpc`: the export is off
+ * (no HTTP/2 client here); an unknown value is ignored as the OTel
+ * configuration specification says (the default, `http/protobuf`, is used).
+ */
+const protocolEnv: Config.Config<{ readonly protocol: Protocol | "off" | undefined; readonly warning?: string }> =
+  Config.map(
+    Config.all(
+      ["OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"].map((name) =>
+        Config.map(Config.option(Config.string(name)), (raw) => [name, Option.getOrUndefined(raw)] as const)
+      )
+    ),
+    (values) => {
+      for (const [name, raw] of values) {
+        const v = raw?.trim().toLowerCase()
+        if (v === undefined || v === "") continue
+        if (v === "http/protobuf" || v === "http/json") return { protocol: v }
+        if (v === "grpc") {
+          return {
+            protocol: "off",
+            warning: `${name}=grpc: this exporter sends OTLP over HTTP only (http/protobuf, http/json); ` +
+              "OTLP log export is off"
+          }
+        }
+        return {
+          protocol: undefined,
+          warning:
+            `${name}: unknown value ${JSON.stringify(raw)} ignored (accepted: http/protobuf, http/json, grpc); ` +
+            "exporting with http/protobuf"
+        }
+      }
+      return { protocol: undefined }
+    }
+  )
 
 const env = Config.all({
   logsEndpoint: url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
@@ -205,15 +262,15 @@ const env = Config.all({
   resource: keyValues("OTEL_RESOURCE_ATTRIBUTES"),
   compression: signalSpecific("COMPRESSION", "gzip, none", parseCompression),
   timeout: signalSpecific("TIMEOUT", "a whole number of milliseconds above 0 (e.g. 10000)", parseTimeout),
-  protocol: signalSpecific(
-    "PROTOCOL",
-    "http/json (this exporter sends OTLP/HTTP with JSON bodies; http/protobuf and grpc are not supported)",
-    parseProtocol
-  )
+  protocol: protocolEnv
 })
 
 /** @internal */
 export interface Resolved {
+  /** `"off"`: `grpc` was asked for; nothing is exported (see `warning`). */
+  readonly protocol: Protocol | "off"
+  /** One line to log at start about the protocol variable, when it could not be followed. */
+  readonly protocolWarning: string | undefined
   readonly endpoint: string
   readonly headers: Readonly<Record<string, string>>
   readonly resource: ReadonlyArray<KeyValue>
@@ -249,7 +306,11 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
         onNone: () => "http://localhost:4318/v1/logs",
         onSome: (base) => base.replace(/\/+$/, "") + "/v1/logs"
       })
-    const resourceAttrs: Record<string, string | number | boolean> = { ...e.resource, ...options.resourceAttributes }
+    const resourceAttrs: Record<string, string | number | boolean> = {
+      ...sdkAttributes(version),
+      ...e.resource,
+      ...options.resourceAttributes
+    }
     const serviceName = options.serviceName ?? Option.getOrUndefined(e.serviceName) ?? e.resource["service.name"] ??
       "unknown_service:node"
     resourceAttrs["service.name"] = serviceName
@@ -258,6 +319,8 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
     const maxBatchSize = positiveInt("maxBatchSize", options.maxBatchSize ?? 512)
     const maxQueueSize = positiveInt("maxQueueSize", options.maxQueueSize ?? 2048)
     return {
+      protocol: options.protocol ?? e.protocol.protocol ?? "http/protobuf",
+      protocolWarning: options.protocol === undefined ? e.protocol.warning : undefined,
       endpoint,
       headers: { ...e.headers, ...e.logsHeaders, ...options.headers },
       resource: Object.keys(resourceAttrs).map((key) => ({ key, value: anyValue(resourceAttrs[key]) })),
@@ -285,45 +348,6 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
 
 // --- conversion ----------------------------------------------------------------
 
-/** @internal */
-export type AnyValue =
-  | { readonly stringValue: string }
-  | { readonly boolValue: boolean }
-  | { readonly intValue: string }
-  | { readonly doubleValue: number }
-  | { readonly arrayValue: { readonly values: ReadonlyArray<AnyValue> } }
-  | { readonly kvlistValue: { readonly values: ReadonlyArray<KeyValue> } }
-  | Record<string, never>
-
-/** @internal */
-export interface KeyValue {
-  readonly key: string
-  readonly value: AnyValue
-}
-
-/** @internal */
-export interface LogRecordJson {
-  readonly timeUnixNano: string
-  readonly observedTimeUnixNano: string
-  readonly severityNumber: number
-  readonly severityText: string
-  readonly body: AnyValue
-  readonly attributes: ReadonlyArray<KeyValue>
-  readonly traceId?: string
-  readonly spanId?: string
-  readonly flags?: number
-}
-
-/**
- * A queued record and its instrumentation scope (the logger name).
- *
- * @internal
- */
-export interface Item {
-  readonly scope: string | undefined
-  readonly record: LogRecordJson
-}
-
 /**
  * OTel severity numbers (the first of each range) and texts.
  *
@@ -337,44 +361,6 @@ export const severity: Record<LevelName, readonly [number, string]> = {
   error: [17, "ERROR"],
   critical: [21, "FATAL"]
 }
-
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
-
-/**
- * A JSON-safe value (from `Renderer.safe`) as an OTLP `AnyValue`; `null` / `undefined` are the empty value.
- *
- * @internal
- */
-export const anyValue = (v: unknown): AnyValue => {
-  switch (typeof v) {
-    case "string":
-      return { stringValue: v }
-    case "boolean":
-      return { boolValue: v }
-    case "number":
-      return Number.isSafeInteger(v)
-        ? { intValue: String(v) }
-        : Number.isFinite(v)
-        ? { doubleValue: v }
-        : { stringValue: String(v) }
-    case "bigint":
-      // intValue is an int64: a larger one is sent as its decimal text
-      return v >= INT64_MIN && v <= INT64_MAX ? { intValue: v.toString() } : { stringValue: v.toString() }
-    case "undefined":
-      return {}
-  }
-  if (v === null) return {}
-  if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } }
-  if (typeof v === "object") {
-    const o = v as Record<string, unknown>
-    return { kvlistValue: { values: Object.keys(o).map((key) => ({ key, value: anyValue(o[key]) })) } }
-  }
-  return { stringValue: String(v) }
-}
-
-const nanos = (millis: number): string =>
-  (Number.isFinite(millis) && millis >= 0 ? BigInt(Math.trunc(millis)) * 1_000_000n : 0n).toString()
 
 const spanOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
   const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
@@ -411,7 +397,9 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
       setAttribute(out, fields, "exception.stacktrace", { stringValue: renderer.string(stack) })
     }
   } else {
-    setAttribute(out, fields, "exception.message", anyValue(renderer.safe(error)))
+    // a string, as the semantic conventions define it: a non-Error value as its (redacted) text or JSON
+    const message = typeof error === "string" ? renderer.string(error) : renderer.json(error)
+    setAttribute(out, fields, "exception.message", { stringValue: message })
   }
 }
 
@@ -459,29 +447,6 @@ export const toLogRecord = (
 const ownScope = { name: "effect-foundation", version }
 
 /**
- * The request body for a batch: one `scopeLogs` per logger name (the instrumentation scope), in order of appearance.
- *
- * @internal
- */
-export const payload = (resource: ReadonlyArray<KeyValue>, items: ReadonlyArray<Item>): unknown => {
-  const scopes = new Map<string | undefined, Array<LogRecordJson>>()
-  for (const item of items) {
-    const list = scopes.get(item.scope)
-    if (list === undefined) scopes.set(item.scope, [item.record])
-    else list.push(item.record)
-  }
-  return {
-    resourceLogs: [{
-      resource: { attributes: resource },
-      scopeLogs: Array.from(
-        scopes,
-        ([name, logRecords]) => ({ scope: name === undefined ? ownScope : { name }, logRecords })
-      )
-    }]
-  }
-}
-
-/**
  * `Retry-After`: delay-seconds or an HTTP date, in milliseconds from `now`
  * (a date in the past is 0); `undefined` when absent or unreadable.
  *
@@ -503,11 +468,14 @@ const maxRetryAfterMillis = 60_000
 const retryableStatus = (status: number): boolean =>
   status === 429 || status === 502 || status === 503 || status === 504
 
+/** The request body: protobuf bytes or JSON text. */
+const encodeBody = (protocol: Protocol, request: ExportLogsRequest): Uint8Array | string =>
+  protocol === "http/protobuf" ? encodeLogsRequest(request) : JSON.stringify(request)
+
 /** gzip with the Web `CompressionStream` (Node 18+, Deno, Bun, browsers, workerd): no Node-only module. */
-const gzip = (text: string): Promise<Uint8Array> =>
-  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer().then((b) =>
-    new Uint8Array(b)
-  )
+const gzip = (body: string | Uint8Array): Promise<Uint8Array> =>
+  new Response(new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip")))
+    .arrayBuffer().then((b) => new Uint8Array(b))
 
 // --- the exporter ----------------------------------------------------------------
 
@@ -540,6 +508,25 @@ type Sent =
 
 const empty: Sent = { _tag: "empty", count: 0 }
 
+const nothing: Effect.Effect<FlushReport> = Effect.succeed({
+  status: "flushed",
+  written: 0,
+  failed: 0,
+  pending: 0,
+  dropped: 0,
+  durationMillis: 0
+})
+
+/** The exporter when export is off (`grpc` asked for): nothing queued, nothing sent. */
+const disabled: Exporter = {
+  flush: () => nothing,
+  shutdown: () => nothing,
+  dropped: () => 0,
+  written: () => 0,
+  failed: () => 0,
+  pending: () => 0
+}
+
 /**
  * Installs the OTLP logger beside the current ones for the rest of the scope,
  * starts the exporter and registers it with `Telemetry.flush` / `shutdown`;
@@ -552,6 +539,12 @@ export const install = (
 ): Effect.Effect<Exporter, ConfigError.ConfigError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const config = yield* resolve(options)
+    if (config.protocolWarning !== undefined) {
+      yield* logEntry("warning", otlpBinding, config.protocolWarning, { endpoint: config.endpoint })
+    }
+    if (config.protocol === "off") return disabled
+    const protocol = config.protocol
+    const contentType = protocol === "http/protobuf" ? "application/x-protobuf" : "application/json"
     if (config.compression === "gzip" && typeof globalThis.CompressionStream !== "function") {
       return yield* Effect.fail(ConfigError.InvalidData(
         ["OTEL_EXPORTER_OTLP_COMPRESSION"],
@@ -640,7 +633,7 @@ export const install = (
 
     const headers: Record<string, string> = {
       ...config.headers,
-      "content-type": "application/json",
+      "content-type": contentType,
       "user-agent": `effect-foundation/${version}`,
       ...(config.compression === "gzip" ? { "content-encoding": "gzip" } : {})
     }
@@ -715,13 +708,13 @@ export const install = (
       })
 
     const send = (batch: ReadonlyArray<Item>, mode: Mode): Effect.Effect<void, ExportError | CircuitOpenError> => {
-      const json = JSON.stringify(payload(config.resource, batch))
+      const body = encodeBody(protocol, payload(config.resource, batch, ownScope))
       const base = HttpClientRequest.post(config.endpoint).pipe(HttpClientRequest.setHeaders(headers))
       return config.compression === "gzip"
         ? Effect.flatMap(
           Effect.tryPromise({
             try: () =>
-              gzip(json),
+              gzip(body),
             catch: (e) =>
               new ExportError({
                 message: `gzip failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -729,9 +722,14 @@ export const install = (
               })
           }),
           (bytes) =>
-            sendWithRetries(HttpClientRequest.bodyUint8Array(base, bytes, "application/json"), mode)
+            sendWithRetries(HttpClientRequest.bodyUint8Array(base, bytes, contentType), mode)
         )
-        : sendWithRetries(HttpClientRequest.bodyText(base, json, "application/json"), mode)
+        : sendWithRetries(
+          typeof body === "string"
+            ? HttpClientRequest.bodyText(base, body, contentType)
+            : HttpClientRequest.bodyUint8Array(base, body, contentType),
+          mode
+        )
     }
 
     /** Counted as failed; reported once (the breaker logs its own state changes). */
