@@ -107,9 +107,11 @@ export interface Platform {
   /**
    * Runs `hook` synchronously when the process exits (also on SIGTERM, SIGINT
    * and SIGHUP when the program handles none of them itself: the hook runs,
-   * then the signal's default action). Returns the remover.
+   * then the signal's default action). Returns the remover. One deadline
+   * bounds the whole exit: `remaining(timeoutMillis)` is what is left of a
+   * timeout counted from the start of the exit, across all hooks.
    */
-  readonly onExit: (hook: () => void) => () => void
+  readonly onExit: (hook: (remaining: (timeoutMillis: number) => number) => void) => () => void
   /**
    * Runs `handler` on `signal` instead of its default action (the process
    * keeps running; exit hooks do not run for it). Returns the remover.

@@ -124,7 +124,7 @@ export class Sink {
       lineWeight
     )
     this.shutdownTimeout = Duration.decode(options.shutdownTimeout)
-    if (options.exitHook && platform !== undefined) this.removeExitHook = platform.onExit(() => this.atExit())
+    if (options.exitHook && platform !== undefined) this.removeExitHook = platform.onExit((remaining) => this.atExit(remaining))
   }
 
   // -- hot path ---------------------------------------------------------------------------------------------------
@@ -418,8 +418,8 @@ export class Sink {
     this.inflightReports = 0
   }
 
-  /** At process exit: what is in flight and queued, synchronously, within the shutdown timeout. */
-  private atExit(): void {
+  /** At process exit: what is in flight and queued, synchronously, within what is left of the exit's deadline. */
+  private atExit(remaining: (timeoutMillis: number) => number): void {
     if (this.closed) return
     const lines = this.queue.take(Infinity)
     const reports = this.queue.takeUnreported()
@@ -427,7 +427,7 @@ export class Sink {
     const inTotal = this.busy ? this.inflight + (this.inflightReports > 0 ? 1 : 0) : 0
     let went: number
     try {
-      went = this.driver.writeSync(batch, Duration.toMillis(this.shutdownTimeout))
+      went = this.driver.writeSync(batch, remaining(Duration.toMillis(this.shutdownTimeout)))
     } catch (e) {
       this.fail(this.inflight + lines.length, e)
       this.busy = false
