@@ -101,7 +101,11 @@ export type FdTarget =
 export interface Platform {
   /** A driver for the target (`hooks`: for a file with a rotation). Throws an `Error` saying why when it cannot be opened. */
   readonly open: (target: FdTarget, hooks?: FileHooks) => Driver
-  /** One key per destination (`fd:1`, `file:/abs/path`): sinks with the same key share one queue. */
+  /**
+   * One key per destination (`file:/abs/path`; for a descriptor its device and
+   * inode, so stdout and stderr on one pipe get one key): sinks with the same
+   * key share one queue.
+   */
   readonly keyOf: (target: FdTarget) => string
   readonly isTerminal: (stream: "stdout" | "stderr") => boolean
   /**
@@ -117,6 +121,6 @@ export interface Platform {
    * keeps running; exit hooks do not run for it). Returns the remover.
    */
   readonly onSignal?: (signal: "SIGHUP" | "SIGUSR2", handler: () => void) => () => void
-  /** Writes a report to stderr at once. */
-  readonly report: (text: string) => void
+  /** Writes a report to stderr (or `stream`) at once, never blocking. */
+  readonly report: (text: string, stream?: "stdout" | "stderr") => void
 }

@@ -36,7 +36,7 @@ export const platform: Platform | undefined = {
     return fdDriver(typeof target === "string" ? target : `fd ${target.fd}`, fdOf(target), false)
   },
   keyOf: (target) =>
-    typeof target === "object" && "file" in target ? "file:" + path.resolve(target.file) : "fd:" + fdOf(target),
+    typeof target === "object" && "file" in target ? "file:" + path.resolve(target.file) : identity(fdOf(target)),
   isTerminal: (stream) => {
     try {
       return tty.isatty(stream === "stdout" ? 1 : 2)
@@ -46,27 +46,42 @@ export const platform: Platform | undefined = {
   },
   onExit,
   onSignal,
-  report: (text) => {
+  report: (text, stream = "stderr") => {
     try {
-      fs.writeSync(reportFd(), text)
+      fs.writeSync(reportFd(stream === "stdout" ? 1 : 2), text)
     } catch {
-      // stderr is full or gone: nothing left to tell
+      // the stream is full or gone: nothing left to tell
     }
   }
 }
 
-let stderrFd: number | undefined
-/** Reports go to stderr without ever blocking: a pipe is opened again non-blocking (Linux), as for sinks. */
-const reportFd = (): number => {
-  if (stderrFd !== undefined) return stderrFd
-  stderrFd = 2
+/**
+ * What a descriptor is (device and inode), so two descriptors on one pipe,
+ * file or terminal (`2>&1`) get one key, hence one sink; `fd:N` when it cannot be told.
+ */
+const identity = (fd: number): string => {
   try {
-    const stat = fs.fstatSync(2)
+    const stat = fs.fstatSync(fd)
+    return `ino:${stat.dev}:${stat.ino}`
+  } catch {
+    return "fd:" + fd
+  }
+}
+
+const reportFds = new Map<number, number>()
+/** Reports go to stderr (or stdout) without ever blocking: a pipe is opened again non-blocking (Linux), as for sinks. */
+const reportFd = (fd: 1 | 2): number => {
+  let own = reportFds.get(fd)
+  if (own !== undefined) return own
+  own = fd
+  try {
+    const stat = fs.fstatSync(fd)
     if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
-      stderrFd = fs.openSync("/proc/self/fd/2", fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+      own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
     }
   } catch {
-    // keep fd 2
+    // keep the descriptor itself
   }
-  return stderrFd
+  reportFds.set(fd, own)
+  return own
 }
