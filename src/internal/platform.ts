@@ -121,6 +121,6 @@ export interface Platform {
    * keeps running; exit hooks do not run for it). Returns the remover.
    */
   readonly onSignal?: (signal: "SIGHUP" | "SIGUSR2", handler: () => void) => () => void
-  /** Writes a report to stderr (or `stream`) at once, never blocking. */
-  readonly report: (text: string, stream?: "stdout" | "stderr") => void
+  /** Writes a report to stderr (or `stream`) at once, never blocking; `false` when it could not (full or gone). */
+  readonly report: (text: string, stream?: "stdout" | "stderr") => boolean
 }

@@ -48,9 +48,12 @@ export const platform: Platform | undefined = {
   onSignal,
   report: (text, stream = "stderr") => {
     try {
-      fs.writeSync(reportFd(stream === "stdout" ? 1 : 2), text)
+      const buf = Buffer.from(text, "utf8")
+      // a report (under PIPE_BUF) goes whole or not at all into a pipe
+      return fs.writeSync(reportFd(stream === "stdout" ? 1 : 2), buf) === buf.length
     } catch {
-      // the stream is full or gone: nothing left to tell
+      // the stream is full or gone
+      return false
     }
   }
 }
