@@ -408,19 +408,26 @@ export class Sink {
     if (n > 0) this.report(`effect-foundation: log sink (${this.driver.name}): ${n} records dropped (${reason})\n`)
   }
 
-  /** A line that arrives after close: written synchronously (a target that is behind gets no wait: it is dropped). */
+  /**
+   * A line that arrives after close: a driver that still can (a writer, the `Console`, a rotating file opened
+   * again by its path) writes it synchronously; a closed descriptor is never written again (its number may
+   * belong to another file or socket by now), so the line goes to the report stream instead (stderr, else
+   * stdout), counted as failed.
+   */
   private writeLate(line: string): void {
     try {
-      if (this.driver.writeSync(line, 0) === 1) this.written++
-      else {
-        this.queue.dropped++
-        this.queue.unreported++
+      if (this.driver.writeSync(line, 0) === 1) {
+        this.written++
+        return
       }
     } catch (e) {
-      this.failed++
-      this.errors++
-      this.lastError = errorText(e)
+      if ((e as { code?: unknown } | undefined)?.code !== "ECLOSED") {
+        this.errors++
+        this.lastError = errorText(e)
+      }
     }
+    this.failed++
+    this.report(line)
   }
 
   /** Accounts for the batch in flight once `went` of its lines went out whole (the rest is dropped). */
