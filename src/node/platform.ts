@@ -48,9 +48,10 @@ export const platform: Platform | undefined = {
   onSignal,
   report: (text, stream = "stderr") => {
     try {
+      const fd = reportFd(stream === "stdout" ? 1 : 2)
       const buf = Buffer.from(text, "utf8")
       // a report (under PIPE_BUF) goes whole or not at all into a pipe
-      return fs.writeSync(reportFd(stream === "stdout" ? 1 : 2), buf) === buf.length
+      return fs.writeSync(fd, buf) === buf.length
     } catch {
       // the stream is full or gone
       return false
@@ -72,15 +73,21 @@ const identity = (fd: number): string => {
 }
 
 const reportFds = new Map<number, number>()
-/** Reports go to stderr (or stdout) without ever blocking: a pipe is opened again non-blocking (Linux), as for sinks. */
+/**
+ * Reports go to stderr (or stdout, the fallback of a stderr that cannot take one) without ever blocking: a
+ * pipe is opened again non-blocking (Linux), as for sinks; a socket (a child process's stdio) is made
+ * non-blocking by Node itself once its `process` stream exists, so that stream is made first.
+ */
 const reportFd = (fd: 1 | 2): number => {
-  let own = reportFds.get(fd)
-  if (own !== undefined) return own
-  own = fd
+  const known = reportFds.get(fd)
+  if (known !== undefined) return known
+  let own: number = fd
   try {
     const stat = fs.fstatSync(fd)
-    if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
+    if (stat.isFIFO() && process.platform === "linux") {
       own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+    } else if (stat.isSocket()) {
+      void (fd === 1 ? process.stdout : process.stderr)
     }
   } catch {
     // keep the descriptor itself
