@@ -18,10 +18,14 @@
  * never blocks the event loop; a flush or shutdown ends within its deadline.
  * A failing target (a throwing writer, a closed stdout, a full disk) never
  * breaks the program: failed lines are counted, the first failure is reported
- * once on stderr. Closing the sink's scope flushes everything within
+ * once on stderr (on stdout when stderr cannot take it: it may be the very
+ * target that is stuck). Closing the sink's scope flushes everything within
  * `shutdownTimeout` (5 s), then drops and reports what is left; an exit hook
  * writes what is still buffered synchronously on `process.exit()`, an uncaught
- * exception or an unhandled signal, within the same timeout.
+ * exception or an unhandled signal, within the same timeout (one deadline for
+ * the whole exit, however many sinks there are). A closed sink never writes to
+ * its descriptor again (the number may belong to another file or socket by
+ * then): a line logged after the close goes to the report stream instead.
  *
  * | option | variable | default |
  * |---|---|---|
@@ -189,7 +193,7 @@ export interface Options {
   readonly warningLine?:
     | ((message: string, fields: Readonly<Record<string, unknown>>, millis: number) => string)
     | undefined
-  /** Where failure and drop reports go (default: stderr, synchronously). */
+  /** Where failure and drop reports go (default: stderr, synchronously; stdout when stderr cannot take one). */
   readonly report?: ((text: string) => void) | undefined
 }
 
@@ -272,7 +276,11 @@ export interface LogSink extends Flushable {
   readonly room: Effect.Effect<void>
   /** Writes everything buffered now; waits at most `deadline` (default `shutdownTimeout`; `0`: start the write and return at once). */
   readonly flush: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
-  /** Flushes within the deadline, then closes (what is left is dropped and reported); idempotent. Lines written afterwards go out synchronously. */
+  /**
+   * Flushes within the deadline, then closes (what is left is dropped and reported); idempotent. Lines written
+   * afterwards go out synchronously to a writer, the `Console` or a rotating file (opened again by its path);
+   * a descriptor or plain file target is never written after the close: such a line goes to the report stream.
+   */
   readonly shutdown: (deadline?: Duration.DurationInput) => Effect.Effect<FlushReport>
   readonly stats: () => SinkStats
   /** File targets: open the path again (after log rotation). `false` if it could not (the old file stays in use). */
@@ -290,8 +298,10 @@ export const defaults: Options = internal.defaults
 
 /**
  * Opens a sink for the scope. Closing the scope shuts it down (flush within
- * `shutdownTimeout`). Sinks on the same descriptor or file share one buffer,
- * so their lines never splice (the first one's options apply). Fails with
+ * `shutdownTimeout`). Sinks on the same file (by path) or the same pipe,
+ * file or terminal (by device and inode: stdout and stderr under `2>&1` are
+ * one) share one buffer, so their lines never splice (the first one's options
+ * apply). Fails with
  * {@link LogSinkError} when a file cannot be opened.
  *
  * @example

@@ -25,10 +25,18 @@ describe("platform (Node)", () => {
       expect(node.keyOf({ file: spelled })).toBe(node.keyOf({ file }))
       expect(node.keyOf({ file })).toBe(`file:${file}`)
       expect(node.keyOf({ file: path.join(dir, "other.log") })).not.toBe(node.keyOf({ file }))
-      expect(node.keyOf("stdout")).toBe("fd:1")
-      expect(node.keyOf("stderr")).toBe("fd:2")
+      // a descriptor is known by what it is (device and inode): stdout and stderr on one pipe share a key
+      const id = (fd: number) => `ino:${fs.fstatSync(fd).dev}:${fs.fstatSync(fd).ino}`
+      expect(node.keyOf("stdout")).toBe(id(1))
+      expect(node.keyOf("stderr")).toBe(id(2))
       expect(node.keyOf({ fd: 1 })).toBe(node.keyOf("stdout"))
-      expect(node.keyOf({ fd: 7 })).toBe("fd:7")
+      const other = fs.openSync(path.join(dir, "other.log"), "a")
+      const again = fs.openSync(path.join(dir, "other.log"), "a")
+      expect(node.keyOf({ fd: other })).toBe(node.keyOf({ fd: again }))
+      expect(node.keyOf({ fd: other })).not.toBe(node.keyOf({ fd: 1 }))
+      fs.closeSync(other)
+      fs.closeSync(again)
+      expect(node.keyOf({ fd: 1_000 })).toBe("fd:1000")
     }))
 
   it.effect("open: a file is appended to (folders created), written at once", () =>

@@ -101,20 +101,26 @@ export type FdTarget =
 export interface Platform {
   /** A driver for the target (`hooks`: for a file with a rotation). Throws an `Error` saying why when it cannot be opened. */
   readonly open: (target: FdTarget, hooks?: FileHooks) => Driver
-  /** One key per destination (`fd:1`, `file:/abs/path`): sinks with the same key share one queue. */
+  /**
+   * One key per destination (`file:/abs/path`; for a descriptor its device and
+   * inode, so stdout and stderr on one pipe get one key): sinks with the same
+   * key share one queue.
+   */
   readonly keyOf: (target: FdTarget) => string
   readonly isTerminal: (stream: "stdout" | "stderr") => boolean
   /**
    * Runs `hook` synchronously when the process exits (also on SIGTERM, SIGINT
    * and SIGHUP when the program handles none of them itself: the hook runs,
-   * then the signal's default action). Returns the remover.
+   * then the signal's default action). Returns the remover. One deadline
+   * bounds the whole exit: `remaining(timeoutMillis)` is what is left of a
+   * timeout counted from the start of the exit, across all hooks.
    */
-  readonly onExit: (hook: () => void) => () => void
+  readonly onExit: (hook: (remaining: (timeoutMillis: number) => number) => void) => () => void
   /**
    * Runs `handler` on `signal` instead of its default action (the process
    * keeps running; exit hooks do not run for it). Returns the remover.
    */
   readonly onSignal?: (signal: "SIGHUP" | "SIGUSR2", handler: () => void) => () => void
-  /** Writes a report to stderr at once. */
-  readonly report: (text: string) => void
+  /** Writes a report to stderr (or `stream`) at once, never blocking; `false` when it could not (full or gone). */
+  readonly report: (text: string, stream?: "stdout" | "stderr") => boolean
 }

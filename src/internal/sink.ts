@@ -104,6 +104,8 @@ export class Sink {
   removeSignal: (() => void) | undefined = undefined
   private closing = false
   closed = false
+  /** Lines given up by the close (queued or in flight, not written). */
+  private givenUp = 0
   private shutdownReport: Promise<FlushReport> | undefined = undefined
   private shutdownDone: FlushReport | undefined = undefined
   private removeExitHook: (() => void) | undefined = undefined
@@ -124,7 +126,9 @@ export class Sink {
       lineWeight
     )
     this.shutdownTimeout = Duration.decode(options.shutdownTimeout)
-    if (options.exitHook && platform !== undefined) this.removeExitHook = platform.onExit(() => this.atExit())
+    if (options.exitHook && platform !== undefined) {
+      this.removeExitHook = platform.onExit((remaining) => this.atExit(remaining))
+    }
   }
 
   // -- hot path ---------------------------------------------------------------------------------------------------
@@ -350,8 +354,21 @@ export class Sink {
         r(report)
       }))
       this.closing = true
+      const written0 = this.written
+      const failed0 = this.failed
       return this.flush(deadline).pipe(
         Effect.ensuring(Effect.sync(() => this.close(`not written within the shutdown deadline`))),
+        // after the close: the lines of the batch in flight that went out whole count as written, the rest as
+        // given up (`pending`, dropped and reported), so written + pending matches what the target received
+        Effect.map((r): FlushReport =>
+          r.pending === 0 ? r : {
+            ...r,
+            written: this.written - written0,
+            failed: this.failed - failed0,
+            pending: this.givenUp,
+            dropped: this.queue.dropped
+          }
+        ),
         Effect.tap((report) => Effect.sync(() => resolve(report))),
         Effect.onInterrupt(() =>
           Effect.sync(() =>
@@ -376,8 +393,10 @@ export class Sink {
     this.removeExitHook = undefined
     this.removeSignal?.()
     this.removeSignal = undefined
+    const dropped0 = this.queue.dropped
     if (this.busy) this.settleInflight(this.driver.abandon())
     this.settle(this.queue.clear())
+    this.givenUp = this.queue.dropped - dropped0
     this.reportDrops(reason)
     this.queue.wake()
     this.driver.close()
@@ -389,19 +408,26 @@ export class Sink {
     if (n > 0) this.report(`effect-foundation: log sink (${this.driver.name}): ${n} records dropped (${reason})\n`)
   }
 
-  /** A line that arrives after close: written synchronously (a target that is behind gets no wait: it is dropped). */
+  /**
+   * A line that arrives after close: a driver that still can (a writer, the `Console`, a rotating file opened
+   * again by its path) writes it synchronously; a closed descriptor is never written again (its number may
+   * belong to another file or socket by now), so the line goes to the report stream instead (stderr, else
+   * stdout), counted as failed.
+   */
   private writeLate(line: string): void {
     try {
-      if (this.driver.writeSync(line, 0) === 1) this.written++
-      else {
-        this.queue.dropped++
-        this.queue.unreported++
+      if (this.driver.writeSync(line, 0) === 1) {
+        this.written++
+        return
       }
     } catch (e) {
-      this.failed++
-      this.errors++
-      this.lastError = errorText(e)
+      if ((e as { code?: unknown } | undefined)?.code !== "ECLOSED") {
+        this.errors++
+        this.lastError = errorText(e)
+      }
     }
+    this.failed++
+    this.report(line)
   }
 
   /** Accounts for the batch in flight once `went` of its lines went out whole (the rest is dropped). */
@@ -418,8 +444,8 @@ export class Sink {
     this.inflightReports = 0
   }
 
-  /** At process exit: what is in flight and queued, synchronously, within the shutdown timeout. */
-  private atExit(): void {
+  /** At process exit: what is in flight and queued, synchronously, within what is left of the exit's deadline. */
+  private atExit(remaining: (timeoutMillis: number) => number): void {
     if (this.closed) return
     const lines = this.queue.take(Infinity)
     const reports = this.queue.takeUnreported()
@@ -427,7 +453,7 @@ export class Sink {
     const inTotal = this.busy ? this.inflight + (this.inflightReports > 0 ? 1 : 0) : 0
     let went: number
     try {
-      went = this.driver.writeSync(batch, Duration.toMillis(this.shutdownTimeout))
+      went = this.driver.writeSync(batch, remaining(Duration.toMillis(this.shutdownTimeout)))
     } catch (e) {
       this.fail(this.inflight + lines.length, e)
       this.busy = false
@@ -539,8 +565,16 @@ const driverFor = (
   }
 }
 
-const stderrReport = (console: Console.Console) => (text: string): void => {
-  if (platform !== undefined) return platform.report(text)
+/**
+ * Reports go to stderr; when stderr cannot take one (full, stuck, gone: it may
+ * be the very target that is stuck), to stdout, so that every drop is told
+ * somewhere it can be seen. Without a platform: the `Console` (never behind).
+ */
+const defaultReport = (console: Console.Console) => (text: string): void => {
+  if (platform !== undefined) {
+    if (!platform.report(text, "stderr")) platform.report(text, "stdout")
+    return
+  }
   try {
     console.unsafe.error(text.endsWith("\n") ? text.slice(0, -1) : text)
   } catch {
@@ -597,7 +631,7 @@ export const acquire = (options: Options): Effect.Effect<Sink, LogSinkError, Sco
             cause: e
           })
       })
-      sink = made = new Sink(options, driver, clock, options.report ?? stderrReport(console), key)
+      sink = made = new Sink(options, driver, clock, options.report ?? defaultReport(console), key)
       if (key !== undefined) shared.set(key, sink)
       const signal = typeof options.target === "object" && "file" in options.target
         ? options.target.reopenOnSignal

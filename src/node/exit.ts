@@ -5,6 +5,10 @@
  * signal is raised again), as the `signal-exit` package does. Under
  * `NodeRuntime.runMain`, which handles SIGINT and SIGTERM, only `exit` applies.
  *
+ * One deadline bounds the whole exit, not each hook: every hook gets the time
+ * the exit started and counts its own timeout from there (see {@link ExitHook}),
+ * so N stuck sinks with a 1 s deadline take 1 s in all, not N seconds.
+ *
  * {@link onSignal} handlers (a file sink's `reopenOnSignal: "SIGHUP"`) own
  * their signal: it runs them and the process keeps running, without the exit
  * hooks (their listener is "another handler" for the one above).
@@ -13,8 +17,16 @@
  */
 import { globalValue } from "effect/GlobalValue"
 
+/**
+ * An exit hook. `remaining(timeoutMillis)`: what is left of a timeout that
+ * started with the exit (0 once it has passed), for the hook's own work.
+ *
+ * @internal
+ */
+export type ExitHook = (remaining: (timeoutMillis: number) => number) => void
+
 interface Hooks {
-  readonly hooks: Set<() => void>
+  readonly hooks: Set<ExitHook>
   readonly listeners: Map<NodeJS.Signals, () => void>
   installed: boolean
 }
@@ -29,9 +41,12 @@ const state: Hooks = globalValue(Symbol.for("effect-foundation/node/exitHooks"),
 }))
 
 const runHooks = (): void => {
+  // one clock for the whole exit: a hook that waits uses up the time of the ones after it
+  const startedAt = Date.now()
+  const remaining = (timeoutMillis: number): number => Math.max(0, startedAt + timeoutMillis - Date.now())
   for (const hook of Array.from(state.hooks)) {
     try {
-      hook()
+      hook(remaining)
     } catch {
       // never throw at exit
     }
@@ -68,7 +83,7 @@ const uninstall = (): void => {
 }
 
 /** @internal */
-export const onExit = (hook: () => void): () => void => {
+export const onExit = (hook: ExitHook): () => void => {
   state.hooks.add(hook)
   install()
   return () => {

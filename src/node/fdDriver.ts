@@ -92,6 +92,8 @@ export class FdDriver implements Driver {
   private done: ((error?: unknown) => void) | undefined = undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
   private delay = 1
+  /** Closed: the descriptor number may already belong to another file or socket; nothing is written again. */
+  private closed = false
 
   constructor(
     readonly name: string,
@@ -104,6 +106,7 @@ export class FdDriver implements Driver {
   ) {}
 
   write(batch: string, done: (error?: unknown) => void): boolean {
+    if (this.closed) throw closedError(this.name)
     const buf = Buffer.from(batch, "utf8")
     this.buf = buf
     this.off = 0
@@ -177,6 +180,7 @@ export class FdDriver implements Driver {
   }
 
   writeSync(batch: string, timeoutMillis: number): number {
+    if (this.closed) throw closedError(this.name)
     const deadline = Date.now() + timeoutMillis
     let lines = 0
     if (this.buf !== undefined) {
@@ -218,7 +222,7 @@ export class FdDriver implements Driver {
   }
 
   reopen(): void {
-    if (this.file === undefined) return
+    if (this.file === undefined || this.closed) return
     const fd = openAppend(this.file)
     const old = this.fd
     this.fd = fd
@@ -231,6 +235,7 @@ export class FdDriver implements Driver {
 
   close(): void {
     this.abandon()
+    this.closed = true
     if (!this.owned) return
     try {
       fs.closeSync(this.fd)
@@ -239,6 +244,9 @@ export class FdDriver implements Driver {
     }
   }
 }
+
+const closedError = (name: string): Error =>
+  Object.assign(new Error(`log sink (${name}) is closed`), { code: "ECLOSED" })
 
 /**
  * Opens `file` for appending, creating its folders.

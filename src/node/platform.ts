@@ -36,7 +36,7 @@ export const platform: Platform | undefined = {
     return fdDriver(typeof target === "string" ? target : `fd ${target.fd}`, fdOf(target), false)
   },
   keyOf: (target) =>
-    typeof target === "object" && "file" in target ? "file:" + path.resolve(target.file) : "fd:" + fdOf(target),
+    typeof target === "object" && "file" in target ? "file:" + path.resolve(target.file) : identity(fdOf(target)),
   isTerminal: (stream) => {
     try {
       return tty.isatty(stream === "stdout" ? 1 : 2)
@@ -46,27 +46,52 @@ export const platform: Platform | undefined = {
   },
   onExit,
   onSignal,
-  report: (text) => {
+  report: (text, stream = "stderr") => {
     try {
-      fs.writeSync(reportFd(), text)
+      const fd = reportFd(stream === "stdout" ? 1 : 2)
+      const buf = Buffer.from(text, "utf8")
+      // a report (under PIPE_BUF) goes whole or not at all into a pipe
+      return fs.writeSync(fd, buf) === buf.length
     } catch {
-      // stderr is full or gone: nothing left to tell
+      // the stream is full or gone
+      return false
     }
   }
 }
 
-let stderrFd: number | undefined
-/** Reports go to stderr without ever blocking: a pipe is opened again non-blocking (Linux), as for sinks. */
-const reportFd = (): number => {
-  if (stderrFd !== undefined) return stderrFd
-  stderrFd = 2
+/**
+ * What a descriptor is (device and inode), so two descriptors on one pipe,
+ * file or terminal (`2>&1`) get one key, hence one sink; `fd:N` when it cannot be told.
+ */
+const identity = (fd: number): string => {
   try {
-    const stat = fs.fstatSync(2)
-    if ((stat.isFIFO() || stat.isSocket()) && process.platform === "linux") {
-      stderrFd = fs.openSync("/proc/self/fd/2", fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+    const stat = fs.fstatSync(fd)
+    return `ino:${stat.dev}:${stat.ino}`
+  } catch {
+    return "fd:" + fd
+  }
+}
+
+const reportFds = new Map<number, number>()
+/**
+ * Reports go to stderr (or stdout, the fallback of a stderr that cannot take one) without ever blocking: a
+ * pipe is opened again non-blocking (Linux), as for sinks; a socket (a child process's stdio) is made
+ * non-blocking by Node itself once its `process` stream exists, so that stream is made first.
+ */
+const reportFd = (fd: 1 | 2): number => {
+  const known = reportFds.get(fd)
+  if (known !== undefined) return known
+  let own: number = fd
+  try {
+    const stat = fs.fstatSync(fd)
+    if (stat.isFIFO() && process.platform === "linux") {
+      own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+    } else if (stat.isSocket()) {
+      void (fd === 1 ? process.stdout : process.stderr)
     }
   } catch {
-    // keep fd 2
+    // keep the descriptor itself
   }
-  return stderrFd
+  reportFds.set(fd, own)
+  return own
 }
