@@ -25,6 +25,17 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Driver } from "../internal/platform.js"
+import { linesWritten, withLinesWritten } from "../internal/platform.js"
+
+/**
+ * `fs.writeSync`'s shape: bytes `buf[off, off + len)` to `fd`; returns how many went (a short count when the
+ * disk fills up), throws on errors (`ENOSPC`, `EAGAIN`).
+ *
+ * @internal
+ */
+export type WriteFn = (fd: number, buf: Buffer, off: number, len: number) => number
+
+const writeSyncFs: WriteFn = (fd, buf, off, len) => fs.writeSync(fd, buf, off, len)
 
 /** Bytes a pipe writes atomically (POSIX guarantees 512; Linux and macOS give 4096). */
 const PIPE_BUF = 4096
@@ -89,6 +100,10 @@ export class FdDriver implements Driver {
   // the batch in flight (pipes only): bytes, how far it got, who to tell
   private buf: Buffer | undefined = undefined
   private off = 0
+  /** the batch in flight starts with a "\n" of ours that ends a torn line (not one of its lines) */
+  private prefix = 0
+  /** the last byte written is not a line end: a batch that failed (a full disk) or was given up partway */
+  torn = false
   private done: ((error?: unknown) => void) | undefined = undefined
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
   private delay = 1
@@ -100,19 +115,31 @@ export class FdDriver implements Driver {
     /** A pipe or socket: written in line-aligned pieces of at most PIPE_BUF. */
     private readonly stream: boolean,
     public lags: boolean,
-    private readonly file: string | undefined
+    private readonly file: string | undefined,
+    private readonly writeFn: WriteFn = writeSyncFs
   ) {}
 
-  write(batch: string, done: (error?: unknown) => void): boolean {
-    const buf = Buffer.from(batch, "utf8")
-    this.buf = buf
+  /** The batch in flight from now on; after a torn line, a "\n" first, so that its first line starts clean. */
+  private load(batch: string): void {
+    this.prefix = this.torn ? 1 : 0
+    this.buf = Buffer.from(this.torn ? "\n" + batch : batch, "utf8")
     this.off = 0
+  }
+
+  /** How many of the lines of the batch in flight went out whole. */
+  private went(): number {
+    return this.buf === undefined ? 0 : Math.max(0, linesBefore(this.buf, this.off) - this.prefix)
+  }
+
+  write(batch: string, done: (error?: unknown) => void): boolean {
+    this.load(batch)
     let finished: boolean
     try {
       finished = this.push()
     } catch (e) {
+      const went = this.went()
       this.buf = undefined
-      throw e
+      throw withLinesWritten(e, went)
     }
     if (finished) {
       this.buf = undefined
@@ -137,13 +164,16 @@ export class FdDriver implements Driver {
       }
       let n: number
       try {
-        n = fs.writeSync(this.fd, buf, this.off, end - this.off)
+        n = this.writeFn(this.fd, buf, this.off, end - this.off)
       } catch (e) {
         if (isEagain(e)) return false
         throw e
       }
+      if (n <= 0) return false
       this.off += n
-      if (this.off < end) return false
+      this.torn = buf[this.off - 1] !== 10
+      // a file that took part of it (a disk filling up): the rest at once, which says why (ENOSPC) if it fails
+      if (this.off < end && this.stream) return false
     }
     return true
   }
@@ -161,7 +191,7 @@ export class FdDriver implements Driver {
     try {
       finished = this.push()
     } catch (e) {
-      return this.settle(e)
+      return this.settle(withLinesWritten(e, this.went()))
     }
     if (finished) return this.settle(undefined)
     // back off while the reader does not move (1 ms .. 50 ms), at once again when it does
@@ -186,31 +216,35 @@ export class FdDriver implements Driver {
       lines += this.finish(deadline)
     }
     if (batch !== "") {
-      this.buf = Buffer.from(batch, "utf8")
-      this.off = 0
-      lines += this.finish(deadline)
+      this.load(batch)
+      try {
+        lines += this.finish(deadline)
+      } catch (e) {
+        throw withLinesWritten(e, lines + linesWritten(e))
+      }
     }
     return lines
   }
 
   /** Writes the batch in flight until it is done or the deadline passes; returns its lines that went out whole. */
   private finish(deadline: number): number {
-    const buf = this.buf!
     try {
       while (!this.push()) {
         if (Date.now() >= deadline) break
         sleepSync(1)
       }
+      return this.went()
+    } catch (e) {
+      throw withLinesWritten(e, this.went())
     } finally {
       this.buf = undefined
     }
-    return this.off >= buf.length ? linesBefore(buf, buf.length) : linesBefore(buf, this.off)
   }
 
   abandon(): number {
     if (this.buf === undefined) return 0
     if (this.timer !== undefined) clearTimeout(this.timer)
-    const lines = linesBefore(this.buf, this.off)
+    const lines = this.went()
     this.timer = undefined
     this.buf = undefined
     this.done = undefined
@@ -222,6 +256,8 @@ export class FdDriver implements Driver {
     const fd = openAppend(this.file)
     const old = this.fd
     this.fd = fd
+    // a torn line belongs to the file written so far, unless this is the same one (nothing was rotated)
+    this.torn &&= fs.fstatSync(fd).size > 0
     try {
       fs.closeSync(old)
     } catch {
