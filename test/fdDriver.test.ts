@@ -59,7 +59,7 @@ const fifo = () => {
  * A disk with `room` bytes left, as Linux answers: a write takes what fits (a short count), the next one fails
  * with ENOSPC. Raise `room` to free space.
  */
-export const fullDisk = (room: number) => {
+const fullDisk = (room: number) => {
   const disk = {
     room,
     write: ((fd, buf, off, len) => {

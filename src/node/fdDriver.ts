@@ -23,7 +23,9 @@
  * @internal
  */
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as path from "node:path"
+import * as tty from "node:tty"
 import type { Driver } from "../internal/platform.js"
 import { linesWritten, withLinesWritten } from "../internal/platform.js"
 
@@ -286,6 +288,36 @@ export const openAppend = (file: string): number => {
   return fs.openSync(file, "a")
 }
 
+/** Node's own `process.stdout` / `process.stderr` for descriptors 1 and 2 (made once, never destroyed). */
+const nonBlockingHandles = new Map<number, unknown>()
+
+/**
+ * Makes the description of socket `fd` non-blocking, as Node itself does as soon as `process.stdout` or
+ * `process.stderr` is first used (libuv opens stdio sockets non-blocking): through those for 1 and 2, through a
+ * write-only `net.Socket` that never reads or writes (and is never closed) for others. A socket cannot be opened
+ * again through `/proc` like a pipe, so there is no description of our own to make non-blocking.
+ */
+const makeNonBlocking = (fd: number): void => {
+  if (nonBlockingHandles.has(fd)) return
+  const handle = fd === 1
+    ? process.stdout
+    : fd === 2
+    ? process.stderr
+    : new net.Socket({ fd, readable: false, writable: true })
+  nonBlockingHandles.set(fd, handle)
+}
+
+/** Opens `fd`'s file again, write-only and non-blocking: a description of our own (Linux), or `undefined`. */
+const reopenNonBlocking = (fd: number): number | undefined => {
+  try {
+    const { O_WRONLY, O_NONBLOCK, O_NOCTTY } = fs.constants
+    return fs.openSync(`/proc/self/fd/${fd}`, O_WRONLY | O_NONBLOCK | O_NOCTTY)
+  } catch {
+    // a socket, no /proc, no permission, or a FIFO with no reader
+    return undefined
+  }
+}
+
 /**
  * A driver for descriptor `fd`: synchronous for files and terminals; for a pipe
  * or socket, non-blocking on a description of our own where the system allows.
@@ -294,20 +326,26 @@ export const openAppend = (file: string): number => {
  */
 export const fdDriver = (name: string, fd: number, owned: boolean, file?: string): FdDriver => {
   const stat = fs.fstatSync(fd)
-  const stream = stat.isFIFO() || stat.isSocket()
+  // a terminal can be paused (Ctrl-S) and then blocks like a full pipe: written the same way
+  const terminal = stat.isCharacterDevice() && tty.isatty(fd)
+  const stream = stat.isFIFO() || stat.isSocket() || terminal
   if (stream && process.platform === "linux") {
-    let own: number | undefined
-    try {
-      own = fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
-    } catch {
-      // a socket, no /proc, no permission, or a FIFO with no reader: blocking writes on the descriptor itself
-    }
+    const own = reopenNonBlocking(fd)
     if (own !== undefined) {
       if (owned) fs.closeSync(fd)
       return new FdDriver(name, own, true, true, true, file)
     }
   }
-  // A socket is already non-blocking when its creator made it so (Node's child_process pipes are socket
-  // pairs): EAGAIN then turns the driver into a lagging one. A blocking one blocks like any blocking write.
+  if (stat.isSocket()) {
+    // A blocking socket (journald's stderr) would freeze the loop while its reader stalls: non-blocking, as
+    // Node's own stdio. One made non-blocking by its creator (Node's child_process pipes) is left as it is.
+    try {
+      makeNonBlocking(fd)
+      return new FdDriver(name, fd, owned, true, true, file)
+    } catch {
+      // Node cannot open it: blocking writes on the descriptor itself
+    }
+  }
+  // EAGAIN from a descriptor made non-blocking by someone else turns the driver into a lagging one
   return new FdDriver(name, fd, owned, stream, false, file)
 }
