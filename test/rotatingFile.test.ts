@@ -147,4 +147,21 @@ describe("RotatingFile", () => {
       t.driver.close()
       expect(t.read("app.log")).toBe("aaaa\nbbbb\nccc\neeee\nffff\n")
     }))
+
+  it.effect("a line after close ends a line torn by a full disk first", () =>
+    Effect.sync(() => {
+      let room = 7 // "aaaa\n" and 2 bytes of "bbbb\n"
+      const write: WriteFn = (fd, buf, off, len) => {
+        if (room <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
+        const n = fs.writeSync(fd, buf, off, Math.min(len, room))
+        room -= n
+        return n
+      }
+      const t = setup({}, 0, write)
+      expect(() => t.driver.write("aaaa\nbbbb\n")).toThrow(/ENOSPC/)
+      t.driver.close()
+      room = Infinity
+      expect(t.driver.writeSync("cccc\n")).toBe(1)
+      expect(t.read("app.log")).toBe("aaaa\nbb\ncccc\n")
+    }))
 })

@@ -1,24 +1,31 @@
 /**
  * The descriptor driver: synchronous writes that always know which bytes left.
  *
- * - A regular file, `/dev/null` or a terminal is never behind: each batch is
- *   written at once with `writeSync` (a 64 KiB batch to the page cache takes
+ * - A regular file or `/dev/null` is never behind: each batch is written at
+ *   once with `writeSync` (a 64 KiB batch to the page cache takes
  *   microseconds). Nothing is ever in flight, so exit, rotation and reopen
- *   never race a write.
- * - A pipe or socket can be: a pipe is opened again through
- *   `/proc/self/fd/N` with `O_NONBLOCK` on Linux (a file description of our own,
- *   so the mode of the shared one, and of the other processes on the pipe, is
- *   left alone); a socket is used as it is (Node's child-process stdio sockets
- *   are already non-blocking). Writes never block on a non-blocking descriptor:
+ *   never race a write. A short write (a disk filling up) is continued at
+ *   once, and says why (`ENOSPC`) when it cannot be.
+ * - A pipe, a socket or a terminal can be behind (a reader that stalls, a
+ *   terminal paused with Ctrl-S): a pipe or a terminal is opened again through
+ *   `/proc/self/fd/N` with `O_NONBLOCK` on Linux (a file description of our
+ *   own, so the mode of the shared one, and of the other processes on it, is
+ *   left alone); a socket cannot be, so its description is made non-blocking as
+ *   Node itself does for its stdio (a blocking one, journald's kind, would
+ *   freeze the loop). Writes never block on a non-blocking descriptor:
  *   a full one answers `EAGAIN` or takes part of the batch, the rest waits in
  *   the driver and is retried on an unref'd timer while the sink's queue
  *   applies its overflow policy. Writes are cut at line ends into pieces of at
  *   most `PIPE_BUF` (4 KiB), which a pipe (and a Unix socket, one buffer at a
  *   time) takes whole or not at all: a line shorter than that is never split,
- *   even when the reader stops.
+ *   even when the reader stops (a terminal can take part of a line).
  *
  * At exit (`writeSync`) what is in flight is finished synchronously, retrying
  * `EAGAIN` with 1 ms sleeps until the deadline.
+ *
+ * A batch that failed or was given up partway through a line leaves that line
+ * torn: the next batch starts with a `"\n"` that ends it, so its own first line
+ * starts clean; only the lines that went out whole count as written.
  *
  * @internal
  */

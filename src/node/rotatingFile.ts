@@ -140,9 +140,11 @@ export class RotatingFile implements Driver {
     if (batch === "") return 0
     const buf = Buffer.from(batch, "utf8")
     if (this.closed) {
-      // a line after close: appended on a descriptor of its own
+      // a line after close: appended on a descriptor of its own (after ending a torn line)
       const fd = fs.openSync(this.file, "a")
       try {
+        if (this.torn) this.writeAll(fd, Buffer.from("\n"), 0, 1)
+        this.torn = false
         this.writeAll(fd, buf, 0, buf.length)
       } finally {
         fs.closeSync(fd)
