@@ -6,12 +6,16 @@
  * by this test at the pace it chooses.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fdDriver, makeParents } from "../src/node/fdDriver.js"
+import { linesWritten } from "../src/internal/platform.js"
+import { defaults, Sink } from "../src/internal/sink.js"
+import type { WriteFn } from "../src/node/fdDriver.js"
+import { FdDriver, fdDriver, makeParents } from "../src/node/fdDriver.js"
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "ef-fd-"))
 
@@ -49,6 +53,32 @@ const fifo = () => {
     fs.closeSync(reader)
   }
   return { writer, drain, close }
+}
+
+/**
+ * A disk with `room` bytes left, as Linux answers: a write takes what fits (a short count), the next one fails
+ * with ENOSPC. Raise `room` to free space.
+ */
+const fullDisk = (room: number) => {
+  const disk = {
+    room,
+    write: ((fd, buf, off, len) => {
+      if (disk.room <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
+      const n = fs.writeSync(fd, buf, off, Math.min(len, disk.room))
+      disk.room -= n
+      return n
+    }) as WriteFn
+  }
+  return disk
+}
+
+const caught = (f: () => unknown): unknown => {
+  try {
+    f()
+  } catch (e) {
+    return e
+  }
+  return undefined
 }
 
 const wholeLines = (text: string): boolean => text === "" || /^(line-\d{5}\n)+$/.test(text)
@@ -139,5 +169,55 @@ describe("fdDriver", () => {
       expect(() => makeParents(path.join(dir, "file", "sub", "app.log"))).toThrow(/ENOTDIR/)
       // Node's recursive mkdirSync loops forever here
       expect(() => makeParents("/proc/nonexistent/deeper/app.log")).toThrow(/ENOENT|EACCES|EPERM/)
+    }))
+
+  it.effect("a disk that fills up partway through a batch: the error counts the whole lines; once space is freed the torn line is ended and the next line starts clean", () =>
+    Effect.sync(() => {
+      const file = path.join(tempDir(), "app.log")
+      const disk = fullDisk(25) // two lines of 11 bytes and 3 bytes of the third
+      const driver = new FdDriver("file app.log", fs.openSync(file, "a"), true, false, false, file, disk.write)
+      const e = caught(() => driver.write(numbered(5), () => {}))
+      expect((e as NodeJS.ErrnoException | undefined)?.code).toBe("ENOSPC")
+      expect(linesWritten(e)).toBe(2)
+      expect(driver.torn).toBe(true)
+      // still full: nothing at all goes, the torn line waits to be ended
+      expect(linesWritten(caught(() => driver.write(numbered(1, 6), () => {})))).toBe(0)
+      disk.room = Infinity
+      expect(driver.write(numbered(2, 7), () => {})).toBe(true)
+      expect(driver.writeSync(numbered(1, 9), 100)).toBe(1)
+      driver.close()
+      expect(fs.readFileSync(file, "utf8")).toBe("line-00001\nline-00002\nlin\nline-00007\nline-00008\nline-00009\n")
+    }))
+
+  it.effect("a disk that fills up partway through a batch, through the sink: the whole lines count as written, the rest as failed (reported once), and the next batch starts on a clean line", () =>
+    Effect.gen(function*() {
+      const file = path.join(tempDir(), "app.log")
+      const disk = fullDisk(25)
+      const driver = new FdDriver("file app.log", fs.openSync(file, "a"), true, false, false, file, disk.write)
+      const reports: Array<string> = []
+      const sink = new Sink(
+        { ...defaults, target: { file }, exitHook: false },
+        driver,
+        Clock.make(),
+        (text) => reports.push(text),
+        undefined
+      )
+      for (const l of numbered(5).split(/(?<=\n)/)) sink.write(l)
+      const first = yield* sink.flush(0)
+      disk.room = Infinity
+      for (const l of numbered(3, 6).split(/(?<=\n)/)) sink.write(l)
+      const second = yield* sink.shutdown(0)
+      const lines = fs.readFileSync(file, "utf8").split("\n")
+      const whole = lines.filter((l) => /^line-\d{5}$/.test(l))
+      const stats = sink.stats()
+      const counts = `written ${stats.written}, failed ${stats.failed}, whole lines in the file ${whole.length}`
+      expect({ first: [first.written, first.failed], second: [second.written, second.failed] }, counts).toEqual({
+        first: [2, 3],
+        second: [3, 0]
+      })
+      expect([stats.written, stats.failed], counts).toEqual([whole.length, 3])
+      expect(lines).toEqual(["line-00001", "line-00002", "lin", "line-00006", "line-00007", "line-00008", ""])
+      expect(reports.length, reports.join("")).toBe(1)
+      expect(reports[0]).toMatch(/failed: ENOSPC/)
     }))
 })

@@ -11,9 +11,11 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { FileHooks, Rotation } from "../src/internal/platform.js"
+import { linesWritten } from "../src/internal/platform.js"
+import type { WriteFn } from "../src/node/fdDriver.js"
 import { RotatingFile, stampOf } from "../src/node/rotatingFile.js"
 
-const setup = (rotation: Partial<Rotation>, now = 0) => {
+const setup = (rotation: Partial<Rotation>, now = 0, write?: WriteFn) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ef-rotating-"))
   const file = path.join(dir, "app.log")
   const clock = { now }
@@ -25,7 +27,7 @@ const setup = (rotation: Partial<Rotation>, now = 0) => {
     failed: (e) => failed.push(e)
   }
   const spec: Rotation = { maxSize: undefined, interval: undefined, maxFiles: undefined, compress: false, ...rotation }
-  const driver = new RotatingFile(`file ${file}`, file, spec, hooks)
+  const driver = new RotatingFile(`file ${file}`, file, spec, hooks, write)
   const files = () => fs.readdirSync(dir).sort()
   const read = (name: string) => fs.readFileSync(path.join(dir, name), "utf8")
   return { dir, file, clock, rotated, failed, driver, files, read }
@@ -119,6 +121,48 @@ describe("RotatingFile", () => {
       later.close()
       expect(t.rotated).toEqual(["app.1970-01-01T00-00-05.000.log", "app.1970-01-01T00-00-05.001.log"])
       expect(t.files()).toEqual(["app.1970-01-01T00-00-05.000.log", "app.1970-01-01T00-00-05.001.log", "app.log"])
+    }))
+
+  it.effect("a disk that fills up partway through a batch: the error counts the whole lines; once space is freed the torn line is ended and the next line starts clean", () =>
+    Effect.sync(() => {
+      let room = 13 // "aaaa\nbbbb\n" and 3 bytes of "cccc\n"
+      const write: WriteFn = (fd, buf, off, len) => {
+        if (room <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
+        const n = fs.writeSync(fd, buf, off, Math.min(len, room))
+        room -= n
+        return n
+      }
+      const t = setup({ maxSize: 1000 }, 0, write)
+      let error: unknown
+      try {
+        t.driver.write("aaaa\nbbbb\ncccc\ndddd\n")
+      } catch (e) {
+        error = e
+      }
+      expect((error as NodeJS.ErrnoException | undefined)?.code).toBe("ENOSPC")
+      expect(linesWritten(error)).toBe(2)
+      room = Infinity
+      expect(t.driver.write("eeee\n")).toBe(true)
+      expect(t.driver.writeSync("ffff\n")).toBe(1)
+      t.driver.close()
+      expect(t.read("app.log")).toBe("aaaa\nbbbb\nccc\neeee\nffff\n")
+    }))
+
+  it.effect("a line after close ends a line torn by a full disk first", () =>
+    Effect.sync(() => {
+      let room = 7 // "aaaa\n" and 2 bytes of "bbbb\n"
+      const write: WriteFn = (fd, buf, off, len) => {
+        if (room <= 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
+        const n = fs.writeSync(fd, buf, off, Math.min(len, room))
+        room -= n
+        return n
+      }
+      const t = setup({}, 0, write)
+      expect(() => t.driver.write("aaaa\nbbbb\n")).toThrow(/ENOSPC/)
+      t.driver.close()
+      room = Infinity
+      expect(t.driver.writeSync("cccc\n")).toBe(1)
+      expect(t.read("app.log")).toBe("aaaa\nbb\ncccc\n")
     }))
 })
 

@@ -19,7 +19,8 @@ export interface Driver {
   /**
    * Starts writing a batch of whole lines. `true`: it is written. `false`: part
    * of it is still going out; `done` is called once all of it has (or with the
-   * error). Throws when the target fails at once.
+   * error). Throws when the target fails at once. An error after part of the
+   * batch went out says how many of its lines went out whole ({@link withLinesWritten}).
    */
   readonly write: (batch: string, done: (error?: unknown) => void) => boolean
   /**
@@ -35,6 +36,34 @@ export interface Driver {
   /** Files rotated by time: the sink's rotation fiber asks when the next rotation is due and calls it then. */
   readonly rotation?: TimeRotation | undefined
   readonly close: () => void
+}
+
+/**
+ * Marks `error` (a driver's failure) with how many lines of its batch went out
+ * whole before it (a disk that filled up partway through): the sink counts
+ * those as written and only the rest as failed.
+ *
+ * @internal
+ */
+export const withLinesWritten = (error: unknown, lines: number): unknown => {
+  if (lines > 0 && typeof error === "object" && error !== null) {
+    try {
+      ;(error as { linesWritten?: number }).linesWritten = lines
+    } catch {
+      // a frozen error: every line of the batch counts as failed
+    }
+  }
+  return error
+}
+
+/**
+ * The lines of a failed batch that went out whole (see {@link withLinesWritten}).
+ *
+ * @internal
+ */
+export const linesWritten = (error: unknown): number => {
+  const n = typeof error === "object" && error !== null ? (error as { linesWritten?: unknown }).linesWritten : 0
+  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : 0
 }
 
 /**

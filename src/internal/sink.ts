@@ -31,6 +31,7 @@ import type * as Scope from "effect/Scope"
 import type { FlushReport, Options, SinkStats, Target } from "../LogSink.js"
 import { consoleDriver, writerDriver } from "./drivers.js"
 import type { Driver, FdTarget, FileHooks } from "./platform.js"
+import { linesWritten } from "./platform.js"
 import { BoundedQueue, Dropped, Over } from "./queue.js"
 import { checkSignal, resolveRotation, rotateOnTime } from "./rotation.js"
 
@@ -257,7 +258,10 @@ export class Sink {
   }
 
   private fail(lines: number, e: unknown): void {
-    this.failed += lines
+    // a batch cut short (a disk filling up): the lines before the cut went out whole
+    const went = Math.min(lines, linesWritten(e))
+    this.written += went
+    this.failed += lines - went
     this.errors++
     this.lastError = errorText(e)
     if (!this.reportedFailure) {

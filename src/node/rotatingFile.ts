@@ -39,6 +39,8 @@ import { pipeline } from "node:stream/promises"
 import * as zlib from "node:zlib"
 import type { Driver, FileHooks, Rotation, TimeRotation } from "../internal/platform.js"
 import { exists, isRegular, link, NOFOLLOW, sameFile } from "./exclusive.js"
+import { withLinesWritten } from "../internal/platform.js"
+import type { WriteFn } from "./fdDriver.js"
 import { openAppend } from "./fdDriver.js"
 
 // Date's range: names stay "YYYY-MM-DDTHH-MM-SS.mmm"
@@ -98,12 +100,17 @@ export class RotatingFile implements Driver {
   // the background pass (retention, compression): one at a time, again when asked meanwhile
   private dirty = false
   private running = false
+  /** the file in use ends in a torn line (a disk that filled up partway through a batch): the next batch ends it first */
+  torn = false
+  /** how far into the batch being written the writes got */
+  private reached = 0
 
   constructor(
     readonly name: string,
     file: string,
     private readonly spec: Rotation,
-    private readonly hooks: FileHooks
+    private readonly hooks: FileHooks,
+    private readonly writeFn: WriteFn = (fd, buf, off, len) => fs.writeSync(fd, buf, off, len)
   ) {
     this.file = path.resolve(file)
     this.dir = path.dirname(this.file)
@@ -151,7 +158,7 @@ export class RotatingFile implements Driver {
   // -- writing ------------------------------------------------------------------------------------------------------
 
   write(batch: string): boolean {
-    this.put(Buffer.from(batch, "utf8"))
+    this.put(batch)
     return true
   }
 
@@ -159,19 +166,35 @@ export class RotatingFile implements Driver {
     if (batch === "") return 0
     const buf = Buffer.from(batch, "utf8")
     if (this.closed) {
-      // a line after close: appended on a descriptor of its own
+      // a line after close: appended on a descriptor of its own (after ending a torn line)
       const fd = fs.openSync(this.file, "a")
       try {
+        if (this.torn) this.writeAll(fd, Buffer.from("\n"), 0, 1)
+        this.torn = false
         this.writeAll(fd, buf, 0, buf.length)
       } finally {
         fs.closeSync(fd)
       }
-    } else this.put(buf)
+    } else this.put(batch)
     return countLines(buf)
   }
 
-  /** Writes `buf` (whole lines), rotating by size on the way. */
-  private put(buf: Buffer): void {
+  /**
+   * Writes `batch` (whole lines), rotating by size on the way. After a torn line a "\n" goes first, so that the
+   * batch's first line starts clean. A failure says how many of its lines went out whole.
+   */
+  private put(batch: string): void {
+    const prefix = this.torn ? 1 : 0
+    const buf = Buffer.from(prefix === 1 ? "\n" + batch : batch, "utf8")
+    this.reached = 0
+    try {
+      this.putFrom(buf)
+    } catch (e) {
+      throw withLinesWritten(e, Math.max(0, countLines(buf.subarray(0, this.reached)) - prefix))
+    }
+  }
+
+  private putFrom(buf: Buffer): void {
     let off = 0
     while (off < buf.length) {
       let end = buf.length
@@ -191,9 +214,14 @@ export class RotatingFile implements Driver {
 
   private writeAll(fd: number, buf: Buffer, from: number, to: number): void {
     for (let off = from; off < to;) {
-      const n = fs.writeSync(fd, buf, off, to - off)
+      const n = this.writeFn(fd, buf, off, to - off)
+      if (n <= 0) throw Object.assign(new Error(`no byte written to ${this.file}`), { code: "EIO" })
       off += n
-      if (fd === this.fd) this.size += n
+      if (fd === this.fd) {
+        this.size += n
+        this.reached = off
+        this.torn = buf[off - 1] !== 10
+      }
     }
   }
 
@@ -322,6 +350,7 @@ export class RotatingFile implements Driver {
     const old = this.fd
     this.fd = fd
     this.size = sizeOf(fd)
+    this.torn &&= this.size > 0 // a torn line stays with the file it is in
     this.limit = this.spec.maxSize ?? Infinity
     try {
       fs.closeSync(old)

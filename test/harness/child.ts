@@ -8,7 +8,7 @@
  *
  * Configuration: one JSON object in the `SINK_CHILD` variable (`ChildConfig`, test/harness/config.ts).
  *
- * Reports, each one line on stderr, written synchronously:
+ * Reports, each one line on stderr (or descriptor `SINK_CHILD_SAY_FD`), written synchronously:
  *   `sink-child: trigger t=<epoch ms> logged=<n> loop-max-ms=<ms>`  the N lines are logged, the exit path starts now
  *   `sink-child: report {...}`                                        (`selfReport`) the `Telemetry.flush(0)` report
  *   `sink-child: closed t=<epoch ms> loop-max-ms=<ms>`                the program (and its layer) ended (runPromise paths)
@@ -25,9 +25,11 @@ import * as fs from "node:fs"
 import type { ChildConfig, ExitPath } from "./config.js"
 
 const config: ChildConfig = JSON.parse(process.env["SINK_CHILD"] ?? "{}")
+/** where the reports go: stderr, or another descriptor when the lines go to stderr (`SINK_CHILD_SAY_FD`) */
+const sayFd = Number(process.env["SINK_CHILD_SAY_FD"] ?? 2)
 const say = (text: string) => {
   try {
-    fs.writeSync(2, `sink-child: ${text}\n`)
+    fs.writeSync(sayFd, `sink-child: ${text}\n`)
   } catch {
     // stderr gone: nothing to say
   }

@@ -7,6 +7,12 @@
  * - `pipe-throttled`: stdout piped, read at `bytesPerSecond` (the socket fills up, the child's writes wait);
  * - `pipe-stuck`: stdout piped and not read at all until the child has exited, then drained;
  * - `file`: `PROVIDE_LOG_FILE=<temp>/app.log`, read after the exit;
+ * - `socket-stuck`: `PROVIDE_LOG_STREAM=stderr`, and stderr is a blocking Unix socket (journald's kind, made by
+ *   test/harness/stdio.py, python3) whose reader does not read until the child has exited; the child's own
+ *   reports go to descriptor 3 (`SINK_CHILD_SAY_FD`), collected as its stderr. (Not stdout: importing effect
+ *   touches `process.stdout`, which makes a stdout socket non-blocking anyway.)
+ * - `tty-stuck`: stdout is a pseudo-terminal (stdio.py) whose master is not read until the child has exited (a
+ *   terminal paused with Ctrl-S);
  * - `devnull`: `PROVIDE_LOG_FILE=/dev/null`: the lines are gone, so the child reports the sink's own counters
  *   (`selfReport`: the `Telemetry.flush(0)` report after the last line) and the checker counts drops only.
  * Every pipe consumer drains at full speed once the child has exited (what the pipe still holds is kept).
@@ -14,15 +20,23 @@
  * The child is bundled once per process with esbuild (tsx's transpiler; ~0.3 s per start instead of ~1.3 s
  * through tsx); without esbuild it runs through tsx with `--conditions=source`.
  */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { fixtureCommand } from "../utils.js"
 import type { ChildConfig } from "./config.js"
 
-export type Target = "pipe-fast" | "pipe-throttled" | "pipe-stuck" | "file" | "devnull"
+export type Target =
+  | "pipe-fast"
+  | "pipe-throttled"
+  | "pipe-stuck"
+  | "file"
+  | "devnull"
+  | "socket-stuck"
+  | "tty-stuck"
 
 export const targets: ReadonlyArray<Target> = ["file", "devnull", "pipe-fast", "pipe-throttled", "pipe-stuck"]
 
@@ -60,6 +74,46 @@ export interface RunResult {
 const here = path.dirname(fileURLToPath(import.meta.url))
 const childSource = path.join(here, "child.ts")
 const cwd = path.resolve(here, "..", "..")
+const stdioPy = path.join(here, "stdio.py")
+
+/** Whether `python3` runs here (the `socket-stuck` and `tty-stuck` targets need it). */
+export const hasPython = (): boolean => {
+  try {
+    execFileSync("python3", ["-c", "import pty, socket"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A Unix socket server at `file` that reads nothing until `resume()`, then collects everything until EOF. */
+const stuckServer = async (file: string) => {
+  const chunks: Array<Buffer> = []
+  let conn: net.Socket | undefined
+  let resumed = false
+  let ended!: () => void
+  const done = new Promise<void>((r) => (ended = r))
+  const server = net.createServer((c) => {
+    conn = c
+    c.pause()
+    c.on("data", (d: Buffer) => void chunks.push(d))
+    c.on("close", () => ended())
+    if (resumed) c.resume()
+  })
+  await new Promise<void>((r) => server.listen(file, r))
+  return {
+    resume: () => {
+      resumed = true
+      conn?.resume()
+      if (conn === undefined) ended()
+    },
+    output: async () => {
+      await done
+      server.close()
+      return Buffer.concat(chunks).toString("utf8")
+    }
+  }
+}
 
 /** The command that starts the child: a bundle built once per process, or tsx. */
 export const childCommand = (): Promise<ReadonlyArray<string>> => fixtureCommand(childSource)
@@ -78,6 +132,10 @@ export const runChild = async (options: RunOptions): Promise<RunResult> => {
   env["PROVIDE_LOG_CONSOLE_FORMATTER"] = "json"
   if (options.target === "file") env["PROVIDE_LOG_FILE"] = file
   if (options.target === "devnull") env["PROVIDE_LOG_FILE"] = "/dev/null"
+  if (options.target === "socket-stuck") {
+    env["PROVIDE_LOG_STREAM"] = "stderr"
+    env["SINK_CHILD_SAY_FD"] = "3"
+  }
   if (options.overflow !== undefined) env["PROVIDE_LOG_OVERFLOW"] = options.overflow
   if (options.shutdownTimeoutMs !== undefined) env["PROVIDE_LOG_SHUTDOWN_TIMEOUT"] = `${options.shutdownTimeoutMs} ms`
   if (options.maxBufferBytes !== undefined) env["PROVIDE_LOG_MAX_BUFFER_BYTES"] = String(options.maxBufferBytes)
@@ -85,15 +143,26 @@ export const runChild = async (options: RunOptions): Promise<RunResult> => {
   const child = { ...options.child, ...(options.target === "devnull" ? { selfReport: true } : {}) }
   env["SINK_CHILD"] = JSON.stringify(child)
 
+  const node = [process.execPath, ...cmd]
+  const socket = options.target === "socket-stuck" ? await stuckServer(path.join(dir, "log.sock")) : undefined
+  const argv = socket !== undefined
+    ? [stdioPy, "socket", path.join(dir, "log.sock"), ...node]
+    : options.target === "tty-stuck"
+    ? [stdioPy, "tty", ...node]
+    : undefined
   const startedAt = Date.now()
-  const proc = spawn(process.execPath, [...cmd], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+  // through stdio.py: its own process group, so that a hard kill reaches the child under it too
+  const proc = argv === undefined
+    ? spawn(process.execPath, [...cmd], { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn("python3", argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true })
   const out: Array<Buffer> = []
   let err = ""
   let exited = false
   let killed = false
   const hardKill = setTimeout(() => {
     killed = true
-    proc.kill("SIGKILL")
+    if (argv === undefined) proc.kill("SIGKILL")
+    else process.kill(-proc.pid!, "SIGKILL")
   }, options.hardKillMs ?? 30_000)
 
   proc.stderr.setEncoding("utf8").on("data", (d: string) => void (err += d))
@@ -132,6 +201,7 @@ export const runChild = async (options: RunOptions): Promise<RunResult> => {
         exited = true
         const at = Date.now()
         if (options.target === "pipe-stuck" || options.target === "pipe-throttled") drain()
+        socket?.resume()
         resolve([c, s, at])
       })
     }
@@ -140,7 +210,7 @@ export const runChild = async (options: RunOptions): Promise<RunResult> => {
   await closed
   clearTimeout(hardKill)
 
-  let output = Buffer.concat(out).toString("utf8")
+  let output = socket !== undefined ? await socket.output() : Buffer.concat(out).toString("utf8")
   if (options.target === "file") output = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : ""
   fs.rmSync(dir, { recursive: true, force: true })
   return { options, output, stderr: err, code, signal, killed, startedAt, exitedAt }
