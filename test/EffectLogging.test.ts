@@ -547,3 +547,34 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
       )
     }))
 })
+
+describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue 19 item 16)", () => {
+  it.effect("any case of key_value / json is accepted; anything else fails naming the option and the accepted values", () =>
+    Effect.gen(function*() {
+      const accepted = "accepted: key_value, json"
+      const bad = "yaml" as EmojiLogger.Options["format"]
+      // "JSON" from options writes JSON, as the variable does
+      const upper = yield* run("json", Log.info("hello", { n: 1 }), { format: "JSON" as "json" })
+      expect(upper).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\",\"n\":1}"])
+      const viaEnv = yield* run("json", Log.info("hello"), { format: undefined } as Foundation.Options, {
+        PROVIDE_LOG_CONSOLE_FORMATTER: "JSON"
+      })
+      expect(viaEnv).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\"}"])
+      expect(yield* failure(run("json", Log.info("x"), { format: bad }))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), EmojiLogger.layer({ format: bad }, () => {})))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), TestLog.layer({ format: bad })))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(() => EmojiLogger.makeFormatter({ format: bad })).toThrow(`format: invalid value "yaml"; ${accepted}`)
+      const env = Effect.withConfigProvider(
+        ConfigProvider.fromMap(new Map([["PROVIDE_LOG_CONSOLE_FORMATTER", "yaml"]]))
+      )
+      expect(yield* failure(Foundation.resolve().pipe(env))).toContain(
+        `PROVIDE_LOG_CONSOLE_FORMATTER: invalid value "yaml"; ${accepted}`
+      )
+    }))
+})
