@@ -552,7 +552,7 @@ describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue
   it.effect("any case of key_value / json is accepted; anything else fails naming the option and the accepted values", () =>
     Effect.gen(function*() {
       const accepted = "accepted: key_value, json"
-      const bad = "yaml" as EmojiLogger.Options["format"]
+      const bad = "yaml" as EmojiLogger.Format
       // "JSON" from options writes JSON, as the variable does
       const upper = yield* run("json", Log.info("hello", { n: 1 }), { format: "JSON" as "json" })
       expect(upper).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\",\"n\":1}"])
