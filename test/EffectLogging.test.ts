@@ -556,7 +556,7 @@ describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue
       // "JSON" from options writes JSON, as the variable does
       const upper = yield* run("json", Log.info("hello", { n: 1 }), { format: "JSON" as "json" })
       expect(upper).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\",\"n\":1}"])
-      const viaEnv = yield* run("json", Log.info("hello"), { format: undefined } as Foundation.Options, {
+      const viaEnv = yield* run("json", Log.info("hello"), { format: undefined } as unknown as Foundation.Options, {
         PROVIDE_LOG_CONSOLE_FORMATTER: "JSON"
       })
       expect(viaEnv).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\"}"])
