@@ -578,3 +578,66 @@ describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue
       )
     }))
 })
+
+describe("other loggers receive a Log.* record redacted like our lines (issue 19 item 3)", () => {
+  // one secret marker per place a secret can ride in a Log.* record
+  const markers = [
+    "hunter2", // message: password=...
+    "bearerTOKENabc123XYZ", // message: Bearer token
+    "urlPW1", // message: URL password
+    "fieldPW2", // call field: password
+    "pgPW3", // call field value: URL password
+    "boundKEY4", // bound field: api_key
+    "ctxTOKEN5", // context: token
+    "nestedPW6", // nested object: { db: { password } }
+    "namePW7", // logger name: password=...
+    "errPW8", // error message: password=...
+    "spanPW9" // log span label: password=...
+  ]
+  const program = Log.named("svc password=namePW7").bind({ api_key: "boundKEY4" }).exception(
+    "login password=hunter2 with Bearer bearerTOKENabc123XYZ to https://admin:urlPW1@db.example/x",
+    new Error("connect failed password=errPW8"),
+    { password: "fieldPW2", dsn: "postgres://app:pgPW3@db/app", config: { db: { password: "nestedPW6" } }, n: 7 }
+  ).pipe(Log.withContext({ token: "ctxTOKEN5", request_id: "r1" }), Effect.withLogSpan("op password=spanPW9"))
+  const leaked = (lines: ReadonlyArray<string>) => markers.filter((m) => lines.some((l) => l.includes(m)))
+
+  it.effect("a user's Logger.make and Logger.json added beside Foundation", () =>
+    Effect.gen(function*() {
+      const user: Array<string> = []
+      const userLogger = Logger.make(({ annotations, cause, message, spans }) =>
+        user.push(
+          JSON.stringify({ message, annotations: Object.fromEntries(annotations) }) + " " +
+            Cause.pretty(cause) + " " + JSON.stringify(Array.from(spans).map((s) => s.label))
+        )
+      )
+      const json = collecting(Logger.jsonLogger)
+      const ours = yield* run(
+        "json",
+        program.pipe(Effect.provide(Logger.add(userLogger)), Effect.provide(json.layer))
+      )
+      const all = [...user, ...json.lines]
+      expect(
+        leaked(all),
+        `leaked ${leaked(all).length} of ${markers.length} markers to other loggers:\n${all.join("\n")}`
+      )
+        .toEqual([])
+      expect(leaked(ours), ours.join("\n")).toEqual([])
+      // what is not secret stays
+      expect(user[0]).toContain("\"request_id\":\"r1\"")
+      expect(user[0]).toContain("\"n\":7")
+      expect(user[0]).toContain(
+        "login password=[REDACTED] with Bearer [REDACTED] to https://admin:[REDACTED]@db.example/x"
+      )
+      expect(user[0]).toContain("Error: connect failed password=[REDACTED]")
+    }))
+
+  it.effect("Log.* without Foundation installed: Effect's default logger gets the default redaction", () =>
+    Effect.gen(function*() {
+      const { console, logged } = yield* captureConsole
+      yield* program.pipe(Effect.provide(Logger.add(Logger.defaultLogger)), Effect.withConsole(console))
+      expect(logged).toHaveLength(1)
+      expect(leaked(logged), `leaked ${leaked(logged).length} of ${markers.length} markers:\n${logged.join("\n")}`)
+        .toEqual([])
+      expect(logged[0]).toContain("request_id=r1")
+    }))
+})

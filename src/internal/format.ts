@@ -447,7 +447,7 @@ export class Formatter {
       n = {
         threshold: level === undefined ? undefined : toEffectLevel[level].ordinal,
         prefix: this.options.loggerNameEmoji ? "[" + emoji.forName(name, this.options.emoji) + "] " : "",
-        jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name)
+        jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(this.renderer.string(name))
       }
       if (this.names.size < 10_000) this.names.set(name, n)
     }
@@ -507,10 +507,12 @@ export class Formatter {
     if (List.isNil(spans)) return ""
     let out = ""
     if (this.json) {
-      for (const span of spans) out += (out === "" ? "" : ",") + jsonString(span.label) + ":" + (now - span.startTime)
+      for (const span of spans) {
+        out += (out === "" ? "" : ",") + jsonString(this.renderer.string(span.label)) + ":" + (now - span.startTime)
+      }
       return ",\"spans\":{" + out + "}"
     }
-    for (const span of spans) out += this.key(span.label).text + (now - span.startTime) + "ms"
+    for (const span of spans) out += this.key(this.renderer.string(span.label)).text + (now - span.startTime) + "ms"
     return out
   }
 

@@ -20,7 +20,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
-import type * as List from "effect/List"
+import * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
@@ -30,7 +30,7 @@ import type { LevelName } from "./level.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
-import { putField, safeFields } from "./render.js"
+import { putField, type Renderer, safeFields } from "./render.js"
 
 /** @internal */
 export type Fields = Readonly<Record<string, unknown>>
@@ -371,6 +371,12 @@ const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Bindi
  * annotations are the context, then `logger_name`, the bound fields and the
  * call fields; an error (`Log.exception`) joins the cause as a failure.
  *
+ * Everything goes through the redactor in force (the published one, or the
+ * default rules when no logging layer is installed), like our own lines: the
+ * message, the logger name, every annotation (keys redacted or removed at any
+ * depth, strings masked), the log span labels and the cause's failures and
+ * defects (an error keeps its class, name and stack, masked).
+ *
  * @internal
  */
 export const effectOptions = (
@@ -383,16 +389,20 @@ export const effectOptions = (
   context: Logger.Logger.Options<unknown>["context"],
   millis: number
 ): Logger.Logger.Options<unknown> => {
-  const name = entry.binding.name
+  const renderer = rendererFor(redactorOf(FiberRefs.getOrDefault(context, currentRedactor)))
+  const fields: Record<string, unknown> = {}
+  contextEntries(annotations, (key, value) => putField(fields, key, value))
+  if (entry.binding.name !== undefined) putField(fields, "logger_name", entry.binding.name)
   const bound = entry.binding.fields
-  const call = entry.fields == null ? undefined : safeFields(entry.fields)
-  const all = name === undefined && bound == null && call === undefined
-    ? annotations
-    : HashMap.mutate(annotations, (m) => {
-      if (name !== undefined) HashMap.set(m, "logger_name", name)
-      if (bound != null) { for (const key of Object.keys(bound)) HashMap.set(m, key, bound[key]) }
-      if (call !== undefined) { for (const key of Object.keys(call)) HashMap.set(m, key, call[key]) }
-    })
+  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
+  if (entry.fields != null) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) putField(fields, key, call[key])
+  }
+  const shown = renderer.fields(fields)
+  const all = HashMap.mutate(HashMap.empty<string, unknown>(), (m) => {
+    for (const key of Object.keys(shown)) HashMap.set(m, key, shown[key])
+  })
   const failure = entry.error === undefined
     ? cause
     : cause._tag === "Empty"
@@ -401,12 +411,70 @@ export const effectOptions = (
   return {
     fiberId,
     logLevel,
-    message: [entry.message],
-    cause: failure,
+    message: [renderer.string(textOf(entry.message))],
+    cause: failure._tag === "Empty" ? failure : redactedCause(renderer, failure),
     context,
-    spans,
+    spans: redactedSpans(renderer, spans),
     annotations: all,
     date: new Date(millis)
+  }
+}
+
+/** The log spans with their labels masked (the same list when no label changes). */
+const redactedSpans = (renderer: Renderer, spans: List.List<LogSpan.LogSpan>): List.List<LogSpan.LogSpan> => {
+  let changed = false
+  for (const span of spans) if (renderer.string(span.label) !== span.label) changed = true
+  return changed
+    ? List.map(spans, (span) => ({ label: renderer.string(span.label), startTime: span.startTime }))
+    : spans
+}
+
+/** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
+const spanSymbol = Symbol.for("effect/SpanAnnotation")
+
+/**
+ * A failure or defect as another logger may see it: an error becomes an error of the same class with its name,
+ * message and stack masked and its own fields walked by the redactor (keys redacted or removed); any other value its
+ * redacted JSON-safe copy.
+ */
+const redactedValue = (renderer: Renderer, u: unknown): unknown => {
+  if (!(u instanceof Error)) return renderer.safe(u)
+  const copy = Object.create(Object.getPrototypeOf(u) as object) as Record<PropertyKey, unknown>
+  const safe = renderer.safe(u) as Record<string, unknown>
+  for (const key of Object.keys(safe)) putField(copy, key, safe[key])
+  for (const key of ["name", "message", "stack"]) {
+    const value = safe[key]
+    Object.defineProperty(copy, key, { value, enumerable: false, writable: true, configurable: true })
+  }
+  try {
+    if (spanSymbol in u) copy[spanSymbol] = (u as unknown as Record<PropertyKey, unknown>)[spanSymbol]
+  } catch {
+    // a hostile Proxy: no span location
+  }
+  return copy
+}
+
+/** The cause with every failure and defect redacted; one masked text failure when it cannot be walked. */
+const redactedCause = (renderer: Renderer, cause: Cause.Cause<unknown>): Cause.Cause<unknown> => {
+  const walk = (c: Cause.Cause<unknown>, depth: number): Cause.Cause<unknown> => {
+    if (depth > 1000) throw new Error("cause too deep")
+    switch (c._tag) {
+      case "Fail":
+        return Cause.fail(redactedValue(renderer, c.error))
+      case "Die":
+        return Cause.die(redactedValue(renderer, c.defect))
+      case "Sequential":
+        return Cause.sequential(walk(c.left, depth + 1), walk(c.right, depth + 1))
+      case "Parallel":
+        return Cause.parallel(walk(c.left, depth + 1), walk(c.right, depth + 1))
+      default:
+        return c
+    }
+  }
+  try {
+    return walk(cause, 0)
+  } catch {
+    return Cause.fail(renderer.causeText(cause))
   }
 }
 
@@ -470,7 +538,7 @@ export const spanEvent = (
   const renderer = rendererFor(redactorOf(published))
   const attributes = renderer.fields(mergedFields(annotations, entry))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
-  if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
+  if (entry.binding.name !== undefined) put("logger_name", renderer.string(entry.binding.name))
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", renderer.safe(entry.error))
   if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))
