@@ -154,7 +154,12 @@ export const qualifierWords: ReadonlyArray<string> = [
   "base64",
   "hex",
   "plaintext",
-  "value"
+  "value",
+  // form fields and files: `password_confirmation`, `passwordConfirm`, `credentials_json`, `private_key_pem`
+  "confirmation",
+  "confirm",
+  "json",
+  "pem"
 ]
 
 /** At most this many trailing qualifier words are dropped (`db_password_encrypted_b64`). */
@@ -210,6 +215,29 @@ export const normalizeKey = (key: string): string => keyWords(key).join("")
 
 const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
 
+const isDigits = (w: string): boolean => {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** The words without a trailing number (`password1`, `password_2` -> password); `undefined` when there is none. */
+const withoutNumber = (words: ReadonlyArray<string>): Array<string> | undefined => {
+  let end = words.length
+  while (end > 0 && isDigits(words[end - 1]!)) end--
+  if (end === 0) return undefined
+  const last = words[end - 1]!
+  let cut = last.length
+  while (cut > 0 && last.charCodeAt(cut - 1) >= 48 && last.charCodeAt(cut - 1) <= 57) cut--
+  if (end === words.length && cut === last.length) return undefined
+  const out = words.slice(0, end)
+  if (cut > 0) out[end - 1] = last.slice(0, cut)
+  else out.pop()
+  return out.length === 0 ? undefined : out
+}
+
 /**
  * The classification of keys against the sensitive set (trailing words, qualifiers dropped) and the removed set
  * (whole key). Only a key's last `longest + 2 * qualifier + 2` letters and digits can decide either (a longer
@@ -233,6 +261,12 @@ const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<str
     }
     return false
   }
+  const decide = (words: ReadonlyArray<string>): boolean => {
+    if (suffixMatch(words, words.length)) return true
+    let end = words.length
+    while (end > 0 && words.length - end < maxQualifiers && qualifiers.has(words[end - 1]!)) end--
+    return end > 0 && end < words.length && suffixMatch(words, end)
+  }
   return (key) => {
     if (sensitive.size === 0 && removed.size === 0) return KEEP
     // the tail holding the last bound + 1 letters/digits (its first word may be cut: too long to match anyway)
@@ -247,10 +281,10 @@ const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<str
     const words = keyWords(start === 0 ? key : key.slice(start))
     if (start === 0 && removed.size > 0 && removed.has(words.join(""))) return REMOVE
     if (sensitive.size === 0) return KEEP
-    if (suffixMatch(words, words.length)) return REDACT
-    let end = words.length
-    while (end > 0 && words.length - end < maxQualifiers && qualifiers.has(words[end - 1]!)) end--
-    return end > 0 && end < words.length && suffixMatch(words, end) ? REDACT : KEEP
+    if (decide(words)) return REDACT
+    // a numbered form field (`password1`, `password_2`): judged without its trailing number
+    const numbered = withoutNumber(words)
+    return numbered !== undefined && decide(numbered) ? REDACT : KEEP
   }
 }
 
@@ -315,16 +349,35 @@ const isBareEnd = (c: number): boolean =>
   c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f ||
   c === 0x205f
 
+const isUrlEnd = (c: number): boolean => c === 60 || c === 62 || isBareEnd(c)
+
 /**
  * URL passwords: `scheme://user:password@host` -> `scheme://user:[REDACTED]@host` (user and host stay). The
  * authority runs from `://` to the first `/`, `?`, `#`, blank or quote; the password from its first `:` to its last
- * `@`. Each authority is scanned once: linear.
+ * `@`. A password holding `/`, `?` or `#` (`user:pa/ss@host`, unencoded) runs on to the first `@` before a blank
+ * or quote, unless what follows the `:` is a port (`host:8080/path?email=a@b.c`). The look-ahead for that `@` is
+ * remembered (the first `@` or URL end after a point is the same for every later point before it), and each
+ * authority is scanned once: linear.
  */
 const maskUrlPasswords = (s: string): string => {
   let at = s.indexOf("://")
   if (at < 0) return s
   let out = ""
   let copied = 0
+  // the first `@` (or URL end, then `ahead` is false) at or after `aheadFrom`
+  let aheadFrom = -1
+  let aheadAt = -1
+  let ahead = false
+  const firstAt = (from: number): number => {
+    if (aheadFrom < 0 || from < aheadFrom || from > aheadAt) {
+      let k = from
+      while (k < s.length && s.charCodeAt(k) !== 64 && !isUrlEnd(s.charCodeAt(k))) k++
+      aheadFrom = from
+      aheadAt = k
+      ahead = k < s.length && s.charCodeAt(k) === 64
+    }
+    return ahead ? aheadAt : -1
+  }
   while (at >= 0) {
     const from = at + 3
     let j = from
@@ -332,15 +385,107 @@ const maskUrlPasswords = (s: string): string => {
     let last = -1
     for (; j < s.length; j++) {
       const c = s.charCodeAt(j)
-      if (c === 47 || c === 63 || c === 35 || c === 60 || c === 62 || isBareEnd(c)) break
+      if (c === 47 || c === 63 || c === 35 || isUrlEnd(c)) break
       if (c === 64) last = j
       else if (c === 58 && colon < 0 && last < 0) colon = j
+    }
+    if (colon >= 0 && last < 0 && j < s.length && !isUrlEnd(s.charCodeAt(j)) && !isPort(s, colon + 1, j)) {
+      const k = firstAt(j)
+      if (k > j) {
+        last = k
+        j = k
+      }
     }
     if (colon >= 0 && last > colon + 1 && s.slice(colon + 1, last) !== redactedMarker) {
       out += s.slice(copied, colon + 1) + redactedMarker
       copied = last
     }
     at = s.indexOf("://", j > from ? j : from)
+  }
+  return copied === 0 ? s : out + s.slice(copied)
+}
+
+/** `s[from, to)` is a port: one to five digits. */
+const isPort = (s: string, from: number, to: number): boolean => {
+  if (to <= from || to - from > 5) return false
+  for (let i = from; i < to; i++) if (!isDigit(s.charCodeAt(i))) return false
+  return true
+}
+
+/** `s` at `i` is a Go DSN protocol: letters then `(` (`tcp(`, `unix(`), at most 16 characters. */
+const isProtocol = (s: string, i: number): boolean => {
+  const end = Math.min(s.length, i + 17)
+  let j = i
+  while (j < end && ((s.charCodeAt(j) | 0x20) >= 97 && (s.charCodeAt(j) | 0x20) <= 122)) j++
+  return j > i && j < end && s.charCodeAt(j) === 40
+}
+
+/**
+ * Go DSNs: `user:password@tcp(db:3306)/app` -> `user:[REDACTED]@tcp(db:3306)/app`. For each `@` followed by a
+ * protocol and `(`, the password runs from the first `:` of the word before it (back to a blank, quote, `(`, `,`
+ * or the previous `@`). Each character is looked at a bounded number of times: linear.
+ */
+const maskDsnPasswords = (s: string): string => {
+  let k = s.indexOf("@")
+  let out = ""
+  let copied = 0
+  let previous = 0
+  while (k >= 0) {
+    if (isProtocol(s, k + 1)) {
+      let b = k
+      while (b > previous) {
+        const c = s.charCodeAt(b - 1)
+        if (c === 40 || c === 44 || c === 59 || c === 64 || isUrlEnd(c)) break
+        b--
+      }
+      let colon = b
+      while (colon < k && s.charCodeAt(colon) !== 58) colon++
+      if (b >= copied && colon + 1 < k && s.slice(colon + 1, k) !== redactedMarker) {
+        out += s.slice(copied, colon + 1) + redactedMarker
+        copied = k
+      }
+    }
+    previous = k + 1
+    k = s.indexOf("@", k + 1)
+  }
+  return copied === 0 ? s : out + s.slice(copied)
+}
+
+/**
+ * Command-line flags: `--password x`, `--db-password "x y"` (a flag whose name is sensitive or removed, a blank,
+ * then a value that is not another flag). `--password=x` is a pair. Each `--` is found once and the scan goes on
+ * after its value: linear.
+ */
+const maskFlags = (s: string, hidden: (key: string) => boolean): string => {
+  let d = s.indexOf("--")
+  let out = ""
+  let copied = 0
+  while (d >= 0) {
+    let ke = d + 2
+    while (ke < s.length && isKeyChar(s.charCodeAt(ke))) ke++
+    let next = ke
+    const before = d === 0 ? 32 : s.charCodeAt(d - 1)
+    if (ke > d + 2 && isBlank(s.charCodeAt(ke)) && (isBareEnd(before) || before === 40) && hidden(s.slice(d + 2, ke))) {
+      let start = ke
+      while (start < s.length && isBlank(s.charCodeAt(start))) start++
+      const q = s.charCodeAt(start)
+      let from = start
+      let to = start
+      if (q === 34 || q === 39) {
+        from = start + 1
+        to = s.indexOf(String.fromCharCode(q), from)
+        if (to < 0) to = s.length
+        next = to + 1
+      } else if (q !== 45) {
+        while (to < s.length && !isBareEnd(s.charCodeAt(to))) to++
+        next = to
+      }
+      if (to > from && s.slice(from, to) !== redactedMarker) {
+        out += s.slice(copied, from) + redactedMarker
+        copied = to
+      }
+    }
+    d = s.indexOf("--", next > d + 2 ? next : d + 2)
   }
   return copied === 0 ? s : out + s.slice(copied)
 }
@@ -433,11 +578,14 @@ const tailTable = (normalized: Iterable<string>): Uint8Array | undefined => {
   return table
 }
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+
 const mayMatch = (s: string, ks: number, ke: number, tails: Uint8Array | undefined): boolean => {
   if (tails === undefined) return true
   let j = ke - 1
   while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
-  if (j < ks) return true
+  // a key ending in a digit may be a numbered form field (`password1`): looked up
+  if (j < ks || isDigit(s.charCodeAt(j))) return true
   const c2 = lower(s.charCodeAt(j--))
   while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
   if (j < ks) return true
@@ -456,7 +604,9 @@ const maskPairs = (s: string, hidden: (key: string) => boolean, tails: Uint8Arra
     // Fast path: a key ending right before the separator in two letters/digits that no hidden key ends with.
     const c2 = s.charCodeAt(sep - 1)
     const c1 = s.charCodeAt(sep - 2)
-    if (tails !== undefined && isAlnum(c2) && isAlnum(c1) && tails[lower(c1) << 7 | lower(c2)] !== 1) {
+    if (
+      tails !== undefined && isAlnum(c2) && !isDigit(c2) && isAlnum(c1) && tails[lower(c1) << 7 | lower(c2)] !== 1
+    ) {
       if (eq === sep) eq = s.indexOf("=", next)
       else colon = s.indexOf(":", next)
       continue
@@ -480,6 +630,8 @@ const maskPairs = (s: string, hidden: (key: string) => boolean, tails: Uint8Arra
     while (ks > 0 && isKeyChar(s.charCodeAt(ks - 1))) ks--
     if (level >= 0 && ks >= copied && ks < ke && mayMatch(s, ks, ke, tails) && hidden(s.slice(ks, ke))) {
       let start = sep + 1
+      // Ruby / Perl / PHP pairs: `password => x`, `{"password"=>"x"}`
+      if (s.charCodeAt(sep) === 61 && s.charCodeAt(start) === 62) start++
       while (start < s.length && isBlank(s.charCodeAt(start))) start++
       const scheme = SCHEME.exec(s.slice(start, start + 20))
       if (scheme !== null) start += scheme[0].length
@@ -611,7 +763,10 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     // token fits (`Bearer x1`, 9), found by native indexOf like the separators.
     const secrets = builtin &&
       (n >= 15 ? SECRET_HINT.test(s) : n >= 9 && (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0))
-    if (!secrets && custom.length === 0 && (!builtin || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
+    if (
+      !secrets && custom.length === 0 &&
+      (!builtin || (s.indexOf("=") < 0 && s.indexOf(":") < 0 && s.indexOf("--") < 0))
+    ) {
       if (n <= 1024) clean[slot] = s
       return s
     }
@@ -619,8 +774,9 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     try {
       if (secrets) out = maskSecrets(out)
       if (builtin) {
-        if (out.indexOf("@") >= 0) out = maskUrlPasswords(out)
+        if (out.indexOf("@") >= 0) out = maskDsnPasswords(maskUrlPasswords(out))
         out = maskPairs(out, pairHidden, tails)
+        if (out.indexOf("--") >= 0) out = maskFlags(out, pairHidden)
       }
       for (const re of custom) out = maskCustom(out, re)
     } catch {
