@@ -8,7 +8,7 @@ import * as OtlpLogger from "@effect/opentelemetry/OtlpLogger"
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, LogLevel } from "effect"
+import { Cause, ConfigProvider, Data, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { EmojiLogger, Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -639,5 +639,44 @@ describe("other loggers receive a Log.* record redacted like our lines (issue 19
       expect(leaked(logged), `leaked ${leaked(logged).length} of ${markers.length} markers:\n${logged.join("\n")}`)
         .toEqual([])
       expect(logged[0]).toContain("request_id=r1")
+    }))
+})
+
+describe("a tagged error in a Cause keeps its fields in the console format (issue 19 item 15)", () => {
+  class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
+  const cause = Cause.fail(new PaymentError({ order_id: 7, reason: "declined" }))
+
+  it.effect("Log.exception(message, cause), Effect.logError(cause) and the error passed directly", () =>
+    Effect.gen(function*() {
+      const lines = yield* run(
+        "key_value",
+        Effect.gen(function*() {
+          yield* Log.exception("payment failed", cause)
+          yield* Effect.logError(cause)
+          yield* Effect.logError("payment failed", cause)
+          yield* Log.exception("payment failed", new PaymentError({ order_id: 7, reason: "declined" }))
+        })
+      )
+      expect(lines).toHaveLength(4)
+      for (const line of lines) expect(line, line).toContain("error.order_id=7 error.reason=declined")
+      expect(lines[0]).toContain("cause=\"PaymentError")
+      // a defect, a parallel cause: each error's fields
+      const more = yield* run(
+        "key_value",
+        Log.exception(
+          "both",
+          Cause.parallel(cause, Cause.die(new PaymentError({ order_id: 8, reason: "fraud" })))
+        )
+      )
+      expect(more[0]).toContain("error.order_id=7 error.reason=declined")
+      expect(more[0]).toContain("error.1.order_id=8 error.1.reason=fraud")
+      // sensitive own fields stay hidden
+      class LoginError extends Data.TaggedError("LoginError")<{ readonly user: string; readonly password: string }> {}
+      const login = yield* run(
+        "key_value",
+        Effect.logError(Cause.fail(new LoginError({ user: "bob", password: "pw1" })))
+      )
+      expect(login[0]).toContain("error.user=bob error.password=[REDACTED]")
+      expect(login[0]).not.toContain("pw1")
     }))
 })

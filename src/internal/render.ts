@@ -427,7 +427,7 @@ export class Renderer {
   causeText(cause: Cause.Cause<unknown>): string {
     try {
       if (Cause.isInterruptedOnly(cause)) return "All fibers interrupted without errors."
-      const errors = reasons(cause, this.limits.maxKeys + 1)
+      const errors = causeReasons(cause, this.limits.maxKeys + 1)
       let text = ""
       const n = Math.min(errors.length, this.limits.maxKeys)
       for (let i = 0; i < n; i++) {
@@ -504,8 +504,12 @@ export class Renderer {
 /** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
 const spanSymbol = Symbol.for("effect/SpanAnnotation")
 
-/** The failures and defects of a cause, left to right (`Cause.pretty`'s order), at most `max`. */
-const reasons = (cause: Cause.Cause<unknown>, max: number): Array<unknown> => {
+/**
+ * The failures and defects of a cause, left to right (`Cause.pretty`'s order), at most `max`.
+ *
+ * @internal
+ */
+export const causeReasons = (cause: Cause.Cause<unknown>, max: number): Array<unknown> => {
   const out: Array<unknown> = []
   const stack: Array<Cause.Cause<unknown>> = [cause]
   while (stack.length > 0 && out.length < max) {
