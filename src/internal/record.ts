@@ -20,7 +20,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
-import * as List from "effect/List"
+import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
@@ -29,8 +29,9 @@ import type { FingersCrossedScope } from "./fingersCrossed.js"
 import type { LevelName } from "./level.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
+import { redactedCause, redactedSpans } from "./redactedView.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
-import { putField, type Renderer, safeFields } from "./render.js"
+import { putField, safeFields } from "./render.js"
 
 /** @internal */
 export type Fields = Readonly<Record<string, unknown>>
@@ -417,64 +418,6 @@ export const effectOptions = (
     spans: redactedSpans(renderer, spans),
     annotations: all,
     date: new Date(millis)
-  }
-}
-
-/** The log spans with their labels masked (the same list when no label changes). */
-const redactedSpans = (renderer: Renderer, spans: List.List<LogSpan.LogSpan>): List.List<LogSpan.LogSpan> => {
-  let changed = false
-  for (const span of spans) if (renderer.string(span.label) !== span.label) changed = true
-  return changed
-    ? List.map(spans, (span) => ({ label: renderer.string(span.label), startTime: span.startTime }))
-    : spans
-}
-
-/** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
-const spanSymbol = Symbol.for("effect/SpanAnnotation")
-
-/**
- * A failure or defect as another logger may see it: an error becomes an error of the same class with its name,
- * message and stack masked and its own fields walked by the redactor (keys redacted or removed); any other value its
- * redacted JSON-safe copy.
- */
-const redactedValue = (renderer: Renderer, u: unknown): unknown => {
-  if (!(u instanceof Error)) return renderer.safe(u)
-  const copy = Object.create(Object.getPrototypeOf(u) as object) as Record<PropertyKey, unknown>
-  const safe = renderer.safe(u) as Record<string, unknown>
-  for (const key of Object.keys(safe)) putField(copy, key, safe[key])
-  for (const key of ["name", "message", "stack"]) {
-    const value = safe[key]
-    Object.defineProperty(copy, key, { value, enumerable: false, writable: true, configurable: true })
-  }
-  try {
-    if (spanSymbol in u) copy[spanSymbol] = (u as unknown as Record<PropertyKey, unknown>)[spanSymbol]
-  } catch {
-    // a hostile Proxy: no span location
-  }
-  return copy
-}
-
-/** The cause with every failure and defect redacted; one masked text failure when it cannot be walked. */
-const redactedCause = (renderer: Renderer, cause: Cause.Cause<unknown>): Cause.Cause<unknown> => {
-  const walk = (c: Cause.Cause<unknown>, depth: number): Cause.Cause<unknown> => {
-    if (depth > 1000) throw new Error("cause too deep")
-    switch (c._tag) {
-      case "Fail":
-        return Cause.fail(redactedValue(renderer, c.error))
-      case "Die":
-        return Cause.die(redactedValue(renderer, c.defect))
-      case "Sequential":
-        return Cause.sequential(walk(c.left, depth + 1), walk(c.right, depth + 1))
-      case "Parallel":
-        return Cause.parallel(walk(c.left, depth + 1), walk(c.right, depth + 1))
-      default:
-        return c
-    }
-  }
-  try {
-    return walk(cause, 0)
-  } catch {
-    return Cause.fail(renderer.causeText(cause))
   }
 }
 
