@@ -8,7 +8,7 @@ import * as OtlpLogger from "@effect/opentelemetry/OtlpLogger"
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Layer, Logger, LogLevel } from "effect"
+import { Cause, ConfigProvider, Data, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { EmojiLogger, Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -545,5 +545,138 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
       expect(yield* failure(Foundation.resolve().pipe(env))).toContain(
         `PROVIDE_LOG_LEVEL: invalid value "LOUD"; ${accepted}`
       )
+    }))
+})
+
+describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue 19 item 16)", () => {
+  it.effect("any case of key_value / json is accepted; anything else fails naming the option and the accepted values", () =>
+    Effect.gen(function*() {
+      const accepted = "accepted: key_value, json"
+      const bad = "yaml" as EmojiLogger.Format
+      // "JSON" from options writes JSON, as the variable does
+      const upper = yield* run("json", Log.info("hello", { n: 1 }), { format: "JSON" as "json" })
+      expect(upper).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\",\"n\":1}"])
+      const viaEnv = yield* run("json", Log.info("hello"), { format: undefined } as unknown as Foundation.Options, {
+        PROVIDE_LOG_CONSOLE_FORMATTER: "JSON"
+      })
+      expect(viaEnv).toEqual([T + ",\"level\":\"info\",\"message\":\"hello\"}"])
+      expect(yield* failure(run("json", Log.info("x"), { format: bad }))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), EmojiLogger.layer({ format: bad }, () => {})))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), TestLog.layer({ format: bad })))).toContain(
+        `format: invalid value "yaml"; ${accepted}`
+      )
+      expect(() => EmojiLogger.makeFormatter({ format: bad })).toThrow(`format: invalid value "yaml"; ${accepted}`)
+      const env = Effect.withConfigProvider(
+        ConfigProvider.fromMap(new Map([["PROVIDE_LOG_CONSOLE_FORMATTER", "yaml"]]))
+      )
+      expect(yield* failure(Foundation.resolve().pipe(env))).toContain(
+        `PROVIDE_LOG_CONSOLE_FORMATTER: invalid value "yaml"; ${accepted}`
+      )
+    }))
+})
+
+describe("other loggers receive a Log.* record redacted like our lines (issue 19 item 3)", () => {
+  // one secret marker per place a secret can ride in a Log.* record
+  const markers = [
+    "hunter2", // message: password=...
+    "bearerTOKENabc123XYZ", // message: Bearer token
+    "urlPW1", // message: URL password
+    "fieldPW2", // call field: password
+    "pgPW3", // call field value: URL password
+    "boundKEY4", // bound field: api_key
+    "ctxTOKEN5", // context: token
+    "nestedPW6", // nested object: { db: { password } }
+    "namePW7", // logger name: password=...
+    "errPW8", // error message: password=...
+    "spanPW9" // log span label: password=...
+  ]
+  const program = Log.named("svc password=namePW7").bind({ api_key: "boundKEY4" }).exception(
+    "login password=hunter2 with Bearer bearerTOKENabc123XYZ to https://admin:urlPW1@db.example/x",
+    new Error("connect failed password=errPW8"),
+    { password: "fieldPW2", dsn: "postgres://app:pgPW3@db/app", config: { db: { password: "nestedPW6" } }, n: 7 }
+  ).pipe(Log.withContext({ token: "ctxTOKEN5", request_id: "r1" }), Effect.withLogSpan("op password=spanPW9"))
+  const leaked = (lines: ReadonlyArray<string>) => markers.filter((m) => lines.some((l) => l.includes(m)))
+
+  it.effect("a user's Logger.make and Logger.json added beside Foundation", () =>
+    Effect.gen(function*() {
+      const user: Array<string> = []
+      const userLogger = Logger.make(({ annotations, cause, message, spans }) =>
+        user.push(
+          JSON.stringify({ message, annotations: Object.fromEntries(annotations) }) + " " +
+            Cause.pretty(cause) + " " + JSON.stringify(Array.from(spans).map((s) => s.label))
+        )
+      )
+      const json = collecting(Logger.jsonLogger)
+      const ours = yield* run(
+        "json",
+        program.pipe(Effect.provide(Logger.add(userLogger)), Effect.provide(json.layer))
+      )
+      const all = [...user, ...json.lines]
+      expect(
+        leaked(all),
+        `leaked ${leaked(all).length} of ${markers.length} markers to other loggers:\n${all.join("\n")}`
+      )
+        .toEqual([])
+      expect(leaked(ours), ours.join("\n")).toEqual([])
+      // what is not secret stays
+      expect(user[0]).toContain("\"request_id\":\"r1\"")
+      expect(user[0]).toContain("\"n\":7")
+      expect(user[0]).toContain(
+        "login password=[REDACTED] with Bearer [REDACTED] to https://admin:[REDACTED]@db.example/x"
+      )
+      expect(user[0]).toContain("Error: connect failed password=[REDACTED]")
+    }))
+
+  it.effect("Log.* without Foundation installed: Effect's default logger gets the default redaction", () =>
+    Effect.gen(function*() {
+      const { console, logged } = yield* captureConsole
+      yield* program.pipe(Effect.provide(Logger.add(Logger.defaultLogger)), Effect.withConsole(console))
+      expect(logged).toHaveLength(1)
+      expect(leaked(logged), `leaked ${leaked(logged).length} of ${markers.length} markers:\n${logged.join("\n")}`)
+        .toEqual([])
+      expect(logged[0]).toContain("request_id=r1")
+    }))
+})
+
+describe("a tagged error in a Cause keeps its fields in the console format (issue 19 item 15)", () => {
+  class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
+  const cause = Cause.fail(new PaymentError({ order_id: 7, reason: "declined" }))
+
+  it.effect("Log.exception(message, cause), Effect.logError(cause) and the error passed directly", () =>
+    Effect.gen(function*() {
+      const lines = yield* run(
+        "key_value",
+        Effect.gen(function*() {
+          yield* Log.exception("payment failed", cause)
+          yield* Effect.logError(cause)
+          yield* Effect.logError("payment failed", cause)
+          yield* Log.exception("payment failed", new PaymentError({ order_id: 7, reason: "declined" }))
+        })
+      )
+      expect(lines).toHaveLength(4)
+      for (const line of lines) expect(line, line).toContain("error.order_id=7 error.reason=declined")
+      expect(lines[0]).toContain("cause=\"PaymentError")
+      // a defect, a parallel cause: each error's fields
+      const more = yield* run(
+        "key_value",
+        Log.exception(
+          "both",
+          Cause.parallel(cause, Cause.die(new PaymentError({ order_id: 8, reason: "fraud" })))
+        )
+      )
+      expect(more[0]).toContain("error.order_id=7 error.reason=declined")
+      expect(more[0]).toContain("error.1.order_id=8 error.1.reason=fraud")
+      // sensitive own fields stay hidden
+      class LoginError extends Data.TaggedError("LoginError")<{ readonly user: string; readonly password: string }> {}
+      const login = yield* run(
+        "key_value",
+        Effect.logError(Cause.fail(new LoginError({ user: "bob", password: "pw1" })))
+      )
+      expect(login[0]).toContain("error.user=bob error.password=[REDACTED]")
+      expect(login[0]).not.toContain("pw1")
     }))
 })

@@ -49,7 +49,7 @@ describe("withErrorHandling", () => {
       expect(Cause.pretty(recs[0]!.cause)).toContain("connection reset")
       const [line] = yield* TestLog.lines
       expect(line).toMatch(
-        /^🔥 ERROR \[.+?\] Operation failed, using fallback error_tag=NetworkError error_message="connection reset" code=NETWORK_ERROR url=https:\/\/api status=502 operation=risky_operation cause="NetworkError: connection reset\\n {4}at /
+        /^🔥 ERROR \[.+?\] Operation failed, using fallback error_tag=NetworkError error_message="connection reset" code=NETWORK_ERROR url=https:\/\/api status=502 operation=risky_operation error.context={} cause="NetworkError: connection reset\\n {4}at /
       )
     }).pipe(Effect.provide(TestLog.layer())))
 

@@ -1,7 +1,7 @@
 import { HttpMiddleware, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Deferred, Duration, Effect } from "effect"
+import { Cause, Data, Deferred, Duration, Effect } from "effect"
 import { HttpLogging, Log, TestLog } from "effect-foundation"
 import { createServer } from "node:http"
 
@@ -281,5 +281,22 @@ describe("HttpLogging", () => {
             if (r.fields.n !== undefined) expect(r.fields.n).toBe(i)
           }
         }
+      })))
+})
+
+describe("a tagged error in the cause keeps its fields in the console line (issue 19 item 15)", () => {
+  class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
+  const paying = HttpRouter.empty.pipe(
+    HttpRouter.get("/pay", Effect.fail(new PaymentError({ order_id: 7, reason: "declined" })))
+  )
+  it.live("the \"Request failed\" line shows error.order_id and error.reason", () =>
+    withServer(paying, HttpLogging.middleware, (base) =>
+      Effect.gen(function*() {
+        expect((yield* get(`${base}/pay`)).status).toBe(500)
+        yield* waitForRecords((r) => count("Request failed")(r) === 1)
+        const line = (yield* TestLog.lines).find((l) => l.includes("Request failed"))
+        expect(line).toBeDefined()
+        expect(line, line).toContain("error.order_id=7 error.reason=declined")
+        expect(line).toContain("cause=\"PaymentError")
       })))
 })

@@ -12,7 +12,7 @@ import {
   REMOVE
 } from "../src/internal/redact.js"
 import { defaultLimits, Renderer } from "../src/internal/render.js"
-import { captureConsole } from "./utils.js"
+import { captureConsole, recordingTracer } from "./utils.js"
 
 const R = redactedMarker
 const at = new Date("2026-01-02T03:04:05.000Z")
@@ -863,4 +863,139 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
           `{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"m","token":"${R}","user":"bob"}`
         ])
     }))
+})
+
+// --- issue 19 item 4: gaps found by the second adversarial run ----------------------------------------------------
+
+describe("Redaction gaps (issue 19 item 4)", () => {
+  const r = makeRedactor()
+
+  it("form-field key names: numbered, confirmation and encoding suffixes", () => {
+    const keys = [
+      "password1",
+      "password2",
+      "password_2",
+      "password_confirmation",
+      "passwordConfirm",
+      "credentials_json",
+      "private_key_pem"
+    ]
+    const fields = Object.fromEntries(keys.map((k, i) => [k, `planted${i}`]))
+    const line = consoleLine(fields)
+    const json = jsonLine(fields)
+    const leaked = keys.filter((_, i) => line.includes(`planted${i}`) || json.includes(`planted${i}`))
+    expect(leaked, `${leaked.length} of ${keys.length} keys leaked: ${line}`).toEqual([])
+    for (const k of keys) expect(r.classifyKey(k), k).toBe(REDACT)
+    const text = keys.map((k, i) => `${k}=planted${i}`).join(" ")
+    expect(r.maskString(text)).toBe(keys.map((k) => `${k}=${R}`).join(" "))
+    // ordinary keys stay
+    for (const k of ["v2", "ipv4", "page1", "token_count", "password_reset", "json", "pem", "confirm"]) {
+      expect(r.classifyKey(k), k).toBe(KEEP)
+    }
+  })
+
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ["https://user:pa/ss@host/x", `https://user:${R}@host/x`],
+    ["https://user:p#ss@host/x", `https://user:${R}@host/x`],
+    ["https://user:p?ss@host/x", `https://user:${R}@host/x`],
+    ["mysql://root:a/b#c@db:3306/app", `mysql://root:${R}@db:3306/app`],
+    ["dsn user:gopw@tcp(db:3306)/app", `dsn user:${R}@tcp(db:3306)/app`],
+    ["app:pw@unix(/tmp/mysql.sock)/db", `app:${R}@unix(/tmp/mysql.sock)/db`],
+    ["password => hunter2", `password => ${R}`],
+    ["{\"password\"=>\"hunter2\"}", `{"password"=>"${R}"}`],
+    ["{:password=>\"hunter2\"}", `{:password=>"${R}"}`],
+    ["run --password hunter2 --verbose", `run --password ${R} --verbose`],
+    ["run --password \"hunter 2\" -v", `run --password "${R}" -v`],
+    ["--db-password=hunter2", `--db-password=${R}`],
+    // left alone
+    ["https://host:8080/path?email=a@b.com", "https://host:8080/path?email=a@b.com"],
+    ["https://host/path#a@b", "https://host/path#a@b"],
+    ["email bob@tcp(x)", "email bob@tcp(x)"],
+    ["run --password-reset now", "run --password-reset now"],
+    ["run --verbose --password", "run --verbose --password"],
+    ["a => b", "a => b"]
+  ]
+  for (const [input, expected] of cases) {
+    it(`masks ${JSON.stringify(input)}`, () => {
+      expect(r.maskString(input)).toBe(expected)
+    })
+  }
+
+  it("the new scans stay linear on 1 MB hostile inputs", () => {
+    const MB = 1 << 20
+    const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length))
+    expect(r.maskString(fill("a://b:c/"))).toBe(fill("a://b:c/"))
+    expect(r.maskString(fill("a://b:c/") + "@h")).toBe(`a://b:${R}@h`)
+    expect(r.maskString(fill("a://b:1/x@y "))).toBe(fill("a://b:1/x@y "))
+    expect(r.maskString(fill("x@tcp("))).toBe(fill("x@tcp("))
+    expect(r.maskString(fill("u:p@tcp("))).toBe(`u:${R}@tcp(`.repeat(Math.ceil(MB / 8)))
+    expect(r.maskString(fill("--password "))).toBe(fill("--password "))
+    expect(r.maskString("--password x ".repeat(MB / 8))).toBe(`--password ${R} `.repeat(MB / 8))
+    expect(r.maskString(fill("-"))).toBe(fill("-"))
+    expect(r.maskString(fill("a1="))).toBe(fill("a1="))
+    expect(r.maskString(fill("password1=x "))).toBe(`password1=${R} `.repeat(Math.ceil(MB / 12)))
+  })
+
+  it("a GitHub token cut by the 64 KiB limit is masked first, then cut", () => {
+    const token = "ghp_" + "A1b2C3d4E5".repeat(4)
+    for (const before of [10, 20, 30, 39]) {
+      const value = "x".repeat(defaultLimits.maxStringLength - before) + " " + token + " tail"
+      const line = consoleLine({ v: value })
+      const json = jsonLine({ v: value })
+      const prefix = token.slice(0, Math.min(before - 1, 8))
+      expect(line.includes(prefix) || json.includes(prefix), `token prefix ${prefix} kept (cut ${before})`).toBe(false)
+      expect(json).toContain("…[truncated ")
+    }
+  })
+
+  it("logger names in JSON lines, span events and OTLP; log span labels in console and JSON", () =>
+    Effect.runPromise(
+      Effect.gen(function*() {
+        const named = "svc password=namePW1 https://u:namePW2@h"
+        const line = EmojiLogger.makeFormatter({ format: "json" })({
+          timestamp: at,
+          level: "info",
+          message: "m",
+          loggerName: named
+        })
+        expect(line).not.toContain("namePW1")
+        expect(line).not.toContain("namePW2")
+        const otlp = JSON.stringify(
+          toLogRecord(
+            {
+              timestamp: at,
+              level: "info",
+              message: "m",
+              loggerName: named,
+              fields: {},
+              error: undefined,
+              cause: Cause.empty,
+              spans: []
+            },
+            undefined,
+            new Renderer(makeRedactor(), defaultLimits)
+          )
+        )
+        expect(otlp).not.toContain("namePW1")
+        expect(otlp).toContain("logger.name")
+        const { events, tracer } = recordingTracer()
+        yield* Log.named(named).info("in span").pipe(
+          Effect.withSpan("s"),
+          Effect.withTracer(tracer),
+          Effect.provide(EmojiLogger.layer({}, () => {}))
+        )
+        expect(events).toHaveLength(1)
+        expect(JSON.stringify(events[0]!.attributes)).not.toContain("namePW1")
+        for (const format of ["key_value", "json"] as const) {
+          const lines: Array<string> = []
+          yield* Log.info("m").pipe(
+            Effect.withLogSpan("op password=spanPW3"),
+            Effect.provide(EmojiLogger.layer({ format }, (l) => lines.push(l)))
+          )
+          expect(lines).toHaveLength(1)
+          expect(lines[0], format).not.toContain("spanPW3")
+          expect(lines[0], format).toContain("op password=")
+        }
+      })
+    ))
 })

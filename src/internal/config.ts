@@ -3,6 +3,7 @@
  * variable names. A bad value fails with a message naming the variable, the
  * value and what is accepted.
  */
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -161,6 +162,29 @@ export const parseFormat = (raw: string): "key_value" | "json" | undefined => {
   return key === "key_value" || key === "json" ? key : undefined
 }
 
+/** @internal */
+export const acceptedFormats = "key_value, json"
+
+/**
+ * The `format` option, parsed like `PROVIDE_LOG_CONSOLE_FORMATTER` (any case, blanks around): `undefined` when not
+ * given. Anything else throws `IllegalArgumentException` with the variable's message: the option, the value and
+ * the accepted values.
+ *
+ * @internal
+ */
+export const formatOption = (name: string, value: unknown): "key_value" | "json" | undefined => {
+  if (value === undefined) return undefined
+  const parsed = typeof value === "string" ? parseFormat(value) : undefined
+  if (parsed !== undefined) return parsed
+  let shown: string
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
+  } catch {
+    shown = "[" + typeof value + "]"
+  }
+  throw new Cause.IllegalArgumentException(`${name}: invalid value ${shown}; accepted: ${acceptedFormats}`)
+}
+
 /**
  * `name:LEVEL,name2:LEVEL`; names are dotted logger-name prefixes.
  *
@@ -183,7 +207,7 @@ export const parseModuleLevels = (raw: string): Record<string, LevelName> | unde
 /** @internal */
 export const env = {
   level: level("PROVIDE_LOG_LEVEL"),
-  format: optional("PROVIDE_LOG_CONSOLE_FORMATTER", "key_value, json", parseFormat),
+  format: optional("PROVIDE_LOG_CONSOLE_FORMATTER", acceptedFormats, parseFormat),
   omitTimestamp: boolean("PROVIDE_LOG_OMIT_TIMESTAMP"),
   loggerNameEmoji: boolean("PROVIDE_LOG_LOGGER_NAME_EMOJI_ENABLED"),
   dasEmoji: boolean("PROVIDE_LOG_DAS_EMOJI_ENABLED"),

@@ -20,6 +20,7 @@ import { Binding, contextEntries, Entry, type Fields, mergedFields, moduleLevels
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, makeRedactor, REDACT, redactedMarker } from "./redact.js"
 import {
+  causeReasons,
   consoleKey,
   consoleString,
   defaultLimits,
@@ -447,7 +448,7 @@ export class Formatter {
       n = {
         threshold: level === undefined ? undefined : toEffectLevel[level].ordinal,
         prefix: this.options.loggerNameEmoji ? "[" + emoji.forName(name, this.options.emoji) + "] " : "",
-        jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(name)
+        jsonName: name === undefined ? "" : ",\"logger_name\":" + jsonString(this.renderer.string(name))
       }
       if (this.names.size < 10_000) this.names.set(name, n)
     }
@@ -507,10 +508,12 @@ export class Formatter {
     if (List.isNil(spans)) return ""
     let out = ""
     if (this.json) {
-      for (const span of spans) out += (out === "" ? "" : ",") + jsonString(span.label) + ":" + (now - span.startTime)
+      for (const span of spans) {
+        out += (out === "" ? "" : ",") + jsonString(this.renderer.string(span.label)) + ":" + (now - span.startTime)
+      }
       return ",\"spans\":{" + out + "}"
     }
-    for (const span of spans) out += this.key(span.label).text + (now - span.startTime) + "ms"
+    for (const span of spans) out += this.key(this.renderer.string(span.label)).text + (now - span.startTime) + "ms"
     return out
   }
 
@@ -538,20 +541,8 @@ export class Formatter {
    */
   private errorParts(error: Error, path: string, children: string, depth: number, seen: Array<object>): string {
     const r = this.renderer
-    let out = this.key(path).text + consoleString(r.string(errorHead(error)))
-    const name = readField(error, "name")
+    let out = this.key(path).text + consoleString(r.string(errorHead(error))) + this.ownFields(error, path)
     const max = this.options.limits.maxKeys
-    let n = 0
-    for (const key of ownKeys(error) ?? []) {
-      if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
-      const value = readField(error, key)
-      if (key === "_tag" && value === name) continue
-      if (n++ === max) {
-        out += this.field(path + ".…", "more keys")
-        break
-      }
-      out += this.errorField(path + "." + key, key, value)
-    }
     if (depth + 1 >= this.options.limits.maxDepth) return out
     const cause = readField(error, "cause")
     if (cause !== undefined) out += this.errorChild(cause, children + "cause", depth, seen)
@@ -561,6 +552,27 @@ export class Formatter {
       for (let i = 0; i < m; i++) out += this.errorChild(errors[i], children + "errors." + i, depth, seen)
       if (errors.length > max) out += this.field(children + "errors.…", errors.length - max + " more errors")
     } else if (errors !== undefined) out += this.errorField(path + ".errors", "errors", errors)
+    return out
+  }
+
+  /** Console: an error's own fields (` <path>.id=42`; a `_tag` equal to the name is left out), at most `maxKeys`. */
+  private ownFields(error: Error, path: string, shown?: object): string {
+    const name = readField(error, "name")
+    const max = this.options.limits.maxKeys
+    let out = ""
+    let n = 0
+    for (const key of ownKeys(error) ?? []) {
+      if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
+      const value = readField(error, key)
+      if (key === "_tag" && value === name) continue
+      // already a field of the record, with the same value (`withErrorHandling` lifts an error's fields)
+      if (shown !== undefined && readField(shown, key) === value) continue
+      if (n++ === max) {
+        out += this.field(path + ".…", "more keys")
+        break
+      }
+      out += this.errorField(path + "." + key, key, value)
+    }
     return out
   }
 
@@ -578,9 +590,23 @@ export class Formatter {
     return this.field(key, value)
   }
 
-  private cause(cause: Cause.Cause<unknown>): string {
+  /**
+   * JSON: the walked cause. Console: when the record has no error of its own, the own fields of the cause's errors
+   * (failures and defects, left to right) as a record's error shows them (`error.order_id=7`, then `error.1.…`,
+   * `error.2.…` for the next ones; one the record's fields already show with the same value is left out), then
+   * `cause=` with the cause's text (names, messages, stacks).
+   */
+  private cause(cause: Cause.Cause<unknown>, withFields: boolean, shown: object | undefined): string {
     if (this.json) return ",\"cause\":" + this.renderer.json(this.renderer.cause(cause))
-    return this.key("cause").text + consoleString(this.renderer.causeText(cause))
+    let out = ""
+    if (withFields) {
+      const errors = causeReasons(cause, this.options.limits.maxKeys)
+      for (let i = 0; i < errors.length; i++) {
+        const e = errors[i]
+        if (isError(e)) out += this.ownFields(e, i === 0 ? "error" : "error." + i, shown ?? undefined)
+      }
+    }
+    return out + this.key("cause").text + consoleString(this.renderer.causeText(cause))
   }
 
   /** Renders one record. Level filtering is the caller's: see {@link enabled}. */
@@ -632,7 +658,7 @@ export class Formatter {
     if (fields != null) rest += this.fields(fields)
     if (!List.isNil(spans)) rest += this.spans(spans, millis)
     if (entry.error !== undefined) rest += this.error(entry.error)
-    if (cause._tag !== "Empty") rest += this.cause(cause)
+    if (cause._tag !== "Empty") rest += this.cause(cause, entry.error === undefined, fields ?? undefined)
     if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry.error)
     const trace = span === undefined || !this.options.traceIds ? "" : this.trace(span)
     if (this.json) {

@@ -13,6 +13,7 @@ import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
+import { formatOption } from "./config.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
@@ -63,19 +64,22 @@ export const moduleLevelsOption = (name: string, value: unknown): Array<[string,
 }
 
 /**
- * The levels of `options` in canonical form (lower-case names). Throws
- * `IllegalArgumentException` for a level that is not one.
+ * The levels and the format of `options` in canonical form (lower-case
+ * names). Throws `IllegalArgumentException` for a level or a format that is
+ * not one, with the message of the environment variable's check.
  *
  * @internal
  */
 export const normalizeLevels = <O extends Options>(options: O): O => {
-  if (options.level === undefined && options.moduleLevels === undefined) return options
+  if (options.level === undefined && options.moduleLevels === undefined && options.format === undefined) return options
+  const format = formatOption("format", options.format)
   const level = levelOption("level", options.level)
   const moduleLevels = options.moduleLevels === undefined
     ? undefined
     : Object.fromEntries(moduleLevelsOption("moduleLevels", options.moduleLevels))
   return {
     ...options,
+    ...(format === undefined ? {} : { format }),
     ...(level === undefined ? {} : { level }),
     ...(moduleLevels === undefined ? {} : { moduleLevels })
   }
@@ -99,21 +103,24 @@ export const tryOptions = <A>(f: () => A): Effect.Effect<A, ConfigError.ConfigEr
  *
  * @internal
  */
-export const formatOptions = (options: Options): FormatOptions => ({
-  format: options.format ?? defaultFormatOptions.format,
-  level: levelOption("level", options.level) ?? defaultFormatOptions.level,
-  moduleLevels: moduleLevelsOption("moduleLevels", options.moduleLevels),
-  timestamps: options.timestamps ?? defaultFormatOptions.timestamps,
-  colors: options.colors ?? defaultFormatOptions.colors,
-  loggerNameEmoji: options.loggerNameEmoji ?? defaultFormatOptions.loggerNameEmoji,
-  dasEmoji: options.dasEmoji ?? defaultFormatOptions.dasEmoji,
-  serviceName: options.serviceName,
-  emoji: options.emoji ?? defaultFormatOptions.emoji,
-  redactor: options.redaction === undefined ? defaultFormatOptions.redactor : makeRedactor(options.redaction),
-  limits: { ...defaultFormatOptions.limits, ...options.limits },
-  // JSON lines carry them by default (machines correlate them); console lines on request
-  traceIds: options.traceIds ?? (options.format ?? defaultFormatOptions.format) === "json"
-})
+export const formatOptions = (options: Options): FormatOptions => {
+  const format = formatOption("format", options.format) ?? defaultFormatOptions.format
+  return {
+    format,
+    level: levelOption("level", options.level) ?? defaultFormatOptions.level,
+    moduleLevels: moduleLevelsOption("moduleLevels", options.moduleLevels),
+    timestamps: options.timestamps ?? defaultFormatOptions.timestamps,
+    colors: options.colors ?? defaultFormatOptions.colors,
+    loggerNameEmoji: options.loggerNameEmoji ?? defaultFormatOptions.loggerNameEmoji,
+    dasEmoji: options.dasEmoji ?? defaultFormatOptions.dasEmoji,
+    serviceName: options.serviceName,
+    emoji: options.emoji ?? defaultFormatOptions.emoji,
+    redactor: options.redaction === undefined ? defaultFormatOptions.redactor : makeRedactor(options.redaction),
+    limits: { ...defaultFormatOptions.limits, ...options.limits },
+    // JSON lines carry them by default (machines correlate them); console lines on request
+    traceIds: options.traceIds ?? format === "json"
+  }
+}
 
 /** @internal */
 export const makeFormatter = (options: Options): (record: RecordInput) => string => {

@@ -417,7 +417,7 @@ export const toLogRecord = (
   const fields = renderer.fields(record.fields)
   for (const key of Object.keys(fields)) attributes.push({ key, value: anyValue(fields[key]) })
   if (record.loggerName !== undefined) {
-    setAttribute(attributes, fields, "logger.name", { stringValue: record.loggerName })
+    setAttribute(attributes, fields, "logger.name", { stringValue: renderer.string(record.loggerName) })
   }
   if (record.error !== undefined) errorAttributes(renderer, record.error, attributes, fields)
   if (!Cause.isEmpty(record.cause)) {
@@ -592,7 +592,7 @@ export const install = (
       if (queue.offer(it, 1) === Queued && queue.length >= config.maxBatchSize) wake.unsafeOpen()
     }
     const itemOf = (record: StructuredRecord, span: Tracer.AnySpan | undefined): Item => ({
-      scope: record.loggerName,
+      scope: record.loggerName === undefined ? undefined : renderer.string(record.loggerName),
       record: toLogRecord(record, span, renderer)
     })
     // Log.* records arrive on the direct path (no per-record FiberRefs snapshot); Effect.log* through the Logger.

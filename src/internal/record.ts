@@ -29,6 +29,7 @@ import type { FingersCrossedScope } from "./fingersCrossed.js"
 import type { LevelName } from "./level.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
+import { redactedCause, redactedSpans } from "./redactedView.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
 import { putField, safeFields } from "./render.js"
 
@@ -368,6 +369,12 @@ const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Bindi
  * annotations are the context, then `logger_name`, the bound fields and the
  * call fields; an error (`Log.exception`) joins the cause as a failure.
  *
+ * Everything goes through the redactor in force (the published one, or the
+ * default rules when no logging layer is installed), like our own lines: the
+ * message, the logger name, every annotation (keys redacted or removed at any
+ * depth, strings masked), the log span labels and the cause's failures and
+ * defects (an error keeps its class, name and stack, masked).
+ *
  * @internal
  */
 export const effectOptions = (
@@ -380,16 +387,20 @@ export const effectOptions = (
   context: Logger.Logger.Options<unknown>["context"],
   millis: number
 ): Logger.Logger.Options<unknown> => {
-  const name = entry.binding.name
+  const renderer = rendererFor(redactorOf(FiberRefs.getOrDefault(context, currentRedactor)))
+  const fields: Record<string, unknown> = {}
+  contextEntries(annotations, (key, value) => putField(fields, key, value))
+  if (entry.binding.name !== undefined) putField(fields, "logger_name", entry.binding.name)
   const bound = entry.binding.fields
-  const call = entry.fields == null ? undefined : safeFields(entry.fields)
-  const all = name === undefined && bound == null && call === undefined
-    ? annotations
-    : HashMap.mutate(annotations, (m) => {
-      if (name !== undefined) HashMap.set(m, "logger_name", name)
-      if (bound != null) { for (const key of Object.keys(bound)) HashMap.set(m, key, bound[key]) }
-      if (call !== undefined) { for (const key of Object.keys(call)) HashMap.set(m, key, call[key]) }
-    })
+  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
+  if (entry.fields != null) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) putField(fields, key, call[key])
+  }
+  const shown = renderer.fields(fields)
+  const all = HashMap.mutate(HashMap.empty<string, unknown>(), (m) => {
+    for (const key of Object.keys(shown)) HashMap.set(m, key, shown[key])
+  })
   const failure = entry.error === undefined
     ? cause
     : cause._tag === "Empty"
@@ -398,10 +409,10 @@ export const effectOptions = (
   return {
     fiberId,
     logLevel,
-    message: [entry.message],
-    cause: failure,
+    message: [renderer.string(textOf(entry.message))],
+    cause: failure._tag === "Empty" ? failure : redactedCause(renderer, failure),
     context,
-    spans,
+    spans: redactedSpans(renderer, spans),
     annotations: all,
     date: new Date(millis)
   }
@@ -467,7 +478,7 @@ export const spanEvent = (
   const renderer = rendererFor(redactorOf(published))
   const attributes = renderer.fields(mergedFields(annotations, entry))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
-  if (entry.binding.name !== undefined) put("logger_name", entry.binding.name)
+  if (entry.binding.name !== undefined) put("logger_name", renderer.string(entry.binding.name))
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", renderer.safe(entry.error))
   if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))

@@ -37,6 +37,18 @@
  */
 import * as Config from "effect/Config"
 import { boolean as booleanVar, optional } from "./config.js"
+import {
+  globalCopy,
+  maskCustom,
+  maskDsnPasswords,
+  maskFlags,
+  maskPairs,
+  maskSecrets,
+  maskUrlPasswords,
+  redactedMarker,
+  SECRET_HINT,
+  tailTable
+} from "./redactScan.js"
 
 /** @internal */
 export interface RedactionOptions {
@@ -92,7 +104,7 @@ export interface Redactor {
 }
 
 /** @internal */
-export const redactedMarker = "[REDACTED]"
+export { redactedMarker } from "./redactScan.js"
 
 /**
  * The default sensitive keys (the issue's list, three common AWS/PGP names, and plural or singular forms).
@@ -154,7 +166,12 @@ export const qualifierWords: ReadonlyArray<string> = [
   "base64",
   "hex",
   "plaintext",
-  "value"
+  "value",
+  // form fields and files: `password_confirmation`, `passwordConfirm`, `credentials_json`, `private_key_pem`
+  "confirmation",
+  "confirm",
+  "json",
+  "pem"
 ]
 
 /** At most this many trailing qualifier words are dropped (`db_password_encrypted_b64`). */
@@ -210,6 +227,29 @@ export const normalizeKey = (key: string): string => keyWords(key).join("")
 
 const isAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
 
+const isDigits = (w: string): boolean => {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** The words without a trailing number (`password1`, `password_2` -> password); `undefined` when there is none. */
+const withoutNumber = (words: ReadonlyArray<string>): Array<string> | undefined => {
+  let end = words.length
+  while (end > 0 && isDigits(words[end - 1]!)) end--
+  if (end === 0) return undefined
+  const last = words[end - 1]!
+  let cut = last.length
+  while (cut > 0 && last.charCodeAt(cut - 1) >= 48 && last.charCodeAt(cut - 1) <= 57) cut--
+  if (end === words.length && cut === last.length) return undefined
+  const out = words.slice(0, end)
+  if (cut > 0) out[end - 1] = last.slice(0, cut)
+  else out.pop()
+  return out.length === 0 ? undefined : out
+}
+
 /**
  * The classification of keys against the sensitive set (trailing words, qualifiers dropped) and the removed set
  * (whole key). Only a key's last `longest + 2 * qualifier + 2` letters and digits can decide either (a longer
@@ -233,6 +273,12 @@ const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<str
     }
     return false
   }
+  const decide = (words: ReadonlyArray<string>): boolean => {
+    if (suffixMatch(words, words.length)) return true
+    let end = words.length
+    while (end > 0 && words.length - end < maxQualifiers && qualifiers.has(words[end - 1]!)) end--
+    return end > 0 && end < words.length && suffixMatch(words, end)
+  }
   return (key) => {
     if (sensitive.size === 0 && removed.size === 0) return KEEP
     // the tail holding the last bound + 1 letters/digits (its first word may be cut: too long to match anyway)
@@ -247,316 +293,11 @@ const makeClassifier = (sensitive: ReadonlySet<string>, removed: ReadonlySet<str
     const words = keyWords(start === 0 ? key : key.slice(start))
     if (start === 0 && removed.size > 0 && removed.has(words.join(""))) return REMOVE
     if (sensitive.size === 0) return KEEP
-    if (suffixMatch(words, words.length)) return REDACT
-    let end = words.length
-    while (end > 0 && words.length - end < maxQualifiers && qualifiers.has(words[end - 1]!)) end--
-    return end > 0 && end < words.length && suffixMatch(words, end) ? REDACT : KEEP
+    if (decide(words)) return REDACT
+    // a numbered form field (`password1`, `password_2`): judged without its trailing number
+    const numbered = withoutNumber(words)
+    return numbered !== undefined && decide(numbered) ? REDACT : KEEP
   }
-}
-
-// --- secret patterns ---------------------------------------------------------------------------------------------
-
-// Fixed-prefix secrets, one alternation. Each starts at a token boundary (lookbehind), and every quantified part
-// either has a bounded length or is followed by a character its class cannot contain, so a failed attempt gives up
-// after one run of its class: the scan is linear.
-//   1 JWT: header.payload.signature, both first parts base64url JSON objects ("eyJ" = '{"').
-//   2 AWS access key id: AKIA/ASIA/... + 16 upper-case alphanumerics.
-//   3 GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ + 36..255, github_pat_ + 22..255.
-//   4 Bearer <token> (the scheme word stays; only the token is masked, see proseWord).
-//   5 PEM private-key block: the body between the armour lines is masked (to the end of the string if cut). The
-//     first unmatched BEGIN runs to the end of the string, so the lazy body scan happens at most once per match.
-const SECRETS = new RegExp(
-  [
-    "(?<![A-Za-z0-9_\\-])(eyJ[A-Za-z0-9_\\-]{7,}\\.eyJ[A-Za-z0-9_\\-]{7,}\\.[A-Za-z0-9_\\-]*)",
-    "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{16})(?![A-Za-z0-9])",
-    "(?<![A-Za-z0-9_])((?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])",
-    "(?<![A-Za-z0-9_\\-])([Bb]earer|BEARER)([ \\t]+)([A-Za-z0-9\\-._~+/]+=*)",
-    "(-----BEGIN ([A-Z0-9 ]{0,64}PRIVATE KEY(?: BLOCK)?)-----)([\\s\\S]*?)(-----END \\8-----|$)"
-  ].join("|"),
-  "g"
-)
-
-// Pre-check for SECRETS: the literal prefixes.
-const SECRET_HINT = /eyJ|gh[pousr]_|github_pat_|[Bb]earer|BEARER|-----BEGIN|A(?:KI|SI|BI|CC|GP|ID|IP|RO|NP|NV|PK)A/
-
-/**
- * Prose after "Bearer", left alone: one word of letters only, at most its first letter upper-case, under 20
- * letters, trailing dots aside ("Bearer of bad news", "the Bearer token.", "bearer bonds"). Anything else (a digit,
- * a symbol, an inner capital, 20+ letters) is a token. A short all-lower-case token (`Bearer abcdef`) reads as prose
- * and stays; after an `Authorization` key every token is masked (the pair scan).
- */
-const proseWord = (t: string): boolean => {
-  let e = t.length
-  while (e > 0 && t.charCodeAt(e - 1) === 46) e--
-  if (e === 0) return true
-  if (e >= 20) return false
-  const first = t.charCodeAt(0)
-  if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90))) return false
-  for (let i = 1; i < e; i++) {
-    const c = t.charCodeAt(i)
-    if (c < 97 || c > 122) return false
-  }
-  return true
-}
-
-const maskSecrets = (s: string): string =>
-  s.replace(
-    SECRETS,
-    (match, jwt, aws, gh, scheme, space, bearer, begin, _kind, body, end) => {
-      if (jwt !== undefined || aws !== undefined || gh !== undefined) return redactedMarker
-      if (scheme !== undefined) return proseWord(bearer) ? match : scheme + space + redactedMarker
-      if (begin !== undefined) return body === "" ? match : begin + redactedMarker + end
-      return match
-    }
-  )
-
-const isBareEnd = (c: number): boolean =>
-  c === 32 || c === 34 || c === 39 || c === 38 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x2028 ||
-  c === 0x2029 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f ||
-  c === 0x205f
-
-/**
- * URL passwords: `scheme://user:password@host` -> `scheme://user:[REDACTED]@host` (user and host stay). The
- * authority runs from `://` to the first `/`, `?`, `#`, blank or quote; the password from its first `:` to its last
- * `@`. Each authority is scanned once: linear.
- */
-const maskUrlPasswords = (s: string): string => {
-  let at = s.indexOf("://")
-  if (at < 0) return s
-  let out = ""
-  let copied = 0
-  while (at >= 0) {
-    const from = at + 3
-    let j = from
-    let colon = -1
-    let last = -1
-    for (; j < s.length; j++) {
-      const c = s.charCodeAt(j)
-      if (c === 47 || c === 63 || c === 35 || c === 60 || c === 62 || isBareEnd(c)) break
-      if (c === 64) last = j
-      else if (c === 58 && colon < 0 && last < 0) colon = j
-    }
-    if (colon >= 0 && last > colon + 1 && s.slice(colon + 1, last) !== redactedMarker) {
-      out += s.slice(copied, colon + 1) + redactedMarker
-      copied = last
-    }
-    at = s.indexOf("://", j > from ? j : from)
-  }
-  return copied === 0 ? s : out + s.slice(copied)
-}
-
-// key=value / key: value pairs, found separator-first (two native indexOf scans, so a string without `=` or `:`
-// costs two calls): for each separator the key is the run of key characters before it (optionally quoted, optional
-// blanks; `\"key\"` inside an escaped JSON string too), looked up once per distinct key; the value is parsed by hand
-// with an optional auth scheme word kept (`Authorization: Basic [REDACTED]`). Every character is looked at a bounded
-// number of times: linear.
-const SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate|NTLM)[ \t]+/i
-
-const isKeyChar = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46
-
-const isBlank = (c: number): boolean => c === 32 || c === 9
-
-/**
- * The escape level of a quote preceded by `run` backslashes: 0 for `"`, 1 for `\"` (JSON in a JSON string), 2 for
- * `\\\"`, ...; -1 when `run` is no quote's escape (`\\"` is an escaped backslash, then a quote).
- */
-const levelOf = (run: number): number => {
-  let level = 0
-  let width = 0 // 2^level - 1
-  while (width < run && level < 8) {
-    level++
-    width = width * 2 + 1
-  }
-  return width === run ? level : -1
-}
-
-/** Whether a quote preceded by `run` backslashes delimits a string at `level` (`run` mod 2^(level+1) = 2^level - 1). */
-const delimits = (run: number, level: number): boolean => (run & ((2 << level) - 1)) === (1 << level) - 1
-
-/**
- * The end of a quoted string at `level` whose opening quote `q` is at `open`: the index of its closing quote (or
- * `s.length` when it never closes).
- */
-const closingQuote = (s: string, open: number, q: number, level: number): number => {
-  let run = 0
-  for (let i = open + 1; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 92) run++
-    else {
-      if (c === q && delimits(run, level)) return i
-      run = 0
-    }
-  }
-  return s.length
-}
-
-/** The end (exclusive) of an array or object starting at `open`, strings at `level` skipped; `s.length` if unclosed. */
-const closingBracket = (s: string, open: number, level: number): number => {
-  let depth = 0
-  let run = 0
-  let quote = 0
-  for (let i = open; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 92) {
-      run++
-      continue
-    }
-    if (quote !== 0) {
-      if (c === quote && delimits(run, level)) quote = 0
-    } else if ((c === 34 || c === 39) && delimits(run, level)) {
-      quote = c
-    } else if (c === 91 || c === 123) {
-      depth++
-    } else if (c === 93 || c === 125) {
-      if (--depth === 0) return i + 1
-    }
-    run = 0
-  }
-  return s.length
-}
-
-const lower = (c: number): number => (c >= 65 && c <= 90 ? c | 0x20 : c)
-
-/**
- * The last two letters/digits of every sensitive or removed key, lower-cased (`password` -> `rd`): a key whose own
- * last two do not appear here cannot match, so most keys (`page`, `https`, `sort`) are dismissed without a lookup.
- * Qualifier words count as endings too (`password_hash` ends in `sh`). `undefined` (no filter) when a key is
- * shorter than two characters.
- */
-const tailTable = (normalized: Iterable<string>): Uint8Array | undefined => {
-  const table = new Uint8Array(1 << 14)
-  for (const k of [...normalized, ...qualifierWords]) {
-    if (k.length < 2) return undefined
-    table[(k.charCodeAt(k.length - 2) & 0x7f) << 7 | (k.charCodeAt(k.length - 1) & 0x7f)] = 1
-  }
-  return table
-}
-
-const mayMatch = (s: string, ks: number, ke: number, tails: Uint8Array | undefined): boolean => {
-  if (tails === undefined) return true
-  let j = ke - 1
-  while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
-  if (j < ks) return true
-  const c2 = lower(s.charCodeAt(j--))
-  while (j >= ks && !isAlnum(s.charCodeAt(j))) j--
-  if (j < ks) return true
-  return tails[lower(s.charCodeAt(j)) << 7 | c2] === 1
-}
-
-const maskPairs = (s: string, hidden: (key: string) => boolean, tails: Uint8Array | undefined): string => {
-  let eq = s.indexOf("=")
-  let colon = s.indexOf(":")
-  if (eq < 0 && colon < 0) return s
-  let out = ""
-  let copied = 0
-  while (eq >= 0 || colon >= 0) {
-    const sep = eq < 0 ? colon : colon < 0 ? eq : eq < colon ? eq : colon
-    let next = sep + 1
-    // Fast path: a key ending right before the separator in two letters/digits that no hidden key ends with.
-    const c2 = s.charCodeAt(sep - 1)
-    const c1 = s.charCodeAt(sep - 2)
-    if (tails !== undefined && isAlnum(c2) && isAlnum(c1) && tails[lower(c1) << 7 | lower(c2)] !== 1) {
-      if (eq === sep) eq = s.indexOf("=", next)
-      else colon = s.indexOf(":", next)
-      continue
-    }
-    // the key: blanks, an optional closing quote (with the backslashes escaping it), then the run of key characters
-    let ke = sep
-    while (ke > copied && isBlank(s.charCodeAt(ke - 1))) ke--
-    let level = 0
-    let quoted = false
-    if (ke > copied && (s.charCodeAt(ke - 1) === 34 || s.charCodeAt(ke - 1) === 39)) {
-      quoted = true
-      ke--
-      let run = 0
-      while (ke > copied && s.charCodeAt(ke - 1) === 92) {
-        ke--
-        run++
-      }
-      level = levelOf(run)
-    }
-    let ks = ke
-    while (ks > 0 && isKeyChar(s.charCodeAt(ks - 1))) ks--
-    if (level >= 0 && ks >= copied && ks < ke && mayMatch(s, ks, ke, tails) && hidden(s.slice(ks, ke))) {
-      let start = sep + 1
-      while (start < s.length && isBlank(s.charCodeAt(start))) start++
-      const scheme = SCHEME.exec(s.slice(start, start + 20))
-      if (scheme !== null) start += scheme[0].length
-      // the value: a quoted string (at its own escape level), an array or object, or a bare word
-      let run = 0
-      while (start + run < s.length && s.charCodeAt(start + run) === 92) run++
-      const q = s.charCodeAt(start + run)
-      const vLevel = (q === 34 || q === 39) ? levelOf(run) : -1
-      let from: number // the masked span [from, to), then what stays up to `end`
-      let to: number
-      let end: number
-      if (vLevel >= 0) {
-        from = start + run + 1
-        const close = closingQuote(s, start + run, q, vLevel)
-        to = close === s.length ? close : close - run
-        end = close === s.length ? close : close + 1
-      } else if (q === 91 || q === 123) {
-        from = start
-        to = end = closingBracket(s, start, level)
-      } else {
-        from = start
-        let i = start
-        while (i < s.length) {
-          const c = s.charCodeAt(i)
-          if (isBareEnd(c) || (quoted && (c === 44 || c === 125 || c === 93))) break
-          i++
-        }
-        to = end = i
-      }
-      if (to > from && s.slice(from, to) !== redactedMarker) {
-        out += s.slice(copied, from) + redactedMarker
-        copied = to
-      }
-      if (end > next) next = end
-    }
-    if (eq >= 0 && eq < next) eq = s.indexOf("=", next)
-    if (colon >= 0 && colon < next) colon = s.indexOf(":", next)
-  }
-  return copied === 0 ? s : out + s.slice(copied)
-}
-
-const globalCopy = (re: RegExp): RegExp => {
-  let flags = re.flags
-  if (!flags.includes("g")) flags += "g"
-  if (!flags.includes("d")) flags += "d"
-  return new RegExp(re.source, flags)
-}
-
-/**
- * A user pattern: the whole match masked, or only its `secret` group, found by its exact indices (the `d` flag),
- * not by searching for its text (which could find an earlier copy of it and leave the secret itself).
- */
-const maskCustom = (s: string, re: RegExp): string => {
-  re.lastIndex = 0
-  let out = ""
-  let copied = 0
-  let m: RegExpExecArray | null
-  while ((m = re.exec(s)) !== null) {
-    const match = m[0]
-    if (match === "") {
-      re.lastIndex++
-      continue
-    }
-    const span = m.indices?.groups?.secret
-    if (span !== undefined) {
-      // an empty `secret` leaves the match alone
-      if (span[1] > span[0] && span[0] >= copied) {
-        out += s.slice(copied, span[0]) + redactedMarker
-        copied = span[1]
-      }
-    } else if (m.index >= copied) {
-      // no `secret` group, or one that did not take part: the whole match
-      out += s.slice(copied, m.index) + redactedMarker
-      copied = m.index + match.length
-    }
-  }
-  return copied === 0 ? s : out + s.slice(copied)
 }
 
 const normalizedSet = (keys: ReadonlyArray<string>): Set<string> => {
@@ -594,7 +335,7 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     }
     return hit
   }
-  const tails = tailTable([...sensitive, ...removed])
+  const tails = tailTable([...sensitive, ...removed, ...qualifierWords])
   const builtin = options.builtinPatterns !== false
   if (!builtin && custom.length === 0) return { enabled: true, classifyKey, maskString: identity }
   // A small direct-mapped memo of clean strings (slot from the length and the first and last characters): a value
@@ -611,7 +352,10 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     // token fits (`Bearer x1`, 9), found by native indexOf like the separators.
     const secrets = builtin &&
       (n >= 15 ? SECRET_HINT.test(s) : n >= 9 && (s.indexOf("earer") > 0 || s.indexOf("EARER") > 0))
-    if (!secrets && custom.length === 0 && (!builtin || (s.indexOf("=") < 0 && s.indexOf(":") < 0))) {
+    if (
+      !secrets && custom.length === 0 &&
+      (!builtin || (s.indexOf("=") < 0 && s.indexOf(":") < 0 && s.indexOf("--") < 0))
+    ) {
       if (n <= 1024) clean[slot] = s
       return s
     }
@@ -619,8 +363,9 @@ export const makeRedactor = (options: RedactionOptions = {}): Redactor => {
     try {
       if (secrets) out = maskSecrets(out)
       if (builtin) {
-        if (out.indexOf("@") >= 0) out = maskUrlPasswords(out)
+        if (out.indexOf("@") >= 0) out = maskDsnPasswords(maskUrlPasswords(out))
         out = maskPairs(out, pairHidden, tails)
+        if (out.indexOf("--") >= 0) out = maskFlags(out, pairHidden)
       }
       for (const re of custom) out = maskCustom(out, re)
     } catch {

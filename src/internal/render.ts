@@ -76,6 +76,9 @@ export const consoleString = (s: string): string => s.length > 0 && !NEEDS_QUOTE
  */
 export const consoleKey = (key: string): string => (PLAIN_KEY.test(key) ? key : jsonString(key))
 
+/** How far past `maxStringLength` a long string is masked before it is cut. */
+const maskMargin = 4096
+
 /** @internal */
 export const truncate = (s: string, max: number): string =>
   s.length <= max ? s : s.slice(0, max) + "…[truncated " + (s.length - max) + " chars]"
@@ -199,10 +202,18 @@ export class Renderer {
     return out
   }
 
-  /** A string value: truncated, then secret patterns masked. */
+  /**
+   * A string value: secret patterns masked, then cut to `maxStringLength` (masking first: a token straddling the
+   * limit is masked whole, not cut into a prefix that no pattern recognises). A long string is masked on its first
+   * `maxStringLength` + 4 KiB characters only (every built-in secret is shorter than that margin; a value running
+   * past it is masked to the window's end), so the cost stays bounded by the limit.
+   */
   string(s: string): string {
-    const t = s.length > this.limits.maxStringLength ? truncate(s, this.limits.maxStringLength) : s
-    return this.redactor.enabled ? this.redactor.maskString(t) : t
+    const max = this.limits.maxStringLength
+    if (s.length <= max) return this.redactor.enabled ? this.redactor.maskString(s) : s
+    if (!this.redactor.enabled) return truncate(s, max)
+    const masked = this.redactor.maskString(s.length > max + maskMargin ? s.slice(0, max + maskMargin) : s)
+    return masked.slice(0, max) + "…[truncated " + (s.length - max) + " chars]"
   }
 
   /** A JSON-safe copy of `value`. */
@@ -416,7 +427,7 @@ export class Renderer {
   causeText(cause: Cause.Cause<unknown>): string {
     try {
       if (Cause.isInterruptedOnly(cause)) return "All fibers interrupted without errors."
-      const errors = reasons(cause, this.limits.maxKeys + 1)
+      const errors = causeReasons(cause, this.limits.maxKeys + 1)
       let text = ""
       const n = Math.min(errors.length, this.limits.maxKeys)
       for (let i = 0; i < n; i++) {
@@ -493,8 +504,12 @@ export class Renderer {
 /** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
 const spanSymbol = Symbol.for("effect/SpanAnnotation")
 
-/** The failures and defects of a cause, left to right (`Cause.pretty`'s order), at most `max`. */
-const reasons = (cause: Cause.Cause<unknown>, max: number): Array<unknown> => {
+/**
+ * The failures and defects of a cause, left to right (`Cause.pretty`'s order), at most `max`.
+ *
+ * @internal
+ */
+export const causeReasons = (cause: Cause.Cause<unknown>, max: number): Array<unknown> => {
   const out: Array<unknown> = []
   const stack: Array<Cause.Cause<unknown>> = [cause]
   while (stack.length > 0 && out.length < max) {
