@@ -103,6 +103,46 @@ const env = (vars: Record<string, string>) =>
 const fast = { retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" }, scheduledDelay: "1 hour" } as const
 const at = (c: Collector) => ({ ...fast, endpoint: `${c.url}/v1/logs` })
 
+describe("issue 19: nothing written where it does not belong, no torn line, no frozen loop (OTLP)", () => {
+  it.live("item 5: OTEL_EXPORTER_OTLP_(LOGS_)HEADERS that no HTTP request can carry fail at start, naming the variable, without the value", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector()
+      const cases: ReadonlyArray<readonly [string, string, string]> = [
+        ["OTEL_EXPORTER_OTLP_HEADERS", "a=b%0d%0aX:1", "value of header \"a\""],
+        ["OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-key=s3cret%00", "value of header \"x-key\""],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x-key=s3cret%0a", "value of header \"x-key\""],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "bad name=s3cret", "header name is not an HTTP token"],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x(y)=s3cret", "header name is not an HTTP token"],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x-key=%E2%82%AC", "value of header \"x-key\""]
+      ]
+      for (const [name, value, why] of cases) {
+        const exit = yield* Effect.exit(
+          Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ [name]: value }))
+        )
+        const text = Exit.isFailure(exit) ? String(exit.cause) : "started"
+        expect(text, `${name}=${value}`).toContain(`${name}: invalid value`)
+        expect(text, `${name}=${value}`).toContain(why)
+        expect(text, `${name}=${value}: the value is not echoed`).not.toContain("s3cret")
+      }
+      // nothing was sent with a broken header
+      expect(rx.requests).toHaveLength(0)
+      // legal headers still go through: a token name, a value with spaces and obs-text
+      yield* Log.info("ok").pipe(
+        Effect.provide(Telemetry.otlp(at(rx))),
+        env({ OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20t0k,x-tenant=acme~1" })
+      )
+      expect(rx.requests.map((r) => [r.status, r.headers.authorization, r.headers["x-tenant"]])).toEqual([
+        [200, "Bearer t0k", "acme~1"]
+      ])
+      // the option is checked too
+      const option = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp({ ...at(rx), headers: { a: "b\r\nX: 1" } })))
+      )
+      expect(Exit.isFailure(option) ? String(option.cause) : "started").toContain("Invalid OTLP option headers")
+      expect(rx.requests).toHaveLength(1)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+})
+
 /** An external parent span with the ids a propagator handed over as they were. */
 const external = (traceId: string, spanId: string) => Tracer.externalSpan({ traceId, spanId, sampled: true })
 

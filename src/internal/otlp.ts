@@ -144,6 +144,52 @@ const keyValues = (name: string): Config.Config<Record<string, string>> =>
     (pairs) => pairs ?? {}
   )
 
+/** RFC 9110 `token`: a header name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** RFC 9110 `field-value` (trimmed): visible ASCII, obs-text, spaces and tabs; no CR, LF, NUL or other control character. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/**
+ * Why `name: value` cannot be sent as an HTTP header, or `undefined` when it can.
+ * Never quotes the value (it may be a secret); quotes the name only when it is a legal token.
+ *
+ * @internal
+ */
+export const headerProblem = (name: string, value: string): string | undefined =>
+  !TOKEN.test(name)
+    ? "a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)"
+    : !FIELD_VALUE.test(value)
+    ? `the value of header ${
+      JSON.stringify(name)
+    } holds a character an HTTP header cannot carry (CR, LF, NUL, another control character, or one beyond U+00FF)`
+    : undefined
+
+const headersAccepted =
+  "comma-separated name=value pairs, names HTTP tokens, values URL-encoded without control characters (e.g. \"x-tenant=acme,authorization=Bearer%20t0k\")"
+
+/**
+ * `OTEL_EXPORTER_OTLP_(LOGS_)HEADERS`: `k1=v1,k2=v2` as {@link parseKeyValues}, every
+ * name an HTTP token and every value a legal field value, so a request can always be
+ * built. A bad one fails at start naming the variable, without echoing the value.
+ */
+const headersVar = (name: string): Config.Config<Record<string, string>> =>
+  Config.mapOrFail(
+    Config.option(Config.string(name)),
+    (raw): Either.Either<Record<string, string>, ConfigError.ConfigError> => {
+      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right({})
+      const pairs = parseKeyValues(raw.value)
+      const problem = pairs === undefined
+        ? "not name=value pairs, or a value is not valid URL encoding"
+        : Object.keys(pairs).map((key) => headerProblem(key, pairs[key]!)).find((p) => p !== undefined)
+      return problem === undefined
+        ? Either.right(pairs!)
+        : Either.left(ConfigError.InvalidData(
+          [name],
+          `${name}: invalid value (${problem}; the value is not shown, it may hold a secret); accepted: ${headersAccepted}`
+        ))
+    }
+  )
+
 const parseUrl = (raw: string): string | undefined => {
   const v = raw.trim()
   try {
@@ -199,8 +245,8 @@ const parseProtocol = (
 const env = Config.all({
   logsEndpoint: url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
   endpoint: url("OTEL_EXPORTER_OTLP_ENDPOINT"),
-  headers: keyValues("OTEL_EXPORTER_OTLP_HEADERS"),
-  logsHeaders: keyValues("OTEL_EXPORTER_OTLP_LOGS_HEADERS"),
+  headers: headersVar("OTEL_EXPORTER_OTLP_HEADERS"),
+  logsHeaders: headersVar("OTEL_EXPORTER_OTLP_LOGS_HEADERS"),
   serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.option),
   resource: keyValues("OTEL_RESOURCE_ATTRIBUTES"),
   compression: signalSpecific("COMPRESSION", "gzip, none", parseCompression),
@@ -227,6 +273,14 @@ export interface Resolved {
   readonly retry: Retry.RetryPolicy<ExportError>
   readonly circuitBreaker: CircuitBreaker.Options
   readonly redaction: RedactionOptions | undefined
+}
+
+const checkedHeaders = (headers: Readonly<Record<string, string>> | undefined) => {
+  for (const key of Object.keys(headers ?? {})) {
+    const problem = headerProblem(key, String(headers![key]))
+    if (problem !== undefined) throw new Cause.IllegalArgumentException(`Invalid OTLP option headers: ${problem}`)
+  }
+  return headers
 }
 
 const positiveInt = (name: string, n: number): number => {
@@ -259,7 +313,7 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
     const maxQueueSize = positiveInt("maxQueueSize", options.maxQueueSize ?? 2048)
     return {
       endpoint,
-      headers: { ...e.headers, ...e.logsHeaders, ...options.headers },
+      headers: { ...e.headers, ...e.logsHeaders, ...checkedHeaders(options.headers) },
       resource: Object.keys(resourceAttrs).map((key) => ({ key, value: anyValue(resourceAttrs[key]) })),
       level: level ?? "trace",
       maxBatchSize,
