@@ -141,6 +141,42 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(Exit.isFailure(option) ? String(option.cause) : "started").toContain("Invalid OTLP option headers")
       expect(rx.requests).toHaveLength(1)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 10: shutdown keeps retrying within its deadline: a collector that answers 503 eight times, then 200, gets all 2,000 records", () =>
+    Effect.gen(function*() {
+      // 8 refusals: more than the policy's 3 attempts and the breaker's 5 failures
+      const rx = yield* collector((n) => ({ status: n < 8 ? 503 : 200 }))
+      const report = yield* Effect.gen(function*() {
+        for (let i = 0; i < 2_000; i++) yield* Log.info("line", { i })
+        return yield* Telemetry.shutdown("60 seconds")
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" } }))
+      )
+      const delivered = new Set(accepted(rx).map((r) => attrs(r).i?.intValue)).size
+      const refused = rx.requests.filter((r) => r.status === 503).length
+      const counts =
+        `delivered ${delivered}, written ${report.written}, failed ${report.failed}, pending ${report.pending}, refused requests ${refused}`
+      expect(refused, counts).toBe(8)
+      expect(delivered, counts).toBe(2_000)
+      expect(report, counts).toMatchObject({ status: "flushed", failed: 0, pending: 0, dropped: 0 })
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 10: a collector that never comes back: shutdown retries until the deadline, then gives up and counts every record", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector(() => ({ status: 503 }))
+      const report = yield* Effect.gen(function*() {
+        for (let i = 0; i < 20; i++) yield* Log.info("line", { i })
+        return yield* Telemetry.shutdown("1 second")
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 2, delay: "10 millis", jitter: "none" } }))
+      )
+      const counts = `requests ${rx.requests.length}, written ${report.written}, failed ${report.failed}`
+      // more than the policy's 2 attempts: the deadline, not the attempt count, ends the retries
+      expect(rx.requests.length, counts).toBeGreaterThan(2)
+      expect(report.written + report.failed, counts).toBe(20)
+      expect(report.written, counts).toBe(0)
+      expect(report.pending, counts).toBe(0)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 })
 
 /** An external parent span with the ids a propagator handed over as they were. */

@@ -581,11 +581,17 @@ const otlpBinding = new Binding("otlp", undefined)
 
 const one = (): number => 1
 
-/** How a batch is sent: put back on a transient failure (or given up), within which deadline, cut short by shutdown. */
+/**
+ * How a batch is sent: put back on a transient failure (or given up), within which deadline, cut short by
+ * shutdown; `untilDeadline` (the shutdown): retried with the policy's backoff until the deadline, however many
+ * attempts that takes, past the breaker (a breaker opened by the outage would otherwise hold every batch
+ * past the deadline).
+ */
 interface Mode {
   readonly requeue: boolean
   readonly deadlineAt: number | undefined
   readonly stopOnShutdown: boolean
+  readonly untilDeadline: boolean
 }
 
 type Sent =
@@ -738,16 +744,18 @@ export const install = (
 
     /**
      * Sends with retries: the retry policy's waits (at least `Retry-After`,
-     * at most a minute of it), never past the mode's deadline.
+     * at most a minute of it), never past the mode's deadline; its attempt
+     * count and elapsed time bound them unless `mode.untilDeadline`.
      */
     const sendWithRetries = (
       request: HttpClientRequest.HttpClientRequest,
       mode: Mode
     ): Effect.Effect<void, ExportError | CircuitOpenError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        const once = mode.untilDeadline ? attempt(request) : breaker.protect(attempt(request))
         const go = (n: number, previous: number): Effect.Effect<void, ExportError | CircuitOpenError> =>
-          Effect.catchAll(breaker.protect(attempt(request)), (e) => {
-            if (e._tag !== "OtlpExportError" || !e.retryable || n >= policy.maxAttempts) {
+          Effect.catchAll(once, (e) => {
+            if (e._tag !== "OtlpExportError" || !e.retryable || (!mode.untilDeadline && n >= policy.maxAttempts)) {
               return Effect.fail(e)
             }
             return Effect.flatMap(policy.jitter === "none" ? Effect.succeed(0) : Random.next, (u) =>
@@ -756,7 +764,7 @@ export const install = (
                 if (e.retryAfterMillis !== undefined) {
                   delay = Math.max(delay, Math.min(e.retryAfterMillis, maxRetryAfterMillis))
                 }
-                if (now - start + delay > policy.maxElapsedMs) {
+                if (!mode.untilDeadline && now - start + delay > policy.maxElapsedMs) {
                   return Effect.fail(e)
                 }
                 if (mode.deadlineAt !== undefined && now + delay >= mode.deadlineAt) {
@@ -834,7 +842,7 @@ export const install = (
         )
       })
 
-    const loopMode: Mode = { requeue: true, deadlineAt: undefined, stopOnShutdown: true }
+    const loopMode: Mode = { requeue: true, deadlineAt: undefined, stopOnShutdown: true, untilDeadline: false }
 
     /** Sends until the queue is empty or a batch must wait. */
     const drain: Effect.Effect<void> = Effect.flatMap(
@@ -858,7 +866,7 @@ export const install = (
      * deadline cuts the flush (or the shutdown begins).
      */
     const flushing = (budget: { left: number }, deadlineAt: number): Effect.Effect<void> => {
-      const mode: Mode = { requeue: true, deadlineAt, stopOnShutdown: true }
+      const mode: Mode = { requeue: true, deadlineAt, stopOnShutdown: true, untilDeadline: false }
       const next: Effect.Effect<void> = Effect.suspend(() => {
         if (budget.left <= 0 || closed) return Effect.void
         return Effect.flatMap(sendOne(mode), (r) => {
@@ -928,7 +936,12 @@ export const install = (
         } satisfies FlushReport
       }))
 
-    const shutdownMode = (deadlineAt: number): Mode => ({ requeue: false, deadlineAt, stopOnShutdown: false })
+    const shutdownMode = (deadlineAt: number): Mode => ({
+      requeue: false,
+      deadlineAt,
+      stopOnShutdown: false,
+      untilDeadline: true
+    })
 
     /** Everything left, each batch sent or given up on (the shutdown). */
     const drainAll = (deadlineAt: number): Effect.Effect<void> =>
