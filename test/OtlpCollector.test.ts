@@ -12,6 +12,7 @@ import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, type 
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import { gunzipSync } from "node:zlib"
+import { runChild } from "./harness/run.js"
 import { localServer } from "./utils.js"
 
 interface Answer {
@@ -177,6 +178,53 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(report.written, counts).toBe(0)
       expect(report.pending, counts).toBe(0)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 9: process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>
+    Effect.gen(function*() {
+      // the first request is answered, the next ones never are: the exporter surely holds records at the exit
+      const never = new Promise<void>(() => {})
+      const rx = yield* collector((k) => (k === 0 ? { status: 200 } : { status: 200, hold: never }))
+      const n = 2_000
+      const run = yield* Effect.promise(() =>
+        runChild({
+          // yielding to the event loop every 100 lines, so the exporter sends some batches before the exit
+          child: { count: n, yield: { every: 100, by: "sleep" }, exit: "process.exit", otlp: true },
+          target: "file",
+          env: { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${rx.url}/v1/logs` },
+          hardKillMs: 20_000
+        })
+      )
+      // every body that reached the collector, answered or not
+      const received = new Set(rx.requests.flatMap(records).map((r) => Number(attrs(r).i?.intValue))).size
+      const num = (re: RegExp) => Number(re.exec(run.stderr)?.[1] ?? 0)
+      const dropped = num(/effect-foundation: OTLP export .*?(\d+) records dropped/)
+      const inflight = num(/(\d+) more in flight, delivery unknown/)
+      const lost = n - received - dropped - inflight
+      const counts =
+        `logged ${n}, received ${received}, reported dropped ${dropped}, in flight ${inflight}, lost ${lost}, exit code ${run.code} | stderr: ${run.stderr}`
+      expect(run.code, counts).toBe(0)
+      expect(run.stderr, counts).toContain("sink-child: trigger")
+      // nothing lost silently; nothing reported dropped that the collector has
+      expect(lost, counts).toBeLessThanOrEqual(0)
+      expect(received + dropped, counts).toBeLessThanOrEqual(n)
+      // at most two batches of 512 left the queue (one answered, one held): the rest was still queued at the exit
+      expect(dropped, counts).toBeGreaterThanOrEqual(n - 2 * 512)
+    }).pipe(Effect.scoped))
+
+  it("item 9: the exit report counts the queued, the unreported earlier drops and the batch in flight; no credentials or query in it", async () => {
+    const { exitReport } = await import("../src/internal/otlp.js") as any
+    const url = "https://user:pw@collector:4318/v1/logs?api_key=s3cret"
+    expect(exitReport(url, 0, 0, 0)).toBeUndefined()
+    expect(exitReport(url, 300, 0, 0)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): 300 records dropped (not sent before the process exited)\n"
+    )
+    expect(exitReport(url, 300, 12, 512)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): 312 records dropped (300 not sent before the process exited, 12 earlier, the queue being full); 512 more in flight, delivery unknown\n"
+    )
+    expect(exitReport(url, 0, 0, 5)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): no records dropped; 5 more in flight, delivery unknown\n"
+    )
+  })
 })
 
 /** An external parent span with the ids a propagator handed over as they were. */

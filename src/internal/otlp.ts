@@ -16,6 +16,7 @@
  * and its own lines (breaker state changes, drop and loss reports) go to the
  * other loggers only, never back into the export.
  */
+import { platform } from "#platform"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Cause from "effect/Cause"
@@ -550,6 +551,34 @@ export const retryAfterMillis = (header: string | undefined, now: number): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
+/** The endpoint for a report: scheme, host and path (no credentials, no query). */
+const endpointName = (endpoint: string): string => {
+  try {
+    const u = new URL(endpoint)
+    return `${u.protocol}//${u.host}${u.pathname}`
+  } catch {
+    return "the collector"
+  }
+}
+
+/**
+ * The exit report's text: what the exporter still held when the process exited
+ * (`queued` never sent, `earlier` dropped while the queue was full and not yet
+ * reported), and the batch in flight, which the collector may or may not have
+ * received; `undefined` when there is nothing to say.
+ *
+ * @internal
+ */
+export const exitReport = (endpoint: string, queued: number, earlier: number, inflight: number): string | undefined => {
+  if (queued + earlier + inflight === 0) return undefined
+  const why = earlier === 0
+    ? "not sent before the process exited"
+    : `${queued} not sent before the process exited, ${earlier} earlier, the queue being full`
+  const dropped = queued + earlier > 0 ? `${queued + earlier} records dropped (${why})` : "no records dropped"
+  const unsure = inflight > 0 ? `; ${inflight} more in flight, delivery unknown` : ""
+  return `effect-foundation: OTLP export (${endpointName(endpoint)}): ${dropped}${unsure}\n`
+}
+
 /** The longest `Retry-After` honoured (a longer one waits this long). */
 const maxRetryAfterMillis = 60_000
 
@@ -640,6 +669,22 @@ export const install = (
     let reportedLoss = false
     const wake = yield* Effect.makeLatch(false)
     const stopping = yield* Deferred.make<void>()
+    let finished = false
+
+    /**
+     * At process exit (`process.exit`, a signal nobody handles): nothing can be
+     * sent any more, but what the exporter holds is counted as dropped and
+     * reported, synchronously, on stderr.
+     */
+    const atExit = (): void => {
+      if (finished) return
+      finished = closed = true
+      const queued = queue.take(Infinity).length
+      queue.dropped += queued
+      const text = exitReport(config.endpoint, queued, queue.takeUnreported(), inflight)
+      if (text !== undefined) platform?.report(text)
+    }
+    const removeExitHook = platform?.onExit(atExit)
 
     const dropOne = (): void => {
       queue.dropped++
@@ -980,6 +1025,8 @@ export const install = (
             dropped: queue.dropped,
             durationMillis: (yield* Clock.currentTimeMillis) - start
           }
+          finished = true
+          removeExitHook?.()
           yield* Deferred.succeed(done, final)
           return final
         })))
