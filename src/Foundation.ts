@@ -119,10 +119,18 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
             loggerName: "effect-foundation.sink"
           })
       })
-      yield* LogSink.registerScoped(sink)
+      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
+      // the rate limit's pending "N records suppressed" lines go out before every flush and shutdown, and at close
+      const summaries = limiter === undefined ? undefined : logger.writeSuppressed(formatter, sink.write, limiter)
+      yield* LogSink.registerScoped(
+        summaries === undefined ? sink : {
+          flush: (deadline) => Effect.zipRight(summaries, sink.flush(deadline)),
+          shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
+        }
+      )
+      if (summaries !== undefined) yield* Effect.addFinalizer(() => summaries)
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
-      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)
     })
   )

@@ -12,7 +12,9 @@
  * - Suppressed records are counted per logger name; the next record of that
  *   logger that passes reports the count, and the logger writes one summary
  *   line ("N records suppressed for <logger>") before it. Counts are kept for
- *   at most 10,000 distinct names at a time.
+ *   at most 10,000 distinct names at a time. At flush and shutdown the
+ *   counts still pending are taken ({@link RateLimiter.drain}) and written as
+ *   the same summary lines, so the records held back at the end are reported.
  * - Time is the record's timestamp (Effect `Clock`): a record dated before the
  *   last one seen refills nothing (the clock never runs backwards here).
  */
@@ -34,6 +36,8 @@ export interface RateLimiter {
    * this logger suppressed since the last one let through (usually 0).
    */
   readonly check: (loggerName: string | undefined, nowMs: number) => number
+  /** Takes every pending count: `[loggerName, suppressed]` (`undefined`: the root logger), in order of first suppression. */
+  readonly drain: () => ReadonlyArray<readonly [string | undefined, number]>
 }
 
 const MAX_TRACKED = 10_000
@@ -121,7 +125,13 @@ export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefi
     suppressed.delete(key)
     return n
   }
-  return { check }
+  const drain = (): ReadonlyArray<readonly [string | undefined, number]> => {
+    if (suppressed.size === 0) return []
+    const out = Array.from(suppressed, ([key, n]) => [key === "" ? undefined : key, n] as const)
+    suppressed.clear()
+    return out
+  }
+  return { check, drain }
 }
 
 // --- configuration -----------------------------------------------------------------------------------------------
