@@ -128,7 +128,10 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
           shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
         }
       )
-      if (summaries !== undefined) yield* Effect.addFinalizer(() => summaries)
+      if (limiter !== undefined) {
+        yield* Effect.addFinalizer(() => summaries!)
+        if (resolved.sink?.exitHook !== false) yield* logger.writeSuppressedAtExit(formatter, sink.write, limiter)
+      }
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
       yield* logger.install(logger.fromFormatter(formatter, sink.write, limiter, sink.room), formatter.options.level)

@@ -330,9 +330,9 @@ describe("issue 19 item 11: the suppressed count is also written at flush and sh
     }))
 
   it(
-    "100/s, 2,000 numbered lines, then the end (normal, SIGTERM under runMain): written + reported suppressed = N",
+    "100/s, 2,000 numbered lines, then the end (normal, SIGTERM under runMain, process.exit): written + reported suppressed = N",
     async () => {
-      const exits = ["normal", "runMain-SIGTERM"] as const
+      const exits = ["normal", "runMain-SIGTERM", "process.exit"] as const
       const checks = await Promise.all(exits.map((exit) =>
         runChild({
           child: { count: 2_000, exit },

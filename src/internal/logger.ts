@@ -3,6 +3,7 @@
  * render, then the line goes to `write` (the sink). Installed in place of
  * Effect's default logger.
  */
+import { platform } from "#platform"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
@@ -176,6 +177,28 @@ export const writeSuppressed = (
     Effect.sync(() => {
       for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
     }))
+
+/**
+ * The same at process exit (`process.exit`, a signal nobody handles), for the
+ * scope: synchronously, before the sinks' own exit hooks write out what they hold.
+ *
+ * @internal
+ */
+export const writeSuppressedAtExit = (
+  formatter: Formatter,
+  write: (line: string) => unknown,
+  limiter: RateLimiter
+): Effect.Effect<void, never, Scope.Scope> =>
+  platform === undefined ? Effect.void : Effect.flatMap(Effect.clock, (clock) =>
+    Effect.acquireRelease(
+      Effect.sync(() =>
+        platform!.onExit(() => {
+          const millis = clock.unsafeCurrentTimeMillis()
+          for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
+        }, true)
+      ),
+      (remove) => Effect.sync(remove)
+    ))
 
 /**
  * The logger around a formatter. Levels are decided before a record reaches

@@ -107,9 +107,10 @@ export interface Platform {
   /**
    * Runs `hook` synchronously when the process exits (also on SIGTERM, SIGINT
    * and SIGHUP when the program handles none of them itself: the hook runs,
-   * then the signal's default action). Returns the remover.
+   * then the signal's default action); with `first`, before the hooks added
+   * earlier. Returns the remover.
    */
-  readonly onExit: (hook: () => void) => () => void
+  readonly onExit: (hook: () => void, first?: boolean) => () => void
   /**
    * Runs `handler` on `signal` instead of its default action (the process
    * keeps running; exit hooks do not run for it). Returns the remover.
