@@ -9,8 +9,11 @@
  * as the OTLP/HTTP specification allows (429, 502, 503, 504, network errors
  * and timeouts; `Retry-After` honoured); a batch that still fails goes back to
  * the front of the queue (within the bound) for the next round. On scope
- * close the queue is flushed within `shutdownTimeout`; whatever could not be
- * sent is counted and reported once.
+ * close the queue is flushed within `shutdownTimeout`, each batch retried with
+ * the policy's backoff (and `Retry-After`) until that deadline, past the
+ * breaker; whatever could not be sent is counted and reported once. At process
+ * exit (`process.exit`, an unhandled signal) nothing can be sent any more: what
+ * the exporter still holds is counted as dropped and reported on stderr.
  *
  * The exporter's own requests are never traced (no span, no `traceparent`),
  * and its own lines (breaker state changes, drop and loss reports) go to the
@@ -81,9 +84,9 @@ export interface OtlpOptions {
   readonly exportTimeout?: Duration.DurationInput | undefined
   /** Request body compression. Default: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION`, else `OTEL_EXPORTER_OTLP_COMPRESSION`, else `"none"`. */
   readonly compression?: "gzip" | "none" | undefined
-  /** Deadline of the final flush when the layer's scope closes. Default 5 seconds. */
+  /** Deadline of the final flush when the layer's scope closes (each batch is retried until it runs out). Default 5 seconds. */
   readonly shutdownTimeout?: Duration.DurationInput | undefined
-  /** Retries of one batch. Default: 3 attempts, 200 ms, backoff 2, full jitter, max 5 s. (`logRetries` is always off.) */
+  /** Retries of one batch. Default: 3 attempts, 200 ms, backoff 2, full jitter, max 5 s. (`logRetries` is always off; the shutdown keeps the backoff but retries until its deadline, whatever `maxAttempts` and `maxElapsed` say.) */
   readonly retry?: Omit<Retry.RetryPolicy<ExportError>, "retryOn" | "logRetries"> | undefined
   /** The breaker around requests. Default: 5 failures, 10 s open, name "otlp". */
   readonly circuitBreaker?: CircuitBreaker.Options | undefined
