@@ -167,7 +167,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       const rx = yield* collector(() => ({ status: 503 }))
       const report = yield* Effect.gen(function*() {
         for (let i = 0; i < 20; i++) yield* Log.info("line", { i })
-        return yield* Telemetry.shutdown("1 second")
+        return yield* Telemetry.shutdown("3 seconds")
       }).pipe(
         Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 2, delay: "10 millis", jitter: "none" } }))
       )

@@ -673,6 +673,8 @@ export const install = (
     const wake = yield* Effect.makeLatch(false)
     const stopping = yield* Deferred.make<void>()
     let finished = false
+    /** The shutdown found no time left before its deadline for another attempt. */
+    let outOfTime = false
 
     /**
      * At process exit (`process.exit`, a signal nobody handles): nothing can be
@@ -816,6 +818,10 @@ export const install = (
                   return Effect.fail(e)
                 }
                 if (mode.deadlineAt !== undefined && now + delay >= mode.deadlineAt) {
+                  // the shutdown: no time for another attempt, nor for the batches after this one
+                  if (mode.untilDeadline) {
+                    outOfTime = true
+                  }
                   return Effect.fail(e)
                 }
                 return Effect.flatMap(pause(delay, mode), (waited) => (waited ? go(n + 1, delay) : Effect.fail(e)))
@@ -991,11 +997,11 @@ export const install = (
       untilDeadline: true
     })
 
-    /** Everything left, each batch sent or given up on (the shutdown). */
+    /** Everything left, each batch sent or given up on (the shutdown); once a batch ran out of time, the rest is left to give up. */
     const drainAll = (deadlineAt: number): Effect.Effect<void> =>
       Effect.flatMap(
         sendOne(shutdownMode(deadlineAt)),
-        (r) => (r._tag === "empty" ? Effect.void : drainAll(deadlineAt))
+        (r) => (r._tag === "empty" || outOfTime ? Effect.void : drainAll(deadlineAt))
       )
 
     let shutdownReport: Deferred.Deferred<FlushReport> | undefined
