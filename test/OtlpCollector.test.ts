@@ -177,6 +177,8 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(report.written + report.failed, counts).toBe(20)
       expect(report.written, counts).toBe(0)
       expect(report.pending, counts).toBe(0)
+      // records were given up after failed attempts, whether or not the deadline cut a retry
+      expect(report.status, counts).toBe("failed")
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
   it.live("item 9: process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>

@@ -675,6 +675,8 @@ export const install = (
     let finished = false
     /** The shutdown found no time left before its deadline for another attempt. */
     let outOfTime = false
+    /** The shutdown's current batch has failed and is being retried (a deadline that cuts it: the batch failed, rather than timed out). */
+    let retrying = false
 
     /**
      * At process exit (`process.exit`, a signal nobody handles): nothing can be
@@ -802,6 +804,9 @@ export const install = (
       mode: Mode
     ): Effect.Effect<void, ExportError | CircuitOpenError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        if (mode.untilDeadline) {
+          retrying = false
+        }
         const once = mode.untilDeadline ? attempt(request) : breaker.protect(attempt(request))
         const go = (n: number, previous: number): Effect.Effect<void, ExportError | CircuitOpenError> =>
           Effect.catchAll(once, (e) => {
@@ -823,6 +828,9 @@ export const install = (
                     outOfTime = true
                   }
                   return Effect.fail(e)
+                }
+                if (mode.untilDeadline) {
+                  retrying = true
                 }
                 return Effect.flatMap(pause(delay, mode), (waited) => (waited ? go(n + 1, delay) : Effect.fail(e)))
               }))
@@ -1027,7 +1035,7 @@ export const install = (
           yield* reportDrops
           const failedNow = failed - before.failed
           const final: FlushReport = {
-            status: !inTime ? "timed_out" : failedNow > 0 ? "failed" : "flushed",
+            status: !inTime && !retrying ? "timed_out" : failedNow > 0 ? "failed" : "flushed",
             written: written - before.written,
             failed: failedNow,
             pending: 0,
