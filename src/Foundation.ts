@@ -24,7 +24,7 @@ import type * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
 import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
-import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "./internal/rateLimit.js"
+import { makeRateLimiter, rateLimitConfig, type RateLimitOptions, summariesAtExit } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import { publish } from "./internal/redactorRef.js"
 import { isTerminal as terminalStream } from "./internal/sink.js"
@@ -121,16 +121,17 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
       })
       const limiter = makeRateLimiter(resolved.rateLimit ?? {})
       // the rate limit's pending "N records suppressed" lines go out before every flush and shutdown, and at close
-      const summaries = limiter === undefined ? undefined : logger.writeSuppressed(formatter, sink.write, limiter)
+      const writeAt = limiter === undefined ? undefined : logger.summaryWriter(formatter, sink.write, limiter)
+      const summaries = writeAt === undefined ? undefined : logger.writeSuppressed(writeAt)
       yield* LogSink.registerScoped(
         summaries === undefined ? sink : {
           flush: (deadline) => Effect.zipRight(summaries, sink.flush(deadline)),
           shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
         }
       )
-      if (limiter !== undefined) {
+      if (writeAt !== undefined) {
         yield* Effect.addFinalizer(() => summaries!)
-        if (resolved.sink?.exitHook !== false) yield* logger.writeSuppressedAtExit(formatter, sink.write, limiter)
+        if (resolved.sink?.exitHook !== false) yield* summariesAtExit(writeAt)
       }
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)

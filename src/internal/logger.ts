@@ -3,7 +3,6 @@
  * render, then the line goes to `write` (the sink). Installed in place of
  * Effect's default logger.
  */
-import { platform } from "#platform"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
@@ -163,42 +162,28 @@ const suppressedLine = (formatter: Formatter, name: string | undefined, suppress
 }
 
 /**
- * Writes the summary line of every count the limiter still holds (at flush
- * and shutdown: the records held back at the end of a program are reported too).
+ * Writes the summary line of every count the limiter still holds, dated
+ * `millis` (at flush, shutdown and exit: the records held back at the end of
+ * a program are reported too).
  *
  * @internal
  */
-export const writeSuppressed = (
+export const summaryWriter = (
   formatter: Formatter,
   write: (line: string) => unknown,
   limiter: RateLimiter
-): Effect.Effect<void> =>
-  Effect.flatMap(Clock.currentTimeMillis, (millis) =>
-    Effect.sync(() => {
-      for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
-    }))
+) =>
+(millis: number): void => {
+  for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
+}
 
 /**
- * The same at process exit (`process.exit`, a signal nobody handles), for the
- * scope: synchronously, before the sinks' own exit hooks write out what they hold.
+ * {@link summaryWriter} now (the `Clock`'s time).
  *
  * @internal
  */
-export const writeSuppressedAtExit = (
-  formatter: Formatter,
-  write: (line: string) => unknown,
-  limiter: RateLimiter
-): Effect.Effect<void, never, Scope.Scope> =>
-  platform === undefined ? Effect.void : Effect.flatMap(Effect.clock, (clock) =>
-    Effect.acquireRelease(
-      Effect.sync(() =>
-        platform!.onExit(() => {
-          const millis = clock.unsafeCurrentTimeMillis()
-          for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
-        }, true)
-      ),
-      (remove) => Effect.sync(remove)
-    ))
+export const writeSuppressed = (writeAt: (millis: number) => void): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (millis) => Effect.sync(() => writeAt(millis)))
 
 /**
  * The logger around a formatter. Levels are decided before a record reaches

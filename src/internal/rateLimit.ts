@@ -18,9 +18,12 @@
  * - Time is the record's timestamp (Effect `Clock`): a record dated before the
  *   last one seen refills nothing (the clock never runs backwards here).
  */
+import { platform } from "#platform"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import { optional } from "./config.js"
 
 /** @internal */
@@ -132,6 +135,23 @@ export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefi
     return out
   }
   return { check, drain }
+}
+
+/**
+ * Runs `writeAt` (the pending summaries, see `summaryWriter` in logger.ts) at
+ * process exit (`process.exit`, a signal nobody handles), for the scope:
+ * synchronously, before the sinks' own exit hooks write out what they hold.
+ *
+ * @internal
+ */
+export const summariesAtExit = (writeAt: (millis: number) => void): Effect.Effect<void, never, Scope.Scope> => {
+  const onExit = platform?.onExit
+  if (onExit === undefined) return Effect.void
+  return Effect.flatMap(Effect.clock, (clock) =>
+    Effect.acquireRelease(
+      Effect.sync(() => onExit(() => writeAt(clock.unsafeCurrentTimeMillis()), true)),
+      (remove) => Effect.sync(remove)
+    ))
 }
 
 // --- configuration -----------------------------------------------------------------------------------------------
