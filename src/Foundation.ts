@@ -25,7 +25,7 @@ import * as env from "./internal/config.js"
 import { DevtoolsFormatter, devtoolsWrite, isDevtoolsTarget } from "./internal/devtools.js"
 import { Formatter, renderRecord } from "./internal/format.js"
 import * as logger from "./internal/logger.js"
-import { makeRateLimiter, rateLimitConfig } from "./internal/rateLimit.js"
+import { makeRateLimiter, rateLimitConfig, summariesAtExit } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
 import { publish } from "./internal/redactorRef.js"
 import { isTerminal as terminalStream } from "./internal/sink.js"
@@ -165,7 +165,19 @@ export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.Con
             loggerName: "effect-foundation.sink"
           })
       })
-      yield* LogSink.registerScoped(sink)
+      // the rate limit's pending "N records suppressed" lines go out before every flush and shutdown, and at close
+      const writeAt = limiter === undefined ? undefined : logger.summaryWriter(formatter, sink.write, limiter)
+      const summaries = writeAt === undefined ? undefined : logger.writeSuppressed(writeAt)
+      yield* LogSink.registerScoped(
+        summaries === undefined ? sink : {
+          flush: (deadline) => Effect.zipRight(summaries, sink.flush(deadline)),
+          shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
+        }
+      )
+      if (writeAt !== undefined) {
+        yield* Effect.addFinalizer(() => summaries!)
+        if (resolved.sink?.exitHook !== false) yield* summariesAtExit(writeAt)
+      }
       // span events and the OTLP exporter redact with the same rules as the lines
       yield* publish(formatter.options.redactor)
       // JSON under runMain: a failure is one more JSON record with its cause, not runMain's multi-line report

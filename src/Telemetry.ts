@@ -175,7 +175,9 @@ export const OtlpExportError: typeof otlpInternal.ExportError = otlpInternal.Exp
  * errors) are retried, honouring `Retry-After`, behind a `CircuitBreaker`;
  * the exporter's requests are never traced; the program never waits on the
  * collector. `Telemetry.flush` / `shutdown` include it, and closing the
- * layer's scope flushes it within `shutdownTimeout`.
+ * layer's scope flushes it within `shutdownTimeout` (retrying each batch until
+ * that deadline); at `process.exit` what it still holds is counted as dropped
+ * and reported on stderr.
  *
  * @example
  * ```ts

@@ -475,7 +475,13 @@ describe("Log.fingersCrossed", () => {
         }).pipe(Log.fingersCrossed()),
         { format: "key_value", colors: false, loggerNameEmoji: false, rateLimit: { global: { rate: 0, capacity: 3 } } }
       )
-      expect(lines).toEqual(["🐞 DEBUG d i=0", "🐞 DEBUG d i=1", "🐞 DEBUG d i=2"])
+      // the two debug lines and the error held back are summarised when the layer closes (issue 19 item 11)
+      expect(lines).toEqual([
+        "🐞 DEBUG d i=0",
+        "🐞 DEBUG d i=1",
+        "🐞 DEBUG d i=2",
+        "⚠️ WARN 3 records suppressed for root suppressed=3 logger=root"
+      ])
     }))
 
   it.effect("other loggers receive the released records as they would have at the call (date, annotations, level)", () =>

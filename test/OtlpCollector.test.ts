@@ -11,6 +11,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, type Scope, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders } from "node:http"
+import { runChild } from "./harness/run.js"
 import { decodeBody } from "./otlpProto.js"
 import { localServer } from "./utils.js"
 
@@ -101,6 +102,131 @@ const env = (vars: Record<string, string>) =>
 
 const fast = { retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" }, scheduledDelay: "1 hour" } as const
 const at = (c: Collector) => ({ ...fast, endpoint: `${c.url}/v1/logs` })
+
+describe("issue 19: nothing written where it does not belong, no torn line, no frozen loop (OTLP)", () => {
+  it.live("item 5: OTEL_EXPORTER_OTLP_(LOGS_)HEADERS that no HTTP request can carry fail at start, naming the variable, without the value", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector()
+      const cases: ReadonlyArray<readonly [string, string, string]> = [
+        ["OTEL_EXPORTER_OTLP_HEADERS", "a=b%0d%0aX:1", "value of header \"a\""],
+        ["OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-key=s3cret%00", "value of header \"x-key\""],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x-key=s3cret%0a", "value of header \"x-key\""],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "bad name=s3cret", "header name is not an HTTP token"],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x(y)=s3cret", "header name is not an HTTP token"],
+        ["OTEL_EXPORTER_OTLP_HEADERS", "x-key=%E2%82%AC", "value of header \"x-key\""]
+      ]
+      for (const [name, value, why] of cases) {
+        const exit = yield* Effect.exit(
+          Log.info("x").pipe(Effect.provide(Telemetry.otlp(at(rx))), env({ [name]: value }))
+        )
+        const text = Exit.isFailure(exit) ? String(exit.cause) : "started"
+        expect(text, `${name}=${value}`).toContain(`${name}: invalid value`)
+        expect(text, `${name}=${value}`).toContain(why)
+        expect(text, `${name}=${value}: the value is not echoed`).not.toContain("s3cret")
+      }
+      // nothing was sent with a broken header
+      expect(rx.requests).toHaveLength(0)
+      // legal headers still go through: a token name, a value with spaces and obs-text
+      yield* Log.info("ok").pipe(
+        Effect.provide(Telemetry.otlp(at(rx))),
+        env({ OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20t0k,x-tenant=acme~1" })
+      )
+      expect(rx.requests.map((r) => [r.status, r.headers.authorization, r.headers["x-tenant"]])).toEqual([
+        [200, "Bearer t0k", "acme~1"]
+      ])
+      // the option is checked too
+      const option = yield* Effect.exit(
+        Log.info("x").pipe(Effect.provide(Telemetry.otlp({ ...at(rx), headers: { a: "b\r\nX: 1" } })))
+      )
+      expect(Exit.isFailure(option) ? String(option.cause) : "started").toContain("Invalid OTLP option headers")
+      expect(rx.requests).toHaveLength(1)
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 10: shutdown keeps retrying within its deadline: a collector that answers 503 eight times, then 200, gets all 2,000 records", () =>
+    Effect.gen(function*() {
+      // 8 refusals: more than the policy's 3 attempts and the breaker's 5 failures
+      const rx = yield* collector((n) => ({ status: n < 8 ? 503 : 200 }))
+      const report = yield* Effect.gen(function*() {
+        for (let i = 0; i < 2_000; i++) yield* Log.info("line", { i })
+        return yield* Telemetry.shutdown("60 seconds")
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" } }))
+      )
+      const delivered = new Set(accepted(rx).map((r) => attrs(r).i?.intValue)).size
+      const refused = rx.requests.filter((r) => r.status === 503).length
+      const counts =
+        `delivered ${delivered}, written ${report.written}, failed ${report.failed}, pending ${report.pending}, refused requests ${refused}`
+      expect(refused, counts).toBe(8)
+      expect(delivered, counts).toBe(2_000)
+      expect(report, counts).toMatchObject({ status: "flushed", failed: 0, pending: 0, dropped: 0 })
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 10: a collector that never comes back: shutdown retries until the deadline, then gives up and counts every record", () =>
+    Effect.gen(function*() {
+      const rx = yield* collector(() => ({ status: 503 }))
+      const report = yield* Effect.gen(function*() {
+        for (let i = 0; i < 20; i++) yield* Log.info("line", { i })
+        return yield* Telemetry.shutdown("3 seconds")
+      }).pipe(
+        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 2, delay: "10 millis", jitter: "none" } }))
+      )
+      const counts = `requests ${rx.requests.length}, written ${report.written}, failed ${report.failed}`
+      // more than the policy's 2 attempts: the deadline, not the attempt count, ends the retries
+      expect(rx.requests.length, counts).toBeGreaterThan(2)
+      expect(report.written + report.failed, counts).toBe(20)
+      expect(report.written, counts).toBe(0)
+      expect(report.pending, counts).toBe(0)
+      // records were given up after failed attempts, whether or not the deadline cut a retry
+      expect(report.status, counts).toBe("failed")
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("item 9: process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>
+    Effect.gen(function*() {
+      // the first request is answered, the next ones never are: the exporter surely holds records at the exit
+      const never = new Promise<void>(() => {})
+      const rx = yield* collector((k) => (k === 0 ? { status: 200 } : { status: 200, hold: never }))
+      const n = 2_000
+      const run = yield* Effect.promise(() =>
+        runChild({
+          // yielding to the event loop every 100 lines, so the exporter sends some batches before the exit
+          child: { count: n, yield: { every: 100, by: "sleep" }, exit: "process.exit", otlp: true },
+          target: "file",
+          env: { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${rx.url}/v1/logs` },
+          hardKillMs: 20_000
+        })
+      )
+      // every body that reached the collector, answered or not
+      const received = new Set(rx.requests.flatMap(records).map((r) => Number(attrs(r).i?.intValue))).size
+      const num = (re: RegExp) => Number(re.exec(run.stderr)?.[1] ?? 0)
+      const dropped = num(/effect-foundation: OTLP export .*?(\d+) records dropped/)
+      const inflight = num(/(\d+) more in flight, delivery unknown/)
+      const lost = n - received - dropped - inflight
+      const counts =
+        `logged ${n}, received ${received}, reported dropped ${dropped}, in flight ${inflight}, lost ${lost}, exit code ${run.code} | stderr: ${run.stderr}`
+      expect(run.code, counts).toBe(0)
+      expect(run.stderr, counts).toContain("sink-child: trigger")
+      // nothing lost silently; nothing reported dropped that the collector has
+      expect(lost, counts).toBeLessThanOrEqual(0)
+      expect(received + dropped, counts).toBeLessThanOrEqual(n)
+      // at most two batches of 512 left the queue (one answered, one held): the rest was still queued at the exit
+      expect(dropped, counts).toBeGreaterThanOrEqual(n - 2 * 512)
+    }).pipe(Effect.scoped))
+
+  it("item 9: the exit report counts the queued, the unreported earlier drops and the batch in flight; no credentials or query in it", async () => {
+    const { exitReport } = await import("../src/internal/otlp.js") as any
+    const url = "https://user:pw@collector:4318/v1/logs?api_key=s3cret"
+    expect(exitReport(url, 0, 0, 0)).toBeUndefined()
+    expect(exitReport(url, 300, 0, 0)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): 300 records dropped (not sent before the process exited)\n"
+    )
+    expect(exitReport(url, 300, 12, 512)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): 312 records dropped (300 not sent before the process exited, 12 earlier, the queue being full); 512 more in flight, delivery unknown\n"
+    )
+    expect(exitReport(url, 0, 0, 5)).toBe(
+      "effect-foundation: OTLP export (https://collector:4318/v1/logs): no records dropped; 5 more in flight, delivery unknown\n"
+    )
+  })
+})
 
 /** An external parent span with the ids a propagator handed over as they were. */
 const external = (traceId: string, spanId: string) => Tracer.externalSpan({ traceId, spanId, sampled: true })

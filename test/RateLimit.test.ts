@@ -1,9 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, TestClock } from "effect"
-import { EmojiLogger, Foundation, Log } from "effect-foundation"
+import { EmojiLogger, Foundation, Log, Telemetry } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
 import { formatOptions, fromFormatter } from "../src/internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
+import { check, violations } from "./harness/check.js"
+import { summary } from "./harness/matrix.js"
+import { runChild } from "./harness/run.js"
 import { captureConsole } from "./utils.js"
 
 const withEnv = (env: Record<string, string>) =>
@@ -288,4 +291,66 @@ describe("Rate limiting end to end: Foundation.layer from the environment, conso
         "req i=4"
       ])
     }))
+})
+
+describe("issue 19 item 11: the suppressed count is also written at flush and shutdown", () => {
+  it.effect("Telemetry.flush, Telemetry.shutdown and the layer's close write the pending summaries (TestClock)", () =>
+    Effect.gen(function*() {
+      const { console: capture, logged } = yield* captureConsole
+      const program = Effect.gen(function*() {
+        for (let i = 0; i < 5; i++) yield* Log.info("a", { i }) // 2 pass, 3 suppressed
+        yield* Log.named("db").info("b") // suppressed
+        const flushed = yield* Telemetry.flush()
+        yield* Effect.sync(() => logged.push(`-- flushed ${flushed.status}`))
+        yield* Log.info("c") // still no token: suppressed, summarised at shutdown
+        yield* Telemetry.shutdown()
+        yield* Effect.sync(() => logged.push("-- shut down"))
+        yield* Log.info("d") // after the shutdown: summarised when the layer closes
+      })
+      yield* Effect.provide(
+        program,
+        Foundation.layer({
+          format: "key_value",
+          colors: false,
+          loggerNameEmoji: false,
+          rateLimit: { global: { rate: 1, capacity: 2 } },
+          sink: { target: "console", exitHook: false }
+        })
+      ).pipe(Effect.withConsole(capture))
+      expect(logged).toEqual([
+        "a i=0",
+        "a i=1",
+        "⚠️ WARN 3 records suppressed for root suppressed=3 logger=root",
+        "⚠️ WARN 1 records suppressed for db suppressed=1 logger=db",
+        "-- flushed flushed",
+        "⚠️ WARN 1 records suppressed for root suppressed=1 logger=root",
+        "-- shut down",
+        "⚠️ WARN 1 records suppressed for root suppressed=1 logger=root"
+      ])
+    }))
+
+  it(
+    "100/s, 2,000 numbered lines, then the end (normal, SIGTERM under runMain, process.exit): written + reported suppressed = N",
+    async () => {
+      const exits = ["normal", "runMain-SIGTERM", "process.exit"] as const
+      const checks = await Promise.all(exits.map((exit) =>
+        runChild({
+          child: { count: 2_000, exit },
+          target: "file",
+          shutdownTimeoutMs: 5_000,
+          env: { PROVIDE_LOG_RATE_LIMIT_GLOBAL: "100" },
+          hardKillMs: 30_000
+        }).then(check)
+      ))
+      const broken = Object.fromEntries(
+        checks.flatMap((c, k) => {
+          const v = violations(c, { deadlineMs: 5_000, marginMs: 10_000, loopMs: Number.POSITIVE_INFINITY })
+          if (c.reportedSuppressed === 0) v.push("nothing suppressed")
+          return v.length === 0 ? [] : [[exits[k]!, `${v.join("; ")} | ${summary(c)}`]]
+        })
+      )
+      expect(broken).toEqual({})
+    },
+    60_000
+  )
 })

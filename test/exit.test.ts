@@ -21,6 +21,13 @@ describe("exit hooks", () => {
       expect(r.code).toBe(3)
     }))
 
+  it.live("a hook added with `first` runs before the ones added earlier (issue 19 item 11: summaries before the sink's close)", () =>
+    Effect.gen(function*() {
+      const r = yield* run("first")
+      expect(r.stdout).toBe("ready\nfirst\na\nb\n")
+      expect(r.code).toBe(0)
+    }))
+
   it.live("a removed hook does not run", () =>
     Effect.gen(function*() {
       const r = yield* run("removed")

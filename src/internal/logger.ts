@@ -4,6 +4,7 @@
  * Effect's default logger.
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
@@ -160,6 +161,41 @@ const directPath = (formatter: Formatter, call: (...args: Parameters<Direct>) =>
     ? Object.assign(call, { moduleThreshold: (binding: Binding) => formatter.moduleThreshold(binding) })
     : call
 
+/** The rate limit's summary line for `name` (`undefined`: the root logger). */
+const suppressedLine = (formatter: Formatter, name: string | undefined, suppressed: number, millis: number): string => {
+  const logger = name ?? "root"
+  return renderRecord(formatter, {
+    timestamp: new Date(millis),
+    level: "warning",
+    message: suppressed + " records suppressed for " + logger,
+    fields: { suppressed, logger }
+  })
+}
+
+/**
+ * Writes the summary line of every count the limiter still holds, dated
+ * `millis` (at flush, shutdown and exit: the records held back at the end of
+ * a program are reported too).
+ *
+ * @internal
+ */
+export const summaryWriter = (
+  formatter: Formatter,
+  write: (line: string) => unknown,
+  limiter: RateLimiter
+) =>
+(millis: number): void => {
+  for (const [name, n] of limiter.drain()) write(suppressedLine(formatter, name, n, millis))
+}
+
+/**
+ * {@link summaryWriter} now (the `Clock`'s time).
+ *
+ * @internal
+ */
+export const writeSuppressed = (writeAt: (millis: number) => void): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (millis) => Effect.sync(() => writeAt(millis)))
+
 /**
  * The logger around a formatter. Levels are decided before a record reaches
  * it (by `emit` for `Log.*`, by Effect for `Effect.log*`); it applies the rate
@@ -177,15 +213,7 @@ export const fromFormatter = (
   const admit = limiter === undefined ? undefined : (name: string | undefined, millis: number): boolean => {
     const suppressed = limiter.check(name, millis)
     if (suppressed < 0) return false
-    if (suppressed > 0) {
-      const logger = name ?? "root"
-      write(renderRecord(formatter, {
-        timestamp: new Date(millis),
-        level: "warning",
-        message: suppressed + " records suppressed for " + logger,
-        fields: { suppressed, logger }
-      }))
-    }
+    if (suppressed > 0) write(suppressedLine(formatter, name, suppressed, millis))
     return true
   }
   // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.

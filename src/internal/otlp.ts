@@ -9,13 +9,17 @@
  * as the OTLP/HTTP specification allows (429, 502, 503, 504, network errors
  * and timeouts; `Retry-After` honoured); a batch that still fails goes back to
  * the front of the queue (within the bound) for the next round. On scope
- * close the queue is flushed within `shutdownTimeout`; whatever could not be
- * sent is counted and reported once.
+ * close the queue is flushed within `shutdownTimeout`, each batch retried with
+ * the policy's backoff (and `Retry-After`) until that deadline, past the
+ * breaker; whatever could not be sent is counted and reported once. At process
+ * exit (`process.exit`, an unhandled signal) nothing can be sent any more: what
+ * the exporter still holds is counted as dropped and reported on stderr.
  *
  * The exporter's own requests are never traced (no span, no `traceparent`),
  * and its own lines (breaker state changes, drop and loss reports) go to the
  * other loggers only, never back into the export.
  */
+import { platform } from "#platform"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Cause from "effect/Cause"
@@ -100,9 +104,9 @@ export interface OtlpOptions {
   readonly exportTimeout?: Duration.DurationInput | undefined
   /** Request body compression. Default: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION`, else `OTEL_EXPORTER_OTLP_COMPRESSION`, else `"none"`. */
   readonly compression?: "gzip" | "none" | undefined
-  /** Deadline of the final flush when the layer's scope closes. Default 5 seconds. */
+  /** Deadline of the final flush when the layer's scope closes (each batch is retried until it runs out). Default 5 seconds. */
   readonly shutdownTimeout?: Duration.DurationInput | undefined
-  /** Retries of one batch. Default: 3 attempts, 200 ms, backoff 2, full jitter, max 5 s. (`logRetries` is always off.) */
+  /** Retries of one batch. Default: 3 attempts, 200 ms, backoff 2, full jitter, max 5 s. (`logRetries` is always off; the shutdown keeps the backoff but retries until its deadline, whatever `maxAttempts` and `maxElapsed` say.) */
   readonly retry?: Omit<Retry.RetryPolicy<ExportError>, "retryOn" | "logRetries"> | undefined
   /** The breaker around requests. Default: 5 failures, 10 s open, name "otlp". */
   readonly circuitBreaker?: CircuitBreaker.Options | undefined
@@ -162,6 +166,52 @@ const keyValues = (name: string): Config.Config<Record<string, string>> =>
       parseKeyValues
     ),
     (pairs) => pairs ?? {}
+  )
+
+/** RFC 9110 `token`: a header name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** RFC 9110 `field-value` (trimmed): visible ASCII, obs-text, spaces and tabs; no CR, LF, NUL or other control character. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/**
+ * Why `name: value` cannot be sent as an HTTP header, or `undefined` when it can.
+ * Never quotes the value (it may be a secret); quotes the name only when it is a legal token.
+ *
+ * @internal
+ */
+export const headerProblem = (name: string, value: string): string | undefined =>
+  !TOKEN.test(name)
+    ? "a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)"
+    : !FIELD_VALUE.test(value)
+    ? `the value of header ${
+      JSON.stringify(name)
+    } holds a character an HTTP header cannot carry (CR, LF, NUL, another control character, or one beyond U+00FF)`
+    : undefined
+
+const headersAccepted =
+  "comma-separated name=value pairs, names HTTP tokens, values URL-encoded without control characters (e.g. \"x-tenant=acme,authorization=Bearer%20t0k\")"
+
+/**
+ * `OTEL_EXPORTER_OTLP_(LOGS_)HEADERS`: `k1=v1,k2=v2` as {@link parseKeyValues}, every
+ * name an HTTP token and every value a legal field value, so a request can always be
+ * built. A bad one fails at start naming the variable, without echoing the value.
+ */
+const headersVar = (name: string): Config.Config<Record<string, string>> =>
+  Config.mapOrFail(
+    Config.option(Config.string(name)),
+    (raw): Either.Either<Record<string, string>, ConfigError.ConfigError> => {
+      if (Option.isNone(raw) || raw.value.trim() === "") return Either.right({})
+      const pairs = parseKeyValues(raw.value)
+      const problem = pairs === undefined
+        ? "not name=value pairs, or a value is not valid URL encoding"
+        : Object.keys(pairs).map((key) => headerProblem(key, pairs[key]!)).find((p) => p !== undefined)
+      return problem === undefined
+        ? Either.right(pairs!)
+        : Either.left(ConfigError.InvalidData(
+          [name],
+          `${name}: invalid value (${problem}; the value is not shown, it may hold a secret); accepted: ${headersAccepted}`
+        ))
+    }
   )
 
 const parseUrl = (raw: string): string | undefined => {
@@ -256,8 +306,8 @@ const protocolEnv: Config.Config<{ readonly protocol: Protocol | "off" | undefin
 const env = Config.all({
   logsEndpoint: url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
   endpoint: url("OTEL_EXPORTER_OTLP_ENDPOINT"),
-  headers: keyValues("OTEL_EXPORTER_OTLP_HEADERS"),
-  logsHeaders: keyValues("OTEL_EXPORTER_OTLP_LOGS_HEADERS"),
+  headers: headersVar("OTEL_EXPORTER_OTLP_HEADERS"),
+  logsHeaders: headersVar("OTEL_EXPORTER_OTLP_LOGS_HEADERS"),
   serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.option),
   resource: keyValues("OTEL_RESOURCE_ATTRIBUTES"),
   compression: signalSpecific("COMPRESSION", "gzip, none", parseCompression),
@@ -284,6 +334,14 @@ export interface Resolved {
   readonly retry: Retry.RetryPolicy<ExportError>
   readonly circuitBreaker: CircuitBreaker.Options
   readonly redaction: RedactionOptions | undefined
+}
+
+const checkedHeaders = (headers: Readonly<Record<string, string>> | undefined) => {
+  for (const key of Object.keys(headers ?? {})) {
+    const problem = headerProblem(key, String(headers![key]))
+    if (problem !== undefined) throw new Cause.IllegalArgumentException(`Invalid OTLP option headers: ${problem}`)
+  }
+  return headers
 }
 
 const positiveInt = (name: string, n: number): number => {
@@ -322,7 +380,7 @@ export const resolve = (options: OtlpOptions = {}): Effect.Effect<Resolved, Conf
       protocol: options.protocol ?? e.protocol.protocol ?? "http/protobuf",
       protocolWarning: options.protocol === undefined ? e.protocol.warning : undefined,
       endpoint,
-      headers: { ...e.headers, ...e.logsHeaders, ...options.headers },
+      headers: { ...e.headers, ...e.logsHeaders, ...checkedHeaders(options.headers) },
       resource: Object.keys(resourceAttrs).map((key) => ({ key, value: anyValue(resourceAttrs[key]) })),
       level: level ?? "trace",
       maxBatchSize,
@@ -461,6 +519,34 @@ export const retryAfterMillis = (header: string | undefined, now: number): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
+/** The endpoint for a report: scheme, host and path (no credentials, no query). */
+const endpointName = (endpoint: string): string => {
+  try {
+    const u = new URL(endpoint)
+    return `${u.protocol}//${u.host}${u.pathname}`
+  } catch {
+    return "the collector"
+  }
+}
+
+/**
+ * The exit report's text: what the exporter still held when the process exited
+ * (`queued` never sent, `earlier` dropped while the queue was full and not yet
+ * reported), and the batch in flight, which the collector may or may not have
+ * received; `undefined` when there is nothing to say.
+ *
+ * @internal
+ */
+export const exitReport = (endpoint: string, queued: number, earlier: number, inflight: number): string | undefined => {
+  if (queued + earlier + inflight === 0) return undefined
+  const why = earlier === 0
+    ? "not sent before the process exited"
+    : `${queued} not sent before the process exited, ${earlier} earlier, the queue being full`
+  const dropped = queued + earlier > 0 ? `${queued + earlier} records dropped (${why})` : "no records dropped"
+  const unsure = inflight > 0 ? `; ${inflight} more in flight, delivery unknown` : ""
+  return `effect-foundation: OTLP export (${endpointName(endpoint)}): ${dropped}${unsure}\n`
+}
+
 /** The longest `Retry-After` honoured (a longer one waits this long). */
 const maxRetryAfterMillis = 60_000
 
@@ -495,11 +581,17 @@ const otlpBinding = new Binding("otlp", undefined)
 
 const one = (): number => 1
 
-/** How a batch is sent: put back on a transient failure (or given up), within which deadline, cut short by shutdown. */
+/**
+ * How a batch is sent: put back on a transient failure (or given up), within which deadline, cut short by
+ * shutdown; `untilDeadline` (the shutdown): retried with the policy's backoff until the deadline, however many
+ * attempts that takes, past the breaker (a breaker opened by the outage would otherwise hold every batch
+ * past the deadline).
+ */
 interface Mode {
   readonly requeue: boolean
   readonly deadlineAt: number | undefined
   readonly stopOnShutdown: boolean
+  readonly untilDeadline: boolean
 }
 
 type Sent =
@@ -573,6 +665,26 @@ export const install = (
     let reportedLoss = false
     const wake = yield* Effect.makeLatch(false)
     const stopping = yield* Deferred.make<void>()
+    let finished = false
+    /** The shutdown found no time left before its deadline for another attempt. */
+    let outOfTime = false
+    /** The shutdown's current batch has failed and is being retried (a deadline that cuts it: the batch failed, rather than timed out). */
+    let retrying = false
+
+    /**
+     * At process exit (`process.exit`, a signal nobody handles): nothing can be
+     * sent any more, but what the exporter holds is counted as dropped and
+     * reported, synchronously, on stderr.
+     */
+    const atExit = (): void => {
+      if (finished) return
+      finished = closed = true
+      const queued = queue.take(Infinity).length
+      queue.dropped += queued
+      const text = exitReport(config.endpoint, queued, queue.takeUnreported(), inflight)
+      if (text !== undefined) platform?.report(text)
+    }
+    const removeExitHook = platform?.onExit(atExit)
 
     const dropOne = (): void => {
       queue.dropped++
@@ -677,16 +789,21 @@ export const install = (
 
     /**
      * Sends with retries: the retry policy's waits (at least `Retry-After`,
-     * at most a minute of it), never past the mode's deadline.
+     * at most a minute of it), never past the mode's deadline; its attempt
+     * count and elapsed time bound them unless `mode.untilDeadline`.
      */
     const sendWithRetries = (
       request: HttpClientRequest.HttpClientRequest,
       mode: Mode
     ): Effect.Effect<void, ExportError | CircuitOpenError> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) => {
+        if (mode.untilDeadline) {
+          retrying = false
+        }
+        const once = mode.untilDeadline ? attempt(request) : breaker.protect(attempt(request))
         const go = (n: number, previous: number): Effect.Effect<void, ExportError | CircuitOpenError> =>
-          Effect.catchAll(breaker.protect(attempt(request)), (e) => {
-            if (e._tag !== "OtlpExportError" || !e.retryable || n >= policy.maxAttempts) {
+          Effect.catchAll(once, (e) => {
+            if (e._tag !== "OtlpExportError" || !e.retryable || (!mode.untilDeadline && n >= policy.maxAttempts)) {
               return Effect.fail(e)
             }
             return Effect.flatMap(policy.jitter === "none" ? Effect.succeed(0) : Random.next, (u) =>
@@ -695,11 +812,18 @@ export const install = (
                 if (e.retryAfterMillis !== undefined) {
                   delay = Math.max(delay, Math.min(e.retryAfterMillis, maxRetryAfterMillis))
                 }
-                if (now - start + delay > policy.maxElapsedMs) {
+                if (!mode.untilDeadline && now - start + delay > policy.maxElapsedMs) {
                   return Effect.fail(e)
                 }
                 if (mode.deadlineAt !== undefined && now + delay >= mode.deadlineAt) {
+                  // the shutdown: no time for another attempt, nor for the batches after this one
+                  if (mode.untilDeadline) {
+                    outOfTime = true
+                  }
                   return Effect.fail(e)
+                }
+                if (mode.untilDeadline) {
+                  retrying = true
                 }
                 return Effect.flatMap(pause(delay, mode), (waited) => (waited ? go(n + 1, delay) : Effect.fail(e)))
               }))
@@ -778,7 +902,7 @@ export const install = (
         )
       })
 
-    const loopMode: Mode = { requeue: true, deadlineAt: undefined, stopOnShutdown: true }
+    const loopMode: Mode = { requeue: true, deadlineAt: undefined, stopOnShutdown: true, untilDeadline: false }
 
     /** Sends until the queue is empty or a batch must wait. */
     const drain: Effect.Effect<void> = Effect.flatMap(
@@ -802,7 +926,7 @@ export const install = (
      * deadline cuts the flush (or the shutdown begins).
      */
     const flushing = (budget: { left: number }, deadlineAt: number): Effect.Effect<void> => {
-      const mode: Mode = { requeue: true, deadlineAt, stopOnShutdown: true }
+      const mode: Mode = { requeue: true, deadlineAt, stopOnShutdown: true, untilDeadline: false }
       const next: Effect.Effect<void> = Effect.suspend(() => {
         if (budget.left <= 0 || closed) return Effect.void
         return Effect.flatMap(sendOne(mode), (r) => {
@@ -872,13 +996,18 @@ export const install = (
         } satisfies FlushReport
       }))
 
-    const shutdownMode = (deadlineAt: number): Mode => ({ requeue: false, deadlineAt, stopOnShutdown: false })
+    const shutdownMode = (deadlineAt: number): Mode => ({
+      requeue: false,
+      deadlineAt,
+      stopOnShutdown: false,
+      untilDeadline: true
+    })
 
-    /** Everything left, each batch sent or given up on (the shutdown). */
+    /** Everything left, each batch sent or given up on (the shutdown); once a batch ran out of time, the rest is left to give up. */
     const drainAll = (deadlineAt: number): Effect.Effect<void> =>
       Effect.flatMap(
         sendOne(shutdownMode(deadlineAt)),
-        (r) => (r._tag === "empty" ? Effect.void : drainAll(deadlineAt))
+        (r) => (r._tag === "empty" || outOfTime ? Effect.void : drainAll(deadlineAt))
       )
 
     let shutdownReport: Deferred.Deferred<FlushReport> | undefined
@@ -904,13 +1033,15 @@ export const install = (
           yield* reportDrops
           const failedNow = failed - before.failed
           const final: FlushReport = {
-            status: !inTime ? "timed_out" : failedNow > 0 ? "failed" : "flushed",
+            status: !inTime && !retrying ? "timed_out" : failedNow > 0 ? "failed" : "flushed",
             written: written - before.written,
             failed: failedNow,
             pending: 0,
             dropped: queue.dropped,
             durationMillis: (yield* Clock.currentTimeMillis) - start
           }
+          finished = true
+          removeExitHook?.()
           yield* Deferred.succeed(done, final)
           return final
         })))

@@ -140,11 +140,12 @@ export interface Platform {
   /**
    * Runs `hook` synchronously when the process exits (also on SIGTERM, SIGINT
    * and SIGHUP when the program handles none of them itself: the hook runs,
-   * then the signal's default action). Returns the remover. One deadline
-   * bounds the whole exit: `remaining(timeoutMillis)` is what is left of a
-   * timeout counted from the start of the exit, across all hooks.
+   * then the signal's default action); with `first`, before the hooks added
+   * earlier. Returns the remover. One deadline bounds the whole exit:
+   * `remaining(timeoutMillis)` is what is left of a timeout counted from the
+   * start of the exit, across all hooks.
    */
-  readonly onExit: (hook: (remaining: (timeoutMillis: number) => number) => void) => () => void
+  readonly onExit: (hook: (remaining: (timeoutMillis: number) => number) => void, first?: boolean) => () => void
   /**
    * Runs `handler` on `signal` instead of its default action (the process
    * keeps running; exit hooks do not run for it). Returns the remover.

@@ -12,13 +12,18 @@
  * - Suppressed records are counted per logger name; the next record of that
  *   logger that passes reports the count, and the logger writes one summary
  *   line ("N records suppressed for <logger>") before it. Counts are kept for
- *   at most 10,000 distinct names at a time.
+ *   at most 10,000 distinct names at a time. At flush and shutdown the
+ *   counts still pending are taken ({@link RateLimiter.drain}) and written as
+ *   the same summary lines, so the records held back at the end are reported.
  * - Time is the record's timestamp (Effect `Clock`): a record dated before the
  *   last one seen refills nothing (the clock never runs backwards here).
  */
+import { platform } from "#platform"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import { optional } from "./config.js"
 
 /** @internal */
@@ -34,6 +39,8 @@ export interface RateLimiter {
    * this logger suppressed since the last one let through (usually 0).
    */
   readonly check: (loggerName: string | undefined, nowMs: number) => number
+  /** Takes every pending count: `[loggerName, suppressed]` (`undefined`: the root logger), in order of first suppression. */
+  readonly drain: () => ReadonlyArray<readonly [string | undefined, number]>
 }
 
 const MAX_TRACKED = 10_000
@@ -121,7 +128,30 @@ export const makeRateLimiter = (options: RateLimitOptions): RateLimiter | undefi
     suppressed.delete(key)
     return n
   }
-  return { check }
+  const drain = (): ReadonlyArray<readonly [string | undefined, number]> => {
+    if (suppressed.size === 0) return []
+    const out = Array.from(suppressed, ([key, n]) => [key === "" ? undefined : key, n] as const)
+    suppressed.clear()
+    return out
+  }
+  return { check, drain }
+}
+
+/**
+ * Runs `writeAt` (the pending summaries, see `summaryWriter` in logger.ts) at
+ * process exit (`process.exit`, a signal nobody handles), for the scope:
+ * synchronously, before the sinks' own exit hooks write out what they hold.
+ *
+ * @internal
+ */
+export const summariesAtExit = (writeAt: (millis: number) => void): Effect.Effect<void, never, Scope.Scope> => {
+  const onExit = platform?.onExit
+  if (onExit === undefined) return Effect.void
+  return Effect.flatMap(Effect.clock, (clock) =>
+    Effect.acquireRelease(
+      Effect.sync(() => onExit(() => writeAt(clock.unsafeCurrentTimeMillis()), true)),
+      (remove) => Effect.sync(remove)
+    ))
 }
 
 // --- configuration -----------------------------------------------------------------------------------------------

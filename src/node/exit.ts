@@ -82,9 +82,20 @@ const uninstall = (): void => {
   for (const [signal, listener] of state.listeners) process.removeListener(signal, listener)
 }
 
-/** @internal */
-export const onExit = (hook: ExitHook): () => void => {
-  state.hooks.add(hook)
+/**
+ * Adds `hook` to the exit work, after the hooks already there, or before them
+ * with `first` (work that writes into a sink must run before the sink's own
+ * exit hook writes out and closes it). Returns the remover.
+ *
+ * @internal
+ */
+export const onExit = (hook: ExitHook, first = false): () => void => {
+  if (first && state.hooks.size > 0) {
+    const rest = Array.from(state.hooks)
+    state.hooks.clear()
+    state.hooks.add(hook)
+    for (const h of rest) state.hooks.add(h)
+  } else state.hooks.add(hook)
   install()
   return () => {
     state.hooks.delete(hook)

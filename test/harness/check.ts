@@ -9,6 +9,8 @@
  *     (e.g. `log buffer full: 12 records dropped (...)`, `dropped: 12`); such records are not numbered lines and
  *     are not corrupt;
  * (b) on the child's stderr: `effect-foundation: ... 12 lines dropped` / `... 12 records dropped`.
+ * Records held back by a rate limit are accounted for by its summaries: records with a numeric `suppressed` field
+ * ("N records suppressed for <logger>"), counted in `reportedSuppressed`.
  * For /dev/null the lines are gone: the checker takes the sink's own count from the child's self-report (the
  * `Telemetry.flush(0)` report printed after the last line) plus form (b), and infers
  * `received = N - reportedDropped` (`observable: false`); the contract there is `reportedDropped === 0`.
@@ -39,7 +41,9 @@ export interface Check {
   /** /dev/null: the sink's `dropped` after the last line (`Telemetry.flush(0)`) */
   readonly droppedSelfReport: number | undefined
   readonly reportedDropped: number
-  /** N - received - reportedDropped: lines lost silently (negative: more reported than missing) */
+  /** the sum of the rate limit's "N records suppressed" summaries in the output */
+  readonly reportedSuppressed: number
+  /** N - received - reportedDropped - reportedSuppressed: lines lost silently (negative: more reported than missing) */
   readonly unaccounted: number
   /** from the child's trigger (the N lines logged, the exit path starts) to the process's end, ms */
   readonly exitMs: number | undefined
@@ -70,6 +74,7 @@ export const check = (run: RunResult): Check => {
   let other = 0
   let dropWarnings = 0
   let droppedInStream = 0
+  let reportedSuppressed = 0
   const corruptSamples: Array<string> = []
   const bad = (l: string) => {
     corrupt++
@@ -99,7 +104,7 @@ export const check = (run: RunResult): Check => {
       bad(l)
       continue
     }
-    const r = rec as { message?: unknown; i?: unknown; dropped?: unknown }
+    const r = rec as { message?: unknown; i?: unknown; dropped?: unknown; suppressed?: unknown }
     if (r.message === "line" && typeof r.i === "number") {
       if (!Number.isInteger(r.i) || r.i < 0 || r.i >= n) bad(l)
       else if (seen[r.i] === 1) duplicated++
@@ -110,6 +115,8 @@ export const check = (run: RunResult): Check => {
     } else if (typeof r.message === "string" && r.message.includes("dropped") && typeof r.dropped === "number") {
       dropWarnings++
       droppedInStream += r.dropped
+    } else if (typeof r.message === "string" && r.message.includes("suppressed") && typeof r.suppressed === "number") {
+      reportedSuppressed += r.suppressed
     } else other++
   }
 
@@ -158,7 +165,8 @@ export const check = (run: RunResult): Check => {
     droppedStderr,
     droppedSelfReport,
     reportedDropped,
-    unaccounted: n - received - reportedDropped,
+    reportedSuppressed,
+    unaccounted: n - received - reportedDropped - reportedSuppressed,
     exitMs: triggerAt === undefined ? undefined : run.exitedAt - triggerAt,
     closedMs: triggerAt === undefined || closedAt === undefined ? undefined : closedAt - triggerAt,
     loopMaxMs,

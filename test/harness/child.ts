@@ -6,7 +6,8 @@
  * `PROVIDE_LOG_FILE`, `PROVIDE_LOG_OVERFLOW`, `PROVIDE_LOG_SHUTDOWN_TIMEOUT`, ...), then takes the chosen
  * exit path itself, while lines are still buffered or in flight. It only uses the public API.
  *
- * Configuration: one JSON object in the `SINK_CHILD` variable (`ChildConfig`, test/harness/config.ts).
+ * Configuration: one JSON object in the `SINK_CHILD` variable (`ChildConfig`, test/harness/config.ts). With
+ * `otlp: true` the lines are also exported over OTLP (`Telemetry.otlp()`, set up by the `OTEL_*` variables).
  *
  * Reports, each one line on stderr (or descriptor `SINK_CHILD_SAY_FD`), written synchronously:
  *   `sink-child: trigger t=<epoch ms> logged=<n> loop-max-ms=<ms>`  the N lines are logged, the exit path starts now
@@ -134,13 +135,14 @@ const resetLoop = Effect.sync(() => {
   loopMax = 0
 })
 
-const program = Effect.gen(function*() {
+const lines = Effect.gen(function*() {
   yield* resetLoop
   yield* logRange(0, config.count)
   yield* selfReport
   yield* Effect.sync(triggerLine)
   yield* trigger(config.exit)
 })
+const program = config.otlp === true ? Effect.provide(lines, Telemetry.otlp()) : lines
 
 const layer: Layer.Layer<never, unknown> = config.neverWriter === true
   ? Foundation.layer({ format: "json", sink: { target: () => Effect.never } })

@@ -44,6 +44,8 @@ export interface ChildConfig {
   readonly selfReport?: boolean
   /** the target is a writer that never completes (`() => Effect.never`) instead of the environment's target */
   readonly neverWriter?: boolean
+  /** the lines are also exported over OTLP (`Telemetry.otlp()` above the layer, configured by `OTEL_*` variables) */
+  readonly otlp?: boolean
   /** only build the layer and log one line (start-up checks) */
   readonly startupOnly?: boolean
 }

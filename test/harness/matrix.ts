@@ -85,6 +85,7 @@ export const summary = (c: Check): string =>
     `dropped ${c.reportedDropped} (in-stream ${c.droppedInStream}, stderr ${c.droppedStderr}${
       c.droppedSelfReport === undefined ? "" : `, self-report ${c.droppedSelfReport}`
     })`,
+    ...(c.reportedSuppressed > 0 ? [`suppressed ${c.reportedSuppressed}`] : []),
     `lost ${c.unaccounted}`,
     `corrupt ${c.corrupt}`,
     `dup ${c.duplicated}`,
