@@ -22,8 +22,10 @@ import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
+import { pipeArguments } from "effect/Pipeable"
 import * as Tracer from "effect/Tracer"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
 import type { LevelName } from "./level.js"
@@ -161,7 +163,72 @@ export interface Direct {
   ): Effect.Effect<void> | undefined
   /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
   readonly moduleThreshold?: ((binding: Binding) => number | undefined) | undefined
+  /**
+   * The ordinal of the output's own level: below it, a record skips this output while a {@link Floor} is
+   * Effect's minimum level (or always, when `explicit`). `undefined`: every admitted record.
+   */
+  readonly threshold?: number | undefined
+  /** The level was given for this output: it holds even under `Logger.withMinimumLogLevel`. */
+  readonly explicit?: boolean | undefined
 }
+
+/** @internal */
+export const FloorTypeId: unique symbol = Symbol.for("effect-foundation/Floor") as never
+
+/**
+ * Effect's minimum log level as our logging layers set it: the lowest level
+ * of the outputs installed, so a record below every output's level returns
+ * at once. While it is in force (the program has not set the minimum level
+ * itself with `Logger.withMinimumLogLevel` / `Logger.minimumLogLevel`), each
+ * output also skips the records below its own level. Layers built side by
+ * side (`Layer.merge`) meet in `currentFloor`'s join, which lowers both to
+ * the lower of the two: whichever becomes Effect's minimum, it admits every
+ * output's records.
+ *
+ * @internal
+ */
+export class Floor {
+  readonly [FloorTypeId] = FloorTypeId
+  constructor(public level: LevelName) {}
+  get _tag() {
+    return toEffectLevel[this.level]._tag
+  }
+  get label() {
+    return toEffectLevel[this.level].label
+  }
+  get syslog() {
+    return toEffectLevel[this.level].syslog
+  }
+  get ordinal() {
+    return toEffectLevel[this.level].ordinal
+  }
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
+  /** Both floors take the lower level of the two. */
+  meet(that: Floor): Floor {
+    if (that.ordinal < this.ordinal) this.level = that.level
+    else that.level = this.level
+    return this
+  }
+}
+
+/** @internal */
+export const isFloor = (level: LogLevel.LogLevel): boolean => FloorTypeId in level
+
+/**
+ * The floor of the logging layers in force (see {@link Floor}).
+ *
+ * @internal
+ */
+export const currentFloor: FiberRef.FiberRef<Floor | undefined> = globalValue(
+  Symbol.for("effect-foundation/currentFloor"),
+  () =>
+    FiberRef.unsafeMake<Floor | undefined>(undefined, {
+      join: (parent, child) =>
+        parent === undefined || child === undefined || parent === child ? child : parent.meet(child)
+    })
+)
 
 type ModuleThreshold = (binding: Binding) => number | undefined
 
@@ -230,7 +297,8 @@ const emit = (
     // A record the level drops goes to `below`: a fingers-crossed scope keeps it; while no scope is open anywhere,
     // that costs one read of a global counter.
     let r: Route
-    if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > ordinal) {
+    const minimum = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+    if (minimum.ordinal > ordinal) {
       if (binding.name === undefined || moduleLevels.formatters === 0) {
         return below(fiber, level, ordinal, binding, message, fields, error, cause)
       }
@@ -257,8 +325,15 @@ const emit = (
     const span = fiber.currentSpan
     // a logger whose sink is full (overflow "block") answers with an effect that waits for room
     let wait: Effect.Effect<void> | undefined
+    let floor: boolean | undefined
     for (let i = 0; i < r.direct.length; i++) {
-      wait = r.direct[i]!(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+      const d = r.direct[i]!
+      // an output's own level (a console at INFO beside a file at DEBUG)
+      if (
+        d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
+        !admitsModule(d, binding, ordinal)
+      ) continue
+      wait = d(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
     }
     if (r.tracer && span !== undefined && span._tag === "Span") {
       spanEvent(
@@ -350,6 +425,13 @@ const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effec
 export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): void => {
   if (fingersCrossed.open === 0) return
   FiberRefs.getOrDefault(refs, currentFingersCrossed)?.trigger(ordinal)
+}
+
+/** Whether the output's module level for the binding's name admits the record. */
+const admitsModule = (d: Direct, binding: Binding, ordinal: number): boolean => {
+  if (d.moduleThreshold === undefined || binding.name === undefined) return false
+  const t = d.moduleThreshold(binding)
+  return t !== undefined && t <= ordinal
 }
 
 /** The lowest module level matching the binding's name among the loggers that have module levels. */
