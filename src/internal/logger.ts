@@ -16,6 +16,7 @@ import type * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
 import { formatOption } from "./config.js"
+import { currentFloor, Floor, isFloor } from "./floor.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
@@ -30,17 +31,7 @@ import {
 } from "./format.js"
 import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
-import {
-  type Binding,
-  currentFloor,
-  type Direct,
-  DirectPath,
-  type Entry,
-  Floor,
-  isFloor,
-  spanEventLogger,
-  triggerFromRefs
-} from "./record.js"
+import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
 
 /**

@@ -25,9 +25,9 @@ import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
-import { pipeArguments } from "effect/Pipeable"
 import * as Tracer from "effect/Tracer"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
+import { isFloor } from "./floor.js"
 import type { LevelName } from "./level.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
@@ -172,64 +172,6 @@ export interface Direct {
   readonly explicit?: boolean | undefined
 }
 
-/** @internal */
-export const FloorTypeId: unique symbol = Symbol.for("effect-foundation/Floor") as never
-
-/**
- * Effect's minimum log level as our logging layers set it: the lowest level
- * of the outputs installed, so a record below every output's level returns
- * at once. While it is in force (the program has not set the minimum level
- * itself with `Logger.withMinimumLogLevel` / `Logger.minimumLogLevel`), each
- * output also skips the records below its own level. Layers built side by
- * side (`Layer.merge`) meet in `currentFloor`'s join, which lowers both to
- * the lower of the two: whichever becomes Effect's minimum, it admits every
- * output's records.
- *
- * @internal
- */
-export class Floor {
-  readonly [FloorTypeId] = FloorTypeId
-  constructor(public level: LevelName) {}
-  get _tag() {
-    return toEffectLevel[this.level]._tag
-  }
-  get label() {
-    return toEffectLevel[this.level].label
-  }
-  get syslog() {
-    return toEffectLevel[this.level].syslog
-  }
-  get ordinal() {
-    return toEffectLevel[this.level].ordinal
-  }
-  pipe() {
-    return pipeArguments(this, arguments)
-  }
-  /** Both floors take the lower level of the two. */
-  meet(that: Floor): Floor {
-    if (that.ordinal < this.ordinal) this.level = that.level
-    else that.level = this.level
-    return this
-  }
-}
-
-/** @internal */
-export const isFloor = (level: LogLevel.LogLevel): boolean => FloorTypeId in level
-
-/**
- * The floor of the logging layers in force (see {@link Floor}).
- *
- * @internal
- */
-export const currentFloor: FiberRef.FiberRef<Floor | undefined> = globalValue(
-  Symbol.for("effect-foundation/currentFloor"),
-  () =>
-    FiberRef.unsafeMake<Floor | undefined>(undefined, {
-      join: (parent, child) =>
-        parent === undefined || child === undefined || parent === child ? child : parent.meet(child)
-    })
-)
-
 type ModuleThreshold = (binding: Binding) => number | undefined
 
 /**
@@ -323,18 +265,7 @@ const emit = (
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
     const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
     const span = fiber.currentSpan
-    // a logger whose sink is full (overflow "block") answers with an effect that waits for room
-    let wait: Effect.Effect<void> | undefined
-    let floor: boolean | undefined
-    for (let i = 0; i < r.direct.length; i++) {
-      const d = r.direct[i]!
-      // an output's own level (a console at INFO beside a file at DEBUG)
-      if (
-        d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
-        !admitsModule(d, binding, ordinal)
-      ) continue
-      wait = d(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
-    }
+    const wait = toDirect(r.direct, minimum, level, ordinal, millis, entry, annotations, spans, cause, span)
     if (r.tracer && span !== undefined && span._tag === "Span") {
       spanEvent(
         span,
@@ -425,6 +356,29 @@ const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effec
 export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): void => {
   if (fingersCrossed.open === 0) return
   FiberRefs.getOrDefault(refs, currentFingersCrossed)?.trigger(ordinal)
+}
+
+/**
+ * Hands a record to each direct output whose own level admits it (a console
+ * at INFO beside a file at DEBUG). A logger whose sink is full (overflow
+ * "block") answers with an effect that waits for room: the last one is returned.
+ */
+const toDirect = (
+  direct: ReadonlyArray<Direct>,
+  minimum: LogLevel.LogLevel,
+  ...[level, ordinal, millis, entry, annotations, spans, cause, span]: Parameters<Direct>
+): Effect.Effect<void> | undefined => {
+  let wait: Effect.Effect<void> | undefined
+  let floor: boolean | undefined
+  for (let i = 0; i < direct.length; i++) {
+    const d = direct[i]!
+    if (
+      d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
+      !admitsModule(d, entry.binding, ordinal)
+    ) continue
+    wait = d(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+  }
+  return wait
 }
 
 /** Whether the output's module level for the binding's name admits the record. */
