@@ -18,6 +18,7 @@ import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Emoji from "./Emoji.js"
+import type * as customFormat from "./internal/customFormat.js"
 import { Formatter, type RecordInput } from "./internal/format.js"
 import type * as level from "./internal/level.js"
 import * as internal from "./internal/logger.js"
@@ -149,6 +150,43 @@ export interface Options {
    */
   readonly traceIds?: boolean
 }
+
+/**
+ * A record as a format of your own receives it (`Foundation.layer`'s
+ * `formatter` option): plain data, already redacted and bounded exactly like
+ * a JSON line (a secret never reaches the function). `level` is the lower-case
+ * name (`"warning"`, `"critical"`), `timestamp` ISO-8601, `fields` the
+ * context, bound and call fields merged; `error` is the error as plain data
+ * (`{ name, message, stack, cause, ...its fields }`), `cause` an Effect
+ * `Cause` as plain data (`{ failures, defects, ... }`), `spans` the log
+ * spans' durations in milliseconds, `traceId` / `spanId` the current span's.
+ *
+ * @example
+ * import { Foundation } from "effect-foundation"
+ *
+ * // logfmt-like lines: time=... level=info msg="..." user=bob
+ * export const LoggingLive = Foundation.layer({
+ *   formatter: (record) =>
+ *     [`time=${record.timestamp}`, `level=${record.level}`, `msg=${JSON.stringify(record.message)}`]
+ *       .concat(Object.entries(record.fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`))
+ *       .join(" ")
+ * })
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RecordView extends customFormat.RecordView {}
+
+/**
+ * A format of your own: from a record, plain and redacted, to its line (a
+ * `"\n"` is added when the line has none). A function that throws or returns
+ * something other than a string costs its record nothing: the record's
+ * last-resort JSON line is written instead, with the reason.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type CustomFormat = (record: RecordView) => string
 
 /**
  * A record as data, for the pure format functions.

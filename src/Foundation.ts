@@ -17,13 +17,15 @@
  * @since 0.1.0
  */
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as EmojiLogger from "./EmojiLogger.js"
 import * as env from "./internal/config.js"
+import { customWriter } from "./internal/customFormat.js"
 import { DevtoolsFormatter, devtoolsWrite, isDevtoolsTarget } from "./internal/devtools.js"
 import { Formatter, renderRecord } from "./internal/format.js"
+import { toEffectLevel } from "./internal/level.js"
 import * as logger from "./internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, summariesAtExit } from "./internal/rateLimit.js"
 import { redactionConfig } from "./internal/redact.js"
@@ -73,6 +75,8 @@ export interface RateLimitOptions {
  * | `rateLimit` | `PROVIDE_LOG_RATE_LIMIT_*` | none |
  * | `traceIds` | `PROVIDE_LOG_TRACE_IDS` | on for JSON, off for the console |
  * | `sink` | `PROVIDE_LOG_FILE`, ... (see `LogSink`) | stdout |
+ * | `formatter` | | none: `format` |
+ * | `outputs` | `PROVIDE_LOG_FILE_LEVEL`, `PROVIDE_LOG_FILE_FORMAT` (see {@link Output}) | one output |
  *
  * @since 0.1.0
  * @category models
@@ -80,6 +84,57 @@ export interface RateLimitOptions {
 export interface Options extends EmojiLogger.Options {
   readonly rateLimit?: RateLimitOptions
   readonly sink?: Partial<LogSink.Options>
+  /** A format of your own, in place of `format` (see `EmojiLogger.RecordView`). */
+  readonly formatter?: EmojiLogger.CustomFormat
+  /**
+   * Several outputs, each with its own level, format and sink (see
+   * {@link Output}); the other options are the defaults of each.
+   */
+  readonly outputs?: ReadonlyArray<Output>
+}
+
+/**
+ * One output of a layer with several (`outputs`): its own level, format (or
+ * `formatter`) and sink; what it leaves out comes from the layer's options,
+ * then the environment. A record goes to every output whose level admits it;
+ * one below every output's level costs what a disabled level costs. A level
+ * given here holds whatever `Logger.withMinimumLogLevel` says (that one still
+ * raises it); an output without one follows Effect's minimum level like a
+ * single output does.
+ *
+ * From the environment, the common console-plus-file case:
+ * `PROVIDE_LOG_FILE_LEVEL` and/or `PROVIDE_LOG_FILE_FORMAT` beside
+ * `PROVIDE_LOG_FILE` make the file an output of its own (default format
+ * `json`, default level `PROVIDE_LOG_LEVEL`'s), next to the console
+ * (`PROVIDE_LOG_STREAM`, default stdout, at `PROVIDE_LOG_LEVEL` in
+ * `PROVIDE_LOG_CONSOLE_FORMATTER`). `PROVIDE_LOG_FILE` alone still sends
+ * everything to the file instead of the console.
+ *
+ * Two logging layers side by side (`Layer.merge`) or one inside the other
+ * work the same way: each keeps its own level.
+ *
+ * @example
+ * import { Foundation } from "effect-foundation"
+ *
+ * // people read INFO and up on the console; the file gets DEBUG and up, as JSON
+ * export const LoggingLive = Foundation.layer({
+ *   outputs: [
+ *     { level: "info", format: "key_value" },
+ *     { level: "debug", format: "json", sink: { target: { file: "logs/app.log" } } }
+ *   ]
+ * })
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Output {
+  readonly level?: EmojiLogger.LevelInput
+  readonly format?: EmojiLogger.Format
+  readonly formatter?: EmojiLogger.CustomFormat
+  readonly sink?: Partial<LogSink.Options>
+  readonly timestamps?: boolean
+  readonly colors?: boolean
+  readonly traceIds?: boolean
 }
 
 const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
@@ -120,6 +175,85 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
     return resolved
   }))
 
+/** An output resolved: its options in force, and whether its level was given for it. */
+interface Resolved {
+  readonly options: Options
+  readonly explicit: boolean
+}
+
+/** The outputs in force: `outputs`, else console plus file from the environment, else one. */
+const resolveOutputs = (options: Options): Effect.Effect<Array<Resolved>, ConfigError.ConfigError> =>
+  env.withReadableEnv(Effect.gen(function*() {
+    const { outputs, ...base } = options
+    const file = outputs === undefined && base.sink?.target === undefined ? yield* env.fileOutput : undefined
+    const list: ReadonlyArray<Output> | undefined = outputs ?? (file === undefined ? undefined : [
+      { sink: { target: file.stream } },
+      {
+        ...(file.level === undefined ? {} : { level: file.level }),
+        format: file.format ?? "json"
+      }
+    ])
+    if (list === undefined) return [{ options: yield* resolve(base), explicit: false }]
+    if (list.length === 0) {
+      return yield* Effect.fail(ConfigError.InvalidData(["outputs"], "outputs: empty; give at least one output"))
+    }
+    return yield* Effect.forEach(list, (output) =>
+      Effect.map(
+        resolve({ ...base, ...output, sink: { ...base.sink, ...output.sink } }),
+        (resolved): Resolved => ({ options: resolved, explicit: output.level !== undefined })
+      ))
+  }))
+
+/** One output's logger: its formatter (and format of the user's own, if any) writing to its sink. */
+const makeOutput = ({ explicit, options }: Resolved) =>
+  Effect.gen(function*() {
+    const custom = options.formatter
+    // a format of the user's own reads the record as the JSON formatter renders it: redacted and bounded
+    const resolved: Options = custom === undefined ? options : { ...options, format: "json", traceIds: true }
+    const limiter = makeRateLimiter(resolved.rateLimit ?? {})
+    const devtools = isDevtoolsTarget(resolved.sink?.target)
+    const formatter = yield* logger.tryOptions(() =>
+      devtools
+        ? new DevtoolsFormatter(logger.formatOptions(resolved))
+        : new Formatter(logger.formatOptions(resolved))
+    )
+    const own: logger.OutputLevel = { threshold: toEffectLevel[formatter.options.level].ordinal, explicit }
+    const customize = (write: (line: string) => unknown) =>
+      custom === undefined ? write : customWriter(custom, (...args) => formatter.fallback(...args), write)
+    if (devtools) {
+      // no file descriptors (a browser, workerd): one console call per record, with its level's method
+      const write = devtoolsWrite(formatter as DevtoolsFormatter, yield* Effect.console)
+      return { formatter, logger: logger.fromFormatter(formatter, customize(write), limiter, undefined, own) }
+    }
+    const sink = yield* LogSink.make({
+      ...resolved.sink,
+      // the sink's own "N records dropped" warning, in the program's format
+      warningLine: (message, fields, millis) =>
+        renderRecord(formatter, {
+          timestamp: new Date(millis),
+          level: "warning",
+          message,
+          fields,
+          loggerName: "effect-foundation.sink"
+        })
+    })
+    const write = customize(sink.write)
+    // the rate limit's pending "N records suppressed" lines go out before every flush and shutdown, and at close
+    const writeAt = limiter === undefined ? undefined : logger.summaryWriter(formatter, write, limiter)
+    const summaries = writeAt === undefined ? undefined : logger.writeSuppressed(writeAt)
+    yield* LogSink.registerScoped(
+      summaries === undefined ? sink : {
+        flush: (deadline) => Effect.zipRight(summaries, sink.flush(deadline)),
+        shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
+      }
+    )
+    if (writeAt !== undefined) {
+      yield* Effect.addFinalizer(() => summaries!)
+      if (resolved.sink?.exitHook !== false) yield* summariesAtExit(writeAt)
+    }
+    return { formatter, logger: logger.fromFormatter(formatter, write, limiter, sink.room, own) }
+  })
+
 /**
  * The logging layer: resolves the configuration, opens the sink, installs the
  * logger for every fiber (replacing Effect's default logger and the pretty
@@ -128,6 +262,10 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
  * buffered line. In JSON under `NodeRuntime.runMain`, a program that fails
  * ends with one JSON record, `program failed: ...` with its cause, in place of
  * runMain's multi-line report (the exit code stays 1).
+ *
+ * With `outputs` (or `PROVIDE_LOG_FILE_LEVEL` / `PROVIDE_LOG_FILE_FORMAT`),
+ * one sink per output, each output with its own level and format (see
+ * {@link Output}).
  *
  * Without file descriptors (a browser, workerd), records to the standard
  * streams or the console are written at once, each with the console method
@@ -141,51 +279,18 @@ export const resolve = (options: Options = {}): Effect.Effect<Options, ConfigErr
 export const layer = (options: Options = {}): Layer.Layer<never, ConfigError.ConfigError | LogSink.LogSinkError> =>
   Layer.scopedDiscard(
     Effect.gen(function*() {
-      const resolved = yield* resolve(options)
-      const limiter = makeRateLimiter(resolved.rateLimit ?? {})
-      const json = resolved.format === "json"
-      if (isDevtoolsTarget(resolved.sink?.target)) {
-        // no file descriptors (a browser, workerd): one console call per record, with its level's method
-        const formatter = yield* logger.tryOptions(() => new DevtoolsFormatter(logger.formatOptions(resolved)))
-        const console = yield* Effect.console
-        yield* publish(formatter.options.redactor)
-        const write = devtoolsWrite(formatter, console)
-        return yield* logger.install(logger.fromFormatter(formatter, write, limiter), formatter.options.level, json)
-      }
-      const formatter = yield* logger.tryOptions(() => new Formatter(logger.formatOptions(resolved)))
-      const sink = yield* LogSink.make({
-        ...resolved.sink,
-        // the sink's own "N records dropped" warning, in the program's format
-        warningLine: (message, fields, millis) =>
-          renderRecord(formatter, {
-            timestamp: new Date(millis),
-            level: "warning",
-            message,
-            fields,
-            loggerName: "effect-foundation.sink"
-          })
-      })
-      // the rate limit's pending "N records suppressed" lines go out before every flush and shutdown, and at close
-      const writeAt = limiter === undefined ? undefined : logger.summaryWriter(formatter, sink.write, limiter)
-      const summaries = writeAt === undefined ? undefined : logger.writeSuppressed(writeAt)
-      yield* LogSink.registerScoped(
-        summaries === undefined ? sink : {
-          flush: (deadline) => Effect.zipRight(summaries, sink.flush(deadline)),
-          shutdown: (deadline) => Effect.zipRight(summaries, sink.shutdown(deadline))
+      const outputs = yield* Effect.forEach(yield* resolveOutputs(options), makeOutput)
+      const first = outputs[0]!.formatter.options
+      // span events and the OTLP exporter redact with the same rules as the lines (the first output's)
+      yield* publish(first.redactor)
+      let lowest = first.level
+      for (const o of outputs) {
+        if (toEffectLevel[o.formatter.options.level].ordinal < toEffectLevel[lowest].ordinal) {
+          lowest = o.formatter.options.level
         }
-      )
-      if (writeAt !== undefined) {
-        yield* Effect.addFinalizer(() => summaries!)
-        if (resolved.sink?.exitHook !== false) yield* summariesAtExit(writeAt)
       }
-      // span events and the OTLP exporter redact with the same rules as the lines
-      yield* publish(formatter.options.redactor)
       // JSON under runMain: a failure is one more JSON record with its cause, not runMain's multi-line report
-      yield* logger.install(
-        logger.fromFormatter(formatter, sink.write, limiter, sink.room),
-        formatter.options.level,
-        json
-      )
+      yield* logger.install(outputs.map((o) => o.logger), lowest, first.format === "json")
     })
   )
 

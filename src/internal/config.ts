@@ -221,6 +221,40 @@ export const env = {
 }
 
 /**
+ * The log file as a second output beside the console: `PROVIDE_LOG_FILE_LEVEL`
+ * and `PROVIDE_LOG_FILE_FORMAT` (either one makes `PROVIDE_LOG_FILE` an output
+ * of its own; without them the file replaces the console, as before), and the
+ * console's stream, `PROVIDE_LOG_STREAM`. Either variable without
+ * `PROVIDE_LOG_FILE` fails, naming it.
+ *
+ * @internal
+ */
+export const fileOutput: Config.Config<
+  {
+    readonly level: LevelName | undefined
+    readonly format: "key_value" | "json" | undefined
+    readonly stream: "stdout" | "stderr"
+  } | undefined
+> = Config.all({
+  file: optional("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
+  level: level("PROVIDE_LOG_FILE_LEVEL"),
+  format: optional("PROVIDE_LOG_FILE_FORMAT", acceptedFormats, parseFormat),
+  stream: optional("PROVIDE_LOG_STREAM", "stdout, stderr", (raw) => {
+    const k = raw.trim().toLowerCase()
+    return k === "stdout" || k === "stderr" ? k : undefined
+  })
+}).pipe(Config.mapOrFail((c) => {
+  if (c.level === undefined && c.format === undefined) return Either.right(undefined)
+  if (c.file === undefined) {
+    const name = c.level !== undefined ? "PROVIDE_LOG_FILE_LEVEL" : "PROVIDE_LOG_FILE_FORMAT"
+    return Either.left(
+      ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`)
+    )
+  }
+  return Either.right({ level: c.level, format: c.format, stream: c.stream ?? "stdout" })
+}))
+
+/**
  * Colours: `NO_COLOR` (non-empty) turns them off, `FORCE_COLOR` (non-empty,
  * not `0`/`false`) turns them on, otherwise they follow whether the output is
  * a terminal.

@@ -10,11 +10,14 @@ import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
 import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
 import { formatOption } from "./config.js"
+import { currentFloor, Floor, isFloor } from "./floor.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
@@ -155,11 +158,37 @@ const renderSafely = (
   }
 }
 
-/** A formatter's direct path: `call`, with the formatter's module levels for `emit` (which decides every record's level once, for every output). */
-const directPath = (formatter: Formatter, call: (...args: Parameters<Direct>) => ReturnType<Direct>): Direct =>
-  formatter.hasModuleLevels
-    ? Object.assign(call, { moduleThreshold: (binding: Binding) => formatter.moduleThreshold(binding) })
-    : call
+/**
+ * An output's own level (`Foundation.layer`'s outputs): below `threshold` (an
+ * ordinal), records skip the output while a floor is Effect's minimum level,
+ * or always when `explicit` (the level was given for this output).
+ *
+ * @internal
+ */
+export interface OutputLevel {
+  readonly threshold: number
+  readonly explicit: boolean
+}
+
+/** A formatter's direct path: `call`, with the formatter's module levels and the output's level for `emit` (which decides every record's level once, for every output). */
+const directPath = (
+  formatter: Formatter,
+  call: (...args: Parameters<Direct>) => ReturnType<Direct>,
+  own?: OutputLevel | undefined
+): Direct => {
+  const d = call as typeof call & { -readonly [K in keyof Direct]?: Direct[K] }
+  if (formatter.hasModuleLevels) d.moduleThreshold = (binding: Binding) => formatter.moduleThreshold(binding)
+  if (own !== undefined) {
+    d.threshold = own.threshold
+    d.explicit = own.explicit
+  }
+  return call
+}
+
+/** A record of `Effect.log*` below the output's own level (see {@link OutputLevel}). */
+const belowOwn = (own: OutputLevel | undefined, options: Logger.Logger.Options<unknown>): boolean =>
+  own !== undefined && options.logLevel.ordinal < own.threshold &&
+  (own.explicit || isFloor(FiberRefs.getOrDefault(options.context, FiberRef.currentMinimumLogLevel)))
 
 /** The rate limit's summary line for `name` (`undefined`: the root logger). */
 const suppressedLine = (formatter: Formatter, name: string | undefined, suppressed: number, millis: number): string => {
@@ -207,7 +236,8 @@ export const fromFormatter = (
   formatter: Formatter,
   write: (line: string) => unknown,
   limiter?: RateLimiter | undefined,
-  room?: Effect.Effect<void> | undefined
+  room?: Effect.Effect<void> | undefined,
+  own?: OutputLevel | undefined
 ): Logger.Logger<unknown, void> => {
   // The rate limit before rendering: a suppressed record costs no formatting.
   const admit = limiter === undefined ? undefined : (name: string | undefined, millis: number): boolean => {
@@ -231,11 +261,13 @@ export const fromFormatter = (
             )
           ) === true
         ? room
-        : undefined
+        : undefined,
+    own
   )
   const logger = Logger.make<unknown, void>((options) => {
     // `Effect.logError` inside a fingers-crossed scope: the scope's records are written first
     triggerFromRefs(options.context, options.logLevel.ordinal)
+    if (belowOwn(own, options)) return
     const millis = options.date.getTime()
     if (admit === undefined || admit(undefined, millis)) {
       const level = fromEffectLevel(options.logLevel)
@@ -373,10 +405,29 @@ const replace = (
 ): HashSet.HashSet<Logger.Logger<unknown, any>> => HashSet.add(HashSet.remove(loggers, remove), add)
 
 /**
- * Installs `logger` for the rest of the scope in place of Effect's default
- * logger and of the pretty logger `NodeRuntime.runMain` adds, so each record
- * is written once, and sets Effect's minimum log level to `minimum` (the starting
- * level: `Logger.withMinimumLogLevel` changes it in either direction).
+ * Sets Effect's minimum log level, for the rest of the scope, to a floor at
+ * `level`, or at the floor already in force when that is lower (a logging
+ * layer inside another keeps the outer outputs' records coming).
+ */
+const setFloor = (level: LevelName): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (current) => {
+    const floor = new Floor(
+      isFloor(current) && current.ordinal < toEffectLevel[level].ordinal ? fromEffectLevel(current) : level
+    )
+    return Effect.zipRight(
+      Effect.locallyScoped(currentFloor, floor),
+      Effect.locallyScoped(FiberRef.currentMinimumLogLevel, floor as unknown as LogLevel.LogLevel)
+    )
+  })
+
+/**
+ * Installs `logger` (or several: one per output) for the rest of the scope in
+ * place of Effect's default logger and of the pretty logger
+ * `NodeRuntime.runMain` adds, so each record is written once, and sets
+ * Effect's minimum log level to `minimum` (the starting level, the lowest of
+ * the outputs': `Logger.withMinimumLogLevel` changes it in either direction),
+ * as a floor (see `Floor`): a layer installed beside or inside another one
+ * lowers the level in force only as far as its own outputs need.
  * Effect's tracer logger (records as span events) gives way to one that
  * redacts like the lines. With `reportFailure` (JSON output) under runMain,
  * a scope closed by a failure writes it as one record (`program failed: ...`
@@ -385,25 +436,30 @@ const replace = (
  * @internal
  */
 export const install = (
-  logger: Logger.Logger<unknown, void>,
+  logger: Logger.Logger<unknown, void> | ReadonlyArray<Logger.Logger<unknown, void>>,
   minimum: LevelName,
   reportFailure = false
-): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.zipRight(
+): Effect.Effect<void, never, Scope.Scope> => {
+  const loggers = Array.isArray(logger)
+    ? logger as ReadonlyArray<Logger.Logger<unknown, void>>
+    : [logger as Logger.Logger<unknown, void>]
+  const all = loggers.length === 1 ? loggers[0]! : Logger.make<unknown, void>((options) => {
+    for (const l of loggers) l.log(options)
+  })
+  return Effect.zipRight(
     Effect.acquireRelease(
-      FiberRef.getAndUpdate(FiberRef.currentLoggers, (loggers) => {
-        const installed = HashSet.add(
-          HashSet.filter(
-            loggers,
-            (l) => l !== Logger.defaultLogger && l !== Logger.prettyLoggerDefault && !(AfterScope in l)
-          ),
-          logger
+      FiberRef.getAndUpdate(FiberRef.currentLoggers, (current) => {
+        let installed = HashSet.filter(
+          current,
+          (l) => l !== Logger.defaultLogger && l !== Logger.prettyLoggerDefault && !(AfterScope in l)
         )
+        for (const l of loggers) installed = HashSet.add(installed, l)
         return HashSet.has(installed, Logger.tracerLogger)
           ? replace(installed, Logger.tracerLogger, spanEventLogger)
           : installed
       }),
-      (previous, exit) => restore(logger, previous, exit, reportFailure)
+      (previous, exit) => restore(all, previous, exit, reportFailure)
     ),
-    Effect.locallyScoped(FiberRef.currentMinimumLogLevel, toEffectLevel[minimum])
+    setFloor(minimum)
   )
+}

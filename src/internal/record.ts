@@ -22,10 +22,12 @@ import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
+import { isFloor } from "./floor.js"
 import type { LevelName } from "./level.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
 import type { Redactor } from "./redact.js"
@@ -161,6 +163,13 @@ export interface Direct {
   ): Effect.Effect<void> | undefined
   /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
   readonly moduleThreshold?: ((binding: Binding) => number | undefined) | undefined
+  /**
+   * The ordinal of the output's own level: below it, a record skips this output while a {@link Floor} is
+   * Effect's minimum level (or always, when `explicit`). `undefined`: every admitted record.
+   */
+  readonly threshold?: number | undefined
+  /** The level was given for this output: it holds even under `Logger.withMinimumLogLevel`. */
+  readonly explicit?: boolean | undefined
 }
 
 type ModuleThreshold = (binding: Binding) => number | undefined
@@ -230,7 +239,8 @@ const emit = (
     // A record the level drops goes to `below`: a fingers-crossed scope keeps it; while no scope is open anywhere,
     // that costs one read of a global counter.
     let r: Route
-    if (fiber.getFiberRef(FiberRef.currentMinimumLogLevel).ordinal > ordinal) {
+    const minimum = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+    if (minimum.ordinal > ordinal) {
       if (binding.name === undefined || moduleLevels.formatters === 0) {
         return below(fiber, level, ordinal, binding, message, fields, error, cause)
       }
@@ -255,11 +265,7 @@ const emit = (
     const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
     const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
     const span = fiber.currentSpan
-    // a logger whose sink is full (overflow "block") answers with an effect that waits for room
-    let wait: Effect.Effect<void> | undefined
-    for (let i = 0; i < r.direct.length; i++) {
-      wait = r.direct[i]!(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
-    }
+    const wait = toDirect(r.direct, minimum, level, ordinal, millis, entry, annotations, spans, cause, span)
     if (r.tracer && span !== undefined && span._tag === "Span") {
       spanEvent(
         span,
@@ -350,6 +356,36 @@ const trigger = (scope: FingersCrossedScope | undefined, ordinal: number): Effec
 export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): void => {
   if (fingersCrossed.open === 0) return
   FiberRefs.getOrDefault(refs, currentFingersCrossed)?.trigger(ordinal)
+}
+
+/**
+ * Hands a record to each direct output whose own level admits it (a console
+ * at INFO beside a file at DEBUG). A logger whose sink is full (overflow
+ * "block") answers with an effect that waits for room: the last one is returned.
+ */
+const toDirect = (
+  direct: ReadonlyArray<Direct>,
+  minimum: LogLevel.LogLevel,
+  ...[level, ordinal, millis, entry, annotations, spans, cause, span]: Parameters<Direct>
+): Effect.Effect<void> | undefined => {
+  let wait: Effect.Effect<void> | undefined
+  let floor: boolean | undefined
+  for (let i = 0; i < direct.length; i++) {
+    const d = direct[i]!
+    if (
+      d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
+      !admitsModule(d, entry.binding, ordinal)
+    ) continue
+    wait = d(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+  }
+  return wait
+}
+
+/** Whether the output's module level for the binding's name admits the record. */
+const admitsModule = (d: Direct, binding: Binding, ordinal: number): boolean => {
+  if (d.moduleThreshold === undefined || binding.name === undefined) return false
+  const t = d.moduleThreshold(binding)
+  return t !== undefined && t <= ordinal
 }
 
 /** The lowest module level matching the binding's name among the loggers that have module levels. */
