@@ -3,7 +3,6 @@
  * render, then the line goes to `write` (the sink). Installed in place of
  * Effect's default logger.
  */
-import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -11,6 +10,7 @@ import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
+import { aLevel, invalidOption, option } from "./config.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
@@ -21,7 +21,7 @@ import {
   renderRecord,
   type StructuredRecord
 } from "./format.js"
-import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
+import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import type { RateLimiter } from "./rateLimit.js"
 import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
@@ -33,12 +33,8 @@ import { makeRedactor } from "./redact.js"
  *
  * @internal
  */
-export const levelOption = (name: string, value: unknown): LevelName | undefined => {
-  if (value === undefined) return undefined
-  const level = levelOf(value)
-  if (level === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage(name, value))
-  return level
-}
+export const levelOption = (name: string, value: unknown): LevelName | undefined =>
+  value === undefined ? undefined : option("", name, value, aLevel)
 
 /**
  * `moduleLevels` as `[prefix, level]` pairs, each level in any accepted
@@ -49,9 +45,7 @@ export const levelOption = (name: string, value: unknown): LevelName | undefined
 export const moduleLevelsOption = (name: string, value: unknown): Array<[string, LevelName]> => {
   if (value === undefined) return []
   if (typeof value !== "object" || value === null) {
-    throw new Cause.IllegalArgumentException(
-      `${name}: invalid value ${String(value)}; expected an object of name: LEVEL`
-    )
+    throw invalidOption("", name, value, "an object of name: LEVEL")
   }
   return Object.entries(value).map((
     [prefix, level]
