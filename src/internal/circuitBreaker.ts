@@ -9,6 +9,7 @@ import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Ref from "effect/Ref"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
+import { TaggedError } from "./errors.js"
 import {
   aFunction,
   checkOptions,
@@ -18,8 +19,7 @@ import {
   numberAtLeast,
   option,
   orDie
-} from "./config.js"
-import { TaggedError } from "./errors.js"
+} from "./parse.js"
 import { logEntry, rootBinding } from "./record.js"
 
 /** @internal */

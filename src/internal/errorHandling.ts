@@ -7,8 +7,8 @@ import type * as FiberId from "effect/FiberId"
 import { dual } from "effect/Function"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
-import { aFunction, checkOptions, invalidOption, option, orDie } from "./config.js"
 import { errorFields, errorTag } from "./errors.js"
+import { aFunction, checkOptions, invalidOption, option, orDie } from "./parse.js"
 import { type Fields, logException, rootBinding } from "./record.js"
 
 interface Compiled {

@@ -36,8 +36,8 @@ import * as List from "effect/List"
 import type * as LogSpan from "effect/LogSpan"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
-import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./config.js"
 import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
+import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
 import {
   type Binding,
   currentFingersCrossed,

@@ -10,7 +10,6 @@ import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
-import { aLevel, invalidOption, option } from "./config.js"
 import {
   defaultFormatOptions,
   entryOfMessage,
@@ -22,6 +21,7 @@ import {
   type StructuredRecord
 } from "./format.js"
 import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import { aLevel, invalidOption, option } from "./parse.js"
 import type { RateLimiter } from "./rateLimit.js"
 import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"

@@ -14,6 +14,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Retry from "../Retry.js"
+import { errorMessage, errorTag } from "./errors.js"
 import {
   checkOptions,
   duration,
@@ -24,8 +25,7 @@ import {
   option,
   orDie,
   type Parser
-} from "./config.js"
-import { errorMessage, errorTag } from "./errors.js"
+} from "./parse.js"
 import { logEntry, rootBinding } from "./record.js"
 
 // ---------------------------------------------------------------------------
