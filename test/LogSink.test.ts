@@ -490,6 +490,19 @@ describe("LogSink.make options (issue 20, item 4)", () => {
       }))
   }
 
+  it.effect("an option and its variable are checked by one parser, in one wording", () =>
+    Effect.gen(function*() {
+      const tail = "invalid value \"bogus\"; accepted: drop_oldest, drop_newest, block"
+      const viaEnv = yield* Effect.either(
+        Effect.withConfigProvider(LogSink.config, ConfigProvider.fromMap(new Map([["PROVIDE_LOG_OVERFLOW", "bogus"]])))
+      )
+      expect(String(viaEnv._tag === "Left" ? viaEnv.left : "no error")).toContain(`PROVIDE_LOG_OVERFLOW: ${tail}`)
+      const viaOption = yield* Effect.flip(
+        Effect.scoped(LogSink.make({ target: () => {}, exitHook: false, overflow: "bogus" as never }))
+      )
+      expect(viaOption.message).toBe(`LogSink option overflow: ${tail}`)
+    }))
+
   it.scoped("valid options in every accepted form make a sink that writes (sizes as text too, as the variables)", () =>
     Effect.gen(function*() {
       const out: Array<string> = []
