@@ -96,8 +96,10 @@ export interface CircuitBreaker {
 }
 
 /**
- * Makes a breaker. Throws `IllegalArgumentException` synchronously for
- * invalid options, naming the option: non-integer or < 1 thresholds, negative,
+ * Makes a breaker. It never throws: invalid options make an effect that dies
+ * with an `IllegalArgumentException` naming the option (`CircuitBreaker
+ * option failureThreshold: invalid value 0; accepted: a whole number >= 1`):
+ * non-integer or < 1 thresholds, negative,
  * NaN or infinite durations (`resetTimeout: Infinity` would never half-open:
  * use a long finite period, and `breaker.reset` to close it by hand), a
  * backoffFactor that is < 1 or not finite, maxResetTimeout < resetTimeout.

@@ -198,8 +198,9 @@ export interface LogRecord extends RecordInput {}
 
 /**
  * A reusable formatter: build it once, call it per record. The result ends
- * with `"\n"`. Throws `IllegalArgumentException` when a level option is not
- * a level.
+ * with `"\n"`. It returns a function, not an Effect, so a level option that
+ * is not a level throws `IllegalArgumentException` here, at once, in the
+ * options' one wording (`level: invalid value "LOUD"; accepted: ...`).
  *
  * @since 0.1.0
  * @category formatting
@@ -228,8 +229,9 @@ export const formatJson = (record: LogRecord, options?: Omit<Options, "format">)
   options === undefined ? jsonDefault(record) : makeFormatter({ ...options, format: "json" })(record)
 
 /**
- * The logger, writing each rendered line to `write`. Throws
- * `IllegalArgumentException` when a level option is not a level.
+ * The logger, writing each rendered line to `write`. It returns a `Logger`,
+ * not an Effect, so a level option that is not a level throws
+ * `IllegalArgumentException` here, at once ({@link layer} fails instead).
  *
  * @since 0.1.0
  * @category constructors

@@ -269,6 +269,12 @@ export interface Options<In, B> {
  * typed failures beside it are then dropped from the cause, so that none
  * reaches a caller whose E no longer has it.
  *
+ * The options are checked once, when `withErrorHandling` is called, and it
+ * never throws: without a `fallback` function (or with options that are not
+ * an object) the effect it returns dies with an `IllegalArgumentException`
+ * naming the option (`ErrorHandling.withErrorHandling option fallback:
+ * invalid value undefined; accepted: a function`), without running `self`.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"

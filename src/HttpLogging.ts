@@ -30,6 +30,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
@@ -38,7 +39,8 @@ import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
-import { invalidLevelMessage, type LevelInput, type LevelName, levelOf } from "./internal/level.js"
+import type { LevelInput, LevelName } from "./internal/level.js"
+import { aLevel, checkOptions, invalidOption, option } from "./internal/parse.js"
 import { redactedMarker } from "./internal/redact.js"
 import * as Log from "./Log.js"
 
@@ -138,44 +140,52 @@ const skipper = (skip: Options["skipPaths"]): ((path: string) => boolean) | unde
 const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
   HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
 
-/**
- * A configured middleware. Throws `IllegalArgumentException` when
- * `successLevel` is not a level, or `fingersCrossed` has an invalid option.
- *
- * @example
- * ```ts
- * import { HttpLogging } from "effect-foundation"
- * const logging = HttpLogging.make({ headers: ["user-agent"], skipPaths: ["/health"], successLevel: "debug" })
- * const verbose = HttpLogging.make({ received: true }) // "Request received" too
- * ```
- *
- * @since 0.1.0
- * @category constructors
- */
-export const make = (options: Options = {}): Middleware => {
-  const successLevel: LevelName | undefined = options.successLevel === undefined
-    ? "info"
-    : levelOf(options.successLevel)
-  if (successLevel === undefined) {
-    throw new Cause.IllegalArgumentException(invalidLevelMessage("successLevel", options.successLevel))
+/** The options, checked and with their defaults. */
+interface Settings {
+  readonly successLevel: LevelName
+  readonly logReceived: boolean
+  readonly headerNames: ReadonlyArray<string>
+  readonly idHeader: string
+  readonly generateId: () => string
+  readonly skip: ((path: string) => boolean) | undefined
+  readonly log: Log.BoundLogger
+  readonly fingers: internalFingersCrossed.Resolved | undefined
+}
+
+/** Checks the options; throws `IllegalArgumentException` in the one wording, naming the option. */
+const settingsOf = (options: Options): Settings => {
+  if (typeof options !== "object" || options === null) {
+    throw invalidOption("", "HttpLogging options", options, "an options object")
   }
-  const logReceived = options.received === true
-  const headerNames = (options.headers ?? []).map((h) => h.toLowerCase())
-  const idHeader = (options.requestIdHeader ?? "x-request-id").toLowerCase()
-  const generateId = options.generateId ?? defaultGenerateId
-  const skip = skipper(options.skipPaths)
-  const log = Log.named(options.loggerName ?? "http")
+  const successLevel = option("HttpLogging", "successLevel", options.successLevel ?? "info", aLevel)
   const fingers = options.fingersCrossed === undefined || options.fingersCrossed === false
     ? undefined
-    : internalFingersCrossed.resolve(options.fingersCrossed === true ? undefined : options.fingersCrossed)
-  const scoped = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    fingers === undefined ? self : internalFingersCrossed.fingersCrossed(self, fingers)
-  const success = (message: string, fields: Log.LogFields) =>
-    successLevel === "info" ? log.info(message, fields) : log[successLevel](message, fields)
+    : internalFingersCrossed.resolve(
+      options.fingersCrossed === true ? undefined : options.fingersCrossed,
+      "HttpLogging",
+      "fingersCrossed."
+    )
+  return {
+    successLevel,
+    logReceived: options.received === true,
+    headerNames: (options.headers ?? []).map((h) => h.toLowerCase()),
+    idHeader: (options.requestIdHeader ?? "x-request-id").toLowerCase(),
+    generateId: options.generateId ?? defaultGenerateId,
+    skip: skipper(options.skipPaths),
+    log: Log.named(options.loggerName ?? "http"),
+    fingers
+  }
+}
 
-  // The id is echoed by a pre-response handler, so error responses made by the server carry it too. The handler
-  // is made once (a new function per request costs a random hash in a WeakMap when the FiberRef compares values):
-  // it reads the request's id from `currentRequestId`, which the middleware sets with the request's context.
+/**
+ * The request-id echo: a pre-response handler made once (a new function per
+ * request costs a random hash in a WeakMap when the FiberRef compares values),
+ * reading the request's id from `currentRequestId`, which the middleware sets
+ * with the request's context; and how it joins the handlers already set.
+ */
+const echoHandlers = (
+  idHeader: string
+): (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler> => {
   const echo: HttpApp.PreResponseHandler = (_request, response) =>
     Effect.map(
       FiberRef.get(currentRequestId),
@@ -183,7 +193,7 @@ export const make = (options: Options = {}): Middleware => {
     )
   const echoOnly = Option.some(echo)
   const composed = new WeakMap<HttpApp.PreResponseHandler, Option.Option<HttpApp.PreResponseHandler>>()
-  const withEcho = (prev: Option.Option<HttpApp.PreResponseHandler>): Option.Option<HttpApp.PreResponseHandler> => {
+  return (prev) => {
     if (prev._tag === "None") return echoOnly
     if (prev.value === echo) return prev
     let handlers = composed.get(prev.value)
@@ -194,23 +204,75 @@ export const make = (options: Options = {}): Middleware => {
     }
     return handlers
   }
+}
 
-  const headerFields = (headers: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined => {
-    if (headerNames.length === 0) return undefined
-    const out: Record<string, string> = {}
-    for (const name of headerNames) {
-      const value = headers[name]
-      if (value === undefined) continue
-      out[name] = alwaysRedacted.has(name) ? redactedMarker : value
-    }
-    return out
+/** The logged request headers (the always-redacted ones as `[REDACTED]`); `undefined` when none are asked for. */
+const headerFieldsOf = (headerNames: ReadonlyArray<string>) =>
+(
+  headers: Readonly<Record<string, string | undefined>>
+): Record<string, string> | undefined => {
+  if (headerNames.length === 0) return undefined
+  const out: Record<string, string> = {}
+  for (const name of headerNames) {
+    const value = headers[name]
+    if (value === undefined) continue
+    out[name] = alwaysRedacted.has(name) ? redactedMarker : value
   }
+  return out
+}
 
+const success = (s: Settings, message: string, fields: Log.LogFields): Effect.Effect<void> =>
+  s.successLevel === "info" ? s.log.info(message, fields) : s.log[s.successLevel](message, fields)
+
+/** The request's last line, from how it ended: completed, failed or cancelled. */
+const completionLine = (
+  s: Settings,
+  exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> => {
+  // the completion line's fields (headers, when asked for, go on the request's line)
+  const done = (status: number) => headers === undefined ? { status, duration_ms } : { status, duration_ms, headers }
+  const cancelled = (reason: string) =>
+    s.log.warning(
+      "Request cancelled",
+      headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
+    )
+  if (Exit.isSuccess(exit)) {
+    const status = exit.value.status
+    // The platform answers a client abort with a 499 it never sends.
+    if (status === 499) return cancelled("client disconnected")
+    if (status >= 500) return s.log.error("Request failed", done(status))
+    if (status >= 400) return s.log.warning("Request completed", done(status))
+    return success(s, "Request completed", done(status))
+  }
+  const cause = exit.cause
+  if (Cause.isInterruptedOnly(cause)) {
+    return cancelled(isClientAbort(cause) ? "client disconnected" : "server interrupted")
+  }
+  const [response, stripped] = HttpServerError.causeResponseStripped(cause)
+  const status = response.status
+  if (status === 499) return cancelled("client disconnected")
+  if (status >= 500) {
+    return s.log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status))
+  }
+  return status >= 400
+    ? s.log.warning("Request completed", done(status))
+    : success(s, "Request completed", done(status))
+}
+
+/** The middleware of checked options. */
+const middlewareOf = (s: Settings): Middleware => {
+  const withEcho = echoHandlers(s.idHeader)
+  const headerFields = headerFieldsOf(s.headerNames)
+  const fingers = s.fingers
+  const scoped = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    fingers === undefined ? self : internalFingersCrossed.fingersCrossed(self, fingers)
   return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
     Effect.withFiberRuntime((fiber) => {
       const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
-      const incoming = request.headers[idHeader]
-      const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : generateId()
+      const incoming = request.headers[s.idHeader]
+      const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : s.generateId()
       const path = pathOf(request.url)
       const method = request.method
       // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
@@ -237,57 +299,48 @@ export const make = (options: Options = {}): Middleware => {
           ]
         })
       )
-      if (skip !== undefined && skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
+      if (s.skip !== undefined && s.skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
-      // the completion line's fields (headers, when asked for, go on the request's line)
-      const done = headers === undefined
-        ? (status: number, duration_ms: number) => ({ status, duration_ms })
-        : (status: number, duration_ms: number) => ({ status, duration_ms, headers })
-      const cancelled = (duration_ms: number, reason: string) =>
-        log.warning(
-          "Request cancelled",
-          headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
-        )
-      const completed = (exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>): Effect.Effect<void> => {
-        const duration_ms = clock.unsafeCurrentTimeMillis() - start
-        if (Exit.isSuccess(exit)) {
-          const status = exit.value.status
-          // The platform answers a client abort with a 499 it never sends.
-          if (status === 499) return cancelled(duration_ms, "client disconnected")
-          if (status >= 500) return log.error("Request failed", done(status, duration_ms))
-          if (status >= 400) return log.warning("Request completed", done(status, duration_ms))
-          return success("Request completed", done(status, duration_ms))
-        }
-        const cause = exit.cause
-        if (Cause.isInterruptedOnly(cause)) {
-          return cancelled(duration_ms, isClientAbort(cause) ? "client disconnected" : "server interrupted")
-        }
-        const [response, stripped] = HttpServerError.causeResponseStripped(cause)
-        const status = response.status
-        if (status === 499) return cancelled(duration_ms, "client disconnected")
-        if (status >= 500) {
-          return log.exception(
-            "Request failed",
-            stripped._tag === "Some" ? stripped.value : cause,
-            done(status, duration_ms)
-          )
-        }
-        return status >= 400
-          ? log.warning("Request completed", done(status, duration_ms))
-          : success("Request completed", done(status, duration_ms))
-      }
-      const handled = Effect.onExit(app, (exit) => Effect.zipRight(completed(exit), restore))
+      const handled = Effect.onExit(
+        app,
+        (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restore)
+      )
       return Effect.zipRight(
         enter,
         scoped(
-          logReceived
-            ? Effect.zipRight(success("Request received", headers === undefined ? {} : { headers }), handled)
+          s.logReceived
+            ? Effect.zipRight(success(s, "Request received", headers === undefined ? {} : { headers }), handled)
             : handled
         )
       )
     })
+}
+
+/**
+ * A configured middleware. The options are checked once, when `make` is
+ * called; it never throws: with an option that is not valid (`successLevel`
+ * not a level, an invalid `fingersCrossed` option) every request handled by
+ * the middleware dies with an `IllegalArgumentException` naming the option
+ * (`HttpLogging option successLevel: invalid value "LOUD"; accepted: ...`),
+ * which the server answers with a 500.
+ *
+ * @example
+ * ```ts
+ * import { HttpLogging } from "effect-foundation"
+ * const logging = HttpLogging.make({ headers: ["user-agent"], skipPaths: ["/health"], successLevel: "debug" })
+ * const verbose = HttpLogging.make({ received: true }) // "Request received" too
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Middleware => {
+  const checked = checkOptions(() => settingsOf(options))
+  if (Either.isRight(checked)) return middlewareOf(checked.right)
+  const error = checked.left
+  return <E, R>(_app: HttpApp.Default<E, R>): HttpApp.Default<E, R> => Effect.die(error)
 }
 
 /**

@@ -12,6 +12,7 @@ import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import type { LevelInput, LevelName } from "./internal/level.js"
+import { orDie } from "./internal/parse.js"
 import { addContext, Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
 import { safeFields } from "./internal/render.js"
 
@@ -319,7 +320,10 @@ export interface FingersCrossedOptions {
  * always.
  *
  * Every fiber `self` forks shares its buffer; concurrent scopes never share
- * one. Throws `IllegalArgumentException` for an option that is not valid.
+ * one. Options that are not valid are checked once, when `fingersCrossed` is
+ * called, and make an effect that dies with an `IllegalArgumentException`
+ * naming the option (`Log.fingersCrossed option maxRecords: invalid value 0;
+ * accepted: a whole number >= 1`), without running `self`; it never throws.
  *
  * @example
  * ```ts
@@ -368,19 +372,25 @@ export const fingersCrossed: {
    * Data-first: `Log.fingersCrossed(effect, …)`.
    */
   <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R>
-} = dual(
-  (args) => isEffect(args[0]),
-  <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R> =>
-    internalFingersCrossed.fingersCrossed(self, internalFingersCrossed.resolve(options))
-)
+} = (...args: Array<any>): any => {
+  if (isEffect(args[0])) {
+    const self = args[0]
+    return orDie(internalFingersCrossed.check(args[1]), (o) => internalFingersCrossed.fingersCrossed(self, o))
+  }
+  const checked = internalFingersCrossed.check(args[0])
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    orDie(checked, (o) => internalFingersCrossed.fingersCrossed(self, o))
+}
 
 /**
  * {@link fingersCrossed} for the rest of the current scope: the buffer is
  * released when a trigger is written, or when the scope closes with a failure
- * or a defect (`Effect.scoped` of an effect that fails).
+ * or a defect (`Effect.scoped` of an effect that fails). Options that are not
+ * valid make an effect that dies with an `IllegalArgumentException` naming the
+ * option.
  *
  * @since 0.1.0
  * @category context
  */
 export const fingersCrossedScoped = (options?: FingersCrossedOptions): Effect.Effect<void, never, Scope.Scope> =>
-  internalFingersCrossed.fingersCrossedScoped(internalFingersCrossed.resolve(options))
+  orDie(internalFingersCrossed.check(options), internalFingersCrossed.fingersCrossedScoped)

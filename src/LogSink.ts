@@ -50,14 +50,19 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
+import { boolean, optional, variable } from "./internal/config.js"
+import * as flush from "./internal/flush.js"
 import {
-  boolean,
-  optional,
+  asDuration,
+  bytes,
+  duration,
+  integerAtLeast,
+  oneOf,
   parseBytes as parseBytesImpl,
   parseDuration as parseDurationImpl
-} from "./internal/config.js"
-import * as flush from "./internal/flush.js"
+} from "./internal/parse.js"
 import * as internal from "./internal/sink.js"
+import { checkSinkOptions, overflows } from "./internal/sinkOptions.js"
 import type { Flushable } from "./Telemetry.js"
 
 /**
@@ -302,7 +307,11 @@ export const defaults: Options = internal.defaults
  * file or terminal (by device and inode: stdout and stderr under `2>&1` are
  * one) share one buffer, so their lines never splice (the first one's options
  * apply). Fails with
- * {@link LogSinkError} when a file cannot be opened.
+ * {@link LogSinkError} when a file cannot be opened, or when an option is not
+ * valid, naming it (`LogSink option overflow: invalid value "bogus"; accepted:
+ * drop_oldest, drop_newest, block`): sizes are positive whole numbers of bytes
+ * (or `"64k"`, `"8 MiB"`), `flushInterval` a positive finite duration,
+ * `shutdownTimeout` a finite one, as for the environment variables.
  *
  * @example
  * import { Effect } from "effect"
@@ -325,14 +334,17 @@ export const defaults: Options = internal.defaults
  * @category constructors
  */
 export const make = (options?: Partial<Options>): Effect.Effect<LogSink, LogSinkError, Scope.Scope> =>
-  Effect.map(internal.acquire({ ...internal.defaults, ...stripUndefined(options ?? {}) }), (sink) => ({
-    write: sink.write,
-    room: sink.room,
-    flush: sink.flush,
-    shutdown: sink.shutdown,
-    stats: () => sink.stats(),
-    reopen: () => sink.reopen()
-  }))
+  Effect.map(
+    Effect.flatMap(checkSinkOptions({ ...internal.defaults, ...stripUndefined(options ?? {}) }), internal.acquire),
+    (sink) => ({
+      write: sink.write,
+      room: sink.room,
+      flush: sink.flush,
+      shutdown: sink.shutdown,
+      stats: () => sink.stats(),
+      reopen: () => sink.reopen()
+    })
+  )
 
 const stripUndefined = <A extends object>(a: A): A => {
   const out: Record<string, unknown> = {}
@@ -362,15 +374,6 @@ export const parseBytes: (raw: string) => number | undefined = parseBytesImpl
  */
 export const parseDuration: (raw: string) => Duration.Duration | undefined = parseDurationImpl
 
-const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", "block"]
-
-const positiveInteger = (raw: string): number | undefined => {
-  const t = raw.trim()
-  if (!/^\d+$/.test(t)) return undefined
-  const n = Number(t)
-  return Number.isSafeInteger(n) && n >= 1 ? n : undefined
-}
-
 const reopenSignals: ReadonlyArray<"SIGHUP" | "SIGUSR2"> = ["SIGHUP", "SIGUSR2"]
 
 const rotationVariables = [
@@ -397,26 +400,25 @@ const rotationVariables = [
  */
 export const config: Config.Config<Partial<Options>> = Config.all({
   file: optional("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
-  stream: optional("PROVIDE_LOG_STREAM", "stdout, stderr", (raw) => {
-    const k = raw.trim().toLowerCase()
-    return k === "stdout" || k === "stderr" ? k : undefined
-  }),
-  flushSize: optional("PROVIDE_LOG_FLUSH_SIZE", "a positive number of bytes, e.g. 65536, 64k, 1m", parseBytes),
-  flushInterval: optional(
+  stream: variable("PROVIDE_LOG_STREAM", oneOf(["stdout", "stderr"])),
+  flushSize: variable("PROVIDE_LOG_FLUSH_SIZE", bytes("a positive number of bytes, e.g. 65536, 64k, 1m")),
+  flushInterval: variable(
     "PROVIDE_LOG_FLUSH_INTERVAL",
-    "a positive duration, e.g. 100 (ms), 250 ms, 1 s",
-    parseDuration
+    asDuration(duration("positive", "a positive duration, e.g. 100 (ms), 250 ms, 1 s"))
   ),
-  maxBufferBytes: optional("PROVIDE_LOG_MAX_BUFFER_BYTES", "a positive number of bytes, e.g. 8388608, 8m", parseBytes),
-  overflow: optional("PROVIDE_LOG_OVERFLOW", overflows.join(", "), (raw) => {
-    const k = raw.trim().toLowerCase() as OverflowPolicy
-    return overflows.includes(k) ? k : undefined
-  }),
-  shutdownTimeout: optional("PROVIDE_LOG_SHUTDOWN_TIMEOUT", "a positive duration, e.g. 5000 (ms), 5 s", parseDuration),
+  maxBufferBytes: variable("PROVIDE_LOG_MAX_BUFFER_BYTES", bytes("a positive number of bytes, e.g. 8388608, 8m")),
+  overflow: variable("PROVIDE_LOG_OVERFLOW", oneOf(overflows)),
+  shutdownTimeout: variable(
+    "PROVIDE_LOG_SHUTDOWN_TIMEOUT",
+    asDuration(duration("positive", "a positive duration, e.g. 5000 (ms), 5 s"))
+  ),
   exitHook: boolean("PROVIDE_LOG_EXIT_HOOK"),
-  maxSize: optional("PROVIDE_LOG_FILE_MAX_SIZE", "a positive number of bytes, e.g. 10485760, 10m, 10 MiB", parseBytes),
-  interval: optional("PROVIDE_LOG_FILE_INTERVAL", "a positive duration, e.g. 1 day, 6 h, 30 min", parseDuration),
-  maxFiles: optional("PROVIDE_LOG_FILE_MAX_FILES", "a positive integer, e.g. 7", positiveInteger),
+  maxSize: variable("PROVIDE_LOG_FILE_MAX_SIZE", bytes("a positive number of bytes, e.g. 10485760, 10m, 10 MiB")),
+  interval: variable(
+    "PROVIDE_LOG_FILE_INTERVAL",
+    asDuration(duration("positive", "a positive duration, e.g. 1 day, 6 h, 30 min"))
+  ),
+  maxFiles: variable("PROVIDE_LOG_FILE_MAX_FILES", integerAtLeast(1, "a positive integer, e.g. 7")),
   compress: boolean("PROVIDE_LOG_FILE_COMPRESS"),
   reopenSignal: optional("PROVIDE_LOG_FILE_REOPEN_SIGNAL", reopenSignals.join(", "), (raw) => {
     const k = raw.trim().toUpperCase()

@@ -89,9 +89,12 @@ export interface RetryPolicy<E = unknown> {
  * {@link logged}, which logs from the composition's final decision and
  * silences this one.
  *
- * Throws `IllegalArgumentException` synchronously, when called, for an invalid
- * policy (maxAttempts < 1 or not an integer, a negative or unparsable
- * duration, maxDelay < delay, backoff factor < 1, unknown jitter).
+ * An invalid policy (maxAttempts < 1 or not an integer, a negative or
+ * unparsable duration, maxDelay < delay, backoff factor < 1, unknown jitter)
+ * never throws: it makes a schedule that dies with an
+ * `IllegalArgumentException` naming the option at its first step (`Retry
+ * option maxAttempts: invalid value 0; accepted: a whole number >= 1
+ * (attempts, not retries)`), so the effect it drives dies when it first fails.
  *
  * @example
  * ```ts
@@ -155,8 +158,10 @@ export const logged: <Out, In, R>(self: Schedule.Schedule<Out, In, R>) => Schedu
  * error: A, E and R are unchanged. Defects and interruption are never
  * retried; an interruption during a wait stops at once.
  *
- * Data-first and data-last. Throws `IllegalArgumentException` synchronously
- * when called with an invalid policy (see {@link schedule}).
+ * Data-first and data-last. The policy is checked once, when `withRetry` is
+ * called, and it never throws: an invalid policy (see {@link schedule}) makes
+ * an effect that dies with an `IllegalArgumentException` naming the option,
+ * without running `self`.
  *
  * @example
  * ```ts

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, Data, Duration, Effect, Either, Exit, Fiber, TestClock } from "effect"
 import { CircuitBreaker, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
+import { defectMessage } from "./utils.js"
 
 class Down extends Data.TaggedError("Down")<{}> {}
 class NotFound extends Data.TaggedError("NotFound")<{}> {}
@@ -228,43 +229,63 @@ describe("CircuitBreaker failure classification", () => {
       >()
     }).pipe(Effect.provide(TestLog.layer())))
 
-  it("invalid options throw when the breaker is made", () => {
-    expect(() => CircuitBreaker.make({ failureThreshold: 0 })).toThrow(/failureThreshold must be an integer >= 1/)
-    expect(() => CircuitBreaker.make({ halfOpenMaxCalls: 1.5 })).toThrow(/halfOpenMaxCalls/)
-    expect(() => CircuitBreaker.make({ resetTimeout: -1 })).toThrow(/resetTimeout must be a non-negative duration/)
-    expect(() => CircuitBreaker.make({ backoffFactor: 0.5 })).toThrow(/backoffFactor/)
-    expect(() => CircuitBreaker.make({ resetTimeout: "10 seconds", maxResetTimeout: "1 second" })).toThrow(
-      /maxResetTimeout/
-    )
-  })
+  it.effect("invalid options make an effect that dies with IllegalArgumentException naming the option, never a throw", () =>
+    Effect.gen(function*() {
+      const cases: Array<[CircuitBreaker.Options, string]> = [
+        [
+          { failureThreshold: 0 },
+          "CircuitBreaker option failureThreshold: invalid value 0; accepted: a whole number >= 1"
+        ],
+        [
+          { halfOpenMaxCalls: 1.5 },
+          "CircuitBreaker option halfOpenMaxCalls: invalid value 1.5; accepted: a whole number"
+        ],
+        [
+          { resetTimeout: -1 },
+          "CircuitBreaker option resetTimeout: invalid value -1; accepted: a finite, non-negative"
+        ],
+        [
+          { backoffFactor: 0.5 },
+          "CircuitBreaker option backoffFactor: invalid value 0.5; accepted: a finite number >= 1"
+        ],
+        [
+          { resetTimeout: "10 seconds", maxResetTimeout: "1 second" },
+          "CircuitBreaker option maxResetTimeout: invalid value \"1 second\"; accepted: a duration >= resetTimeout (10000 ms)"
+        ],
+        [
+          { isFailure: "yes" as never },
+          "CircuitBreaker option isFailure: invalid value \"yes\"; accepted: a predicate"
+        ],
+        [null as never, "CircuitBreaker options: invalid value null; accepted: an options object"]
+      ]
+      for (const [options, message] of cases) {
+        const made = CircuitBreaker.make(options) // never throws
+        expect(yield* defectMessage(made)).toContain(message)
+      }
+    }))
 })
 
 describe("CircuitBreaker option bounds (issue 13 item 14)", () => {
-  it("infinite, NaN and negative durations are rejected when the breaker is made, naming the option", () => {
-    const cases: Array<[CircuitBreaker.Options, RegExp]> = [
-      [{ resetTimeout: Infinity }, /resetTimeout must be a finite duration/],
-      [{ resetTimeout: "Infinity millis" as never }, /resetTimeout is not a duration/],
-      [{ resetTimeout: Duration.infinity }, /resetTimeout must be a finite duration/],
-      [{ maxResetTimeout: Infinity }, /maxResetTimeout must be a finite duration/],
-      [{ maxResetTimeout: Duration.infinity }, /maxResetTimeout must be a finite duration/],
-      [{ resetTimeout: NaN }, /resetTimeout must be a non-negative duration, got NaN/],
-      [{ maxResetTimeout: -5 }, /maxResetTimeout must be a non-negative duration/],
-      [{ backoffFactor: NaN }, /backoffFactor/],
-      [{ backoffFactor: Infinity }, /backoffFactor/],
-      [{ failureThreshold: Infinity }, /failureThreshold/],
-      [{ failureThreshold: NaN }, /failureThreshold/],
-      [{ halfOpenMaxCalls: -1 }, /halfOpenMaxCalls/]
-    ]
-    for (const [options, message] of cases) {
-      expect(() => CircuitBreaker.make(options)).toThrow(message)
-      try {
-        CircuitBreaker.make(options)
-      } catch (e) {
-        expect(Cause.isIllegalArgumentException(e)).toBe(true)
-        expect((e as Error).message).toMatch(/^Invalid circuit breaker options: /)
+  it.effect("infinite, NaN and negative durations are rejected when the breaker is made, naming the option", () =>
+    Effect.gen(function*() {
+      const cases: Array<[CircuitBreaker.Options, RegExp]> = [
+        [{ resetTimeout: Infinity }, /^CircuitBreaker option resetTimeout: invalid value Infinity; accepted: a finite/],
+        [{ resetTimeout: "Infinity millis" as never }, /^CircuitBreaker option resetTimeout: invalid value "Infinity/],
+        [{ resetTimeout: Duration.infinity }, /^CircuitBreaker option resetTimeout: invalid value .*use a long period/],
+        [{ maxResetTimeout: Infinity }, /^CircuitBreaker option maxResetTimeout: invalid value Infinity/],
+        [{ maxResetTimeout: Duration.infinity }, /^CircuitBreaker option maxResetTimeout: invalid value/],
+        [{ resetTimeout: NaN }, /^CircuitBreaker option resetTimeout: invalid value NaN; accepted: /],
+        [{ maxResetTimeout: -5 }, /^CircuitBreaker option maxResetTimeout: invalid value -5; accepted: /],
+        [{ backoffFactor: NaN }, /^CircuitBreaker option backoffFactor: invalid value NaN/],
+        [{ backoffFactor: Infinity }, /^CircuitBreaker option backoffFactor: invalid value Infinity/],
+        [{ failureThreshold: Infinity }, /^CircuitBreaker option failureThreshold: invalid value Infinity/],
+        [{ failureThreshold: NaN }, /^CircuitBreaker option failureThreshold: invalid value NaN/],
+        [{ halfOpenMaxCalls: -1 }, /^CircuitBreaker option halfOpenMaxCalls: invalid value -1/]
+      ]
+      for (const [options, message] of cases) {
+        expect(yield* defectMessage(CircuitBreaker.make(options))).toMatch(message)
       }
-    }
-  })
+    }))
 
   it.effect("a very long (finite) open period trips without dying: retryAt is clamped to the last valid Date", () =>
     Effect.gen(function*() {

@@ -7,13 +7,15 @@
 import * as OtlpLogger from "@effect/opentelemetry/OtlpLogger"
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Data, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { EmojiLogger, Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { captureConsole, localServer } from "./utils.js"
+import { captureConsole, defectMessage, localServer } from "./utils.js"
 
 const withEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
@@ -539,7 +541,11 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
         `level: invalid value "LOUD"`
       )
       expect(() => EmojiLogger.makeFormatter({ level: bad })).toThrow(`level: invalid value "LOUD"; ${accepted}`)
-      expect(() => HttpLogging.make({ successLevel: bad })).toThrow(`successLevel: invalid value "LOUD"; ${accepted}`)
+      // a middleware with a bad option never throws: each request it handles dies with the message
+      const app = HttpLogging.make({ successLevel: bad })(Effect.succeed(HttpServerResponse.text("ok")))
+      expect(yield* defectMessage(Effect.provideService(app, HttpServerRequest.HttpServerRequest, {} as never))).toBe(
+        `HttpLogging option successLevel: invalid value "LOUD"; ${accepted}`
+      )
       // the environment variable says the same
       const env = Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["PROVIDE_LOG_LEVEL", "LOUD"]])))
       expect(yield* failure(Foundation.resolve().pipe(env))).toContain(

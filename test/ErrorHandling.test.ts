@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, Data, Effect, Exit, Fiber, TestClock } from "effect"
 import { ErrorHandling, Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
+import { defectMessage } from "./utils.js"
 
 const {
   ConfigurationError,
@@ -180,9 +181,22 @@ describe("withErrorHandling", () => {
       ])
     }).pipe(Effect.provide(TestLog.layer())))
 
-  it("rejects options without a fallback function", () => {
-    expect(() => ErrorHandling.withErrorHandling({} as never)).toThrow(/fallback/)
-  })
+  it.effect("options without a fallback function never throw: the effect dies without running self", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const self = Effect.sync(() => runs++)
+      const noFallback =
+        "ErrorHandling.withErrorHandling option fallback: invalid value undefined; accepted: a function"
+      const dataLast = ErrorHandling.withErrorHandling({} as never) // never throws
+      expect(yield* defectMessage(dataLast(self))).toBe(noFallback)
+      expect(yield* defectMessage(ErrorHandling.withErrorHandling(self, { fallback: 1 } as never))).toBe(
+        "ErrorHandling.withErrorHandling option fallback: invalid value 1; accepted: a function"
+      )
+      expect(yield* defectMessage(ErrorHandling.withErrorHandling(self, null as never))).toContain(
+        "ErrorHandling.withErrorHandling option options: invalid value null; accepted: an options object"
+      )
+      expect(runs).toBe(0)
+    }))
 })
 
 describe("logErrors", () => {
@@ -452,8 +466,8 @@ describe("dual forms keep precise types", () => {
     expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: () => "s" as const })).toEqualTypeOf<
       Effect.Effect<number | "s", never, "R">
     >()
-    // @ts-expect-error fallback is required (and it throws when called)
-    expect(() => eff.pipe(ErrorHandling.withErrorHandling({ logErrors: false }))).toThrow(/fallback/)
+    // @ts-expect-error fallback is required (without it the effect dies: see "options without a fallback function")
+    eff.pipe(ErrorHandling.withErrorHandling({ logErrors: false }))
     // @ts-expect-error the fallback sees the effect's error type
     eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => e.nope }))
   })

@@ -1,4 +1,4 @@
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, Fiber, HashMap, Logger, LogLevel, Option, TestClock } from "effect"
@@ -6,7 +6,7 @@ import { Foundation, HttpLogging, Log, Telemetry, TestLog } from "effect-foundat
 import { createServer } from "node:http"
 import { fingersCrossed as fingersCrossedState } from "../src/internal/record.js"
 import { decodeBody } from "./otlpProto.js"
-import { localServer, recordingTracer } from "./utils.js"
+import { defectMessage, localServer, recordingTracer } from "./utils.js"
 
 const noEnv = Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
 
@@ -563,16 +563,24 @@ describe("Log.fingersCrossed", () => {
       expect(lines).toEqual(["🔥 ERROR [▶️] late error"])
     }))
 
-  it("invalid options throw IllegalArgumentException naming the option", () => {
-    expect(() => Log.fingersCrossed(Effect.void, { maxRecords: 0 })).toThrow(
-      "maxRecords: invalid value 0; expected a whole number >= 1"
-    )
-    expect(() => Log.fingersCrossed(Effect.void, { maxRecords: 1.5 })).toThrow("maxRecords: invalid value 1.5")
-    expect(() => Log.fingersCrossedScoped({ trigger: "LOUD" as never })).toThrow(
-      "trigger: invalid value \"LOUD\"; accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
-    )
-    expect(() => Effect.void.pipe(Log.fingersCrossed({ level: 3 as never }))).toThrow(Cause.IllegalArgumentException)
-  })
+  it.effect("invalid options never throw: the effect dies with IllegalArgumentException naming the option", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const self = Effect.sync(() => runs++)
+      expect(yield* defectMessage(Log.fingersCrossed(self, { maxRecords: 0 }))).toBe(
+        "Log.fingersCrossed option maxRecords: invalid value 0; accepted: a whole number >= 1"
+      )
+      expect(yield* defectMessage(Log.fingersCrossed(self, { maxRecords: 1.5 }))).toContain(
+        "maxRecords: invalid value 1.5"
+      )
+      expect(yield* defectMessage(Effect.scoped(Log.fingersCrossedScoped({ trigger: "LOUD" as never })))).toBe(
+        "Log.fingersCrossed option trigger: invalid value \"LOUD\"; " +
+          "accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+      )
+      const dataLast = Log.fingersCrossed({ level: 3 as never }) // never throws
+      expect(yield* defectMessage(self.pipe(dataLast))).toContain("Log.fingersCrossed option level: invalid value 3")
+      expect(runs).toBe(0)
+    }))
 })
 
 describe("HttpLogging.make({ fingersCrossed })", () => {
@@ -663,7 +671,18 @@ describe("HttpLogging.make({ fingersCrossed })", () => {
       expect(records.filter((r) => r.message === "Request failed")).toHaveLength(2)
     }))
 
-  it("an invalid fingersCrossed option throws when the middleware is made", () => {
-    expect(() => HttpLogging.make({ fingersCrossed: { maxRecords: -1 } })).toThrow("maxRecords: invalid value -1")
-  })
+  it.effect("an invalid fingersCrossed option never throws: every request dies with the message", () =>
+    Effect.gen(function*() {
+      const middleware = HttpLogging.make({ fingersCrossed: { maxRecords: -1 } }) // never throws
+      let runs = 0
+      const app = Effect.sync(() => {
+        runs++
+        return HttpServerResponse.text("ok")
+      })
+      expect(
+        yield* defectMessage(Effect.provideService(middleware(app), HttpServerRequest.HttpServerRequest, {} as never))
+      )
+        .toBe("HttpLogging option fingersCrossed.maxRecords: invalid value -1; accepted: a whole number >= 1")
+      expect(runs).toBe(0)
+    }))
 })

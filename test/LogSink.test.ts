@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Deferred, Effect, Exit, Scope, TestClock } from "effect"
+import { Cause, ConfigProvider, Deferred, Effect, Exit, Option, Scope, TestClock } from "effect"
 import { LogSink } from "effect-foundation"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -458,6 +458,69 @@ describe("LogSink.config", () => {
         expect(msg).toContain(accepted)
       }))
   }
+})
+
+describe("LogSink.make options (issue 20, item 4)", () => {
+  const bad: ReadonlyArray<readonly [Partial<LogSink.Options>, string]> = [
+    [
+      { overflow: "bogus" as never },
+      "LogSink option overflow: invalid value \"bogus\"; accepted: drop_oldest, drop_newest, block"
+    ],
+    [{ flushSize: -5 }, "LogSink option flushSize: invalid value -5; accepted: a positive number of bytes"],
+    [{ flushSize: 1.5 }, "LogSink option flushSize: invalid value 1.5; accepted: a positive number of bytes"],
+    [{ maxBufferBytes: NaN }, "LogSink option maxBufferBytes: invalid value NaN; accepted: a positive number of bytes"],
+    [{ flushInterval: 0 }, "LogSink option flushInterval: invalid value 0; accepted: a positive duration"],
+    [{ flushInterval: "soon" as never }, "LogSink option flushInterval: invalid value \"soon\"; accepted: a positive"],
+    [{ shutdownTimeout: -1 }, "LogSink option shutdownTimeout: invalid value -1; accepted: a finite, non-negative"],
+    [{ shutdownTimeout: Infinity }, "LogSink option shutdownTimeout: invalid value Infinity; accepted: a finite"],
+    [{ exitHook: "maybe" as never }, "LogSink option exitHook: invalid value \"maybe\"; accepted: true, false"],
+    [{ target: "stdin" as never }, "LogSink option target: invalid value \"stdin\"; accepted: \"stdout\", \"stderr\""],
+    [{ target: { fd: -1 } }, "LogSink option target: invalid value {\"fd\":-1}; accepted: \"stdout\""],
+    [{ report: 42 as never }, "LogSink option report: invalid value 42; accepted: a function"]
+  ]
+  for (const [options, message] of bad) {
+    it.effect(`${message.slice(0, message.indexOf("; accepted"))}: make fails with a LogSinkError naming it`, () =>
+      Effect.gen(function*() {
+        const out: Array<string> = []
+        const target: LogSink.Target = (chunk) => void out.push(chunk)
+        const exit = yield* Effect.exit(Effect.scoped(LogSink.make({ target, exitHook: false, ...options })))
+        const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+        expect(Option.isSome(error) ? error.value._tag : `not a failure: ${String(exit)}`).toBe("LogSinkError")
+        expect(Option.isSome(error) ? error.value.message : "").toContain(message)
+        expect(out).toEqual([])
+      }))
+  }
+
+  it.effect("an option and its variable are checked by one parser, in one wording", () =>
+    Effect.gen(function*() {
+      const tail = "invalid value \"bogus\"; accepted: drop_oldest, drop_newest, block"
+      const viaEnv = yield* Effect.either(
+        Effect.withConfigProvider(LogSink.config, ConfigProvider.fromMap(new Map([["PROVIDE_LOG_OVERFLOW", "bogus"]])))
+      )
+      expect(String(viaEnv._tag === "Left" ? viaEnv.left : "no error")).toContain(`PROVIDE_LOG_OVERFLOW: ${tail}`)
+      const viaOption = yield* Effect.flip(
+        Effect.scoped(LogSink.make({ target: () => {}, exitHook: false, overflow: "bogus" as never }))
+      )
+      expect(viaOption.message).toBe(`LogSink option overflow: ${tail}`)
+    }))
+
+  it.scoped("valid options in every accepted form make a sink that writes (sizes as text too, as the variables)", () =>
+    Effect.gen(function*() {
+      const out: Array<string> = []
+      const sink = yield* LogSink.make({
+        target: (chunk) => void out.push(chunk),
+        flushSize: "1k" as never,
+        maxBufferBytes: "8 MiB" as never,
+        overflow: "drop_newest",
+        flushInterval: "1 hour",
+        shutdownTimeout: "5 seconds",
+        exitHook: false
+      })
+      sink.write("a\n")
+      yield* sink.flush()
+      expect(out).toEqual(["a\n"])
+      expect(sink.stats()).toMatchObject({ accepted: 1, written: 1, dropped: 0 })
+    }))
 })
 
 describe("LogSink: a line bigger than the whole buffer", () => {

@@ -3,6 +3,7 @@ import type { Duration } from "effect"
 import { Cause, Chunk, Clock, Data, Effect, Exit, FastCheck, Fiber, Option, Random, Schedule, TestClock } from "effect"
 import { Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
+import { defectMessage } from "./utils.js"
 
 class Transient extends Data.TaggedError("Transient")<{ readonly message: string; readonly n: number }> {}
 class Fatal extends Data.TaggedError("Fatal")<{ readonly message: string }> {}
@@ -394,31 +395,48 @@ describe("Retry outcomes and log lines", () => {
 })
 
 describe("Retry policy validation", () => {
-  const invalid: Array<[Retry.RetryPolicy, RegExp]> = [
-    [{ maxAttempts: 0 }, /maxAttempts must be an integer >= 1/],
-    [{ maxAttempts: 2.5 }, /maxAttempts/],
-    [{ delay: -1 }, /delay must be a non-negative duration, got -1/],
-    [{ delay: "-2 seconds" }, /delay must be a non-negative duration/],
-    [{ delay: "soon" as never }, /delay is not a duration/],
-    [{ delay: "2 seconds", maxDelay: "1 second" }, /maxDelay \(1000 ms\) must not be smaller than delay \(2000 ms\)/],
-    [{ backoff: 0.5 }, /backoff factor must be a finite number >= 1/],
-    [{ backoff: "quadratic" as never }, /backoff must be/],
-    [{ jitter: "some" as never }, /jitter must be/],
-    [{ maxElapsed: -5 }, /maxElapsed must be a non-negative duration/]
+  const invalid: Array<[Retry.RetryPolicy, string]> = [
+    [
+      { maxAttempts: 0 },
+      "Retry option maxAttempts: invalid value 0; accepted: a whole number >= 1 (attempts, not retries)"
+    ],
+    [{ maxAttempts: 2.5 }, "Retry option maxAttempts: invalid value 2.5"],
+    [{ delay: -1 }, "Retry option delay: invalid value -1; accepted: a finite, non-negative duration"],
+    [{ delay: "-2 seconds" }, "Retry option delay: invalid value \"-2 seconds\"; accepted: a finite, non-negative"],
+    [{ delay: "soon" as never }, "Retry option delay: invalid value \"soon\""],
+    [
+      { delay: "2 seconds", maxDelay: "1 second" },
+      "Retry option maxDelay: invalid value \"1 second\"; accepted: a duration >= delay (2000 ms)"
+    ],
+    [{ backoff: 0.5 }, "Retry option backoff: invalid value 0.5; accepted: a factor >= 1 or one of"],
+    [{ backoff: "quadratic" as never }, "Retry option backoff: invalid value \"quadratic\""],
+    [{ jitter: "some" as never }, "Retry option jitter: invalid value \"some\"; accepted: none, full, decorrelated"],
+    [{ maxElapsed: -5 }, "Retry option maxElapsed: invalid value -5; accepted: a non-negative duration"],
+    [{ retryOn: 42 as never }, "Retry option retryOn: invalid value 42; accepted: a predicate or a list of error tags"]
   ]
-  it("throws IllegalArgumentException when the policy is built (schedule and withRetry)", () => {
-    for (const [policy, message] of invalid) {
-      expect(() => Retry.schedule(policy)).toThrow(message)
-      expect(() => Retry.withRetry(policy)).toThrow(message)
-      expect(() => Retry.withRetry(Effect.void, policy)).toThrow(message)
-      try {
-        Retry.schedule(policy)
-      } catch (e) {
-        expect(Cause.isIllegalArgumentException(e)).toBe(true)
-        expect(String((e as Error).message)).toMatch(/^Invalid retry policy: /)
+  it.effect("an invalid policy never throws: withRetry dies with IllegalArgumentException without running self", () =>
+    Effect.gen(function*() {
+      for (const [policy, message] of invalid) {
+        let runs = 0
+        const self = Effect.sync(() => runs++)
+        const dataLast = Retry.withRetry(policy) // never throws
+        const dataFirst = Retry.withRetry(self, policy)
+        expect(yield* defectMessage(dataLast(self))).toContain(message)
+        expect(yield* defectMessage(dataFirst)).toContain(message)
+        expect(runs, `self ran for ${message}`).toBe(0)
       }
-    }
-  })
+    }))
+
+  it.effect("an invalid policy never throws: schedule makes a schedule that dies at its first step", () =>
+    Effect.gen(function*() {
+      for (const [policy, message] of invalid) {
+        let runs = 0
+        const schedule = Retry.schedule(policy) // never throws
+        const failing = Effect.suspend(() => Effect.fail(runs++))
+        expect(yield* defectMessage(Effect.retry(failing, schedule))).toContain(message)
+        expect(runs, `attempts for ${message}`).toBe(1)
+      }
+    }))
 })
 
 describe("Retry types", () => {

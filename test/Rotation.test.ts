@@ -481,7 +481,11 @@ describe("LogSink rotation: failures", () => {
     ["interval", { interval: "soon" }, /rotate\.interval: invalid value "soon"; accepted: a positive finite duration/],
     ["interval infinite", { interval: Infinity }, /rotate\.interval: invalid value Infinity/],
     ["maxFiles", { maxSize: 10, maxFiles: 1.5 }, /rotate\.maxFiles: invalid value 1\.5; accepted: a positive integer/],
-    ["nothing to rotate on", { maxFiles: 3 }, /rotate needs maxSize or interval/]
+    [
+      "nothing to rotate on",
+      { maxFiles: 3 },
+      /LogSink option target\.rotate: invalid value .*; accepted: an object with maxSize or interval \(or both\)/
+    ]
   ]
   for (const [label, rotate, message] of badOptions) {
     it.effect(`a bad option (${label}) fails make with a LogSinkError naming it`, () =>

@@ -117,7 +117,7 @@ describe("effect-foundation pretty (subprocess)", () => {
       expect(badLevel.code).toBe(2)
       expect(badLevel.stdout).toBe("")
       expect(badLevel.stderr).toContain(
-        "invalid --level \"loud\": expected one of TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+        "--level: invalid value \"loud\"; accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
       )
       expect(missing.code).toBe(1)
       expect(missing.stderr).toContain("cannot read /nonexistent/file.jsonl")

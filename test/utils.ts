@@ -1,5 +1,7 @@
+import * as Cause from "effect/Cause"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
@@ -195,3 +197,16 @@ export const localServer = (
         server.close(() => resume(Effect.void))
       })
   )
+
+/**
+ * How an effect made with a bad option ends: the message of the
+ * `IllegalArgumentException` it dies with; `"no defect: <exit>"` when it
+ * ends otherwise (so a failed assertion shows what happened instead).
+ */
+export const defectMessage = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<string> =>
+  Effect.map(Effect.exit(self), (exit) => {
+    const defect = Exit.isFailure(exit) ? Cause.dieOption(exit.cause) : Option.none()
+    return Option.isSome(defect) && Cause.isIllegalArgumentException(defect.value)
+      ? defect.value.message
+      : `no defect: ${String(exit)}`
+  })

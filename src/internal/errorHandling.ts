@@ -8,6 +8,7 @@ import { dual } from "effect/Function"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
 import { errorFields, errorTag } from "./errors.js"
+import { aFunction, checkOptions, invalidOption, option, orDie } from "./parse.js"
 import { type Fields, logException, rootBinding } from "./record.js"
 
 interface Compiled {
@@ -19,12 +20,15 @@ interface Compiled {
   readonly only: ReadonlySet<string> | undefined
 }
 
+const where = "ErrorHandling.withErrorHandling"
+
+/** Checks the options; throws `IllegalArgumentException` in the one wording, naming the option. */
 const compile = (options: any): Compiled => {
-  if (typeof options !== "object" || options === null || typeof options.fallback !== "function") {
-    throw new Cause.IllegalArgumentException("withErrorHandling: `fallback` must be a function")
+  if (typeof options !== "object" || options === null) {
+    throw invalidOption(where, "options", options, "an options object with a fallback function")
   }
   return {
-    fallback: options.fallback,
+    fallback: option(where, "fallback", options.fallback, aFunction<(error: unknown) => unknown>()),
     logErrors: options.logErrors ?? true,
     context: options.context,
     message: options.message ?? "Operation failed, using fallback",
@@ -82,15 +86,21 @@ const handle = (
       return Effect.zipRight(logException(rootBinding, o.message, cause, { ...fields, ...o.context }), recover)
     }))
 
-/** @internal */
-export const withErrorHandling: (...args: Array<any>) => any = dual(
-  (args) => {
-    if (Effect.isEffect(args[0])) return true
-    compile(args[0]) // a data-last call rejects bad options at once
-    return false
-  },
-  (self: Effect.Effect<unknown, unknown, unknown>, options: unknown) => handle(self, compile(options))
-)
+/**
+ * The options are checked once, when it is called; options that are not
+ * valid make an effect that dies with an `IllegalArgumentException` naming
+ * the option, without running `self`.
+ *
+ * @internal
+ */
+export const withErrorHandling = (...args: Array<any>): any => {
+  if (Effect.isEffect(args[0])) {
+    const self = args[0] as Effect.Effect<unknown, unknown, unknown>
+    return orDie(checkOptions(() => compile(args[1])), (o) => handle(self, o))
+  }
+  const checked = checkOptions(() => compile(args[0]))
+  return (self: Effect.Effect<unknown, unknown, unknown>) => orDie(checked, (o) => handle(self, o))
+}
 
 /** @internal */
 export interface LogErrorsOptions {

@@ -24,6 +24,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
@@ -36,7 +37,7 @@ import type * as LogSpan from "effect/LogSpan"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
-import { levelOption } from "./logger.js"
+import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
 import {
   type Binding,
   currentFingersCrossed,
@@ -81,28 +82,39 @@ export interface Resolved {
 export const defaultMaxRecords = 1_000
 
 /**
- * Checks the options. Throws `IllegalArgumentException` naming the option:
- * `maxRecords` must be a whole number >= 1, the levels in any spelling
- * `PROVIDE_LOG_LEVEL` accepts.
+ * Checks the options. Throws `IllegalArgumentException` in the one wording,
+ * naming the option (`<where> option <prefix>maxRecords: invalid value 0;
+ * accepted: ...`): `maxRecords` must be a whole number >= 1, the levels in
+ * any spelling `PROVIDE_LOG_LEVEL` accepts. The public functions run it in
+ * {@link check}.
  *
  * @internal
  */
-export const resolve = (options: FingersCrossedOptions | undefined): Resolved => {
+export const resolve = (
+  options: FingersCrossedOptions | undefined,
+  where = "Log.fingersCrossed",
+  prefix = ""
+): Resolved => {
   if (options === undefined) return defaults
-  const maxRecords = options.maxRecords ?? defaultMaxRecords
-  if (typeof maxRecords !== "number" || !Number.isSafeInteger(maxRecords) || maxRecords < 1) {
-    let shown: string
-    try {
-      shown = String(maxRecords)
-    } catch {
-      shown = "[" + typeof maxRecords + "]"
-    }
-    throw new Cause.IllegalArgumentException(`maxRecords: invalid value ${shown}; expected a whole number >= 1`)
+  if (typeof options !== "object" || options === null) {
+    throw invalidOption(where, prefix === "" ? "options" : prefix.slice(0, -1), options, "an options object")
   }
-  const trigger = levelOption("trigger", options.trigger) ?? "error"
-  const floor = levelOption("level", options.level) ?? "trace"
+  const maxRecords = option(where, `${prefix}maxRecords`, options.maxRecords ?? defaultMaxRecords, integerAtLeast(1))
+  const trigger = options.trigger === undefined ? "error" : option(where, `${prefix}trigger`, options.trigger, aLevel)
+  const floor = options.level === undefined ? "trace" : option(where, `${prefix}level`, options.level, aLevel)
   return { maxRecords, trigger: toEffectLevel[trigger].ordinal, floor: toEffectLevel[floor].ordinal }
 }
+
+/**
+ * {@link resolve}, run once: the checked options or the `IllegalArgumentException`.
+ *
+ * @internal
+ */
+export const check = (
+  options: FingersCrossedOptions | undefined,
+  where?: string,
+  prefix?: string
+): Either.Either<Resolved, Cause.IllegalArgumentException> => checkOptions(() => resolve(options, where, prefix))
 
 const defaults: Resolved = {
   maxRecords: defaultMaxRecords,

@@ -78,21 +78,6 @@ export type LevelInput =
   | Capitalize<LevelName | "warn" | "fatal">
 
 /**
- * The message for a level that is not one, naming where it was given: the wording of `PROVIDE_LOG_LEVEL`'s.
- *
- * @internal
- */
-export const invalidLevelMessage = (name: string, value: unknown): string => {
-  let shown: string
-  try {
-    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
-  } catch {
-    shown = "[" + typeof value + "]"
-  }
-  return `${name}: invalid value ${shown}; accepted: ${acceptedLevels}`
-}
-
-/**
  * A level given as an option (any accepted spelling); `undefined` when it is not one.
  *
  * @internal

@@ -16,7 +16,6 @@ import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
-import { formatOption } from "./config.js"
 import { currentFloor, Floor, isFloor } from "./floor.js"
 import {
   defaultFormatOptions,
@@ -30,7 +29,9 @@ import {
   renderRecord,
   type StructuredRecord
 } from "./format.js"
-import { fromEffectLevel, invalidLevelMessage, type LevelName, levelOf, toEffectLevel } from "./level.js"
+import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import { formatOption } from "./parse.js"
+import { aLevel, invalidOption, option } from "./parse.js"
 import type { RateLimiter } from "./rateLimit.js"
 import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
@@ -42,12 +43,8 @@ import { makeRedactor } from "./redact.js"
  *
  * @internal
  */
-export const levelOption = (name: string, value: unknown): LevelName | undefined => {
-  if (value === undefined) return undefined
-  const level = levelOf(value)
-  if (level === undefined) throw new Cause.IllegalArgumentException(invalidLevelMessage(name, value))
-  return level
-}
+export const levelOption = (name: string, value: unknown): LevelName | undefined =>
+  value === undefined ? undefined : option("", name, value, aLevel)
 
 /**
  * `moduleLevels` as `[prefix, level]` pairs, each level in any accepted
@@ -58,9 +55,7 @@ export const levelOption = (name: string, value: unknown): LevelName | undefined
 export const moduleLevelsOption = (name: string, value: unknown): Array<[string, LevelName]> => {
   if (value === undefined) return []
   if (typeof value !== "object" || value === null) {
-    throw new Cause.IllegalArgumentException(
-      `${name}: invalid value ${String(value)}; expected an object of name: LEVEL`
-    )
+    throw invalidOption("", name, value, "an object of name: LEVEL")
   }
   return Object.entries(value).map((
     [prefix, level]

@@ -3,12 +3,10 @@
  * `Schedule`, and the logging layer that writes the retry lines from the
  * final decision of the schedule it wraps.
  */
-import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import { dual } from "effect/Function"
 import { globalValue } from "effect/GlobalValue"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
@@ -17,6 +15,17 @@ import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Retry from "../Retry.js"
 import { errorMessage, errorTag } from "./errors.js"
+import {
+  checkOptions,
+  duration,
+  integerAtLeast,
+  invalidOption,
+  numberAtLeast,
+  oneOf,
+  option,
+  orDie,
+  type Parser
+} from "./parse.js"
 import { logEntry, rootBinding } from "./record.js"
 
 // ---------------------------------------------------------------------------
@@ -45,93 +54,68 @@ export interface CompiledPolicy {
   readonly logRetries: boolean
 }
 
-const invalid = (message: string): never => {
-  throw new Cause.IllegalArgumentException(`Invalid retry policy: ${message}`)
-}
+const where = "Retry"
 
-/** @internal */
-export const show = (u: unknown): string => {
-  try {
-    return typeof u === "string" ? JSON.stringify(u) : String(u)
-  } catch {
-    return "a value"
+const backoffAccepted = "a factor >= 1 or one of \"fixed\", \"linear\", \"exponential\", \"fibonacci\""
+
+const aBackoff: Parser<Strategy> = {
+  accepted: backoffAccepted,
+  parse: (backoff) => {
+    if (backoff === "exponential") return { _tag: "exponential", factor: 2 }
+    if (backoff === "fixed" || backoff === "linear" || backoff === "fibonacci") return { _tag: backoff }
+    const factor = numberAtLeast(1).parse(backoff)
+    if (factor === undefined) return undefined
+    return factor === 1 ? { _tag: "fixed" } : { _tag: "exponential", factor }
   }
 }
 
+const aRetryOn: Parser<(error: unknown) => boolean> = {
+  accepted: "a predicate or a list of error tags",
+  parse: (retryOn) => {
+    if (typeof retryOn === "function") return retryOn as (error: unknown) => boolean
+    if (!Array.isArray(retryOn) || !retryOn.every((t) => typeof t === "string")) return undefined
+    const tags = new Set<string>(retryOn)
+    return (error) => tags.has(errorTag(error))
+  }
+}
+
+const anyDuration = duration("non-negative")
+
 /**
- * Milliseconds of a `DurationInput`; negative, NaN and unparsable inputs are
- * rejected (Duration would clamp them to 0) with `fail(message)`. The result
- * may be `Infinity`: callers that need a finite duration check it.
+ * The policy, checked and with its defaults. Throws `IllegalArgumentException`
+ * in the one wording (`Retry option maxAttempts: invalid value 0; accepted:
+ * ...`); the public functions turn it into a defect when run.
  *
  * @internal
  */
-export const durationMillis = (
-  name: string,
-  input: Duration.DurationInput,
-  fail: (message: string) => never = invalid
-): number => {
-  const negative = () => fail(`${name} must be a non-negative duration, got ${show(input)}`)
-  if (typeof input === "number" && (Number.isNaN(input) || input < 0)) return negative()
-  if (typeof input === "bigint" && input < BigInt(0)) return negative()
-  if (typeof input === "string" && /^\s*-/.test(input)) return negative()
-  if (Array.isArray(input) && input.some((n) => typeof n !== "number" || Number.isNaN(n) || n < 0)) return negative()
-  let d: Duration.Duration
-  try {
-    d = Duration.decode(input)
-  } catch {
-    return fail(`${name} is not a duration (e.g. 500, "1 second", Duration.seconds(1)), got ${show(input)}`)
-  }
-  const ms = Duration.toMillis(d)
-  return Number.isNaN(ms) ? negative() : ms
-}
-
-const strategyOf = (backoff: Retry.Backoff | undefined): Strategy => {
-  if (backoff === undefined || backoff === "exponential") return { _tag: "exponential", factor: 2 }
-  if (backoff === "fixed" || backoff === "linear" || backoff === "fibonacci") return { _tag: backoff }
-  if (typeof backoff === "number") {
-    if (!Number.isFinite(backoff) || backoff < 1) {
-      return invalid(`backoff factor must be a finite number >= 1, got ${show(backoff)}`)
-    }
-    return backoff === 1 ? { _tag: "fixed" } : { _tag: "exponential", factor: backoff }
-  }
-  return invalid(
-    `backoff must be a factor >= 1 or one of "fixed", "linear", "exponential", "fibonacci", got ${show(backoff)}`
-  )
-}
-
-/** @internal */
 export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => {
-  if (typeof policy !== "object" || policy === null) return invalid(`expected an options object, got ${show(policy)}`)
-  const maxAttempts = policy.maxAttempts ?? 3
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    invalid(`maxAttempts must be an integer >= 1 (attempts, not retries), got ${show(maxAttempts)}`)
+  if (typeof policy !== "object" || policy === null) {
+    throw invalidOption("", "Retry policy", policy, "an options object")
   }
-  const delayMs = durationMillis("delay", policy.delay ?? 1000)
-  if (!Number.isFinite(delayMs)) invalid("delay must be finite")
-  const maxDelayMs = policy.maxDelay === undefined ? Infinity : durationMillis("maxDelay", policy.maxDelay)
-  if (maxDelayMs < delayMs) invalid(`maxDelay (${maxDelayMs} ms) must not be smaller than delay (${delayMs} ms)`)
-  const maxElapsedMs = policy.maxElapsed === undefined ? Infinity : durationMillis("maxElapsed", policy.maxElapsed)
-  const jitter = policy.jitter ?? "none"
-  if (jitter !== "none" && jitter !== "full" && jitter !== "decorrelated") {
-    invalid(`jitter must be "none", "full" or "decorrelated", got ${show(jitter)}`)
+  const maxAttempts = option(
+    where,
+    "maxAttempts",
+    policy.maxAttempts ?? 3,
+    integerAtLeast(1, "a whole number >= 1 (attempts, not retries)")
+  )
+  const delayMs = option(where, "delay", policy.delay ?? 1000, duration("finite"))
+  const maxDelayMs = policy.maxDelay === undefined ? Infinity : option(where, "maxDelay", policy.maxDelay, anyDuration)
+  if (maxDelayMs < delayMs) {
+    throw invalidOption(where, "maxDelay", policy.maxDelay, `a duration >= delay (${delayMs} ms)`)
   }
-  const retryOn = policy.retryOn
-  let predicate: (error: unknown) => boolean
-  if (retryOn === undefined) predicate = () => true
-  else if (typeof retryOn === "function") predicate = retryOn
-  else if (Array.isArray(retryOn) && retryOn.every((t) => typeof t === "string")) {
-    const tags = new Set<string>(retryOn)
-    predicate = (error) => tags.has(errorTag(error))
-  } else {
-    return invalid(`retryOn must be a predicate or a list of error tags, got ${show(retryOn)}`)
-  }
+  const maxElapsedMs = policy.maxElapsed === undefined
+    ? Infinity
+    : option(where, "maxElapsed", policy.maxElapsed, anyDuration)
+  const jitter = option(where, "jitter", policy.jitter ?? "none", oneOf<JitterMode>(["none", "full", "decorrelated"]))
+  const strategy = option(where, "backoff", policy.backoff ?? "exponential", aBackoff)
+  const retryOn = policy.retryOn === undefined ? () => true : option(where, "retryOn", policy.retryOn, aRetryOn)
   return {
     maxAttempts,
     delayMs,
-    strategy: strategyOf(policy.backoff),
+    strategy,
     maxDelayMs,
     jitter,
-    retryOn: predicate,
+    retryOn,
     maxElapsedMs,
     logRetries: policy.logRetries ?? true
   }
@@ -322,11 +306,20 @@ export const logged = <Out, In, R>(
       })
   )
 
-/** @internal */
+/**
+ * The policy as a `Schedule`; a policy that is not valid makes a schedule
+ * that dies (`IllegalArgumentException`) at its first step.
+ *
+ * @internal
+ */
 export const schedule = <E = unknown>(policy: Retry.RetryPolicy<E> = {}): Schedule.Schedule<Duration.Duration, E> => {
-  const compiled = compile(policy)
-  const core = policySchedule<E>(compiled)
-  return compiled.logRetries ? logged(core) : core
+  const checked = checkOptions(() => compile(policy))
+  if (checked._tag === "Left") {
+    const error = checked.left
+    return Schedule.makeWithState(undefined, () => Effect.die(error))
+  }
+  const core = policySchedule<E>(checked.right)
+  return checked.right.logRetries ? logged(core) : core
 }
 
 const retrying = <A, E, R>(self: Effect.Effect<A, E, R>, policy: CompiledPolicy): Effect.Effect<A, E, R> =>
@@ -335,19 +328,25 @@ const retrying = <A, E, R>(self: Effect.Effect<A, E, R>, policy: CompiledPolicy)
     return Effect.retry(self, policy.logRetries ? logged(core, start) : core)
   })
 
-/** @internal */
+/**
+ * The policy is checked once, when `withRetry` is called; one that is not
+ * valid makes an effect that dies (`IllegalArgumentException`) without
+ * running `self`.
+ *
+ * @internal
+ */
 export const withRetry: {
   (
     policy?: Retry.RetryPolicy<unknown> & { readonly retryOn?: ReadonlyArray<string> | undefined }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <E>(policy: Retry.RetryPolicy<E>): <A, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: Retry.RetryPolicy<NoInfer<E>>): Effect.Effect<A, E, R>
-} = dual(
-  (args) => {
-    if (Effect.isEffect(args[0])) return true
-    compile(args[0] ?? {}) // a data-last call rejects an invalid policy at once
-    return false
-  },
-  <A, E, R>(self: Effect.Effect<A, E, R>, policy?: Retry.RetryPolicy<E>): Effect.Effect<A, E, R> =>
-    retrying(self, compile(policy ?? {}))
-)
+} = (...args: Array<any>): any => {
+  if (Effect.isEffect(args[0])) {
+    const self = args[0]
+    return orDie(checkOptions(() => compile(args[1] ?? {})), (policy) => retrying(self, policy))
+  }
+  const checked = checkOptions(() => compile(args[0] ?? {}))
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    orDie(checked, (policy) => retrying(self, policy))
+}

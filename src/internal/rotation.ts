@@ -4,77 +4,51 @@
  * driver's next boundary. Size rotation is the driver's own (`src/node/`).
  */
 import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import type { FileTarget, RotateOptions } from "../LogSink.js"
-import { parseBytes, parseDuration } from "./config.js"
+import { aBoolean, bytes, duration, integerAtLeast, invalidOption, oneOf, option } from "./parse.js"
 import type { Rotation } from "./platform.js"
 
-const invalidOption = (name: string, value: unknown, accepted: string): Error => {
-  let shown: string
-  try {
-    shown = typeof value === "string" ? JSON.stringify(value) : String(value)
-  } catch {
-    shown = "(unprintable)"
-  }
-  return new Error(`${name}: invalid value ${shown}; accepted: ${accepted}`)
-}
+const where = "LogSink"
 
-/** The public rotation options, checked: a clear error naming the option for a bad value. */
-/** @internal */
+const maxSizeParser = bytes("a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
+const intervalParser = duration("positive", "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\"")
+const maxFilesParser = integerAtLeast(1, "a positive integer")
+const signalParser = oneOf(["SIGHUP", "SIGUSR2"] as const)
+
+/**
+ * The public rotation options, checked by the shared parsers: a bad value
+ * throws an `IllegalArgumentException` in the one wording, naming the option
+ * (`LogSink option target.rotate.maxSize: invalid value "lots"; accepted: ...`).
+ *
+ * @internal
+ */
 export const resolveRotation = (rotate: RotateOptions): Rotation => {
   if (typeof rotate !== "object" || rotate === null) {
-    throw invalidOption("rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
+    throw invalidOption(where, "target.rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
   }
-  let maxSize: number | undefined
-  if (rotate.maxSize !== undefined) {
-    const v = rotate.maxSize
-    maxSize = typeof v === "number"
-      ? (Number.isSafeInteger(v) && v >= 1 ? v : undefined)
-      : typeof v === "string"
-      ? parseBytes(v)
-      : undefined
-    if (maxSize === undefined) {
-      throw invalidOption("rotate.maxSize", v, "a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
-    }
+  const maxSize = rotate.maxSize === undefined
+    ? undefined
+    : option(where, "target.rotate.maxSize", rotate.maxSize, maxSizeParser)
+  const interval = rotate.interval === undefined
+    ? undefined
+    : Math.max(1, Math.floor(option(where, "target.rotate.interval", rotate.interval, intervalParser)))
+  const maxFiles = rotate.maxFiles === undefined
+    ? undefined
+    : option(where, "target.rotate.maxFiles", rotate.maxFiles, maxFilesParser)
+  const compress = rotate.compress === undefined
+    ? false
+    : option(where, "target.rotate.compress", rotate.compress, aBoolean)
+  if (maxSize === undefined && interval === undefined) {
+    throw invalidOption(where, "target.rotate", rotate, "an object with maxSize or interval (or both)")
   }
-  let interval: number | undefined
-  if (rotate.interval !== undefined) {
-    const v = rotate.interval
-    const d = typeof v === "string"
-      ? parseDuration(v) ?? Option.getOrUndefined(Duration.decodeUnknown(v))
-      : Option.getOrUndefined(Duration.decodeUnknown(v))
-    const ms = d === undefined ? NaN : Duration.toMillis(d)
-    if (!(Number.isFinite(ms) && ms >= 1)) {
-      throw invalidOption(
-        "rotate.interval",
-        v,
-        "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\""
-      )
-    }
-    interval = Math.floor(ms)
-  }
-  let maxFiles: number | undefined
-  if (rotate.maxFiles !== undefined) {
-    const v = rotate.maxFiles
-    if (!(typeof v === "number" && Number.isSafeInteger(v) && v >= 1)) {
-      throw invalidOption("rotate.maxFiles", v, "a positive integer")
-    }
-    maxFiles = v
-  }
-  if (rotate.compress !== undefined && typeof rotate.compress !== "boolean") {
-    throw invalidOption("rotate.compress", rotate.compress, "true, false")
-  }
-  if (maxSize === undefined && interval === undefined) throw new Error("rotate needs maxSize or interval (or both)")
-  return { maxSize, interval, maxFiles, compress: rotate.compress === true }
+  return { maxSize, interval, maxFiles, compress }
 }
 
 /** The `reopenOnSignal` option, checked. @internal */
 export const checkSignal = (target: FileTarget): void => {
-  const s = target.reopenOnSignal
-  if (s !== undefined && s !== "SIGHUP" && s !== "SIGUSR2") {
-    throw invalidOption("reopenOnSignal", s, "\"SIGHUP\", \"SIGUSR2\"")
+  if (target.reopenOnSignal !== undefined) {
+    option(where, "target.reopenOnSignal", target.reopenOnSignal, signalParser)
   }
 }
 

@@ -66,7 +66,8 @@ export const errorText = (e: unknown): string => {
   }
 }
 
-const describe = (t: Target): string =>
+/** @internal */
+export const describe = (t: Target): string =>
   typeof t === "string" ? t : typeof t === "function" ? "writer" : "file" in t ? `file ${t.file}` : `fd ${t.fd}`
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@
  */
 import * as fs from "node:fs"
 import type { Readable, Writable } from "node:stream"
-import { acceptedLevels, type LevelName, parseLevel } from "../internal/level.js"
+import { acceptedLevels, type LevelName } from "../internal/level.js"
+import { aLevel, invalidMessage } from "../internal/parse.js"
 import { makePrettifier } from "../internal/pretty.js"
 
 /**
@@ -72,8 +73,8 @@ const parseArgs = (argv: ReadonlyArray<string>): Args | { readonly error: string
     if (arg === "--level" || arg.startsWith("--level=")) {
       const raw = arg === "--level" ? argv[++i] : arg.slice("--level=".length)
       if (raw === undefined) return { error: "--level needs a value" }
-      level = parseLevel(raw)
-      if (level === undefined) return { error: `invalid --level "${raw}": expected one of ${acceptedLevels}` }
+      level = aLevel.parse(raw)
+      if (level === undefined) return { error: invalidMessage("--level", raw, aLevel.accepted) }
     } else if (arg === "--timestamps") timestamps = true
     else if (arg === "--color" || arg === "--colour") color = true
     else if (arg === "--no-color" || arg === "--no-colour") color = false
@@ -94,6 +95,93 @@ const colorsFor = (flag: boolean | undefined, env: Io["env"], isTTY: boolean): b
 }
 
 const HIGH_WATER = 64 * 1024
+
+/** The input: stdin, or the file (`undefined`, reported, when it cannot be read). */
+const openInput = async (
+  file: string | undefined,
+  stdin: Readable,
+  stderr: Writable
+): Promise<Readable | undefined> => {
+  if (file === undefined) return stdin
+  try {
+    await fs.promises.access(file, fs.constants.R_OK)
+  } catch (e) {
+    stderr.write(`effect-foundation: cannot read ${file}: ${(e as Error).message}\n`)
+    return undefined
+  }
+  return fs.createReadStream(file, { highWaterMark: HIGH_WATER })
+}
+
+interface Output {
+  /** Writes `text`; a promise when stdout is full (resolved on drain, close or error). */
+  readonly write: (text: string) => Promise<void> | undefined
+  /** stdout failed (EPIPE: the reader is gone): stop quietly. */
+  readonly closed: () => boolean
+}
+
+const outputTo = (stdout: Writable): Output => {
+  let closed = false
+  stdout.on("error", () => {
+    // EPIPE (`| head`): the reader is gone, stop quietly.
+    closed = true
+  })
+  const write = (text: string): Promise<void> | undefined => {
+    if (closed || text === "") return undefined
+    if (stdout.write(text)) return undefined
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        stdout.off("drain", done)
+        stdout.off("close", done)
+        stdout.off("error", done)
+        resolve()
+      }
+      stdout.on("drain", done)
+      stdout.on("close", done)
+      stdout.on("error", done)
+    })
+  }
+  return { write, closed: () => closed }
+}
+
+/** Every line of `input` through `pretty` to `output`, a chunk's lines in one write. */
+const prettify = async (input: Readable, pretty: (line: string) => string, output: Output): Promise<void> => {
+  // The unfinished line's pieces: joined once when its newline arrives, so a line spread over many chunks
+  // costs time linear in its length (re-scanning a growing `rest + chunk` was quadratic).
+  let partial: Array<string> = []
+  const line = (piece: string): string => {
+    if (partial.length === 0) return piece
+    partial.push(piece)
+    const whole = partial.join("")
+    partial = []
+    return whole
+  }
+  for await (const chunk of input as AsyncIterable<string>) {
+    if (output.closed()) break
+    let out = ""
+    let start = 0
+    let nl = chunk.indexOf("\n")
+    while (nl !== -1) {
+      const text = line(chunk.slice(start, nl))
+      const cr = text.charCodeAt(text.length - 1) === 13
+      const body = cr ? text.slice(0, -1) : text
+      const rendered = pretty(body)
+      // A passed-through line keeps its CR.
+      out += cr && rendered === body + "\n" ? body + "\r\n" : rendered
+      start = nl + 1
+      nl = chunk.indexOf("\n", start)
+    }
+    if (start < chunk.length) partial.push(start === 0 ? chunk : chunk.slice(start))
+    const pending = output.write(out)
+    if (pending !== undefined) await pending
+  }
+  const rest = partial.join("")
+  if (rest !== "" && !output.closed()) {
+    const rendered = pretty(rest.endsWith("\r") ? rest.slice(0, -1) : rest)
+    // The last line had no newline: a passed-through one stays without it.
+    const pending = output.write(rendered === (rest.endsWith("\r") ? rest.slice(0, -1) : rest) + "\n" ? rest : rendered)
+    if (pending !== undefined) await pending
+  }
+}
 
 /**
  * Runs the CLI; resolves to the exit code (0, 1 for an unreadable file, 2
@@ -121,75 +209,9 @@ export const main = async (argv: ReadonlyArray<string>, io?: Io): Promise<number
     timestamps: args.timestamps,
     colors: colorsFor(args.color, env, stdout.isTTY === true)
   })
-  let input: Readable
-  if (args.file === undefined) input = stdin
-  else {
-    try {
-      await fs.promises.access(args.file, fs.constants.R_OK)
-    } catch (e) {
-      stderr.write(`effect-foundation: cannot read ${args.file}: ${(e as Error).message}\n`)
-      return 1
-    }
-    input = fs.createReadStream(args.file, { highWaterMark: HIGH_WATER })
-  }
+  const input = await openInput(args.file, stdin, stderr)
+  if (input === undefined) return 1
   input.setEncoding("utf8")
-
-  let closed = false
-  stdout.on("error", () => {
-    // EPIPE (`| head`): the reader is gone, stop quietly.
-    closed = true
-  })
-  const write = (text: string): Promise<void> | undefined => {
-    if (closed || text === "") return undefined
-    if (stdout.write(text)) return undefined
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        stdout.off("drain", done)
-        stdout.off("close", done)
-        stdout.off("error", done)
-        resolve()
-      }
-      stdout.on("drain", done)
-      stdout.on("close", done)
-      stdout.on("error", done)
-    })
-  }
-
-  // The unfinished line's pieces: joined once when its newline arrives, so a line spread over many chunks
-  // costs time linear in its length (re-scanning a growing `rest + chunk` was quadratic).
-  let partial: Array<string> = []
-  const line = (piece: string): string => {
-    if (partial.length === 0) return piece
-    partial.push(piece)
-    const whole = partial.join("")
-    partial = []
-    return whole
-  }
-  for await (const chunk of input as AsyncIterable<string>) {
-    if (closed) break
-    let out = ""
-    let start = 0
-    let nl = chunk.indexOf("\n")
-    while (nl !== -1) {
-      const text = line(chunk.slice(start, nl))
-      const cr = text.charCodeAt(text.length - 1) === 13
-      const body = cr ? text.slice(0, -1) : text
-      const rendered = pretty(body)
-      // A passed-through line keeps its CR.
-      out += cr && rendered === body + "\n" ? body + "\r\n" : rendered
-      start = nl + 1
-      nl = chunk.indexOf("\n", start)
-    }
-    if (start < chunk.length) partial.push(start === 0 ? chunk : chunk.slice(start))
-    const pending = write(out)
-    if (pending !== undefined) await pending
-  }
-  const rest = partial.join("")
-  if (rest !== "" && !closed) {
-    const rendered = pretty(rest.endsWith("\r") ? rest.slice(0, -1) : rest)
-    // The last line had no newline: a passed-through one stays without it.
-    const pending = write(rendered === (rest.endsWith("\r") ? rest.slice(0, -1) : rest) + "\n" ? rest : rendered)
-    if (pending !== undefined) await pending
-  }
+  await prettify(input, pretty, outputTo(stdout))
   return 0
 }
