@@ -21,7 +21,7 @@ const dir = join(import.meta.dirname, "..", "docs", "modules")
 const documented: Record<string, ReadonlyArray<string>> = {
   "EmojiLogger.ts.md": ["Format (type alias)", "RedactionOptions (interface)", "RenderLimits (interface)"],
   "Foundation.ts.md": ["RateLimitOptions (interface)"],
-  "Telemetry.ts.md": ["OtlpOptions (interface)"]
+  "Otlp.ts.md": ["OtlpOptions (interface)"]
 }
 
 const problems: Array<string> = []

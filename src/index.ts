@@ -20,6 +20,8 @@ export * as HttpLogging from "./HttpLogging.js"
 export * as Log from "./Log.js"
 /** @since 0.1.0 */
 export * as LogSink from "./LogSink.js"
+/** @since 0.2.0 */
+export * as Otlp from "./Otlp.js"
 /** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 /** @since 0.1.0 */

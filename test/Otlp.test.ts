@@ -1,12 +1,12 @@
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { FetchHttpClient, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Duration, Effect, Exit, Redacted, type Scope } from "effect"
-import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
+import { ConfigProvider, Duration, Effect, Exit, Layer, Redacted, type Scope } from "effect"
+import { HttpLogging, Log, Otlp, Telemetry, TestLog } from "effect-foundation"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { decodeBody } from "./otlpProto.js"
-import { localServer } from "./utils.js"
+import { defectMessage, localServer } from "./utils.js"
 
 interface Received {
   readonly path: string | undefined
@@ -411,4 +411,55 @@ describe("Telemetry.otlp", () => {
         expect(attrs(r).path).toEqual({ stringValue: "/hi" })
       }
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+})
+
+describe("Otlp (the module, since 0.2.0)", () => {
+  it.live("Otlp.layer exports every record; Telemetry.flush includes it and its report counts them", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      const report = yield* Effect.gen(function*() {
+        yield* Log.named("orders").info("placed", { order_id: 7 })
+        yield* Effect.logWarning("slow")
+        return yield* Telemetry.flush("5 seconds")
+      }).pipe(Effect.provide(Otlp.layer({ ...fast, endpoint: `${rx.url}/v1/logs`, serviceName: "shop" })))
+      expect(report).toMatchObject({ status: "flushed", written: 2, failed: 0, pending: 0, dropped: 0 })
+      expect(rx.requests.map((r) => r.path)).toEqual(["/v1/logs"])
+      expect(resource(rx.requests[0]!)["service.name"]).toEqual({ stringValue: "shop" })
+      expect(allRecords(rx).map((r) => [r.severityText, r.body.stringValue, attrs(r)["order_id"]])).toEqual([
+        ["INFO", "placed", { intValue: "7" }],
+        ["WARN", "slow", undefined]
+      ])
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it.live("Otlp.layerWith sends through the HttpClient provided, as JSON when asked", () =>
+    Effect.gen(function*() {
+      const rx = yield* receiver()
+      const layer = Otlp.layerWith({ ...fast, endpoint: `${rx.url}/v1/logs`, protocol: "http/json" }).pipe(
+        Layer.provide(FetchHttpClient.layer)
+      )
+      yield* Log.info("through my client").pipe(Effect.provide(layer))
+      expect(rx.requests.map((r) => [r.path, r.headers["content-type"]])).toEqual([["/v1/logs", "application/json"]])
+      expect(allRecords(rx).map((r) => r.body.stringValue)).toEqual(["through my client"])
+    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
+
+  it("the Telemetry names of 0.1.0 are the same values and types", () => {
+    expect(Telemetry.otlp).toBe(Otlp.layer)
+    expect(Telemetry.otlpWith).toBe(Otlp.layerWith)
+    expect(Telemetry.OtlpExportError).toBe(Otlp.OtlpExportError)
+    const error: Otlp.OtlpExportError = new Otlp.OtlpExportError({ message: "collector answered 503", retryable: true })
+    expect([error._tag, error.message, error.retryable]).toEqual(["OtlpExportError", "collector answered 503", true])
+    const options: Telemetry.OtlpOptions = { maxBatchSize: 3 } satisfies Otlp.OtlpOptions
+    expect(options.maxBatchSize).toBe(3)
+  })
+
+  it.effect("an invalid option dies at layer build, in the one wording of every option", () =>
+    Effect.gen(function*() {
+      const built = (options: Otlp.OtlpOptions) => Effect.scoped(Layer.build(Otlp.layer(options)))
+      expect(yield* defectMessage(built({ maxBatchSize: 0 }))).toBe(
+        "Otlp option maxBatchSize: invalid value 0; accepted: a whole number >= 1"
+      )
+      expect(yield* defectMessage(built({ maxQueueSize: 1.5 }))).toBe(
+        "Otlp option maxQueueSize: invalid value 1.5; accepted: a whole number >= 1"
+      )
+    }))
 })

@@ -1,0 +1,152 @@
+/**
+ * OTLP export, transport: one batch as an OTLP/HTTP request (protobuf or JSON
+ * body, optionally gzipped), and one attempt at sending it, its outcome read
+ * as the OTLP/HTTP specification says (2xx accepted; 429, 502, 503, 504,
+ * network errors and timeouts retryable, with the collector's `Retry-After`;
+ * anything else final). Retries, the breaker and the queue are the
+ * exporter's (`otlpExporter.ts`).
+ *
+ * The exporter's own requests are never traced (no span, no `traceparent`).
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { type ExportLogsRequest, type Item, payload } from "../core/otlpJson.js"
+import { encodeLogsRequest } from "../core/otlpProtobuf.js"
+import type { Protocol, Resolved } from "./otlpConfig.js"
+import { version } from "./version.js"
+
+/**
+ * A failed export request. `retryable`: 429, 502, 503, 504, network errors and timeouts.
+ *
+ * @internal
+ */
+export class ExportError extends Data.TaggedError("OtlpExportError")<{
+  readonly message: string
+  readonly status?: number | undefined
+  readonly retryable: boolean
+  /** The collector's `Retry-After`, in milliseconds. */
+  readonly retryAfterMillis?: number | undefined
+}> {}
+
+const ownScope = { name: "effect-foundation", version }
+
+/**
+ * `Retry-After`: delay-seconds or an HTTP date, in milliseconds from `now`
+ * (a date in the past is 0); `undefined` when absent or unreadable.
+ *
+ * @internal
+ */
+export const retryAfterMillis = (header: string | undefined, now: number): number | undefined => {
+  if (header === undefined) return undefined
+  const v = header.trim()
+  if (/^\d+$/.test(v)) return Number(v) * 1000
+  if (!/[A-Za-z]/.test(v)) return undefined
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/**
+ * The longest `Retry-After` honoured (a longer one waits this long).
+ *
+ * @internal
+ */
+export const maxRetryAfterMillis = 60_000
+
+/** Status codes the OTLP/HTTP specification allows to retry; all other 4xx and 5xx must not be. */
+const retryableStatus = (status: number): boolean =>
+  status === 429 || status === 502 || status === 503 || status === 504
+
+/** The request body: protobuf bytes or JSON text. */
+const encodeBody = (protocol: Protocol, request: ExportLogsRequest): Uint8Array | string =>
+  protocol === "http/protobuf" ? encodeLogsRequest(request) : JSON.stringify(request)
+
+/** gzip with the Web `CompressionStream` (Node 18+, Deno, Bun, browsers, workerd): no Node-only module. */
+const gzip = (body: string | Uint8Array): Promise<Uint8Array> =>
+  new Response(new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip")))
+    .arrayBuffer().then((b) => new Uint8Array(b))
+
+/**
+ * The collector's side of the exporter: the client (never traced), the
+ * request headers, and one attempt at sending a batch.
+ *
+ * @internal
+ */
+export class Transport {
+  readonly contentType: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly client: HttpClient.HttpClient
+
+  constructor(
+    readonly config: Resolved,
+    readonly protocol: Protocol,
+    client: HttpClient.HttpClient
+  ) {
+    this.contentType = protocol === "http/protobuf" ? "application/x-protobuf" : "application/json"
+    this.headers = {
+      ...config.headers,
+      "content-type": this.contentType,
+      "user-agent": `effect-foundation/${version}`,
+      ...(config.compression === "gzip" ? { "content-encoding": "gzip" } : {})
+    }
+    // The exporter's own requests are not traced: no span, no traceparent / b3 headers to the collector.
+    this.client = client.pipe(HttpClient.withTracerDisabledWhen(() => true), HttpClient.withTracerPropagation(false))
+  }
+
+  /** The request carrying `batch`: the body encoded by the core, gzipped when configured. */
+  request(batch: ReadonlyArray<Item>): Effect.Effect<HttpClientRequest.HttpClientRequest, ExportError> {
+    const body = encodeBody(this.protocol, payload(this.config.resource, batch, ownScope))
+    const base = HttpClientRequest.post(this.config.endpoint).pipe(HttpClientRequest.setHeaders(this.headers))
+    if (this.config.compression !== "gzip") {
+      return Effect.succeed(
+        typeof body === "string"
+          ? HttpClientRequest.bodyText(base, body, this.contentType)
+          : HttpClientRequest.bodyUint8Array(base, body, this.contentType)
+      )
+    }
+    return Effect.map(
+      Effect.tryPromise({
+        try: () => gzip(body),
+        catch: (e) =>
+          new ExportError({ message: `gzip failed: ${e instanceof Error ? e.message : String(e)}`, retryable: false })
+      }),
+      (bytes) => HttpClientRequest.bodyUint8Array(base, bytes, this.contentType)
+    )
+  }
+
+  /** One attempt: accepted (2xx), or an {@link ExportError} saying whether it may be retried. */
+  attempt(request: HttpClientRequest.HttpClientRequest): Effect.Effect<void, ExportError> {
+    const timeout = this.config.exportTimeout
+    return this.client.execute(request).pipe(
+      Effect.flatMap((response) =>
+        // Drain the body so the connection is reused.
+        Effect.zipRight(
+          Effect.ignore(response.text),
+          response.status >= 200 && response.status < 300
+            ? Effect.void
+            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.fail(
+                new ExportError({
+                  message: `collector answered ${response.status}`,
+                  status: response.status,
+                  retryable: retryableStatus(response.status),
+                  retryAfterMillis: retryAfterMillis(response.headers["retry-after"], now)
+                })
+              ))
+        )
+      ),
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () => new ExportError({ message: `no answer within ${Duration.format(timeout)}`, retryable: true })
+      }),
+      Effect.catchTag(
+        "RequestError",
+        "ResponseError",
+        (e) => Effect.fail(new ExportError({ message: e.message, retryable: true }))
+      )
+    )
+  }
+}
