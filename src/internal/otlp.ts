@@ -51,6 +51,7 @@ import {
   sdkAttributes
 } from "../core/otlpJson.js"
 import { encodeLogsRequest } from "../core/otlpProtobuf.js"
+import { BoundedQueue, Queued } from "../core/queue.js"
 import type { FlushReport } from "../LogSink.js"
 import type * as Retry from "../Retry.js"
 import type { Flushable } from "../Telemetry.js"
@@ -59,7 +60,6 @@ import { invalid, levelFromOption, optional, withReadableEnv } from "./config.js
 import { registerScoped } from "./flush.js"
 import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
-import { BoundedQueue, Queued } from "./queue.js"
 import { Binding, type Direct, DirectPath, logEntry } from "./record.js"
 import { makeRedactor, type RedactionOptions } from "./redact.js"
 import { currentRedactor, redactorOf, widen } from "./redactorRef.js"
