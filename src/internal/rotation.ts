@@ -1,15 +1,17 @@
 /**
  * A file target's rotation options, checked (a clear error naming the option),
  * and the time rotation: a fiber that sleeps on the sink's `Clock` until the
- * driver's next boundary. Size rotation is the driver's own (`src/node/`).
+ * driver's next boundary. Size rotation is the driver's own (`src/node/`);
+ * names and periods are the core's (`src/core/rotation.ts`).
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { Rotation } from "../core/driver.js"
+import { MAX_SLEEP, sleepBefore } from "../core/rotation.js"
 import type { FileTarget, RotateOptions } from "../LogSink.js"
 import { parseBytes, parseDuration } from "./config.js"
-import type { Rotation } from "./platform.js"
 
 const invalidOption = (name: string, value: unknown, accepted: string): Error => {
   let shown: string
@@ -78,9 +80,6 @@ export const checkSignal = (target: FileTarget): void => {
   }
 }
 
-// Sleeps in steps of at most an hour: the timer's limit is 24.8 days, and a wall clock that jumps is seen again soon.
-const MAX_SLEEP = 3_600_000
-
 /** The time rotation: sleeps on the `Clock` until the driver's next boundary, then rotates (`TestClock.adjust` drives it). */
 /** @internal */
 export const rotateOnTime = (
@@ -90,8 +89,8 @@ export const rotateOnTime = (
   Effect.gen(function*() {
     while (!sink.closed) {
       const now = yield* Clock.currentTimeMillis
-      const due = dueAt()
-      if (due > now) yield* Effect.sleep(Math.min(due - now, MAX_SLEEP))
+      const sleep = sleepBefore(now, dueAt())
+      if (sleep > 0) yield* Effect.sleep(sleep)
       else {
         sink.rotateDue(now)
         // a driver that did not move on (closed meanwhile): never spin

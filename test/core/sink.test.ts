@@ -9,7 +9,8 @@ import type { OverflowPolicy } from "../../src/core/queue.js"
 import type { SinkConfig } from "../../src/core/sink.js"
 import { SinkCore } from "../../src/core/sink.js"
 
-interface FakeDriver extends Driver {
+interface FakeDriver extends Omit<Driver, "writeSync"> {
+  writeSync: Driver["writeSync"]
   readonly batches: Array<string>
   /** the batch in flight's `done` (a lagging driver) */
   done: ((error?: unknown) => void) | undefined
@@ -223,7 +224,7 @@ describe("core sink (no Effect)", () => {
     const driver = fakeDriver({ lags: true })
     const { reports, sink } = make(driver)
     for (let i = 1; i <= 5; i++) sink.write(line(i))
-    driver.writeSync = (batch) => {
+    driver.writeSync = (batch: string) => {
       driver.syncWrites.push(batch)
       return 3 + batch.split("\n").length - 1 // finishes the batch in flight, then the rest
     }
