@@ -26,9 +26,6 @@ import {
   warningLine
 } from "./sinkReports.js"
 
-/** @internal */
-export { errorText }
-
 /**
  * The options the batching reads (a subset of `LogSink.Options`).
  *

@@ -21,7 +21,8 @@ import { globalValue } from "effect/GlobalValue"
 import type * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import type { Driver, FileHooks } from "../core/driver.js"
-import { errorText, SinkCore } from "../core/sink.js"
+import { SinkCore } from "../core/sink.js"
+import { errorText } from "../core/sinkReports.js"
 import type { FlushReport, Options, Target } from "../LogSink.js"
 import { consoleDriver, writerDriver } from "./drivers.js"
 import type { FdTarget } from "./platform.js"
@@ -44,9 +45,6 @@ export class LogSinkError extends Data.TaggedError("LogSinkError")<{
   readonly target: string
   readonly cause?: unknown
 }> {}
-
-/** @internal */
-export { errorText }
 
 const describe = (t: Target): string =>
   typeof t === "string" ? t : typeof t === "function" ? "writer" : "file" in t ? `file ${t.file}` : `fd ${t.fd}`
@@ -91,12 +89,10 @@ export class Sink extends SinkCore {
   }
 
   /** Resumes when the queue is under its bound. */
-  get room(): Effect.Effect<void> {
-    return Effect.async<void>((resume) => {
-      const cancel = this.queue.onRoom(() => resume(Effect.void))
-      return cancel === undefined ? undefined : Effect.sync(cancel)
-    })
-  }
+  readonly room: Effect.Effect<void> = Effect.async<void>((resume) => {
+    const cancel = this.queue.onRoom(() => resume(Effect.void))
+    return cancel === undefined ? undefined : Effect.sync(cancel)
+  })
 
   /** Waits until every line queued now has left (or failed), at most `deadline`. */
   readonly flush = (deadline?: Duration.DurationInput): Effect.Effect<FlushReport> =>
