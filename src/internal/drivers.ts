@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
-import type { Driver } from "./platform.js"
+import type { Driver } from "../core/driver.js"
 
 const countLines = (batch: string): number => {
   let n = 0

@@ -5,8 +5,8 @@
  * exit, made from it.
  */
 import type { Item } from "../core/otlpJson.js"
+import { BoundedQueue } from "../core/queue.js"
 import type { Flushable } from "../Telemetry.js"
-import { BoundedQueue } from "./queue.js"
 
 /** @internal */
 export interface Exporter extends Flushable {

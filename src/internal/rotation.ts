@@ -1,13 +1,15 @@
 /**
  * A file target's rotation options, checked (a clear error naming the option),
  * and the time rotation: a fiber that sleeps on the sink's `Clock` until the
- * driver's next boundary. Size rotation is the driver's own (`src/node/`).
+ * driver's next boundary. Size rotation is the driver's own (`src/node/`);
+ * names and periods are the core's (`src/core/rotation.ts`).
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import type { Rotation } from "../core/driver.js"
+import { MAX_SLEEP, sleepBefore } from "../core/rotation.js"
 import type { FileTarget, RotateOptions } from "../LogSink.js"
 import { aBoolean, bytes, duration, integerAtLeast, invalidOption, oneOf, option } from "./parse.js"
-import type { Rotation } from "./platform.js"
 
 const where = "LogSink"
 
@@ -52,9 +54,6 @@ export const checkSignal = (target: FileTarget): void => {
   }
 }
 
-// Sleeps in steps of at most an hour: the timer's limit is 24.8 days, and a wall clock that jumps is seen again soon.
-const MAX_SLEEP = 3_600_000
-
 /** The time rotation: sleeps on the `Clock` until the driver's next boundary, then rotates (`TestClock.adjust` drives it). */
 /** @internal */
 export const rotateOnTime = (
@@ -64,8 +63,8 @@ export const rotateOnTime = (
   Effect.gen(function*() {
     while (!sink.closed) {
       const now = yield* Clock.currentTimeMillis
-      const due = dueAt()
-      if (due > now) yield* Effect.sleep(Math.min(due - now, MAX_SLEEP))
+      const sleep = sleepBefore(now, dueAt())
+      if (sleep > 0) yield* Effect.sleep(sleep)
       else {
         sink.rotateDue(now)
         // a driver that did not move on (closed meanwhile): never spin

@@ -33,8 +33,8 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
 import * as tty from "node:tty"
-import type { Driver } from "../internal/platform.js"
-import { linesWritten, withLinesWritten } from "../internal/platform.js"
+import type { Driver } from "../core/driver.js"
+import { linesWritten, withLinesWritten } from "../core/driver.js"
 
 /**
  * `fs.writeSync`'s shape: bytes `buf[off, off + len)` to `fd`; returns how many went (a short count when the

@@ -37,29 +37,25 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { pipeline } from "node:stream/promises"
 import * as zlib from "node:zlib"
-import type { Driver, FileHooks, Rotation, TimeRotation } from "../internal/platform.js"
-import { withLinesWritten } from "../internal/platform.js"
+import type { Driver, FileHooks, Rotation, TimeRotation } from "../core/driver.js"
+import { withLinesWritten } from "../core/driver.js"
+import {
+  boundaryAfter,
+  clampTime,
+  firstDue,
+  MAX_TIME,
+  nextKey,
+  periodEndAt,
+  rotatedPattern,
+  stampOf,
+  timeOf
+} from "../core/rotation.js"
 import { exists, isRegular, link, NOFOLLOW, sameFile } from "./exclusive.js"
 import type { WriteFn } from "./fdDriver.js"
 import { openAppend } from "./fdDriver.js"
 
-// Date's range: names stay "YYYY-MM-DDTHH-MM-SS.mmm"
-const MAX_TIME = 253_402_300_799_999
-
-/**
- * `2026-11-30T00-00-00.000` (UTC).
- *
- * @internal
- */
-export const stampOf = (millis: number): string => {
-  const ms = Number.isFinite(millis) ? Math.min(MAX_TIME, Math.max(0, Math.floor(millis))) : 0
-  return new Date(ms).toISOString().slice(0, 23).replace(/:/g, "-")
-}
-
-const timeOf = (stamp: string): number =>
-  Date.parse(stamp.slice(0, 10) + "T" + stamp.slice(11, 19).replace(/-/g, ":") + stamp.slice(19) + "Z")
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+/** @internal */
+export { stampOf }
 
 const countLines = (buf: Buffer): number => {
   let n = 0
@@ -72,12 +68,6 @@ interface Rotated {
   gz: boolean
   /** temporary files of a compression cut short */
   tmps: Array<string>
-}
-
-/** The first key from `from` on that no file in the folder has (none past the end of time). */
-const firstFree = (from: number, taken: ReadonlySet<number>): number | undefined => {
-  for (let key = from; key <= MAX_TIME; key++) if (!taken.has(key)) return key
-  return undefined
 }
 
 /** @internal */
@@ -117,11 +107,7 @@ export class RotatingFile implements Driver {
     this.ext = path.extname(this.file)
     this.base = path.basename(this.file, this.ext)
     // groups: the stamp, ".gz", the random part of a temporary file's name
-    this.pattern = new RegExp(
-      `^${escapeRegExp(this.base)}\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3})${
-        escapeRegExp(this.ext)
-      }(?:(\\.gz)(?:\\.([0-9a-f]{16})\\.tmp)?)?$`
-    )
+    this.pattern = rotatedPattern(this.base, this.ext)
     this.fd = openAppend(this.file)
     let stat: fs.Stats
     try {
@@ -146,7 +132,7 @@ export class RotatingFile implements Driver {
       const interval = spec.interval
       const now = hooks.now()
       // a file last written in an earlier period is rotated at once
-      this.periodEnd = this.size > 0 && mtime < Math.floor(now / interval) * interval ? now : this.boundaryAfter(now)
+      this.periodEnd = firstDue(now, interval, this.size, mtime)
       this.rotation = {
         dueAt: () => this.dueAt(),
         rotateIfDue: (now) => this.rotateIfDue(now)
@@ -231,21 +217,15 @@ export class RotatingFile implements Driver {
 
   // -- rotation -----------------------------------------------------------------------------------------------------
 
-  private boundaryAfter(now: number): number {
-    const interval = this.spec.interval!
-    return Math.floor(now / interval) * interval + interval
-  }
-
   /** The end of the period; a clock gone back to before the period starts one again from its new time. */
   private dueAt(): number {
-    const now = this.hooks.now()
-    if (now < this.periodEnd - this.spec.interval!) this.periodEnd = this.boundaryAfter(now)
+    this.periodEnd = periodEndAt(this.hooks.now(), this.periodEnd, this.spec.interval!)
     return this.periodEnd
   }
 
   private rotateIfDue(now: number): void {
     if (now < this.periodEnd) return
-    this.periodEnd = this.boundaryAfter(now)
+    this.periodEnd = boundaryAfter(now, this.spec.interval!)
     if (this.closed || this.size === 0) return
     this.rotate()
   }
@@ -286,11 +266,10 @@ export class RotatingFile implements Driver {
    * after them), that no entry of the folder has: that name.
    */
   private moveAside(now: number): string {
-    const at = Number.isFinite(now) ? Math.min(MAX_TIME, Math.max(0, Math.floor(now))) : 0
+    const at = clampTime(now)
     let taken: Set<number> | undefined // the folder's stamps, read once the first choice is in use
     for (let tries = 0; tries < 16; tries++) {
-      const next = Math.max(at, this.lastKey + 1)
-      const key = taken === undefined ? next : firstFree(next, taken) ?? firstFree(at, taken) ?? firstFree(0, taken)
+      const key = nextKey(at, this.lastKey, taken)
       if (key !== undefined && key <= MAX_TIME) {
         const name = path.join(this.dir, `${this.base}.${stampOf(key)}${this.ext}`)
         if (this.moveTo(name)) {

@@ -1,10 +1,15 @@
 /**
  * A bounded FIFO queue with an overflow policy and counters: the buffer under
  * a sink (lines, weighed in UTF-16 code units) and under the OTLP exporter
- * (records, one unit each). Plain and synchronous: `offer` is on the hot path.
+ * (records, one unit each). Plain and synchronous (no Effect): `offer` is on the hot path.
  */
-import * as Effect from "effect/Effect"
-import type { OverflowPolicy } from "../LogSink.js"
+
+/**
+ * What to do with an item when the queue is full (`LogSink.OverflowPolicy`).
+ *
+ * @internal
+ */
+export type OverflowPolicy = "drop_oldest" | "drop_newest" | "block"
 
 /**
  * `offer` answers: the item was queued (`Queued`), queued over the bound
@@ -136,15 +141,20 @@ export class BoundedQueue<A> {
     return n
   }
 
-  /** Resumes when the queue is under its bound (at once if it is). */
-  readonly room: Effect.Effect<void> = Effect.async<void>((resume) => {
-    if (this.weight < this.capacity) return resume(Effect.void)
-    const waiter = () => resume(Effect.void)
-    this.waiters.push(waiter)
-    return Effect.sync(() => {
-      this.waiters = this.waiters.filter((w) => w !== waiter)
-    })
-  })
+  /**
+   * Calls `resume` once the queue is under its bound (at once if it is, and then
+   * returns `undefined`); else returns the canceller.
+   */
+  onRoom(resume: () => void): (() => void) | undefined {
+    if (this.weight < this.capacity) {
+      resume()
+      return undefined
+    }
+    this.waiters.push(resume)
+    return () => {
+      this.waiters = this.waiters.filter((w) => w !== resume)
+    }
+  }
 
   /** Releases every fiber waiting for room (room was made, or the queue's owner is closing). */
   wake(): void {
