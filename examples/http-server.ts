@@ -25,7 +25,7 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
-import { FoundationLive, HttpLogging, Log, Telemetry } from "effect-foundation"
+import { FoundationLive, HttpLogging, Log, Otlp } from "effect-foundation"
 import { createServer } from "node:http"
 
 const orders = Log.named("orders")
@@ -79,7 +79,7 @@ const AppLive = router.pipe(
 const OtlpLive = Layer.unwrapEffect(
   Effect.map(
     Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
-    (endpoint) => endpoint._tag === "Some" ? Telemetry.otlp({ serviceVersion: "0.1.0" }) : Layer.empty
+    (endpoint) => endpoint._tag === "Some" ? Otlp.layer({ serviceVersion: "0.1.0" }) : Layer.empty
   )
 )
 
