@@ -17,6 +17,7 @@ const processSuites = [
   "test/RotationProcess.test.ts",
   "test/RunMain.test.ts",
   "test/SinkContract.test.ts",
+  "test/SinkLifecycle.test.ts",
   "test/Telemetry.test.ts"
 ]
 

@@ -265,7 +265,7 @@ describe("CircuitBreaker failure classification", () => {
     }))
 })
 
-describe("CircuitBreaker option bounds (issue 13 item 14)", () => {
+describe("CircuitBreaker option bounds", () => {
   it.effect("infinite, NaN and negative durations are rejected when the breaker is made, naming the option", () =>
     Effect.gen(function*() {
       const cases: Array<[CircuitBreaker.Options, RegExp]> = [

@@ -143,7 +143,7 @@ const collecting = (logger: Logger.Logger<unknown, string>) => {
   return { lines, layer: Logger.add(Logger.map(logger, (line) => void lines.push(line.replace(/#\d+/g, "#n")))) }
 }
 
-describe("other loggers see a Log.* record as Effect.log* with the fields as annotations (item 1)", () => {
+describe("other loggers see a Log.* record as Effect.log* with the fields as annotations", () => {
   const ours = Log.named("db").bind({ pool: "main" }).info("connected", { ms: 12 }).pipe(
     Log.withContext({ request_id: "r1" })
   )
@@ -275,7 +275,7 @@ describe("other loggers see a Log.* record as Effect.log* with the fields as ann
 // Item 2: Effect's multi-argument messages
 // ---------------------------------------------------------------------------
 
-describe("Effect.log* with several arguments (item 2)", () => {
+describe("Effect.log* with several arguments", () => {
   it.effect("Effect.logError(\"Request failed\", err): the Error is the record's error, not part of the message", () =>
     Effect.gen(function*() {
       const program = Effect.logError("Request failed", error())
@@ -328,7 +328,7 @@ describe("Effect.log* with several arguments (item 2)", () => {
 // Item 3: Effect's level controls, both ways
 // ---------------------------------------------------------------------------
 
-describe("Effect's minimum log level, both ways (item 3)", () => {
+describe("Effect's minimum log level, both ways", () => {
   const all = Effect.gen(function*() {
     yield* Log.debug("log debug")
     yield* Effect.logDebug("effect debug")
@@ -423,7 +423,7 @@ describe("Effect's minimum log level, both ways (item 3)", () => {
 // Item 4: Effect.runSync
 // ---------------------------------------------------------------------------
 
-describe("Effect.runSync with Foundation's layer (item 4)", () => {
+describe("Effect.runSync with Foundation's layer", () => {
   it.effect("console target: the lines are written, nothing throws, even after Telemetry.shutdown", () =>
     Effect.gen(function*() {
       const { console, logged } = yield* captureConsole
@@ -480,7 +480,7 @@ const failure = <A, E>(effect: Effect.Effect<A, E>) =>
       : "succeeded")
   )
 
-describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)", () => {
+describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts", () => {
   it.effect("Foundation.layer({ level }) in any case, warn and fatal", () =>
     Effect.gen(function*() {
       const levels = ["DEBUG", "warn", "WARN", "Warning", "fatal", "FATAL", "Critical", " error "] as const
@@ -554,7 +554,7 @@ describe("level options accept every spelling PROVIDE_LOG_LEVEL accepts (item 5)
     }))
 })
 
-describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue 19 item 16)", () => {
+describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER", () => {
   it.effect("any case of key_value / json is accepted; anything else fails naming the option and the accepted values", () =>
     Effect.gen(function*() {
       const accepted = "accepted: key_value, json"
@@ -585,7 +585,7 @@ describe("the format option is checked like PROVIDE_LOG_CONSOLE_FORMATTER (issue
     }))
 })
 
-describe("other loggers receive a Log.* record redacted like our lines (issue 19 item 3)", () => {
+describe("other loggers receive a Log.* record redacted like our lines", () => {
   // one secret marker per place a secret can ride in a Log.* record
   const markers = [
     "hunter2", // message: password=...
@@ -648,7 +648,7 @@ describe("other loggers receive a Log.* record redacted like our lines (issue 19
     }))
 })
 
-describe("a tagged error in a Cause keeps its fields in the console format (issue 19 item 15)", () => {
+describe("a tagged error in a Cause keeps its fields in the console format", () => {
   class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
   const cause = Cause.fail(new PaymentError({ order_id: 7, reason: "declined" }))
 

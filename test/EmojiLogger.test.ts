@@ -448,7 +448,7 @@ describe("EmojiLogger record limits", () => {
     }))
 })
 
-describe("errors in the console show what JSON shows (issue 10 items 6 and 11)", () => {
+describe("errors in the console show what JSON shows", () => {
   class NotFound extends Data.TaggedError("NotFound")<{ readonly id: number; readonly token: string }> {}
 
   const both = (program: Effect.Effect<unknown>) =>

@@ -318,7 +318,7 @@ describe("withErrorHandling types", () => {
   })
 })
 
-describe("concurrent failures are handled, not mistaken for interruption (issue 13 item 11)", () => {
+describe("concurrent failures are handled, not mistaken for interruption", () => {
   const a = new NetworkError({ message: "a down" })
   const b = new NotFoundError({ message: "b missing" })
   /** Two failing tasks run together: the first failure interrupts the sibling. */

@@ -284,7 +284,7 @@ describe("HttpLogging", () => {
       })))
 })
 
-describe("a tagged error in the cause keeps its fields in the console line (issue 19 item 15)", () => {
+describe("a tagged error in the cause keeps its fields in the console line", () => {
   class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
   const paying = HttpRouter.empty.pipe(
     HttpRouter.get("/pay", Effect.fail(new PaymentError({ order_id: 7, reason: "declined" })))

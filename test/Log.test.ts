@@ -198,7 +198,7 @@ describe("Log", () => {
     }))
 })
 
-describe("Log: order and names (issue 10 items 8 and 11)", () => {
+describe("Log: order and names", () => {
   it.effect("Log.withContext fields come out in the order given, in both formats, after the context already there", () =>
     Effect.gen(function*() {
       const program = Effect.gen(function*() {

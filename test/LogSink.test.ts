@@ -460,7 +460,7 @@ describe("LogSink.config", () => {
   }
 })
 
-describe("LogSink.make options (issue 20, item 4)", () => {
+describe("LogSink.make options are checked like every option", () => {
   const bad: ReadonlyArray<readonly [Partial<LogSink.Options>, string]> = [
     [
       { overflow: "bogus" as never },

@@ -103,8 +103,8 @@ const env = (vars: Record<string, string>) =>
 const fast = { retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" }, scheduledDelay: "1 hour" } as const
 const at = (c: Collector) => ({ ...fast, endpoint: `${c.url}/v1/logs` })
 
-describe("issue 19: nothing written where it does not belong, no torn line, no frozen loop (OTLP)", () => {
-  it.live("item 5: OTEL_EXPORTER_OTLP_(LOGS_)HEADERS that no HTTP request can carry fail at start, naming the variable, without the value", () =>
+describe("nothing written where it does not belong, no torn line, no frozen loop (OTLP)", () => {
+  it.live("OTEL_EXPORTER_OTLP_(LOGS_)HEADERS that no HTTP request can carry fail at start, naming the variable, without the value", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const cases: ReadonlyArray<readonly [string, string, string]> = [
@@ -142,7 +142,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(rx.requests).toHaveLength(1)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 10: shutdown keeps retrying within its deadline: a collector that answers 503 eight times, then 200, gets all 2,000 records", () =>
+  it.live("shutdown keeps retrying within its deadline: a collector that answers 503 eight times, then 200, gets all 2,000 records", () =>
     Effect.gen(function*() {
       // 8 refusals: more than the policy's 3 attempts and the breaker's 5 failures
       const rx = yield* collector((n) => ({ status: n < 8 ? 503 : 200 }))
@@ -161,7 +161,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(report, counts).toMatchObject({ status: "flushed", failed: 0, pending: 0, dropped: 0 })
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 10: a collector that never comes back: shutdown retries until the deadline, then gives up and counts every record", () =>
+  it.live("a collector that never comes back: shutdown retries until the deadline, then gives up and counts every record", () =>
     Effect.gen(function*() {
       const rx = yield* collector(() => ({ status: 503 }))
       const report = yield* Effect.gen(function*() {
@@ -180,7 +180,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(report.status, counts).toBe("failed")
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 9: process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>
+  it.live("process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>
     Effect.gen(function*() {
       // the first request is answered, the next ones never are: the exporter surely holds records at the exit
       const never = new Promise<void>(() => {})
@@ -212,7 +212,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
       expect(dropped, counts).toBeGreaterThanOrEqual(n - 2 * 512)
     }).pipe(Effect.scoped))
 
-  it("item 9: the exit report counts the queued, the unreported earlier drops and the batch in flight; no credentials or query in it", async () => {
+  it("the exit report counts the queued, the unreported earlier drops and the batch in flight; no credentials or query in it", async () => {
     const { exitReport } = await import("../src/internal/otlp.js") as any
     const url = "https://user:pw@collector:4318/v1/logs?api_key=s3cret"
     expect(exitReport(url, 0, 0, 0)).toBeUndefined()
@@ -232,7 +232,7 @@ describe("issue 19: nothing written where it does not belong, no torn line, no f
 const external = (traceId: string, spanId: string) => Tracer.externalSpan({ traceId, spanId, sampled: true })
 
 describe("OTLP exporter against a collector stand-in", () => {
-  it.live("item 1: malformed and 64-bit ids never reject the batch; invalid ids are left out, 64-bit trace ids padded", () =>
+  it.live("malformed and 64-bit ids never reject the batch; invalid ids are left out, 64-bit trace ids padded", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const ids = yield* Effect.gen(function*() {
@@ -301,7 +301,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       for (const r of accepted(rx)) expect(r.flags === undefined).toBe(r.traceId === undefined)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 1: a request with `b3: garbage-x-1` through HttpLogging is exported, without ids", () =>
+  it.live("a request with `b3: garbage-x-1` through HttpLogging is exported, without ids", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const app = HttpRouter.empty.pipe(
@@ -333,7 +333,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(recs[1].spanId).toMatch(HEX16)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 2: 400 and 500 are not retried; 503 is", () =>
+  it.live("400 and 500 are not retried; 503 is", () =>
     Effect.gen(function*() {
       for (const status of [400, 500, 501, 408]) {
         const rx = yield* collector(() => ({ status }))
@@ -355,7 +355,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       }
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.effect("item 2: 429 with `Retry-After: 1` waits a second before the retry (TestClock)", () =>
+  it.effect("429 with `Retry-After: 1` waits a second before the retry (TestClock)", () =>
     Effect.gen(function*() {
       const rx = yield* collector((n) => (n === 0 ? { status: 429, headers: { "retry-after": "1" } } : { status: 200 }))
       yield* Effect.gen(function*() {
@@ -375,7 +375,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(rx.requests.map((r) => r.status)).toEqual([429, 200])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 2: a Retry-After past the shutdown deadline does not hold the shutdown", () =>
+  it.live("a Retry-After past the shutdown deadline does not hold the shutdown", () =>
     Effect.gen(function*() {
       const rx = yield* collector(() => ({ status: 503, headers: { "retry-after": "3600" } }))
       const report = yield* Effect.gen(function*() {
@@ -388,7 +388,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(report.status).toBe("failed")
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it("item 2: Retry-After in seconds or as an HTTP date", async () => {
+  it("Retry-After in seconds or as an HTTP date", async () => {
     const { retryAfterMillis } = await import("../src/internal/otlp.js") as any
     const now = Date.parse("2026-01-02T03:04:05Z")
     expect(retryAfterMillis("1", now)).toBe(1000)
@@ -400,7 +400,7 @@ describe("OTLP exporter against a collector stand-in", () => {
     expect(retryAfterMillis(undefined, now)).toBeUndefined()
   })
 
-  it.live("item 3: with a tracer installed, the export itself makes no span and sends no trace headers", () =>
+  it.live("with a tracer installed, the export itself makes no span and sends no trace headers", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const spans: Array<string> = []
@@ -424,7 +424,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(spans).toEqual(["work"])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 3 with @effect/opentelemetry's OtlpTracer: only the program's spans are exported, none of the log export", () =>
+  it.live("only the program's spans are exported, none of the log export", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const TracerLive = OtlpTracer.layer({
@@ -454,7 +454,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(spans.map((s: any) => s.name)).toEqual(["work"])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 4: gzip from OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION: the body decodes to the same payload", () =>
+  it.live("gzip from OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION: the body decodes to the same payload", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const batch = Effect.gen(function*() {
@@ -490,7 +490,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       )
     }).pipe(Effect.scoped))
 
-  it.live("item 4: OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT bounds one request", () =>
+  it.live("OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT bounds one request", () =>
     Effect.gen(function*() {
       // the first request is never answered; the second is
       const rx = yield* collector((n) => (n === 0 ? undefined : { status: 200 }))
@@ -583,7 +583,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       ])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 4: User-Agent names the library and version; the scope carries the logger name", () =>
+  it.live("User-Agent names the library and version; the scope carries the logger name", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       yield* Effect.gen(function*() {
@@ -606,7 +606,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       ])
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 5: a full queue reports its drops: one warning line with the exact count, not exported; `dropped` in the report", () =>
+  it.live("a full queue reports its drops: one warning line with the exact count, not exported; `dropped` in the report", () =>
     Effect.gen(function*() {
       let release!: () => void
       const held = new Promise<void>((r) => (release = r))
@@ -630,7 +630,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(sent.some((r) => r.body.stringValue.startsWith("OTLP export"))).toBe(false)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("item 5: 20,000 records into a 2,048 queue: every drop is reported, warnings sum to the report's count", () =>
+  it.live("20,000 records into a 2,048 queue: every drop is reported, warnings sum to the report's count", () =>
     Effect.gen(function*() {
       const rx = yield* collector()
       const report = yield* Effect.gen(function*() {
@@ -644,7 +644,7 @@ describe("OTLP exporter against a collector stand-in", () => {
       expect(warnings.reduce((n, w) => n + (w.fields.dropped as number), 0)).toBe(report.dropped)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
 
-  it.live("issue 13 item 16: a flush report's status agrees with its counts", () =>
+  it.live("a flush report's status agrees with its counts", () =>
     Effect.gen(function*() {
       const rx = yield* collector(() => ({ status: 503 }))
       const [flushed, shut] = yield* Effect.gen(function*() {

@@ -293,7 +293,7 @@ describe("Rate limiting end to end: Foundation.layer from the environment, conso
     }))
 })
 
-describe("issue 19 item 11: the suppressed count is also written at flush and shutdown", () => {
+describe("the suppressed count is also written at flush and shutdown", () => {
   it.effect("Telemetry.flush, Telemetry.shutdown and the layer's close write the pending summaries (TestClock)", () =>
     Effect.gen(function*() {
       const { console: capture, logged } = yield* captureConsole

@@ -867,7 +867,7 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
 
 // --- issue 19 item 4: gaps found by the second adversarial run ----------------------------------------------------
 
-describe("Redaction gaps (issue 19 item 4)", () => {
+describe("Redaction of numbered and confirmation fields, URL passwords, DSNs, pairs, flags and long strings", () => {
   const r = makeRedactor()
 
   it("form-field key names: numbered, confirmation and encoding suffixes", () => {

@@ -455,7 +455,7 @@ describe("Retry types", () => {
   })
 })
 
-describe("Retry logging follows the final decision (issue 10 item 9)", () => {
+describe("Retry logging follows the final decision", () => {
   const messages = Effect.map(TestLog.records, (rs) => rs.map((r) => `${r.level} ${r.message}`))
 
   it.effect("a composed schedule wrapped in Retry.logged: one Retrying line per retry, one exhaustion line", () =>
@@ -553,7 +553,7 @@ describe("Retry logging follows the final decision (issue 10 item 9)", () => {
     }).pipe(Effect.provide(TestLog.layer())))
 })
 
-describe("Jitter is drawn under the cap (issue 10 item 10)", () => {
+describe("Jitter is drawn under the cap", () => {
   /** Every wait of one long retry sequence (delay 100 ms, cap 1 s), from a seeded Random. */
   const waits = (jitter: "full" | "decorrelated", seed: number) =>
     Effect.map(

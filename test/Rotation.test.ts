@@ -233,7 +233,7 @@ describe("LogSink rotation: by time", () => {
     }))
 })
 
-describe("LogSink rotation: the clock jumps (issue 19)", () => {
+describe("LogSink rotation: the clock jumps", () => {
   /** The TestClock's timers (relative, as the real ones), with a wall time `offset.ms` away from it. */
   const shifted = (base: Clock.Clock, offset: { ms: number }): Clock.Clock => ({
     [Clock.ClockTypeId]: Clock.ClockTypeId,
@@ -357,7 +357,7 @@ describe("LogSink rotation: retention and compression", () => {
     })))
 })
 
-describe("LogSink rotation: nothing of anyone else's is followed, overwritten or deleted (issue 19)", () => {
+describe("LogSink rotation: nothing of anyone else's is followed, overwritten or deleted", () => {
   it.live("symlinks planted where compression writes (<rotated>.gz.tmp) or ends (<rotated>.gz): the victims are untouched", () =>
     Effect.scoped(Effect.gen(function*() {
       const dir = tmp()

@@ -369,9 +369,9 @@ describe("the harness's checker (synthetic output; holds today)", () => {
   })
 })
 
-describe.skipIf(!hasPython())("sink contract (issue 19): sockets and terminals never freeze the loop", () => {
+describe.skipIf(!hasPython())("sink contract: sockets and terminals never freeze the loop", () => {
   it(
-    "item 12: stderr a blocking Unix socket (journald's kind) whose reader stalls: the loop keeps turning, the 0.5 s deadline holds, no line cut or spliced",
+    "stderr a blocking Unix socket (journald's kind) whose reader stalls: the loop keeps turning, the 0.5 s deadline holds, no line cut or spliced",
     async () => {
       const c = await run({
         child: { count: 20_000, size: 200, yield: { every: 1_000, by: "sleep" }, exit: "normal" },
@@ -391,7 +391,7 @@ describe.skipIf(!hasPython())("sink contract (issue 19): sockets and terminals n
   )
 
   it(
-    "item 12: stdout a terminal that is paused (Ctrl-S): the loop keeps turning, Ctrl-C (SIGINT) ends the program within its 0.5 s deadline, every line written or reported",
+    "stdout a terminal that is paused (Ctrl-S): the loop keeps turning, Ctrl-C (SIGINT) ends the program within its 0.5 s deadline, every line written or reported",
     async () => {
       const r = await runChild({
         child: { count: 20_000, size: 200, yield: { every: 1_000, by: "sleep" }, exit: "runMain-SIGINT" },

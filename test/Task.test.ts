@@ -186,7 +186,7 @@ describe("Task.runAll", () => {
     }).pipe(Effect.provide(TestLog.layer())))
 })
 
-describe("Task: concurrent failures and uninterruptible tasks (issue 13 items 11, 14)", () => {
+describe("Task: concurrent failures and uninterruptible tasks", () => {
   it.effect("monitored around concurrent failures: Task failed, not Task cancelled", () =>
     Effect.gen(function*() {
       const both = Effect.all([

@@ -180,7 +180,7 @@ describe("trace ids in local lines", () => {
 })
 
 describe("one redactor for every destination", () => {
-  it.effect("issue 13 item 7: span events are redacted exactly like lines", () =>
+  it.effect("span events are redacted exactly like lines", () =>
     Effect.gen(function*() {
       const { events, tracer } = recordingTracer()
       const out = captured({ redaction: { keys: ["pin"] } })
@@ -220,7 +220,7 @@ describe("one redactor for every destination", () => {
       expect(events[1]!.attributes!.error).toMatchObject({ message: "password=[REDACTED]", secret: "[REDACTED]" })
     }))
 
-  it.live("issue 13 item 8: OTLP uses the program's redaction settings (options and environment); its own option only hides more", () =>
+  it.live("OTLP uses the program's redaction settings (options and environment); its own option only hides more", () =>
     Effect.gen(function*() {
       const send = (
         foundation: Foundation.Options,

@@ -21,7 +21,7 @@ describe("exit hooks", () => {
       expect(r.code).toBe(3)
     }))
 
-  it.live("a hook added with `first` runs before the ones added earlier (issue 19 item 11: summaries before the sink's close)", () =>
+  it.live("a hook added with `first` runs before the ones added earlier", () =>
     Effect.gen(function*() {
       const r = yield* run("first")
       expect(r.stdout).toBe("ready\nfirst\na\nb\n")

@@ -166,7 +166,7 @@ describe("RotatingFile", () => {
     }))
 })
 
-describe("RotatingFile: whatever the clock does, whatever else is in the folder (issue 19)", () => {
+describe("RotatingFile: whatever the clock does, whatever else is in the folder", () => {
   const DAY = 86_400_000
 
   it.effect("daily rotation goes on after the clock jumps back a month: one rotation a day for 10 days", () =>

@@ -1,5 +1,5 @@
 /**
- * Issue 19, the sink's items 1, 7, 8 and 13, each in a child process (test/fixtures/sink-issue19.ts) through the
+ * The sink over its whole life, each case in a child process (test/fixtures/sink-lifecycle.ts) through the
  * public API, with numbered lines counted at the far end: logged, written (arrived at the target), reported
  * (dropped and said so somewhere visible) and lost (neither).
  */
@@ -11,7 +11,7 @@ import * as path from "node:path"
 import { fdDriver, openAppend } from "../src/node/fdDriver.js"
 import { fixtureCommand } from "./utils.js"
 
-const fixture = "test/fixtures/sink-issue19.ts"
+const fixture = "test/fixtures/sink-lifecycle.ts"
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 
 beforeAll(() => fixtureCommand(fixture).then(() => undefined), 60_000)
@@ -94,7 +94,7 @@ const reportedIn = (text: string): number => {
   return n
 }
 
-describe("issue 19: lines after close never reach a reused descriptor (item 1)", () => {
+describe("lines after close never reach a reused descriptor", () => {
   for (const mode of ["late-shutdown", "late-daemon"] as const) {
     it(
       `${mode}: the CSV opened on the old descriptor holds only its row; every late line is written elsewhere or reported`,
@@ -120,7 +120,7 @@ describe("issue 19: lines after close never reach a reused descriptor (item 1)",
   }
 })
 
-describe("issue 19: a closed descriptor driver never writes again (item 1)", () => {
+describe("a closed descriptor driver never writes again", () => {
   it("write / writeSync after close refuse (ECLOSED); the file that took its descriptor number gets nothing", () => {
     const dir = tmp()
     const log = path.join(dir, "app.log")
@@ -139,7 +139,7 @@ describe("issue 19: a closed descriptor driver never writes again (item 1)", () 
   })
 })
 
-describe("issue 19: a stuck stderr target's drops are reported where they can be seen (item 8)", () => {
+describe("a stuck stderr target's drops are reported where they can be seen", () => {
   for (const variant of ["shutdown", "exit"] as const) {
     it(`${variant}: written + reported = logged, the report on stdout`, async () => {
       const dir = tmp()
@@ -195,7 +195,7 @@ describe("issue 19: a stuck stderr target's drops are reported where they can be
   }
 })
 
-describe("issue 19: stdout and stderr on one pipe share one sink (item 7)", () => {
+describe("stdout and stderr on one pipe share one sink", () => {
   it("2>&1 with 6 KB lines through a stdout sink and a stderr sink: one queue, nothing spliced", async () => {
     const dir = tmp()
     const run = await runFixture(["shared-pipe", dir], { shell: "\"$0\" \"$@\" 2>&1 | cat", slowReader: true })
@@ -213,7 +213,7 @@ describe("issue 19: stdout and stderr on one pipe share one sink (item 7)", () =
   }, 40_000)
 })
 
-describe("issue 19: one deadline for the whole exit (item 13)", () => {
+describe("one deadline for the whole exit", () => {
   it("process.exit with four stuck sinks (1 s deadline each) takes about 1 s, not 4", async () => {
     const dir = tmp()
     const run = await runFixture(["exit-deadline", dir])
