@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
+import { EmojiLogger, Log, TestLog } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
 import { formatOptions, fromFormatter } from "../src/internal/logger.js"
-import { captureConsole } from "./utils.js"
+import { viaFoundation } from "./utils.js"
 
 /**
  * Hostile input through the real formatter, in both formats: console lines
@@ -396,22 +396,6 @@ describe("Hostile input: size limits (the renderer cuts with markers)", () => {
 })
 
 /** `program` under `Foundation.layer` with the sink's "console" target, captured with `Effect.withConsole`. */
-const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, options: Foundation.Options = {}) =>
-  Effect.gen(function*() {
-    const { console: capture, logged } = yield* captureConsole
-    yield* Effect.provide(
-      program,
-      Foundation.layer({
-        format,
-        colors: false,
-        timestamps: false,
-        ...options,
-        sink: { target: "console", exitHook: false }
-      })
-    ).pipe(Effect.withConsole(capture))
-    return logged
-  })
-
 describe("Hostile input end to end: Foundation.layer, console sink", () => {
   const program = Effect.gen(function*() {
     yield* Log.info("ok\n[▶️] forged \u001b[2J", { "a=b c": "x\ny", v: "\u009b31m" })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, FiberId, Redacted } from "effect"
+import { Cause, Effect, Exit, FiberId, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
 import { toLogRecord } from "../src/internal/otlp.js"
 import {
@@ -12,7 +12,9 @@ import {
   REMOVE
 } from "../src/internal/redact.js"
 import { defaultLimits, Renderer } from "../src/internal/render.js"
-import { captureConsole, recordingTracer } from "./utils.js"
+import { recordingTracer, viaFoundation, withEnv } from "./utils.js"
+
+const quietNames = { loggerNameEmoji: false }
 
 const R = redactedMarker
 const at = new Date("2026-01-02T03:04:05.000Z")
@@ -30,9 +32,6 @@ const consoleLine = (
 /** One record through the real JSON formatter (no "\n"). */
 const jsonLine = (fields: Record<string, unknown>, message = "m", options: Omit<EmojiLogger.Options, "format"> = {}) =>
   EmojiLogger.formatJson({ timestamp: at, level: "info", message, fields }, options).slice(0, -1)
-
-const withEnv = (env: Record<string, string>) =>
-  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 // The issue's list; the implementation adds passphrase, secret_key and secret_access_key, and plural/singular forms.
 const issueKeys = [
@@ -469,22 +468,6 @@ describe("Redaction: configuration", () => {
 })
 
 /** `program` under `Foundation.layer` (sink target "console", captured with `Effect.withConsole`) and `env`. */
-const viaFoundation = (format: EmojiLogger.Format, program: Effect.Effect<unknown>, env: Record<string, string> = {}) =>
-  Effect.gen(function*() {
-    const { console: capture, logged } = yield* captureConsole
-    yield* Effect.provide(
-      program,
-      Foundation.layer({
-        format,
-        colors: false,
-        timestamps: false,
-        loggerNameEmoji: false,
-        sink: { target: "console", exitHook: false }
-      })
-    ).pipe(Effect.withConsole(capture), withEnv(env))
-    return logged
-  })
-
 describe("Redaction end to end: Foundation.layer, console sink", () => {
   const program = Effect.gen(function*() {
     yield* Log.bind({ api_key: "k1" }).info("login password=hunter2", {
@@ -497,10 +480,10 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
 
   it.effect("console and JSON, redaction on (default)", () =>
     Effect.gen(function*() {
-      expect(yield* viaFoundation("key_value", program)).toEqual([
+      expect(yield* viaFoundation("key_value", program, quietNames, {})).toEqual([
         `login password=${R} session=${R} api_key=${R} user=bob headers="{\\"Authorization\\":\\"${R}\\",\\"accept\\":\\"*/*\\"}" pass=<redacted>`
       ])
-      expect(yield* viaFoundation("json", program)).toEqual([
+      expect(yield* viaFoundation("json", program, quietNames, {})).toEqual([
         E +
         `,"message":"login password=${R}","session":"${R}","api_key":"${R}","user":"bob","headers":{"Authorization":"${R}","accept":"*/*"},"pass":"<redacted>"}`
       ])
@@ -508,7 +491,7 @@ describe("Redaction end to end: Foundation.layer, console sink", () => {
 
   it.effect("PROVIDE_LOG_SANITIZATION_ENABLED=false: keys and patterns shown, Redacted still hidden", () =>
     Effect.gen(function*() {
-      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_ENABLED: "false" })).toEqual([
+      expect(yield* viaFoundation("json", program, quietNames, { PROVIDE_LOG_SANITIZATION_ENABLED: "false" })).toEqual([
         E +
         `,"message":"login password=hunter2","session":"s1","api_key":"k1","user":"bob","headers":{"Authorization":"Bearer abc123def456","accept":"*/*"},"pass":"<redacted>"}`
       ])
@@ -858,7 +841,11 @@ describe("Redaction: removeKeys removes, never un-redacts", () => {
   it.effect("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS=session,internal_id through Foundation.layer", () =>
     Effect.gen(function*() {
       const program = Log.info("m", { session: "s1", internal_id: 5, token: "t", user: "bob" })
-      expect(yield* viaFoundation("json", program, { PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session,internal_id" }))
+      expect(
+        yield* viaFoundation("json", program, quietNames, {
+          PROVIDE_LOG_SANITIZATION_REMOVE_KEYS: "session,internal_id"
+        })
+      )
         .toEqual([
           `{"timestamp":"1970-01-01T00:00:00.000Z","level":"info","message":"m","token":"${R}","user":"bob"}`
         ])

@@ -1,4 +1,7 @@
+import type { EmojiLogger } from "effect-foundation"
+import { Foundation } from "effect-foundation"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -209,4 +212,34 @@ export const defectMessage = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<st
     return Option.isSome(defect) && Cause.isIllegalArgumentException(defect.value)
       ? defect.value.message
       : `no defect: ${String(exit)}`
+  })
+
+/** An environment for the Effect's `Config` reads: only these variables. */
+export const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+/**
+ * The lines a program writes through `Foundation.layer` (no colours, no timestamps, `options` over that) to a
+ * captured `Console`, with `env` as the whole environment when given.
+ */
+export const viaFoundation = (
+  format: EmojiLogger.Format,
+  program: Effect.Effect<unknown>,
+  options: Foundation.Options = {},
+  env?: Record<string, string>
+): Effect.Effect<Array<string>, unknown> =>
+  Effect.gen(function*() {
+    const { console: capture, logged } = yield* captureConsole
+    const run = Effect.provide(
+      program,
+      Foundation.layer({
+        format,
+        colors: false,
+        timestamps: false,
+        ...options,
+        sink: { target: "console", exitHook: false }
+      })
+    ).pipe(Effect.withConsole(capture))
+    yield* env === undefined ? run : withEnv(env)(run)
+    return logged
   })
