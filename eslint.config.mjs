@@ -61,5 +61,27 @@ export default defineConfig(
         }
       ]
     }
+  },
+  {
+    // The Effect-free core: nothing from Effect, nothing from the binding (src/internal) or the public modules.
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(effect|@effect/.*)(/.*)?$",
+              message: "src/core is Effect-free: it must not import effect or @effect/*."
+            },
+            {
+              regex: "^\\.\\./(?!core/)",
+              message: "src/core imports only src/core: not src/internal, the public modules or the drivers."
+            },
+            { regex: "^#", message: "src/core imports only src/core: not #platform." }
+          ]
+        }
+      ]
+    }
   }
 )

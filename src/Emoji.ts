@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import * as internal from "./internal/emoji.js"
-import type { LevelName } from "./internal/level.js"
+import * as internal from "./core/emoji.js"
+import type { LevelName } from "./core/level.js"
 
 /**
  * A complete set of tables. Keys are lower case.

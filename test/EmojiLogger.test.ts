@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "@effect/vitest"
 import { Cause, Data, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { EmojiLogger, Log } from "effect-foundation"
-import { Formatter } from "../src/internal/format.js"
+import { FormatterBase as Formatter } from "../src/core/formatter.js"
 
 const capture = (options: EmojiLogger.Options = {}) => {
   const lines: Array<string> = []

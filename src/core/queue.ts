@@ -1,11 +1,11 @@
 /**
  * A bounded FIFO queue with an overflow policy and counters: the buffer under
  * a sink (lines, weighed in UTF-16 code units) and under the OTLP exporter
- * (records, one unit each). Plain and synchronous (no Effect): `offer` is on the hot path.
+ * (records, one unit each). Plain and synchronous: `offer` is on the hot path.
  */
 
 /**
- * What to do with an item when the queue is full (`LogSink.OverflowPolicy`).
+ * What a full queue does with one more item (the public `LogSink.OverflowPolicy`).
  *
  * @internal
  */
@@ -24,6 +24,8 @@ export const Queued = 0
 export const Over = -1
 /** @internal */
 export const Dropped = -2
+
+const noop = () => {}
 
 /** @internal */
 export class BoundedQueue<A> {
@@ -142,17 +144,18 @@ export class BoundedQueue<A> {
   }
 
   /**
-   * Calls `resume` once the queue is under its bound (at once if it is, and then
-   * returns `undefined`); else returns the canceller.
+   * Calls `resume` when the queue is under its bound (at once if it is); returns the function that cancels the
+   * wait. The binding wraps it as an effect (`room` in src/internal/queue.ts).
    */
-  onRoom(resume: () => void): (() => void) | undefined {
+  onRoom(resume: () => void): () => void {
     if (this.weight < this.capacity) {
       resume()
-      return undefined
+      return noop
     }
-    this.waiters.push(resume)
+    const waiter = () => resume()
+    this.waiters.push(waiter)
     return () => {
-      this.waiters = this.waiters.filter((w) => w !== resume)
+      this.waiters = this.waiters.filter((w) => w !== waiter)
     }
   }
 

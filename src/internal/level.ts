@@ -1,11 +1,24 @@
-import * as LogLevel from "effect/LogLevel"
-
 /**
- * Lower-case level names, as they appear in JSON output and configuration.
- *
- * @internal
+ * The binding's side of the level tables: Effect's `LogLevel` for each level name and back. The names, ordinals and
+ * spellings are in the core (`src/core/level.ts`), re-exported here for the binding's modules.
  */
-export type LevelName = "trace" | "debug" | "info" | "warning" | "error" | "critical"
+import * as LogLevel from "effect/LogLevel"
+import { type LevelName, levelOfOrdinal } from "../core/level.js"
+
+export {
+  /** @internal */
+  acceptedLevels,
+  /** @internal */
+  type LevelInput,
+  /** @internal */
+  type LevelName,
+  /** @internal */
+  levelOf,
+  /** @internal */
+  levelOrdinal,
+  /** @internal */
+  parseLevel
+} from "../core/level.js"
 
 /**
  * Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`).
@@ -26,62 +39,4 @@ export const toEffectLevel: Record<LevelName, LogLevel.LogLevel> = {
  *
  * @internal
  */
-export const fromEffectLevel = (level: LogLevel.LogLevel): LevelName => {
-  const ordinal = level.ordinal
-  if (ordinal >= 50000) return "critical"
-  if (ordinal >= 40000) return "error"
-  if (ordinal >= 30000) return "warning"
-  if (ordinal >= 20000) return "info"
-  if (ordinal >= 10000) return "debug"
-  return "trace"
-}
-
-const aliases: Record<string, LevelName> = {
-  trace: "trace",
-  debug: "debug",
-  info: "info",
-  warning: "warning",
-  warn: "warning",
-  error: "error",
-  critical: "critical",
-  fatal: "critical"
-}
-
-/**
- * The accepted spellings, for error messages.
- *
- * @internal
- */
-export const acceptedLevels = "TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
-
-/**
- * Parses a level name case-insensitively; `undefined` when it is not one.
- *
- * @internal
- */
-export const parseLevel = (input: string): LevelName | undefined => {
-  const key = input.trim().toLowerCase()
-  return Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : undefined
-}
-
-/**
- * A level as an option accepts every spelling the environment variable does:
- * any case, `warn` for warning and `fatal` for critical.
- *
- * @internal
- */
-export type LevelInput =
-  | LevelName
-  | "warn"
-  | "fatal"
-  | Uppercase<LevelName | "warn" | "fatal">
-  | Capitalize<LevelName | "warn" | "fatal">
-
-/**
- * A level given as an option (any accepted spelling); `undefined` when it is not one.
- *
- * @internal
- */
-export const levelOf = (
-  input: unknown
-): LevelName | undefined => (typeof input === "string" ? parseLevel(input) : undefined)
+export const fromEffectLevel = (level: LogLevel.LogLevel): LevelName => levelOfOrdinal(level.ordinal)

@@ -1,188 +1,21 @@
 /**
- * The pretty-printer behind `effect-foundation pretty`: one JSON log line in,
- * the live console line out (through the live formatter, so the output is
- * the console format byte for byte for everything the JSON line holds). Not
- * held by a JSON line, so not given back: a field whose value is `undefined`,
- * the earlier value of a key written twice (`JSON.parse` keeps the later one),
- * and the span frames (`at <span> (file:line)`) of a cause. Pure and
- * synchronous; the CLI does the streaming.
- *
- * Accepted shapes:
- * - ours: `{"timestamp":ISO,"level":"info","message":..,"logger_name"?,...fields,"error"?,"cause"?}`
- * - pino: `{"level":30,"time":epoch-ms|ISO,"msg":..,"name"?,"pid","hostname",...fields,"err"?}`
- *
- * Anything else (not JSON, JSON that is not such an object, an unknown level)
- * is passed through unchanged.
+ * The binding's side of `effect-foundation pretty` (the reader is src/core/pretty.ts): a JSON line's cause made an
+ * Effect `Cause` again, and the record rendered by the live console formatter.
  */
 import * as Cause from "effect/Cause"
 import * as FiberId from "effect/FiberId"
-import type * as EmojiLogger from "../EmojiLogger.js"
-import { fieldKeyOf } from "./format.js"
-import { type LevelName, parseLevel, toEffectLevel } from "./level.js"
+import * as core from "../core/pretty.js"
 import { makeFormatter } from "./logger.js"
 
 /** @internal */
-export interface PrettyOptions {
-  /** Records below this level are dropped (non-JSON lines are always kept). Default: trace (keep all). */
-  readonly level?: LevelName | undefined
-  readonly colors?: boolean | undefined
-  readonly timestamps?: boolean | undefined
-}
+export type PrettyOptions = core.PrettyOptions
 
-const pinoLevels: Record<number, LevelName> = {
-  10: "trace",
-  20: "debug",
-  30: "info",
-  40: "warning",
-  50: "error",
-  60: "critical"
-}
-
-// pino's process-identity fields: noise on every line of one process.
-const pinoDropped = new Set(["pid", "hostname", "v"])
-
-const levelOf = (raw: unknown): LevelName | undefined => {
-  if (typeof raw === "string") return parseLevel(raw)
-  if (typeof raw === "number") return pinoLevels[raw]
-  return undefined
-}
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
-const assign = (out: Record<string, unknown>, key: string, value: unknown) =>
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-
-const hidden = (error: Error, key: string, value: unknown) =>
-  Object.defineProperty(error, key, { value, enumerable: false, writable: true, configurable: true })
-
-/**
- * An `Error` back from its JSON form (`{ name, message, stack, ...own fields,
- * errors, cause }`, pino's `{ type, message, stack, ... }`): its own fields
- * and an `AggregateError`'s `errors` too, so the console shows what it would
- * have shown live.
- */
-const reviveError = (u: unknown, depth = 0): unknown => {
-  if (!isPlainObject(u) || depth > 32) return u
-  const pinoType = typeof u.name !== "string" && typeof u.type === "string"
-  const name = typeof u.name === "string" ? u.name : pinoType ? u.type as string : undefined
-  if (name === undefined || typeof u.message !== "string") return u
-  const error = new Error(u.message)
-  hidden(error, "name", name)
-  if (typeof u.stack === "string") error.stack = u.stack
-  else delete (error as { stack?: string }).stack
-  for (const key of Object.keys(u)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause" || (pinoType && key === "type")) {
-      continue
-    }
-    if (key === "errors" && Array.isArray(u.errors)) hidden(error, key, u.errors.map((e) => reviveError(e, depth + 1)))
-    else assign(error as unknown as Record<string, unknown>, key, u[key])
-  }
-  if (u.cause !== undefined) hidden(error, "cause", reviveError(u.cause, depth + 1))
-  return error
-}
-
-const isCauseShape = (
-  u: unknown
-): u is { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean } => {
-  if (!isPlainObject(u)) return false
-  let any = false
-  for (const key of Object.keys(u)) {
-    if (key === "failures" || key === "defects") {
-      if (!Array.isArray(u[key])) return false
-    } else if (key === "interrupted") {
-      if (u[key] !== true) return false
-    } else return false
-    any = true
-  }
-  return any
-}
-
-/** A `Cause` back from its JSON form (`{ failures, defects, interrupted }`). */
-const reviveCause = (
-  u: { failures?: Array<unknown>; defects?: Array<unknown>; interrupted?: boolean }
-): Cause.Cause<unknown> => {
+const toCause = (plain: core.PlainCause): Cause.Cause<unknown> => {
   let cause: Cause.Cause<unknown> = Cause.empty
-  for (const f of u.failures ?? []) cause = Cause.sequential(cause, Cause.fail(reviveError(f)))
-  for (const d of u.defects ?? []) cause = Cause.sequential(cause, Cause.die(reviveError(d)))
-  if (u.interrupted === true) cause = Cause.sequential(cause, Cause.interrupt(FiberId.none))
+  for (const f of plain.failures) cause = Cause.sequential(cause, Cause.fail(f))
+  for (const d of plain.defects) cause = Cause.sequential(cause, Cause.die(d))
+  if (plain.interrupted) cause = Cause.sequential(cause, Cause.interrupt(FiberId.none))
   return cause
-}
-
-const isSpans = (u: unknown): u is Record<string, number> => {
-  if (!isPlainObject(u)) return false
-  for (const key of Object.keys(u)) if (typeof u[key] !== "number") return false
-  return true
-}
-
-/**
- * The record a parsed JSON object stands for, or `undefined` when it is not a log record.
- *
- * @internal
- */
-export const toLogRecord = (o: Record<string, unknown>): EmojiLogger.LogRecord | undefined => {
-  const level = levelOf(o.level)
-  if (level === undefined) return undefined
-  const pino = typeof o.level === "number" || (o.message === undefined && (o.msg !== undefined || o.time !== undefined))
-  const rawMessage = pino ? o.msg : o.message
-  if (rawMessage !== undefined && typeof rawMessage !== "string") return undefined
-  if (!pino && rawMessage === undefined) return undefined
-  const rawTime = pino ? o.time : o.timestamp
-  const timestamp = typeof rawTime === "number"
-    ? new Date(rawTime)
-    : typeof rawTime === "string"
-    ? new Date(rawTime)
-    : new Date(NaN)
-  const rawName = pino ? o.name : o.logger_name
-  const keys = Object.keys(o)
-  const fields: Record<string, unknown> = {}
-  let error: unknown = undefined
-  let cause: Cause.Cause<unknown> | undefined = undefined
-  let spans: Record<string, number> | undefined = undefined
-  // Ours writes `error` then `cause` after every field: only those trailing keys are the record's error and cause.
-  let end = keys.length
-  if (!pino) {
-    if (end > 0 && keys[end - 1] === "cause" && isCauseShape(o.cause)) {
-      cause = reviveCause(o.cause)
-      end--
-    }
-    if (end > 0 && keys[end - 1] === "error") {
-      error = reviveError(o.error)
-      end--
-    }
-    if (end > 0 && keys[end - 1] === "spans" && isSpans(o.spans)) {
-      spans = o.spans
-      end--
-    }
-  }
-  // Ours writes `trace_id` / `span_id` right after the header: not fields (the console shows them only on request).
-  let header = !pino
-  for (let i = 0; i < end; i++) {
-    const key = keys[i]!
-    if (header) {
-      if (key === "trace_id" && typeof o[key] === "string" && /^[0-9a-f]{32}$/.test(o[key] as string)) continue
-      if (key === "span_id" && typeof o[key] === "string" && /^[0-9a-f]{16}$/.test(o[key] as string)) continue
-      if (key !== "timestamp" && key !== "level" && key !== "message" && key !== "logger_name") header = false
-    }
-    if (pino) {
-      if (key === "level" || key === "time" || key === "msg" || key === "name" || pinoDropped.has(key)) continue
-      if (key === "err") {
-        error = reviveError(o.err)
-        continue
-      }
-    } else if (key === "timestamp" || key === "level" || key === "message" || key === "logger_name") continue
-    assign(fields, pino ? key : fieldKeyOf(key), o[key])
-  }
-  if (spans !== undefined) { for (const label of Object.keys(spans)) assign(fields, label, spans[label] + "ms") }
-  return {
-    timestamp,
-    level,
-    message: rawMessage ?? "",
-    loggerName: typeof rawName === "string" ? rawName : undefined,
-    fields,
-    error,
-    cause
-  }
 }
 
 /**
@@ -198,25 +31,8 @@ export const makePrettifier = (options: PrettyOptions = {}): (line: string) => s
     colors: options.colors ?? false,
     timestamps: options.timestamps ?? false
   })
-  const threshold = toEffectLevel[options.level ?? "trace"].ordinal
-  return (line) => {
-    let i = 0
-    while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++
-    if (line.charCodeAt(i) !== 123 /* { */) return line + "\n"
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(line)
-    } catch {
-      return line + "\n"
-    }
-    if (!isPlainObject(parsed)) return line + "\n"
-    const record = toLogRecord(parsed)
-    if (record === undefined) return line + "\n"
-    if (toEffectLevel[record.level].ordinal < threshold) return ""
-    try {
-      return format(record)
-    } catch {
-      return line + "\n"
-    }
-  }
+  return core.makePrettifier(
+    (record) => format({ ...record, cause: record.cause === undefined ? undefined : toCause(record.cause) }),
+    options
+  )
 }

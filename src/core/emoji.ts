@@ -2,8 +2,22 @@
  * The emoji tables and the name/DAS lookups behind `Emoji` and the console
  * format.
  */
-import type { EmojiSet } from "../Emoji.js"
 import type { LevelName } from "./level.js"
+
+/**
+ * The shape of an emoji set (the public `Emoji.EmojiSet` has it): level markers, logger-name emoji, the palette
+ * unknown names hash into, and the Domain-Action-Status tables, each with a `default`.
+ *
+ * @internal
+ */
+export interface EmojiSet {
+  readonly levels: Readonly<Record<LevelName, string>>
+  readonly names: Readonly<Record<string, string>>
+  readonly palette: ReadonlyArray<string>
+  readonly domain: Readonly<Record<string, string>>
+  readonly action: Readonly<Record<string, string>>
+  readonly status: Readonly<Record<string, string>>
+}
 
 /** @internal */
 export const levels: EmojiSet["levels"] = {
