@@ -10,10 +10,11 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
+import { addContext, Binding, type Fields, rootBinding } from "./internal/entry.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import type { LevelInput, LevelName } from "./internal/level.js"
 import { orDie } from "./internal/parse.js"
-import { addContext, Binding, type Fields, logEntry, logException, rootBinding } from "./internal/record.js"
+import { logEntry, logException } from "./internal/record.js"
 import { safeFields } from "./internal/render.js"
 
 /**

@@ -9,6 +9,7 @@ import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Ref from "effect/Ref"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
+import { rootBinding } from "./entry.js"
 import { TaggedError } from "./errors.js"
 import {
   aFunction,
@@ -20,7 +21,7 @@ import {
   option,
   orDie
 } from "./parse.js"
-import { logEntry, rootBinding } from "./record.js"
+import { logEntry } from "./record.js"
 
 /** @internal */
 export class CircuitOpenError extends TaggedError("CircuitOpenError", "CIRCUIT_OPEN")<{

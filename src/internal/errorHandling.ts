@@ -7,9 +7,10 @@ import type * as FiberId from "effect/FiberId"
 import { dual } from "effect/Function"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
+import { type Fields, rootBinding } from "./entry.js"
 import { errorFields, errorTag } from "./errors.js"
 import { aFunction, checkOptions, invalidOption, option, orDie } from "./parse.js"
-import { type Fields, logException, rootBinding } from "./record.js"
+import { logException } from "./record.js"
 
 interface Compiled {
   readonly fallback: (error: unknown) => unknown

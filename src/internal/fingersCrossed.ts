@@ -36,23 +36,15 @@ import * as List from "effect/List"
 import type * as LogSpan from "effect/LogSpan"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
+import { type Binding, Entry, type Fields, rootBinding } from "./entry.js"
 import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
 import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
-import {
-  type Binding,
-  currentFingersCrossed,
-  effectOptions,
-  Entry,
-  type Fields,
-  fingersCrossed as state,
-  rootBinding,
-  type Route,
-  route,
-  spanEvent
-} from "./record.js"
+import { currentFingersCrossed, fingersCrossed as state, type Route, route } from "./record.js"
 import type { Redactor } from "./redact.js"
+import { effectOptions } from "./redactedView.js"
 import { currentRedactor } from "./redactorRef.js"
 import { safeFields } from "./render.js"
+import { spanEvent } from "./spanEvents.js"
 
 /**
  * The options of `Log.fingersCrossed`.

@@ -3,7 +3,7 @@
  */
 import { errorHead, isError, valueText } from "../core/formatter.js"
 import { putField, type Renderer, safeFields } from "../core/render.js"
-import { Entry, rootBinding } from "./record.js"
+import { Entry, rootBinding } from "./entry.js"
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   if (typeof value !== "object" || value === null) return false

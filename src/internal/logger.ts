@@ -16,6 +16,7 @@ import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
 import type { Options } from "../EmojiLogger.js"
+import type { Binding, Entry } from "./entry.js"
 import { currentFloor, Floor, isFloor } from "./floor.js"
 import {
   defaultFormatOptions,
@@ -33,8 +34,9 @@ import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
 import { formatOption } from "./parse.js"
 import { aLevel, invalidOption, option } from "./parse.js"
 import type { RateLimiter } from "./rateLimit.js"
-import { type Binding, type Direct, DirectPath, type Entry, spanEventLogger, triggerFromRefs } from "./record.js"
+import { type Direct, DirectPath, triggerFromRefs } from "./record.js"
 import { makeRedactor } from "./redact.js"
+import { spanEventLogger } from "./spanEvents.js"
 
 /**
  * A level option in any spelling `PROVIDE_LOG_LEVEL` accepts; `undefined`

@@ -40,10 +40,11 @@ import type { Item } from "../core/otlpJson.js"
 import { Queued } from "../core/queue.js"
 import type { FlushReport } from "../LogSink.js"
 import type { CircuitOpenError } from "./circuitBreaker.js"
+import { Binding } from "./entry.js"
 import type { Resolved } from "./otlpConfig.js"
 import { type ExportError, maxRetryAfterMillis, type Transport } from "./otlpHttp.js"
 import { exitReport, type Exporter, ExporterState } from "./otlpState.js"
-import { Binding, logEntry } from "./record.js"
+import { logEntry } from "./record.js"
 import { type CompiledPolicy, nextDelay } from "./retry.js"
 
 const otlpBinding = new Binding("otlp", undefined)

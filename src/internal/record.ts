@@ -6,129 +6,34 @@
  * the message, the call's fields and the bound logger it came from, and hands
  * it to the loggers with a direct path (ours), which read the binding's
  * prepared fragments. Every other logger receives what `Effect.log*` would
- * give it: the message, the fields as annotations (see `effectOptions`).
+ * give it: the message, the fields as annotations (see `effectOptions` in
+ * `redactedView.ts`). The record itself is `entry.ts`; span events are
+ * `spanEvents.ts`.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
-import * as HashMap from "effect/HashMap"
+import type * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
 import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as LogSpan from "effect/LogSpan"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
+import { type Binding, Entry, type Fields } from "./entry.js"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
 import { isFloor } from "./floor.js"
 import type { LevelName } from "./level.js"
-import { fromEffectLevel, toEffectLevel } from "./level.js"
-import type { Redactor } from "./redact.js"
-import { redactedCause, redactedSpans } from "./redactedView.js"
-import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
-import { putField, safeFields } from "./render.js"
-
-/** @internal */
-export type Fields = Readonly<Record<string, unknown>>
-
-/**
- * A binding: optional logger name and fields, fixed when the bound logger is
- * made. Each formatter prepares it once (rendered fields, emoji, level
- * threshold) and keeps that in its own cache, keyed by the binding.
- *
- * @internal
- */
-export class Binding {
-  constructor(
-    readonly name: string | undefined,
-    readonly fields: Fields | undefined
-  ) {}
-}
-
-/** @internal */
-export class Entry {
-  constructor(
-    readonly binding: Binding,
-    readonly message: string,
-    readonly fields: Fields | undefined,
-    readonly error: unknown = undefined
-  ) {}
-  toJSON(): unknown {
-    return {
-      message: this.message,
-      ...(this.binding.name === undefined ? {} : { logger_name: this.binding.name }),
-      ...this.binding.fields,
-      ...this.fields
-    }
-  }
-  toString(): string {
-    return this.message
-  }
-}
-
-/** @internal */
-export const rootBinding = new Binding(undefined, undefined)
-
-// ---------------------------------------------------------------------------
-// Context in the order given
-// ---------------------------------------------------------------------------
-
-/**
- * The key order of the annotation maps made by `Log.withContext`: Effect's
- * `HashMap` iterates in hash order, so each map we make is registered with its
- * keys in the order they were given (keys already there first).
- */
-const contextOrder: WeakMap<object, ReadonlyArray<string>> = globalValue(
-  Symbol.for("effect-foundation/contextOrder"),
-  () => new WeakMap()
-)
-
-/**
- * Adds `fields` (a plain snapshot) to an annotation map, remembering their order.
- *
- * @internal
- */
-export const addContext =
-  (fields: Readonly<Record<string, unknown>>) =>
-  (annotations: HashMap.HashMap<string, unknown>): HashMap.HashMap<string, unknown> => {
-    const keys = Object.keys(fields)
-    if (keys.length === 0) return annotations
-    const next = HashMap.mutate(annotations, (m) => {
-      for (const key of keys) HashMap.set(m, key, fields[key])
-    })
-    const order = (contextOrder.get(annotations) ?? Array.from(HashMap.keys(annotations))).slice()
-    for (const key of keys) if (!HashMap.has(annotations, key)) order.push(key)
-    contextOrder.set(next, order)
-    return next
-  }
-
-/**
- * Visits the annotations in order: the keys `Log.withContext` gave in the order
- * given; a map made by `Effect.annotateLogs` in Effect's (hash) order.
- *
- * @internal
- */
-export const contextEntries = (
-  annotations: HashMap.HashMap<string, unknown>,
-  f: (key: string, value: unknown) => void
-): void => {
-  const order = contextOrder.get(annotations)
-  if (order === undefined) {
-    for (const [key, value] of annotations) f(key, value)
-    return
-  }
-  for (let i = 0; i < order.length; i++) {
-    const value = HashMap.get(annotations, order[i]!)
-    if (value._tag === "Some") f(order[i]!, value.value)
-  }
-}
+import { toEffectLevel } from "./level.js"
+import { effectOptions } from "./redactedView.js"
+import { currentRedactor } from "./redactorRef.js"
+import { spanEvent, spanEventLogger } from "./spanEvents.js"
 
 // ---------------------------------------------------------------------------
 // Routing
@@ -397,165 +302,6 @@ const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Bindi
   }
   return threshold
 }
-
-/**
- * What another logger (`Logger.json`, `Logger.pretty`, OpenTelemetry's, a
- * user's) receives for a `Log.*` record: what `Effect.log*` would give it with
- * the record's fields as annotations. The message is `[message]`; the
- * annotations are the context, then `logger_name`, the bound fields and the
- * call fields; an error (`Log.exception`) joins the cause as a failure.
- *
- * Everything goes through the redactor in force (the published one, or the
- * default rules when no logging layer is installed), like our own lines: the
- * message, the logger name, every annotation (keys redacted or removed at any
- * depth, strings masked), the log span labels and the cause's failures and
- * defects (an error keeps its class, name and stack, masked).
- *
- * @internal
- */
-export const effectOptions = (
-  fiberId: Logger.Logger.Options<unknown>["fiberId"],
-  logLevel: Logger.Logger.Options<unknown>["logLevel"],
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  spans: List.List<LogSpan.LogSpan>,
-  cause: Cause.Cause<unknown>,
-  context: Logger.Logger.Options<unknown>["context"],
-  millis: number
-): Logger.Logger.Options<unknown> => {
-  const renderer = rendererFor(redactorOf(FiberRefs.getOrDefault(context, currentRedactor)))
-  const fields: Record<string, unknown> = {}
-  contextEntries(annotations, (key, value) => putField(fields, key, value))
-  if (entry.binding.name !== undefined) putField(fields, "logger_name", entry.binding.name)
-  const bound = entry.binding.fields
-  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
-  if (entry.fields != null) {
-    const call = safeFields(entry.fields)
-    for (const key of Object.keys(call)) putField(fields, key, call[key])
-  }
-  const shown = renderer.fields(fields)
-  const all = HashMap.mutate(HashMap.empty<string, unknown>(), (m) => {
-    for (const key of Object.keys(shown)) HashMap.set(m, key, shown[key])
-  })
-  const failure = entry.error === undefined
-    ? cause
-    : cause._tag === "Empty"
-    ? Cause.fail(entry.error)
-    : Cause.sequential(Cause.fail(entry.error), cause)
-  return {
-    fiberId,
-    logLevel,
-    message: [renderer.string(textOf(entry.message))],
-    cause: failure._tag === "Empty" ? failure : redactedCause(renderer, failure),
-    context,
-    spans: redactedSpans(renderer, spans),
-    annotations: all,
-    date: new Date(millis)
-  }
-}
-
-/**
- * A record's fields as one object: context annotations, then bound fields,
- * then call fields (later sources win). Call fields are read through guards.
- *
- * @internal
- */
-export const mergedFields = (
-  annotations: HashMap.HashMap<string, unknown>,
-  entry: Entry | undefined
-): Record<string, unknown> => {
-  const fields: Record<string, unknown> = {}
-  contextEntries(annotations, (key, value) => putField(fields, key, value))
-  const bound = entry?.binding.fields
-  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
-  if (entry?.fields != null) {
-    const call = safeFields(entry.fields)
-    for (const key of Object.keys(call)) putField(fields, key, call[key])
-  }
-  return fields
-}
-
-const textOf = (u: unknown): string => {
-  try {
-    return String(u)
-  } catch {
-    return "[Unrenderable message]"
-  }
-}
-
-// The class of the spans of Effect's built-in tracer, from a probe span made once.
-const NativeSpan: unknown = Context.get(DefaultServices.liveServices, Tracer.Tracer)
-  .span("effect-foundation/probe", Option.none(), Context.empty(), [], BigInt(0), "internal").constructor
-
-/**
- * What Effect's tracer logger does, with the message as the event name and
- * the record's fields as attributes, redacted exactly like a line (the
- * published redactor: sensitive keys at any depth, removed keys left out,
- * secrets in the name and in string values).
- *
- * Spans of Effect's built-in tracer get no events: they keep them in memory
- * only, where nothing exports or reads them, and a span around a whole
- * program would hold every record logged in it. Building a redacted event
- * tripled the cost of a line inside `Effect.withSpan` or `Effect.fn`.
- *
- * @internal
- */
-export const spanEvent = (
-  span: Tracer.Span,
-  level: LevelName,
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  cause: Cause.Cause<unknown>,
-  services: Context.Context<never>,
-  published: Redactor | undefined,
-  nanos?: bigint
-): void => {
-  if (span.constructor === NativeSpan) return
-  const renderer = rendererFor(redactorOf(published))
-  const attributes = renderer.fields(mergedFields(annotations, entry))
-  const put = (key: string, value: unknown) => putField(attributes, key, value)
-  if (entry.binding.name !== undefined) put("logger_name", renderer.string(entry.binding.name))
-  put("effect.logLevel", toEffectLevel[level].label)
-  if (entry.error !== undefined) put("error", renderer.safe(entry.error))
-  if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))
-  const message = typeof entry.message === "string" ? entry.message : textOf(entry.message)
-  span.event(
-    renderer.string(message),
-    nanos ?? Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(),
-    attributes
-  )
-}
-
-const messageOf = (message: unknown): string =>
-  typeof message === "string"
-    ? message
-    : message instanceof Entry
-    ? messageOf(message.message)
-    : Array.isArray(message)
-    ? message.map(messageOf).join(" ")
-    : textOf(message)
-
-/**
- * Effect's tracer logger (records as events of the current span) for records
- * from `Effect.log*`, redacted like `Log.*` records. Installed in place of
- * `Logger.tracerLogger` by the logging layers.
- *
- * @internal
- */
-export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((options) => {
-  const span = Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
-  if (Option.isNone(span) || span.value._tag !== "Span") return
-  const message = Array.isArray(options.message) && options.message.length === 1 ? options.message[0] : options.message
-  spanEvent(
-    span.value,
-    fromEffectLevel(options.logLevel),
-    message instanceof Entry ? message : new Entry(rootBinding, messageOf(message), undefined),
-    options.annotations,
-    options.cause,
-    FiberRefs.getOrDefault(options.context, DefaultServices.currentServices),
-    FiberRefs.getOrDefault(options.context, currentRedactor)
-  )
-})
 
 /**
  * One log call: no annotateLogs, one `Entry`, straight to the installed loggers.

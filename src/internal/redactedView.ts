@@ -4,9 +4,14 @@
  * defects go through the same renderer, so the same rules, as our lines.
  */
 import * as Cause from "effect/Cause"
+import * as FiberRefs from "effect/FiberRefs"
+import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
+import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
-import { putField, type Renderer } from "./render.js"
+import { contextEntries, type Entry, textOf } from "./entry.js"
+import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
+import { putField, type Renderer, safeFields } from "./render.js"
 
 /**
  * The log spans with their labels masked (the same list when no label changes).
@@ -71,5 +76,61 @@ export const redactedCause = (renderer: Renderer, cause: Cause.Cause<unknown>): 
     return walk(cause, 0)
   } catch {
     return Cause.fail(renderer.causeText(cause))
+  }
+}
+
+/**
+ * What another logger (`Logger.json`, `Logger.pretty`, OpenTelemetry's, a
+ * user's) receives for a `Log.*` record: what `Effect.log*` would give it with
+ * the record's fields as annotations. The message is `[message]`; the
+ * annotations are the context, then `logger_name`, the bound fields and the
+ * call fields; an error (`Log.exception`) joins the cause as a failure.
+ *
+ * Everything goes through the redactor in force (the published one, or the
+ * default rules when no logging layer is installed), like our own lines: the
+ * message, the logger name, every annotation (keys redacted or removed at any
+ * depth, strings masked), the log span labels and the cause's failures and
+ * defects (an error keeps its class, name and stack, masked).
+ *
+ * @internal
+ */
+export const effectOptions = (
+  fiberId: Logger.Logger.Options<unknown>["fiberId"],
+  logLevel: Logger.Logger.Options<unknown>["logLevel"],
+  entry: Entry,
+  annotations: HashMap.HashMap<string, unknown>,
+  spans: List.List<LogSpan.LogSpan>,
+  cause: Cause.Cause<unknown>,
+  context: Logger.Logger.Options<unknown>["context"],
+  millis: number
+): Logger.Logger.Options<unknown> => {
+  const renderer = rendererFor(redactorOf(FiberRefs.getOrDefault(context, currentRedactor)))
+  const fields: Record<string, unknown> = {}
+  contextEntries(annotations, (key, value) => putField(fields, key, value))
+  if (entry.binding.name !== undefined) putField(fields, "logger_name", entry.binding.name)
+  const bound = entry.binding.fields
+  if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
+  if (entry.fields != null) {
+    const call = safeFields(entry.fields)
+    for (const key of Object.keys(call)) putField(fields, key, call[key])
+  }
+  const shown = renderer.fields(fields)
+  const all = HashMap.mutate(HashMap.empty<string, unknown>(), (m) => {
+    for (const key of Object.keys(shown)) HashMap.set(m, key, shown[key])
+  })
+  const failure = entry.error === undefined
+    ? cause
+    : cause._tag === "Empty"
+    ? Cause.fail(entry.error)
+    : Cause.sequential(Cause.fail(entry.error), cause)
+  return {
+    fiberId,
+    logLevel,
+    message: [renderer.string(textOf(entry.message))],
+    cause: failure._tag === "Empty" ? failure : redactedCause(renderer, failure),
+    context,
+    spans: redactedSpans(renderer, spans),
+    annotations: all,
+    date: new Date(millis)
   }
 }

@@ -14,6 +14,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Retry from "../Retry.js"
+import { rootBinding } from "./entry.js"
 import { errorMessage, errorTag } from "./errors.js"
 import {
   checkOptions,
@@ -26,7 +27,7 @@ import {
   orDie,
   type Parser
 } from "./parse.js"
-import { logEntry, rootBinding } from "./record.js"
+import { logEntry } from "./record.js"
 
 // ---------------------------------------------------------------------------
 // Validation

@@ -9,10 +9,10 @@ import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import { valueText } from "../core/formatter.js"
 import type { LevelName } from "../core/level.js"
+import { Binding, Entry, mergedFields } from "./entry.js"
 import type { Formatter } from "./format.js"
 import { fromEffectLevel } from "./level.js"
 import { entryOfMessage } from "./logMessage.js"
-import { Binding, Entry, mergedFields } from "./record.js"
 import type { Renderer } from "./render.js"
 
 /**

@@ -12,8 +12,9 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import type * as Task from "../Task.js"
+import { rootBinding } from "./entry.js"
 import { errorMessage, errorTag } from "./errors.js"
-import { logEntry, logException, rootBinding } from "./record.js"
+import { logEntry, logException } from "./record.js"
 
 /**
  * "Task failed" whenever the cause holds a failure or a defect, even beside
