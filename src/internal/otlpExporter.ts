@@ -41,6 +41,7 @@ import { Queued } from "../core/queue.js"
 import type { FlushReport } from "../LogSink.js"
 import type { CircuitOpenError } from "./circuitBreaker.js"
 import { Binding } from "./entry.js"
+import { emptyReport } from "./flush.js"
 import type { Resolved } from "./otlpConfig.js"
 import { type ExportError, maxRetryAfterMillis, type Transport } from "./otlpHttp.js"
 import { exitReport, type Exporter, ExporterState } from "./otlpState.js"
@@ -77,14 +78,7 @@ const shutdownMode = (deadlineAt: number): Mode => ({
   untilDeadline: true
 })
 
-const nothing: Effect.Effect<FlushReport> = Effect.succeed({
-  status: "flushed",
-  written: 0,
-  failed: 0,
-  pending: 0,
-  dropped: 0,
-  durationMillis: 0
-})
+const nothing: Effect.Effect<FlushReport> = Effect.succeed(emptyReport)
 
 /**
  * The exporter when export is off (`grpc` asked for): nothing queued, nothing sent.
