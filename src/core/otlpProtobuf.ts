@@ -99,6 +99,16 @@ const noteInt64 = (s: string, into: Sizer): void => {
 let scratch = new Float64Array(4096)
 
 /** First pass: content sizes, noted in `sizes` in writing order. */
+/** An `AnyValue` read field by field (exactly one is set). */
+type AnyValueFields = {
+  readonly stringValue?: string
+  readonly intValue?: string
+  readonly boolValue?: boolean
+  readonly doubleValue?: number
+  readonly arrayValue?: { readonly values: ReadonlyArray<AnyValue> }
+  readonly kvlistValue?: { readonly values: ReadonlyArray<KeyValue> }
+}
+
 class Sizer {
   sizes = scratch
   length = 0
@@ -137,14 +147,7 @@ class Sizer {
   }
 
   anyValue(v: AnyValue): number {
-    const a = v as {
-      stringValue?: string
-      intValue?: string
-      boolValue?: boolean
-      doubleValue?: number
-      arrayValue?: { readonly values: ReadonlyArray<AnyValue> }
-      kvlistValue?: { readonly values: ReadonlyArray<KeyValue> }
-    }
+    const a = v as AnyValueFields
     if (a.stringValue !== undefined) return this.string(a.stringValue)
     if (a.intValue !== undefined) {
       const at = this.length
@@ -301,14 +304,7 @@ class Writer {
   }
 
   anyValue(v: AnyValue): void {
-    const a = v as {
-      stringValue?: string
-      intValue?: string
-      boolValue?: boolean
-      doubleValue?: number
-      arrayValue?: { readonly values: ReadonlyArray<AnyValue> }
-      kvlistValue?: { readonly values: ReadonlyArray<KeyValue> }
-    }
+    const a = v as AnyValueFields
     if (a.stringValue !== undefined) return this.string(F1_LEN, a.stringValue)
     if (a.intValue !== undefined) {
       this.buf[this.pos++] = F3_VARINT
