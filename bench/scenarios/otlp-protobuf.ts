@@ -6,8 +6,8 @@
  * `JSON.stringify` of the same payload (the http/json body) for scale. Also
  * the minified size each adds to a bundle (esbuild).
  *
- *   npx tsx --conditions=source bench/otlp-protobuf.ts [records=512] [rounds=400]
- *
+ * A scenario of `npm run bench` (`npm run bench -- otlp` alone): each encoder's
+ * time per batch, and the ratio to ours (their time / ours: > 1, ours is faster).
  * Times are medians of interleaved windows (see `measure`). Every encoder's output is checked against protobufjs's bytes (or decodes
  * to the same message) before timing.
  */
@@ -16,12 +16,14 @@ import { Effect } from "effect"
 import * as esbuild from "esbuild"
 import { isDeepStrictEqual } from "node:util"
 import { gzipSync } from "node:zlib"
-import { anyValue, type ExportLogsRequest, payload } from "../src/core/otlpJson.js"
-import { encodeLogsRequest } from "../src/core/otlpProtobuf.js"
-import { exportLogsServiceRequest } from "../test/otlpProto.js"
+import { anyValue, type ExportLogsRequest, payload } from "../../src/core/otlpJson.js"
+import { encodeLogsRequest } from "../../src/core/otlpProtobuf.js"
+import { exportLogsServiceRequest } from "../../test/otlpProto.js"
+import type { Row, Scenario } from "../harness.js"
 
-const records = Number(process.argv[2] ?? 512)
-const rounds = Number(process.argv[3] ?? 400)
+const records = 512
+const rounds = 400
+const scenario = "OTLP protobuf encoding, 512 records"
 
 /** A batch like a web service's: a message, 6 attributes (strings, ints, a double, a bool), a span on half. */
 const batch = (n: number): ExportLogsRequest => {
@@ -129,27 +131,35 @@ const bundleSize = async (contents: string): Promise<number> => {
   return out.outputFiles[0]!.contents.length
 }
 
-console.log(`OTLP logs batch: ${records} records, ${rounds} rounds, node ${process.version}`)
-console.log(
-  `body: protobuf ${reference.length} B (gzip ${gzipSync(reference).length} B), JSON ${
-    JSON.stringify(p).length
-  } B (gzip ${gzipSync(JSON.stringify(p)).length} B)\n`
-)
-console.log("| encoder | µs per batch | ns per record |")
-console.log("|---|---:|---:|")
-const medians = measure()
-for (const [i, [name]] of subjects.entries()) {
-  const ms = medians[i]!
-  console.log(`| ${name} | ${(ms * 1000).toFixed(0)} | ${(ms * 1e6 / records).toFixed(0)} |`)
-}
-console.log("\n| minified bundle | bytes |")
-console.log("|---|---:|")
-for (
-  const [name, code] of [
-    ["hand-written encoder", `export { encodeLogsRequest } from "./src/core/otlpProtobuf.ts"`],
-    ["protobufjs/light (needs the .proto descriptors too)", `export * from "protobufjs/light.js"`],
-    ["protobufjs/minimal (needs generated code too)", `export * from "protobufjs/minimal.js"`]
-  ] as const
-) {
-  console.log(`| ${name} | ${await bundleSize(code)} |`)
-}
+const sizes: ReadonlyArray<readonly [string, string]> = [
+  ["hand-written encoder", `export { encodeLogsRequest } from "./src/core/otlpProtobuf.ts"`],
+  ["protobufjs/light (needs the .proto descriptors too)", `export * from "protobufjs/light.js"`],
+  ["protobufjs/minimal (needs generated code too)", `export * from "protobufjs/minimal.js"`]
+]
+
+export default {
+  name: scenario,
+  run: async (): Promise<ReadonlyArray<Row>> => {
+    const medians = measure()
+    const ours = subjects[0]![0]
+    const body = `protobuf body ${reference.length} B (gzip ${gzipSync(reference).length} B), JSON ${
+      JSON.stringify(p).length
+    } B; every encoder's output checked against protobufjs's bytes first`
+    const rows: Array<Row> = subjects.map(([subject], i) =>
+      i === 0
+        ? { scenario, subject, value: medians[0]! * 1000, unit: "µs/batch", note: body }
+        : {
+          scenario,
+          subject,
+          value: medians[i]! * 1000,
+          unit: "µs/batch",
+          baseline: ours,
+          ratio: medians[i]! / medians[0]!
+        }
+    )
+    for (const [subject, code] of sizes) {
+      rows.push({ scenario, subject: `${subject}: minified`, value: await bundleSize(code), unit: "bytes" })
+    }
+    return rows
+  }
+} satisfies Scenario
