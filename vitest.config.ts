@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config"
  * Two projects, both run by `npm test`:
  * - `unit` (`npm run test:unit`): the core and the binding in process, the fast loop (well under a minute);
  * - `process`: the suites that run child processes (exit paths, the sink contract, rotation under signals, the CLI,
- *   runtimes, packaging, the browser) or generate thousands of cases (properties).
+ *   runtimes, packaging, the browser) or generate thousands of cases (properties);
+ * - `effect4` (`npm run test:effect4`): the `effect-foundation/effect4` binding, on effect 4.
  */
 const processSuites = [
   "test/Browser.test.ts",
@@ -21,6 +22,8 @@ const processSuites = [
   "test/Telemetry.test.ts"
 ]
 
+const notTests = ["**/node_modules/**"]
+
 // "source": the package's own exports and imports resolve to src/*.ts; "node": the Node platform (#platform).
 export default defineConfig({
   resolve: { conditions: ["source", "node"] },
@@ -30,8 +33,13 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: processSuites } },
-      { extends: true, test: { name: "process", include: processSuites } }
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...processSuites, "test/effect4/**", ...notTests] }
+      },
+      { extends: true, test: { name: "process", include: processSuites } },
+      // The Effect 4 line: its files resolve `effect` to effect 4 (test/effect4/node_modules, linked from src/effect4)
+      { extends: true, test: { name: "effect4", include: ["test/effect4/**/*.test.ts"], exclude: notTests } }
     ]
   }
 })
