@@ -41,7 +41,15 @@ let lastRenderer: Renderer | undefined = undefined
 let lastRecord: LogRecord | undefined = undefined
 let lastIds = false
 
-const sameRules = (a: Renderer, b: Renderer): boolean => a.redactor === b.redactor && a.limits === b.limits
+/** Whether two renderers render a message alike: the same redactor and limits. */
+const sameRules = (a: Renderer, b: Renderer): boolean => {
+  if (a === b) return true
+  const x = a.limits, y = b.limits
+  return a.redactor === b.redactor && (x === y || (
+    x.maxStringLength === y.maxStringLength && x.maxDepth === y.maxDepth && x.maxKeys === y.maxKeys &&
+    x.maxLineLength === y.maxLineLength
+  ))
+}
 
 /**
  * The record of an `Effect.log*` call, built once per call for the loggers that render alike; with `withIds`, the
