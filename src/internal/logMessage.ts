@@ -66,15 +66,22 @@ export const recordOfOptions = (
     options.date === lastDate && options.message === lastMessage && lastRecord !== undefined && (lastIds || !withIds) &&
     sameRules(renderer, lastRenderer!)
   ) return lastRecord
-  const parts = messageParts(options.message, renderer)
+  // `Effect.log("text")`: the message is its one string, nothing to read
+  const m = options.message
+  const text = typeof m === "string"
+    ? m
+    : Array.isArray(m) && m.length === 1 && typeof m[0] === "string"
+    ? m[0]
+    : undefined
+  const parts = text === undefined ? messageParts(m, renderer) : undefined
   const ids = withIds ? traceIdsOf(spanOf(options.context)) : undefined
   const record: LogRecord = {
     level: fromEffectLevel(options.logLevel),
     time: options.date.getTime(),
-    message: parts.message,
+    message: parts === undefined ? text : parts.message,
     binding: rootBinding,
-    fields: parts.fields,
-    error: parts.error,
+    fields: parts?.fields,
+    error: parts?.error,
     context: contextOf(options.annotations),
     spans: spansOf(options.spans),
     cause: causeOf(options.cause),
