@@ -200,7 +200,7 @@ export const recordOf = (
   cause: Cause.Cause<unknown>,
   span: Tracer.AnySpan | undefined
 ): LogRecord => {
-  const ids = withIds ? traceIdsOf(span) : undefined
+  const ids = withIds && span !== undefined ? traceIdsOf(span) : undefined
   return {
     level,
     time: millis,
