@@ -300,3 +300,33 @@ describe("a tagged error in the cause keeps its fields in the console line", () 
         expect(line).toContain("cause=\"PaymentError")
       })))
 })
+
+describe("HttpLogging options", () => {
+  /** The message of the defect a request handled by `middleware` dies with (bad options never throw). */
+  const defectOf = (middleware: HttpLogging.Middleware) =>
+    Effect.gen(function*() {
+      const app = middleware(Effect.succeed(HttpServerResponse.text("ok")))
+      const exit = yield* Effect.exit(Effect.provideService(app, HttpServerRequest.HttpServerRequest, {} as never))
+      expect(exit._tag).toBe("Failure")
+      return exit._tag === "Failure" ? (Cause.squash(exit.cause) as Error).message : ""
+    })
+
+  it.effect("a bad option is named with the accepted values, whichever it is", () =>
+    Effect.gen(function*() {
+      expect(yield* defectOf(HttpLogging.make({ headers: "user-agent" as never }))).toBe(
+        "HttpLogging option headers: invalid value \"user-agent\"; accepted: an array of header names"
+      )
+      expect(yield* defectOf(HttpLogging.make({ requestIdHeader: 7 as never }))).toBe(
+        "HttpLogging option requestIdHeader: invalid value 7; accepted: a header name"
+      )
+      expect(yield* defectOf(HttpLogging.make({ generateId: "uuid" as never }))).toBe(
+        "HttpLogging option generateId: invalid value \"uuid\"; accepted: a function"
+      )
+      expect(yield* defectOf(HttpLogging.make({ skipPaths: "/health" as never }))).toBe(
+        "HttpLogging option skipPaths: invalid value \"/health\"; accepted: an array of paths and RegExps, or a predicate"
+      )
+      expect(yield* defectOf(HttpLogging.make(null as never))).toBe(
+        "HttpLogging options: invalid value null; accepted: an options object"
+      )
+    }))
+})
