@@ -2,6 +2,7 @@
  * HttpLogging on effect 4's `effect/http`: test/HttpLogging.test.ts's cases, in process through effect 4's web
  * handler (`HttpRouter.toWebHandler`), the same records expected.
  */
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
@@ -334,4 +335,50 @@ describe("HttpLogging (effect 4)", () => {
         }
       }
     }))
+})
+
+describe("HttpLogging.layer (effect 4's global router middleware)", () => {
+  it("every request the router handles gets its context, id and line; failures answered by the router too", () =>
+    withServer(Layer.mergeAll(routes, HttpLogging.layer({ headers: ["cookie"] })), undefined, async (get, records) => {
+      expect(await get("/hello", { "x-request-id": "r-1", cookie: "s=1" }))
+        .toEqual({ status: 200, requestId: "r-1", body: "hi" })
+      expect(await get("/nowhere", { "x-request-id": "r-404" })).toMatchObject({ status: 404, requestId: "r-404" })
+      expect(await get("/fail", { "x-request-id": "r-fail" })).toMatchObject({ status: 500, requestId: "r-fail" })
+      const recs = await waitFor(records, (r) => r.filter((x) => x.fields.status !== undefined).length === 3)
+      expect(recs.map((r) => [r.message, r.level, r.fields.request_id, r.fields.status])).toEqual([
+        ["in handler", "info", "r-1", undefined],
+        ["plain effect log", "debug", "r-1", undefined],
+        ["Request completed", "info", "r-1", 200],
+        ["Request completed", "warning", "r-404", 404],
+        ["Request failed", "error", "r-fail", 500]
+      ])
+      expect(recs[2]!.fields.headers).toEqual({ cookie: "[REDACTED]" })
+      expect(recs[4]!.cause!.reasons.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
+    }))
+})
+
+describe("HttpLogging options (effect 4)", () => {
+  /** The defect a request handled by `middleware` dies with (bad options never throw). */
+  const defectOf = async (middleware: HttpLogging.Middleware) => {
+    const app = middleware(Effect.succeed(HttpServerResponse.text("ok")))
+    const exit = await Effect.runPromiseExit(
+      Effect.provideService(app, HttpServerRequest.HttpServerRequest, {} as never)
+    )
+    expect(exit._tag).toBe("Failure")
+    const defect = exit._tag === "Failure" ? Cause.squash(exit.cause) : undefined
+    expect(Cause.isIllegalArgumentError(defect)).toBe(true)
+    return (defect as Error).message
+  }
+
+  it("a bad option is named with the accepted values, as on the root", async () => {
+    expect(await defectOf(HttpLogging.make({ successLevel: "LOUD" as never }))).toBe(
+      "HttpLogging option successLevel: invalid value \"LOUD\"; accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+    )
+    expect(await defectOf(HttpLogging.make({ headers: "user-agent" as never }))).toBe(
+      "HttpLogging option headers: invalid value \"user-agent\"; accepted: an array of header names"
+    )
+    expect(await defectOf(HttpLogging.make(null as never))).toBe(
+      "HttpLogging options: invalid value null; accepted: an options object"
+    )
+  })
 })
