@@ -24,14 +24,15 @@
  *
  * @since 0.2.0
  */
-import * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
 import * as HttpRouter from "effect/http/HttpRouter"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import type { LevelInput } from "../core/level.js"
 import * as internal from "./internal/httpLogging.js"
+import { checkOptions, invalidOption } from "./internal/parse.js"
 
 /**
  * The middleware's type: an `HttpMiddleware` that keeps the app's error and requirement types (as
@@ -77,21 +78,6 @@ export interface Options {
   readonly loggerName?: string
 }
 
-// TEMPORARY until core/parse.ts (branch e4sink) lands
-const showValue = (value: unknown): string => {
-  try {
-    return typeof value === "function" ? "[function]" : JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
-}
-
-/** A bad option, as effect 4's `IllegalArgumentError` in the one wording, naming the option. */
-const invalidOption = (where: string, name: string, value: unknown, accepted: string): Error =>
-  new Cause.IllegalArgumentError(
-    `${where === "" ? name : `${where} option ${name}`}: invalid value ${showValue(value)}; accepted: ${accepted}`
-  )
-
 /**
  * A configured middleware. The options are checked once, when `make` is called; it never throws: with an option
  * that is not valid (`successLevel` not a level, `headers` not an array of names, ...) every request handled by the
@@ -109,13 +95,8 @@ const invalidOption = (where: string, name: string, value: unknown, accepted: st
  * @category constructors
  */
 export const make = (options: Options = {}): Middleware => {
-  try {
-    return internal.middlewareOf(options, invalidOption, undefined)
-  } catch (e) {
-    return internal.rejected(
-      Cause.isIllegalArgumentError(e) ? e : new Cause.IllegalArgumentError(showValue((e as Error)?.message))
-    )
-  }
+  const checked = checkOptions(() => internal.middlewareOf(options, invalidOption, undefined))
+  return Result.isSuccess(checked) ? checked.success : internal.rejected(checked.failure)
 }
 
 /**
