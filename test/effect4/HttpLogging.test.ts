@@ -13,9 +13,9 @@ import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import { describe, expect, it } from "vitest"
 import type { CauseData, LogRecord } from "../../src/core/record.js"
-import { rootBinding } from "../../src/core/record.js"
 import * as HttpLogging from "../../src/effect4/HttpLogging.js"
-import { causeDataOf, DirectPath, logRecord } from "../../src/effect4/internal/log.js"
+import { causeDataOf, DirectPath } from "../../src/effect4/internal/log.js"
+import * as Log from "../../src/effect4/Log.js"
 
 // ---------------------------------------------------------------------------
 // Capture (interim: e4log's TestLog replaces it)
@@ -112,7 +112,7 @@ const routes = Layer.mergeAll(
     "GET",
     "/hello",
     Effect.gen(function*() {
-      yield* logRecord("info", rootBinding, "in handler", { step: 1 })
+      yield* Log.info("in handler", { step: 1 })
       yield* Effect.logDebug("plain effect log")
       return HttpServerResponse.text("hi")
     })
@@ -122,16 +122,17 @@ const routes = Layer.mergeAll(
   HttpRouter.add("GET", "/fail", Effect.fail(new Error("boom"))),
   HttpRouter.add("GET", "/defect", Effect.die(new TypeError("kaput"))),
   HttpRouter.add("GET", "/health", HttpServerResponse.text("ok")),
+  HttpRouter.add("GET", "/stop", Effect.interrupt),
   HttpRouter.add(
     "GET",
     "/item/:n",
     Effect.gen(function*() {
       const { n } = yield* HttpRouter.params
-      yield* logRecord("info", rootBinding, "handling", { n })
+      yield* Log.info("handling", { n })
       yield* Effect.yieldNow
-      const fiber = yield* Effect.forkChild(logRecord("debug", rootBinding, "forked", { n }))
+      const fiber = yield* Effect.forkChild(Log.debug("forked", { n }))
       yield* Fiber.await(fiber)
-      yield* logRecord("info", rootBinding, "handled", { n })
+      yield* Log.info("handled", { n })
       const request = yield* HttpServerRequest.HttpServerRequest
       return HttpServerResponse.text(`${n}:${request.headers["x-request-id"] ?? ""}`)
     })
@@ -252,6 +253,15 @@ describe("HttpLogging (effect 4)", () => {
     })
   })
 
+  it("a request interrupted by the server: WARN \"Request cancelled\", reason server interrupted", () =>
+    withServer(routes, HttpLogging.middleware, async (get, records) => {
+      expect(await get("/stop", { "x-request-id": "r-stop" })).toMatchObject({ status: 503, requestId: "r-stop" })
+      const recs = await waitFor(records, (r) => count("Request cancelled")(r) === 1)
+      expect(recs.map((r) => [r.message, r.level, r.fields.reason, r.fields.request_id])).toEqual([
+        ["Request cancelled", "warning", "server interrupted", "r-stop"]
+      ])
+    }))
+
   it("headers option: listed headers logged, authorization and cookie redacted; skip paths", () =>
     withServer(
       routes,
@@ -344,14 +354,17 @@ describe("HttpLogging.layer (effect 4's global router middleware)", () => {
         .toEqual({ status: 200, requestId: "r-1", body: "hi" })
       expect(await get("/nowhere", { "x-request-id": "r-404" })).toMatchObject({ status: 404, requestId: "r-404" })
       expect(await get("/fail", { "x-request-id": "r-fail" })).toMatchObject({ status: 500, requestId: "r-fail" })
-      const recs = await waitFor(records, (r) => r.filter((x) => x.fields.status !== undefined).length === 3)
+      expect(await get("/stop", { "x-request-id": "r-stop" })).toMatchObject({ status: 503, requestId: "r-stop" })
+      const recs = await waitFor(records, (r) => count("Request cancelled")(r) === 1)
       expect(recs.map((r) => [r.message, r.level, r.fields.request_id, r.fields.status])).toEqual([
         ["in handler", "info", "r-1", undefined],
         ["plain effect log", "debug", "r-1", undefined],
         ["Request completed", "info", "r-1", 200],
         ["Request completed", "warning", "r-404", 404],
-        ["Request failed", "error", "r-fail", 500]
+        ["Request failed", "error", "r-fail", 500],
+        ["Request cancelled", "warning", "r-stop", undefined]
       ])
+      expect(recs[5]!.fields.reason).toBe("server interrupted")
       expect(recs[2]!.fields.headers).toEqual({ cookie: "[REDACTED]" })
       expect(recs[4]!.cause!.reasons.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
     }))

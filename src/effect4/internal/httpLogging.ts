@@ -46,20 +46,36 @@ const completionLine = (
   headers: Record<string, string> | undefined
 ): Effect.Effect<void> => {
   if (Exit.isSuccess(exit)) return statusLine(s, exit.value.status, duration_ms, headers)
-  // The response the failure is answered with: under the server's middleware the app has already answered and
-  // its cause carries the response as a defect; under a router's, the failure's own (a `RouteNotFound`'s 404).
-  return Effect.flatMap(HttpServerError.causeResponse(exit.cause), ([response, answered]) => {
-    const [, stripped] = HttpServerError.causeResponseStripped(answered)
-    const status = response.status
-    if (stripped._tag === "None") return statusLine(s, status, duration_ms, headers)
-    const cause = stripped.value
-    if (Cause.hasInterruptsOnly(cause)) {
-      const client = status === httpLogging.clientAbortStatus || isClientAbort(cause)
-      return cancelled(s, client ? "client disconnected" : "server interrupted", duration_ms, headers)
-    }
-    if (status < 500 || status === httpLogging.clientAbortStatus) return statusLine(s, status, duration_ms, headers)
-    return logException(s.binding, "Request failed", cause, httpLogging.completionFields(status, duration_ms, headers))
-  })
+  const cause = exit.cause
+  // Under the server's middleware the app has already answered: its cause carries the response as a defect.
+  if (cause.reasons.some(isResponse)) {
+    const [response, stripped] = HttpServerError.causeResponseStripped(cause)
+    return failureLine(s, response.status, stripped._tag === "Some" ? stripped.value : undefined, duration_ms, headers)
+  }
+  // Under a router's, the response the server will answer the failure with (a `RouteNotFound`'s 404, ...).
+  return Effect.flatMap(
+    HttpServerError.causeResponse(cause),
+    ([response]) => failureLine(s, response.status, cause, duration_ms, headers)
+  )
+}
+
+const isResponse = (reason: Cause.Reason<unknown>): boolean =>
+  reason._tag === "Die" && HttpServerResponse.isHttpServerResponse(reason.defect)
+
+/** The line of a request that failed (`cause`, without the response) and was answered with `status`. */
+const failureLine = (
+  s: Settings,
+  status: number,
+  cause: Cause.Cause<unknown> | undefined,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> => {
+  if (cause !== undefined && cause.reasons.length > 0 && Cause.hasInterruptsOnly(cause)) {
+    const client = status === httpLogging.clientAbortStatus || isClientAbort(cause)
+    return cancelled(s, client ? "client disconnected" : "server interrupted", duration_ms, headers)
+  }
+  if (cause === undefined || status < 500) return statusLine(s, status, duration_ms, headers)
+  return logException(s.binding, "Request failed", cause, httpLogging.completionFields(status, duration_ms, headers))
 }
 
 const cancelled = (
