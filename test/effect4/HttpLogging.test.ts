@@ -3,6 +3,7 @@
  * handler (`HttpRouter.toWebHandler`), the same records expected.
  */
 import * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
@@ -12,22 +13,21 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import { describe, expect, it } from "vitest"
-import type { CauseData, LogRecord } from "../../src/core/record.js"
+import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
 import * as HttpLogging from "../../src/effect4/HttpLogging.js"
-import { causeDataOf, DirectPath } from "../../src/effect4/internal/log.js"
 import * as Log from "../../src/effect4/Log.js"
 
 // ---------------------------------------------------------------------------
-// Capture (interim: e4log's TestLog replaces it)
+// Capture: a logger beside ours sees every record (its message, the context and fields as annotations, the
+// error and cause as its cause), so the request's context is checked as any other logger receives it.
 // ---------------------------------------------------------------------------
 
 interface Captured {
   readonly level: string
   readonly message: unknown
-  readonly loggerName: string | undefined
+  readonly loggerName: unknown
   readonly fields: Record<string, unknown>
-  readonly cause: CauseData | undefined
-  readonly error: unknown
+  readonly cause: ReadonlyArray<{ readonly kind: string; readonly value: unknown }>
 }
 
 const levelName = (level: string): string =>
@@ -36,32 +36,23 @@ const levelName = (level: string): string =>
 const capture = () => {
   const records: Array<Captured> = []
   const logger = Logger.make<unknown, void>((options) => {
-    const annotations = options.fiber.getRef(References.CurrentLogAnnotations)
+    const { logger_name, ...fields } = options.fiber.getRef(References.CurrentLogAnnotations)
     const message = options.message
     records.push({
       level: levelName(options.logLevel),
       message: Array.isArray(message) && message.length === 1 ? message[0] : message,
-      loggerName: undefined,
-      fields: { ...annotations },
-      cause: causeDataOf(options.cause),
-      error: undefined
+      loggerName: logger_name,
+      fields,
+      cause: options.cause.reasons.map((r) =>
+        r._tag === "Fail"
+          ? { kind: "fail", value: r.error }
+          : r._tag === "Die"
+          ? { kind: "die", value: r.defect }
+          : { kind: "interrupt", value: undefined }
+      )
     })
   })
-  ;(logger as any)[DirectPath] = (record: LogRecord) => {
-    const fields: Record<string, unknown> = {}
-    record.context.keys.forEach((k, i) => fields[k] = record.context.values[i])
-    Object.assign(fields, record.binding.fields, record.fields)
-    records.push({
-      level: record.level,
-      message: record.message,
-      loggerName: record.binding.name,
-      fields,
-      cause: record.cause,
-      error: record.error
-    })
-    return undefined
-  }
-  // as TestLog: every level captured
+  // every level captured, as TestLog does
   const levels = Layer.succeed(References.MinimumLogLevel, "Trace")
   return { records, layer: Layer.mergeAll(Logger.layer([logger]), levels) }
 }
@@ -217,11 +208,11 @@ describe("HttpLogging (effect 4)", () => {
       expect(last("r-503")).toMatchObject({ level: "error", message: "Request failed", fields: { status: 503 } })
       const fail = last("r-fail")
       expect(fail).toMatchObject({ level: "error", message: "Request failed", fields: { status: 500, method: "GET" } })
-      const failures = fail.cause!.reasons.filter((r) => r.kind === "fail").map((r) => r.value)
+      const failures = fail.cause.filter((r) => r.kind === "fail").map((r) => r.value)
       expect(failures.map((e) => (e as Error).message)).toEqual(["boom"])
       const defect = last("r-defect")
       expect(defect).toMatchObject({ level: "error", message: "Request failed", fields: { status: 500 } })
-      const defects = defect.cause!.reasons.filter((r) => r.kind === "die").map((r) => r.value)
+      const defects = defect.cause.filter((r) => r.kind === "die").map((r) => r.value)
       expect(defects).toHaveLength(1)
       expect(defects[0]).toBeInstanceOf(TypeError)
       expect((defects[0] as Error).message).toBe("kaput")
@@ -366,7 +357,7 @@ describe("HttpLogging.layer (effect 4's global router middleware)", () => {
       ])
       expect(recs[5]!.fields.reason).toBe("server interrupted")
       expect(recs[2]!.fields.headers).toEqual({ cookie: "[REDACTED]" })
-      expect(recs[4]!.cause!.reasons.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
+      expect(recs[4]!.cause.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
     }))
 })
 
@@ -393,5 +384,34 @@ describe("HttpLogging options (effect 4)", () => {
     expect(await defectOf(HttpLogging.make(null as never))).toBe(
       "HttpLogging options: invalid value null; accepted: an options object"
     )
+  })
+})
+
+describe("a tagged error in the cause keeps its fields in the console line (effect 4)", () => {
+  class PaymentError extends Data.TaggedError("PaymentError")<{ readonly order_id: number; readonly reason: string }> {}
+  const paying = HttpRouter.add("GET", "/pay", Effect.fail(new PaymentError({ order_id: 7, reason: "declined" })))
+
+  it("the \"Request failed\" line shows error.order_id and error.reason", async () => {
+    const lines: Array<string> = []
+    const logger = EmojiLogger.layer(
+      { format: "key_value", timestamps: false, colors: false, level: "trace" },
+      (line) => void lines.push(line.endsWith("\n") ? line.slice(0, -1) : line)
+    )
+    const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(paying, logger), {
+      middleware: HttpLogging.middleware,
+      disableLogger: true
+    })
+    try {
+      expect((await handler(new Request("http://localhost/pay"))).status).toBe(500)
+      for (let i = 0; i < 1000 && !lines.some((l) => l.includes("Request failed")); i++) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    } finally {
+      await dispose()
+    }
+    const line = lines.find((l) => l.includes("Request failed"))
+    expect(line).toBeDefined()
+    expect(line, line).toContain("error.order_id=7 error.reason=declined")
+    expect(line).toContain("cause=\"PaymentError")
   })
 })
