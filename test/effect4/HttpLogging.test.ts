@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest"
 import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
 import * as HttpLogging from "../../src/effect4/HttpLogging.js"
 import * as Log from "../../src/effect4/Log.js"
+import { run } from "./utils.js"
 
 // ---------------------------------------------------------------------------
 // Capture: a logger beside ours sees every record (its message, the context and fields as annotations, the
@@ -414,4 +415,41 @@ describe("a tagged error in the cause keeps its fields in the console line (effe
     expect(line, line).toContain("error.order_id=7 error.reason=declined")
     expect(line).toContain("cause=\"PaymentError")
   })
+})
+
+describe("the request's lines, byte for byte as the root binding writes them", () => {
+  // test/HttpLogging.test.ts pins the same strings for the root binding
+  const expected = {
+    key_value: [
+      "[🛎️] Request received request_id=req-1 path=/hello method=GET headers=\"{\\\"user-agent\\\":\\\"curl/8\\\",\\\"cookie\\\":\\\"[REDACTED]\\\"}\"\n",
+      "[▶️] in handler request_id=req-1 path=/hello method=GET step=1\n",
+      "⚠️ WARN [🛎️] Request completed request_id=req-1 path=/hello method=GET status=404 duration_ms=0 headers=\"{\\\"user-agent\\\":\\\"curl/8\\\",\\\"cookie\\\":\\\"[REDACTED]\\\"}\"\n"
+    ],
+    json: [
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\",\"message\":\"Request received\",\"logger_name\":\"http\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"headers\":{\"user-agent\":\"curl/8\",\"cookie\":\"[REDACTED]\"}}\n",
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\",\"message\":\"in handler\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"step\":1}\n",
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"warning\",\"message\":\"Request completed\",\"logger_name\":\"http\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"status\":404,\"duration_ms\":0,\"headers\":{\"user-agent\":\"curl/8\",\"cookie\":\"[REDACTED]\"}}\n"
+    ]
+  }
+  for (const format of ["key_value", "json"] as const) {
+    it(`${format}: received, a handler's line, completed (TestClock: duration 0)`, async () => {
+      const lines: Array<string> = []
+      const app = Effect.andThen(
+        Log.info("in handler", { step: 1 }),
+        Effect.succeed(HttpServerResponse.text("hi", { status: 404 }))
+      )
+      const request = HttpServerRequest.fromWeb(
+        new Request("http://localhost/hello?token=secret", {
+          headers: { "x-request-id": "req-1", "user-agent": "curl/8", cookie: "a=b" }
+        })
+      )
+      await run(
+        HttpLogging.make({ received: true, headers: ["user-agent", "cookie"] })(app).pipe(
+          Effect.provideService(HttpServerRequest.HttpServerRequest, request),
+          Effect.provide(EmojiLogger.layer({ format, timestamps: false, colors: false }, (l) => void lines.push(l)))
+        )
+      )
+      expect(lines).toEqual(expected[format])
+    })
+  }
 })

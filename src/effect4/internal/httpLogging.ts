@@ -112,7 +112,8 @@ const handle = <E, R>(
     const requestId = httpLogging.requestIdOf(s, request.headers[s.idHeader])
     const path = httpLogging.pathOf(request.url)
     HttpEffect.appendPreResponseHandlerUnsafe(fiber.context, echo(s.idHeader, requestId))
-    const bound = withContext({ method: request.method, path, request_id: requestId })
+    // in the order the root binding writes them (request_id, path, method), so both lines are the same bytes
+    const bound = withContext({ request_id: requestId, path, method: request.method })
     const scoped = s.scoped
     // the built-in `HttpMiddleware.logger` (outside us) reads the request's switch when the request ends
     if (s.skip !== undefined && s.skip(path)) {
