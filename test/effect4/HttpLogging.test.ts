@@ -7,6 +7,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpServer from "effect/http/HttpServer"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
@@ -360,6 +361,22 @@ describe("HttpLogging.layer (effect 4's global router middleware)", () => {
       expect(recs[2]!.fields.headers).toEqual({ cookie: "[REDACTED]" })
       expect(recs[4]!.cause.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
     }))
+})
+
+describe("HttpLogging composes as effect 4's middleware", () => {
+  it("the server's middleware of HttpRouter.serve and HttpServer.serve, a router's global middleware", () => {
+    // type-checked: the middleware keeps the app's error and requirements, as HttpMiddleware.logger does
+    const viaRouter = HttpRouter.serve(routes, { middleware: HttpLogging.middleware })
+    const viaServer = HttpServer.serve(
+      Effect.succeed(HttpServerResponse.text("ok")),
+      HttpLogging.make({ received: true })
+    )
+    const global = Layer.mergeAll(routes, HttpLogging.layer())
+    const typed: Effect.Effect<HttpServerResponse.HttpServerResponse, Error, HttpServerRequest.HttpServerRequest> =
+      HttpLogging.middleware(Effect.fail(new Error("e")))
+    expect([viaRouter, viaServer, global].map(Layer.isLayer)).toEqual([true, true, true])
+    expect(Effect.isEffect(typed)).toBe(true)
+  })
 })
 
 describe("HttpLogging options (effect 4)", () => {
