@@ -14,7 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { acceptedLevels, type LevelName, levelOf, parseLevel } from "./level.js"
+import { acceptedLevels, type LevelName, levelOf, parseLevel } from "../core/level.js"
 
 // ---------------------------------------------------------------------------
 // The wording
