@@ -3,8 +3,10 @@
  * handler (`HttpRouter.toWebHandler`), the same records expected.
  */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
@@ -13,54 +15,16 @@ import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
+import * as Scope from "effect/Scope"
 import { describe, expect, it } from "vitest"
 import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
 import * as HttpLogging from "../../src/effect4/HttpLogging.js"
 import * as Log from "../../src/effect4/Log.js"
+import * as TestLog from "../../src/effect4/TestLog.js"
 import { run } from "./utils.js"
 
 // ---------------------------------------------------------------------------
-// Capture: a logger beside ours sees every record (its message, the context and fields as annotations, the
-// error and cause as its cause), so the request's context is checked as any other logger receives it.
-// ---------------------------------------------------------------------------
-
-interface Captured {
-  readonly level: string
-  readonly message: unknown
-  readonly loggerName: unknown
-  readonly fields: Record<string, unknown>
-  readonly cause: ReadonlyArray<{ readonly kind: string; readonly value: unknown }>
-}
-
-const levelName = (level: string): string =>
-  level === "Warn" ? "warning" : level === "Fatal" ? "critical" : level.toLowerCase()
-
-const capture = () => {
-  const records: Array<Captured> = []
-  const logger = Logger.make<unknown, void>((options) => {
-    const { logger_name, ...fields } = options.fiber.getRef(References.CurrentLogAnnotations)
-    const message = options.message
-    records.push({
-      level: levelName(options.logLevel),
-      message: Array.isArray(message) && message.length === 1 ? message[0] : message,
-      loggerName: logger_name,
-      fields,
-      cause: options.cause.reasons.map((r) =>
-        r._tag === "Fail"
-          ? { kind: "fail", value: r.error }
-          : r._tag === "Die"
-          ? { kind: "die", value: r.defect }
-          : { kind: "interrupt", value: undefined }
-      )
-    })
-  })
-  // every level captured, as TestLog does
-  const levels = Layer.succeed(References.MinimumLogLevel, "Trace")
-  return { records, layer: Layer.mergeAll(Logger.layer([logger]), levels) }
-}
-
-// ---------------------------------------------------------------------------
-// Serving through effect 4's web handler
+// Serving through effect 4's web handler, records captured by TestLog
 // ---------------------------------------------------------------------------
 
 type Serve = (path: string, headers?: Record<string, string>) => Promise<{
@@ -69,15 +33,34 @@ type Serve = (path: string, headers?: Record<string, string>) => Promise<{
   body: string
 }>
 
+type Records = () => ReadonlyArray<TestLog.Record>
+
+/** TestLog's context (and the loggers of `beside` added to it), built in `scope`. */
+const testContext = (scope: Scope.Scope, beside: ReadonlyArray<Logger.Logger<unknown, unknown>>) =>
+  Effect.gen(function*() {
+    const context = yield* Layer.buildWithScope(TestLog.layer(), scope)
+    if (beside.length === 0) return context
+    const more = yield* Layer.buildWithScope(
+      Logger.layer(beside, { mergeWithExisting: true }).pipe(Layer.provide(Layer.succeedContext(context))),
+      scope
+    )
+    return Context.merge(context, more)
+  })
+
 /** Serves `routes` through `HttpRouter.toWebHandler` (with `middleware` as the server's) for `body`. */
 const withServer = async <A>(
   routes: Layer.Layer<never, never, HttpRouter.HttpRouter | HttpRouter.Request<"Error", unknown>>,
   middleware: HttpLogging.Middleware | undefined,
-  body: (get: Serve, records: Array<Captured>, handler: (request: Request) => Promise<Response>) => Promise<A>,
-  options: { readonly disableLogger?: boolean } = {}
+  body: (get: Serve, records: Records, handler: (request: Request) => Promise<Response>) => Promise<A>,
+  options: {
+    readonly disableLogger?: boolean
+    readonly beside?: ReadonlyArray<Logger.Logger<unknown, unknown>>
+  } = {}
 ): Promise<A> => {
-  const { layer, records } = capture()
-  const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(routes, layer), {
+  const scope = Scope.makeUnsafe()
+  const context = await Effect.runPromise(testContext(scope, options.beside ?? []))
+  const records: Records = () => Effect.runSync(Effect.provideContext(TestLog.records, context))
+  const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(routes, Layer.succeedContext(context)), {
     ...(middleware === undefined ? {} : { middleware }),
     disableLogger: options.disableLogger ?? true
   })
@@ -89,16 +72,18 @@ const withServer = async <A>(
     return await body(get, records, (request) => handler(request))
   } finally {
     await dispose()
+    await Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
 
 /** The response may reach the client just before the completion line is logged: wait for it (bounded). */
-const waitFor = async (records: Array<Captured>, predicate: (records: Array<Captured>) => boolean) => {
-  for (let i = 0; i < 1000 && !predicate(records); i++) await new Promise((r) => setTimeout(r, 5))
-  return records
+const waitFor = async (records: Records, predicate: (records: ReadonlyArray<TestLog.Record>) => boolean) => {
+  for (let i = 0; i < 1000 && !predicate(records()); i++) await new Promise((r) => setTimeout(r, 5))
+  return records()
 }
 
-const count = (message: string) => (recs: ReadonlyArray<Captured>) => recs.filter((r) => r.message === message).length
+const count = (message: string) => (recs: ReadonlyArray<TestLog.Record>) =>
+  recs.filter((r) => r.message === message).length
 
 const routes = Layer.mergeAll(
   HttpRouter.add(
@@ -157,6 +142,23 @@ describe("HttpLogging (effect 4)", () => {
       expect(recs.map((r) => r.message)).toEqual(["in handler", "plain effect log", "Request completed"])
     }))
 
+  it("a logger beside ours sees the request's context on every record (as effect 4's log annotations)", () => {
+    const seen: Array<readonly [unknown, Readonly<Record<string, unknown>>]> = []
+    const beside = Logger.make<unknown, void>((options) => {
+      seen.push([options.message, options.fiber.getRef(References.CurrentLogAnnotations)])
+    })
+    return withServer(routes, HttpLogging.middleware, async (get, records) => {
+      await get("/hello", { "x-request-id": "req-b" })
+      await waitFor(records, (r) => count("Request completed")(r) === 1)
+      const ctx = { request_id: "req-b", path: "/hello", method: "GET" }
+      expect(seen.map(([message, annotations]) => [message, { ...annotations, duration_ms: undefined }])).toEqual([
+        [["in handler"], { ...ctx, step: 1, duration_ms: undefined }],
+        [["plain effect log"], { ...ctx, duration_ms: undefined }],
+        [["Request completed"], { ...ctx, logger_name: "http", status: 200, duration_ms: undefined }]
+      ])
+    }, { beside: [beside] })
+  })
+
   it("received: true adds a \"Request received\" line when the request arrives", () =>
     withServer(routes, HttpLogging.make({ received: true, headers: ["user-agent"] }), async (get, records) => {
       await get("/hello", { "X-Request-ID": "req-rcv", "user-agent": "curl/8" })
@@ -210,11 +212,11 @@ describe("HttpLogging (effect 4)", () => {
       expect(last("r-503")).toMatchObject({ level: "error", message: "Request failed", fields: { status: 503 } })
       const fail = last("r-fail")
       expect(fail).toMatchObject({ level: "error", message: "Request failed", fields: { status: 500, method: "GET" } })
-      const failures = fail.cause.filter((r) => r.kind === "fail").map((r) => r.value)
+      const failures = fail.cause.reasons.filter(Cause.isFailReason).map((r) => r.error)
       expect(failures.map((e) => (e as Error).message)).toEqual(["boom"])
       const defect = last("r-defect")
       expect(defect).toMatchObject({ level: "error", message: "Request failed", fields: { status: 500 } })
-      const defects = defect.cause.filter((r) => r.kind === "die").map((r) => r.value)
+      const defects = defect.cause.reasons.filter(Cause.isDieReason).map((r) => r.defect)
       expect(defects).toHaveLength(1)
       expect(defects[0]).toBeInstanceOf(TypeError)
       expect((defects[0] as Error).message).toBe("kaput")
@@ -322,7 +324,7 @@ describe("HttpLogging (effect 4)", () => {
       expect(new Set(idOf.values()).size).toBe(n)
       const recs = await waitFor(records, (r) => count("Request completed")(r) === n)
       expect(count("Request completed")(recs)).toBe(n)
-      const byId = new Map<unknown, Array<Captured>>()
+      const byId = new Map<unknown, Array<TestLog.Record>>()
       for (const r of recs) {
         const list = byId.get(r.fields.request_id) ?? []
         list.push(r)
@@ -359,7 +361,8 @@ describe("HttpLogging.layer (effect 4's global router middleware)", () => {
       ])
       expect(recs[5]!.fields.reason).toBe("server interrupted")
       expect(recs[2]!.fields.headers).toEqual({ cookie: "[REDACTED]" })
-      expect(recs[4]!.cause.map((r) => [r.kind, (r.value as Error).message])).toEqual([["fail", "boom"]])
+      expect(recs[4]!.cause.reasons.map((r) => [r._tag, (Cause.squash(Cause.fromReasons([r])) as Error).message]))
+        .toEqual([["Fail", "boom"]])
     }))
 })
 
