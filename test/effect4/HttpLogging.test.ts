@@ -568,3 +568,34 @@ describe("the request's lines, byte for byte as the root binding writes them", (
     })
   }
 })
+
+describe("trace correlation (effect 4)", () => {
+  it("a request with a traceparent: its JSON lines carry the header's trace id", async () => {
+    const lines: Array<string> = []
+    const logger = EmojiLogger.layer({ format: "json" }, (line) => void lines.push(line))
+    const hi = HttpRouter.add("GET", "/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi")))
+    const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(hi, logger), {
+      middleware: HttpLogging.middleware,
+      disableLogger: true
+    })
+    try {
+      await (await handler(
+        new Request("http://localhost/hi", {
+          headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }
+        })
+      )).text()
+      for (let i = 0; i < 1000 && !lines.some((l) => l.includes("Request completed")); i++) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    } finally {
+      await dispose()
+    }
+    const recs = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.message === "in handler" || r.message === "Request completed")
+    expect(recs).toHaveLength(2)
+    for (const r of recs) {
+      expect(r.trace_id).toBe("0af7651916cd43dd8448eb211c80319c")
+      expect(r.span_id).toMatch(/^[0-9a-f]{16}$/)
+    }
+  })
+})
