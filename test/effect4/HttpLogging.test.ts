@@ -477,6 +477,25 @@ describe("HttpLogging composes as effect 4's middleware", () => {
   })
 })
 
+describe("HttpLogging with a throwing generateId or skipPaths predicate (effect 4)", () => {
+  it("the request is still handled, echoed and logged (a UUID as its id, nothing skipped)", async () => {
+    const throws = () => {
+      throw new Error("user function")
+    }
+    for (const middleware of [HttpLogging.make({ generateId: throws }), HttpLogging.make({ skipPaths: throws })]) {
+      await withServer(routes, middleware, async (get, records) => {
+        const res = await get("/health")
+        expect(res.status).toBe(200)
+        expect(res.requestId).toMatch(/^[0-9a-f-]{36}$/)
+        const recs = await waitFor(records, (r) => count("Request completed")(r) === 1)
+        expect(recs.map((r) => [r.message, r.fields.status, r.fields.request_id])).toEqual([
+          ["Request completed", 200, res.requestId]
+        ])
+      })
+    }
+  })
+})
+
 describe("HttpLogging options (effect 4)", () => {
   /** The defect a request handled by `middleware` dies with (bad options never throw). */
   const defectOf = async (middleware: HttpLogging.Middleware) => {
