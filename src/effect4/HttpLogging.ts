@@ -118,7 +118,8 @@ export const middleware: Middleware = make()
 /**
  * The middleware as a global `HttpRouter` middleware (effect 4's idiom for a router's cross-cutting concerns):
  * `Layer.mergeAll(Routes, HttpLogging.layer())`. Every request the router handles, a not-found one included, gets
- * its context, id and line.
+ * its context, id and line. Use it or the server's middleware (`HttpRouter.serve(app, { middleware })`), not both:
+ * each writes its own line.
  *
  * @since 0.2.0
  * @category layers
