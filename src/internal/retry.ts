@@ -13,9 +13,22 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import {
+  type CompiledPolicy,
+  exhaustedFields,
+  initialState,
+  type JitterMode,
+  needsDraw,
+  type PolicyState,
+  retryAfter,
+  retryingFields,
+  stopBefore,
+  type StopReason,
+  type Strategy
+} from "../core/retry.js"
 import type * as Retry from "../Retry.js"
 import { rootBinding } from "./entry.js"
-import { errorMessage, errorTag } from "./errors.js"
+import { errorTag } from "./errors.js"
 import {
   checkOptions,
   duration,
@@ -33,27 +46,20 @@ import { logEntry } from "./record.js"
 // Validation
 // ---------------------------------------------------------------------------
 
-/** @internal */
-export type Strategy =
-  | { readonly _tag: "fixed" }
-  | { readonly _tag: "linear" }
-  | { readonly _tag: "exponential"; readonly factor: number }
-  | { readonly _tag: "fibonacci" }
-
-/** @internal */
-export type JitterMode = "none" | "full" | "decorrelated"
-
-/** @internal */
-export interface CompiledPolicy {
-  readonly maxAttempts: number
-  readonly delayMs: number
-  readonly strategy: Strategy
-  readonly maxDelayMs: number
-  readonly jitter: JitterMode
-  readonly retryOn: (error: unknown) => boolean
-  readonly maxElapsedMs: number
-  readonly logRetries: boolean
-}
+export type {
+  /** @internal */
+  CompiledPolicy,
+  /** @internal */
+  JitterMode,
+  /** @internal */
+  Strategy
+} from "../core/retry.js"
+export {
+  /** @internal */
+  baseDelay,
+  /** @internal */
+  nextDelay
+} from "../core/retry.js"
 
 const where = "Retry"
 
@@ -123,68 +129,8 @@ export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => {
 }
 
 // ---------------------------------------------------------------------------
-// Delays
-// ---------------------------------------------------------------------------
-
-const fibonacci = (n: number): number => {
-  let a = 1
-  let b = 1
-  for (let i = 1; i < n; i++) {
-    const next = a + b
-    a = b
-    b = next
-  }
-  return a
-}
-
-/** The un-jittered wait before retry number `retry` (1-based). @internal */
-export const baseDelay = (policy: CompiledPolicy, retry: number): number => {
-  const d = policy.delayMs
-  switch (policy.strategy._tag) {
-    case "fixed":
-      return d
-    case "linear":
-      return d * retry
-    case "exponential":
-      return d * Math.pow(policy.strategy.factor, retry - 1)
-    case "fibonacci":
-      return d * fibonacci(retry)
-  }
-}
-
-/**
- * The wait before retry number `retry`, given a uniform random number `u` in
- * [0, 1) and the previous wait (for decorrelated jitter). The cap applies
- * before the draw, so jittered waits spread over the whole range under
- * `maxDelay` instead of bunching at it:
- *
- * - full: `u * min(cap, base)` (AWS's "full jitter")
- * - decorrelated: `delay + u * (min(cap, 3 * previous) - delay)`
- *
- * Whole milliseconds.
- *
- * @internal
- */
-export const nextDelay = (policy: CompiledPolicy, retry: number, u: number, previous: number): number => {
-  const cap = policy.maxDelayMs
-  switch (policy.jitter) {
-    case "none":
-      return Math.min(Math.round(baseDelay(policy, retry)), cap)
-    case "full":
-      return Math.min(Math.round(u * Math.min(cap, baseDelay(policy, retry))), cap)
-    case "decorrelated": {
-      const low = policy.delayMs
-      const high = Math.min(cap, Math.max(low, previous * 3))
-      return Math.min(Math.round(low + u * (high - low)), cap)
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------
 // The policy as a schedule
 // ---------------------------------------------------------------------------
-
-type StopReason = "max_attempts" | "max_elapsed" | "not_retryable"
 
 /**
  * What the policies inside a logging layer's schedule said during one step:
@@ -201,12 +147,6 @@ const currentVerdict = globalValue(
   () => FiberRef.unsafeMake<Verdict | undefined>(undefined)
 )
 
-interface PolicyState {
-  readonly retries: number
-  readonly previous: number
-  readonly start: number
-}
-
 type PolicyStep = readonly [PolicyState, Duration.Duration, ScheduleDecision.ScheduleDecision]
 
 /**
@@ -220,26 +160,25 @@ export const policySchedule = <E>(
   startedAt?: number
 ): Schedule.Schedule<Duration.Duration, E> =>
   Schedule.makeWithState<PolicyState, E, Duration.Duration>(
-    { retries: 0, previous: policy.delayMs, start: startedAt ?? -1 },
+    initialState(policy, startedAt),
     (now, error, state) =>
       FiberRef.getWith(currentVerdict, (verdict): Effect.Effect<PolicyStep> => {
         if (verdict !== undefined) verdict.maxAttempts = policy.maxAttempts
-        const start = state.start < 0 ? now : state.start
         const stop = (reason: StopReason): Effect.Effect<PolicyStep> => {
           if (verdict !== undefined) verdict.stop = reason
+          const start = state.start < 0 ? now : state.start
           return Effect.succeed([{ ...state, start }, Duration.zero, ScheduleDecision.done])
         }
-        if (!policy.retryOn(error)) return stop("not_retryable")
-        const attempt = state.retries + 1
-        if (attempt >= policy.maxAttempts) return stop("max_attempts")
-        const draw = policy.jitter === "none" ? Effect.succeed(0) : Random.next
+        const early = stopBefore(policy, state, error)
+        if (early !== undefined) return stop(early)
+        const draw = needsDraw(policy) ? Random.next : Effect.succeed(0)
         return Effect.flatMap(draw, (u): Effect.Effect<PolicyStep> => {
-          const delay = nextDelay(policy, attempt, u, state.previous)
-          if (now - start + delay > policy.maxElapsedMs) return stop("max_elapsed")
+          const next = retryAfter(policy, state, now, u)
+          if (next === "max_elapsed") return stop(next)
           return Effect.succeed([
-            { retries: attempt, previous: delay, start },
-            Duration.millis(delay),
-            ScheduleDecision.continueWith(ScheduleInterval.after(now + delay))
+            next.state,
+            Duration.millis(next.delay),
+            ScheduleDecision.continueWith(ScheduleInterval.after(now + next.delay))
           ])
         })
       })
@@ -288,19 +227,17 @@ export const logged = <Out, In, R>(
             const result = [{ inner, retries: attempt, start }, out, decision] as const
             if (ScheduleDecision.isDone(decision)) {
               if (verdict.stop === "not_retryable") return Effect.succeed(result)
-              const fields: Record<string, unknown> = { attempts: attempt }
-              if (verdict.maxAttempts !== undefined) fields.max_attempts = verdict.maxAttempts
-              fields.reason = verdict.stop ?? "schedule"
-              fields.elapsed_ms = now - start
-              fields.error_tag = errorTag(input)
-              fields.error_message = errorMessage(input)
+              const fields = exhaustedFields(
+                attempt,
+                verdict.maxAttempts,
+                verdict.stop ?? "schedule",
+                now - start,
+                input
+              )
               return Effect.as(logEntry("error", rootBinding, "Retry attempts exhausted", fields), result)
             }
-            const fields: Record<string, unknown> = { attempt }
-            if (verdict.maxAttempts !== undefined) fields.max_attempts = verdict.maxAttempts
-            fields.delay_ms = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
-            fields.error_tag = errorTag(input)
-            fields.error_message = errorMessage(input)
+            const delay = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+            const fields = retryingFields(attempt, verdict.maxAttempts, delay, input)
             return Effect.as(logEntry("warning", rootBinding, "Retrying", fields), result)
           }
         )
