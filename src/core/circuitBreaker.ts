@@ -4,6 +4,8 @@
  * `Ref`, reads the time from its `Clock`, turns a rejection into its `CircuitOpenError` and logs the changes, so
  * the same calls give the same states and the same "Circuit breaker state changed" lines on either Effect line.
  */
+import type { OptionChecks } from "./optionChecks.js"
+import { aFunction, integerAtLeast, numberAtLeast } from "./parse.js"
 
 /** The options, checked and with their defaults. @internal */
 export interface Settings {
@@ -14,6 +16,49 @@ export interface Settings {
   readonly factor: number
   readonly maxMs: number
   readonly isFailure: (error: unknown) => boolean
+}
+
+/** A breaker's options as given (the public `Options` of either binding). @internal */
+export interface SettingsInput {
+  readonly failureThreshold?: unknown
+  readonly resetTimeout?: unknown
+  readonly backoffFactor?: unknown
+  readonly maxResetTimeout?: unknown
+  readonly halfOpenMaxCalls?: unknown
+  readonly isFailure?: unknown
+  readonly name?: string | undefined
+}
+
+const where = "CircuitBreaker"
+
+const finiteAccepted = "a finite, non-negative duration, e.g. 500 (ms), \"30 seconds\", Duration.seconds(30) " +
+  "(to keep a breaker open until `reset`, use a long period)"
+
+/**
+ * The options, checked and with their defaults. Throws the binding's error (see `OptionChecks`) in the one wording,
+ * naming the option.
+ *
+ * @internal
+ */
+export const settingsOf = (options: SettingsInput, c: OptionChecks): Settings => {
+  if (typeof options !== "object" || options === null) {
+    throw c.invalid("", "CircuitBreaker options", options, "an options object")
+  }
+  const finite = c.duration("finite", finiteAccepted)
+  const threshold = c.option(where, "failureThreshold", options.failureThreshold ?? 5, integerAtLeast(1))
+  const halfOpenMax = c.option(where, "halfOpenMaxCalls", options.halfOpenMaxCalls ?? 1, integerAtLeast(1))
+  const resetMs = c.option(where, "resetTimeout", options.resetTimeout ?? "30 seconds", finite)
+  const factor = c.option(where, "backoffFactor", options.backoffFactor ?? 2, numberAtLeast(1))
+  const maxMs = options.maxResetTimeout === undefined
+    ? resetMs * 10
+    : c.option(where, "maxResetTimeout", options.maxResetTimeout, finite)
+  if (maxMs < resetMs) {
+    throw c.invalid(where, "maxResetTimeout", options.maxResetTimeout, `a duration >= resetTimeout (${resetMs} ms)`)
+  }
+  const isFailure = options.isFailure === undefined
+    ? () => true
+    : c.option(where, "isFailure", options.isFailure, aFunction<(error: unknown) => boolean>("a predicate"))
+  return { name: options.name ?? "circuit", threshold, halfOpenMax, resetMs, factor, maxMs, isFailure }
 }
 
 /** The state, with times in epoch milliseconds. @internal */

@@ -4,6 +4,8 @@
  * policy and the same random draws give the same waits on either Effect line.
  */
 import { errorMessage, errorTag } from "./errors.js"
+import type { OptionChecks } from "./optionChecks.js"
+import { integerAtLeast, numberAtLeast, oneOf, type Parser } from "./parse.js"
 
 /** @internal */
 export type Strategy =
@@ -25,6 +27,87 @@ export interface CompiledPolicy {
   readonly retryOn: (error: unknown) => boolean
   readonly maxElapsedMs: number
   readonly logRetries: boolean
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------
+
+/** A retry policy as given (the public `RetryPolicy` of either binding). @internal */
+export interface PolicyInput {
+  readonly maxAttempts?: unknown
+  readonly delay?: unknown
+  readonly backoff?: unknown
+  readonly maxDelay?: unknown
+  readonly jitter?: unknown
+  readonly retryOn?: unknown
+  readonly maxElapsed?: unknown
+  readonly logRetries?: boolean | undefined
+}
+
+const where = "Retry"
+
+const aBackoff: Parser<Strategy> = {
+  accepted: "a factor >= 1 or one of \"fixed\", \"linear\", \"exponential\", \"fibonacci\"",
+  parse: (backoff) => {
+    if (backoff === "exponential") return { _tag: "exponential", factor: 2 }
+    if (backoff === "fixed" || backoff === "linear" || backoff === "fibonacci") return { _tag: backoff }
+    const factor = numberAtLeast(1).parse(backoff)
+    if (factor === undefined) return undefined
+    return factor === 1 ? { _tag: "fixed" } : { _tag: "exponential", factor }
+  }
+}
+
+const aRetryOn: Parser<(error: unknown) => boolean> = {
+  accepted: "a predicate or a list of error tags",
+  parse: (retryOn) => {
+    if (typeof retryOn === "function") return retryOn as (error: unknown) => boolean
+    if (!Array.isArray(retryOn) || !retryOn.every((t) => typeof t === "string")) return undefined
+    const tags = new Set<string>(retryOn)
+    return (error) => tags.has(errorTag(error))
+  }
+}
+
+/**
+ * The policy, checked and with its defaults. Throws the binding's error (see {@link OptionChecks}) in the one
+ * wording (`Retry option maxAttempts: invalid value 0; accepted: ...`); the public functions turn it into a defect
+ * when run.
+ *
+ * @internal
+ */
+export const compilePolicy = (policy: PolicyInput, c: OptionChecks): CompiledPolicy => {
+  if (typeof policy !== "object" || policy === null) {
+    throw c.invalid("", "Retry policy", policy, "an options object")
+  }
+  const maxAttempts = c.option(
+    where,
+    "maxAttempts",
+    policy.maxAttempts ?? 3,
+    integerAtLeast(1, "a whole number >= 1 (attempts, not retries)")
+  )
+  const delayMs = c.option(where, "delay", policy.delay ?? 1000, c.duration("finite"))
+  const maxDelayMs = policy.maxDelay === undefined
+    ? Infinity
+    : c.option(where, "maxDelay", policy.maxDelay, c.duration("non-negative"))
+  if (maxDelayMs < delayMs) {
+    throw c.invalid(where, "maxDelay", policy.maxDelay, `a duration >= delay (${delayMs} ms)`)
+  }
+  const maxElapsedMs = policy.maxElapsed === undefined
+    ? Infinity
+    : c.option(where, "maxElapsed", policy.maxElapsed, c.duration("non-negative"))
+  const jitter = c.option(where, "jitter", policy.jitter ?? "none", oneOf<JitterMode>(["none", "full", "decorrelated"]))
+  const strategy = c.option(where, "backoff", policy.backoff ?? "exponential", aBackoff)
+  const retryOn = policy.retryOn === undefined ? () => true : c.option(where, "retryOn", policy.retryOn, aRetryOn)
+  return {
+    maxAttempts,
+    delayMs,
+    strategy,
+    maxDelayMs,
+    jitter,
+    retryOn,
+    maxElapsedMs,
+    logRetries: policy.logRetries ?? true
+  }
 }
 
 // ---------------------------------------------------------------------------

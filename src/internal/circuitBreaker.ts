@@ -21,20 +21,13 @@ import {
   type Rejection,
   reset as resetCell,
   type Settings,
+  settingsOf,
   type State
 } from "../core/circuitBreaker.js"
+import type { OptionChecks } from "../core/optionChecks.js"
 import { rootBinding } from "./entry.js"
 import { TaggedError } from "./errors.js"
-import {
-  aFunction,
-  checkOptions,
-  duration,
-  integerAtLeast,
-  invalidOption,
-  numberAtLeast,
-  option,
-  orDie
-} from "./parse.js"
+import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logEntry } from "./record.js"
 
 /** @internal */
@@ -44,34 +37,7 @@ export class CircuitOpenError extends TaggedError("CircuitOpenError", "CIRCUIT_O
   readonly retryAt: Date
 }> {}
 
-const where = "CircuitBreaker"
-
-const finite = duration(
-  "finite",
-  "a finite, non-negative duration, e.g. 500 (ms), \"30 seconds\", Duration.seconds(30) " +
-    "(to keep a breaker open until `reset`, use a long period)"
-)
-
-/** Checks the options; throws `IllegalArgumentException` in the one wording, naming the option. */
-const settingsOf = (options: CircuitBreaker.Options): Settings => {
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption("", "CircuitBreaker options", options, "an options object")
-  }
-  const threshold = option(where, "failureThreshold", options.failureThreshold ?? 5, integerAtLeast(1))
-  const halfOpenMax = option(where, "halfOpenMaxCalls", options.halfOpenMaxCalls ?? 1, integerAtLeast(1))
-  const resetMs = option(where, "resetTimeout", options.resetTimeout ?? "30 seconds", finite)
-  const factor = option(where, "backoffFactor", options.backoffFactor ?? 2, numberAtLeast(1))
-  const maxMs = options.maxResetTimeout === undefined
-    ? resetMs * 10
-    : option(where, "maxResetTimeout", options.maxResetTimeout, finite)
-  if (maxMs < resetMs) {
-    throw invalidOption(where, "maxResetTimeout", options.maxResetTimeout, `a duration >= resetTimeout (${resetMs} ms)`)
-  }
-  const isFailure = options.isFailure === undefined
-    ? () => true
-    : option(where, "isFailure", options.isFailure, aFunction<(error: unknown) => boolean>("a predicate"))
-  return { name: options.name ?? "circuit", threshold, halfOpenMax, resetMs, factor, maxMs, isFailure }
-}
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
 const publish = (name: string, changes: ReadonlyArray<Change>): Effect.Effect<void> => {
   if (changes.length === 0) return Effect.void
@@ -147,7 +113,7 @@ const build = (s: Settings, ref: Ref.Ref<Cell>): CircuitBreaker.CircuitBreaker =
  */
 export const make = (options: CircuitBreaker.Options = {}): Effect.Effect<CircuitBreaker.CircuitBreaker> =>
   orDie(
-    checkOptions(() => settingsOf(options)),
+    checkOptions(() => settingsOf(options, checks)),
     (s) => Effect.map(Ref.make<Cell>(initialCell), (ref) => build(s, ref))
   )
 

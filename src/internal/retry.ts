@@ -13,33 +13,22 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import type { OptionChecks } from "../core/optionChecks.js"
 import {
   type CompiledPolicy,
+  compilePolicy,
   exhaustedFields,
   initialState,
-  type JitterMode,
   needsDraw,
   type PolicyState,
   retryAfter,
   retryingFields,
   stopBefore,
-  type StopReason,
-  type Strategy
+  type StopReason
 } from "../core/retry.js"
 import type * as Retry from "../Retry.js"
 import { rootBinding } from "./entry.js"
-import { errorTag } from "./errors.js"
-import {
-  checkOptions,
-  duration,
-  integerAtLeast,
-  invalidOption,
-  numberAtLeast,
-  oneOf,
-  option,
-  orDie,
-  type Parser
-} from "./parse.js"
+import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logEntry } from "./record.js"
 
 // ---------------------------------------------------------------------------
@@ -48,85 +37,24 @@ import { logEntry } from "./record.js"
 
 export type {
   /** @internal */
-  CompiledPolicy,
-  /** @internal */
-  JitterMode,
-  /** @internal */
-  Strategy
+  CompiledPolicy
 } from "../core/retry.js"
 export {
-  /** @internal */
-  baseDelay,
   /** @internal */
   nextDelay
 } from "../core/retry.js"
 
-const where = "Retry"
-
-const backoffAccepted = "a factor >= 1 or one of \"fixed\", \"linear\", \"exponential\", \"fibonacci\""
-
-const aBackoff: Parser<Strategy> = {
-  accepted: backoffAccepted,
-  parse: (backoff) => {
-    if (backoff === "exponential") return { _tag: "exponential", factor: 2 }
-    if (backoff === "fixed" || backoff === "linear" || backoff === "fibonacci") return { _tag: backoff }
-    const factor = numberAtLeast(1).parse(backoff)
-    if (factor === undefined) return undefined
-    return factor === 1 ? { _tag: "fixed" } : { _tag: "exponential", factor }
-  }
-}
-
-const aRetryOn: Parser<(error: unknown) => boolean> = {
-  accepted: "a predicate or a list of error tags",
-  parse: (retryOn) => {
-    if (typeof retryOn === "function") return retryOn as (error: unknown) => boolean
-    if (!Array.isArray(retryOn) || !retryOn.every((t) => typeof t === "string")) return undefined
-    const tags = new Set<string>(retryOn)
-    return (error) => tags.has(errorTag(error))
-  }
-}
-
-const anyDuration = duration("non-negative")
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
 /**
- * The policy, checked and with its defaults. Throws `IllegalArgumentException`
- * in the one wording (`Retry option maxAttempts: invalid value 0; accepted:
- * ...`); the public functions turn it into a defect when run.
+ * The policy, checked and with its defaults (the core's checks). Throws
+ * `IllegalArgumentException` in the one wording (`Retry option maxAttempts:
+ * invalid value 0; accepted: ...`); the public functions turn it into a defect
+ * when run.
  *
  * @internal
  */
-export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => {
-  if (typeof policy !== "object" || policy === null) {
-    throw invalidOption("", "Retry policy", policy, "an options object")
-  }
-  const maxAttempts = option(
-    where,
-    "maxAttempts",
-    policy.maxAttempts ?? 3,
-    integerAtLeast(1, "a whole number >= 1 (attempts, not retries)")
-  )
-  const delayMs = option(where, "delay", policy.delay ?? 1000, duration("finite"))
-  const maxDelayMs = policy.maxDelay === undefined ? Infinity : option(where, "maxDelay", policy.maxDelay, anyDuration)
-  if (maxDelayMs < delayMs) {
-    throw invalidOption(where, "maxDelay", policy.maxDelay, `a duration >= delay (${delayMs} ms)`)
-  }
-  const maxElapsedMs = policy.maxElapsed === undefined
-    ? Infinity
-    : option(where, "maxElapsed", policy.maxElapsed, anyDuration)
-  const jitter = option(where, "jitter", policy.jitter ?? "none", oneOf<JitterMode>(["none", "full", "decorrelated"]))
-  const strategy = option(where, "backoff", policy.backoff ?? "exponential", aBackoff)
-  const retryOn = policy.retryOn === undefined ? () => true : option(where, "retryOn", policy.retryOn, aRetryOn)
-  return {
-    maxAttempts,
-    delayMs,
-    strategy,
-    maxDelayMs,
-    jitter,
-    retryOn,
-    maxElapsedMs,
-    logRetries: policy.logRetries ?? true
-  }
-}
+export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => compilePolicy(policy, checks)
 
 // ---------------------------------------------------------------------------
 // The policy as a schedule
