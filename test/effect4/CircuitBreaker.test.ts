@@ -4,40 +4,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
 import { TestClock } from "effect/testing"
-import { describe, expect, expectTypeOf, it as vitestIt } from "vitest"
+import { describe, expect, expectTypeOf } from "vitest"
 import * as CircuitBreaker from "../../src/effect4/CircuitBreaker.js"
-import { type Direct, DirectPath } from "../../src/effect4/internal/log.js"
-import { type Captured, defectMessage } from "./resilienceHelpers.js"
-
-/** The records of the running test (what the Effect 3 tests read through `TestLog.records`). */
-let captured: Array<Captured> = []
-const TestLog = {
-  records: Effect.sync(() => captured.slice()),
-  layer: () => {
-    const direct: Direct = (record) => {
-      const context: Record<string, unknown> = {}
-      record.context.keys.forEach((k, i) => context[k] = record.context.values[i])
-      captured.push({ level: record.level, message: record.message, fields: { ...record.fields }, context, record })
-      return undefined
-    }
-    return Layer.merge(
-      Logger.layer([Object.assign(Logger.make(() => {}), { [DirectPath]: direct })]),
-      TestClock.layer()
-    )
-  }
-}
-
-/** `it.effect` of @effect/vitest: runs the effect (with a fresh capture) as a promise. */
-const it = Object.assign(vitestIt, {
-  effect: (name: string, self: () => Effect.Effect<unknown, unknown>) =>
-    vitestIt(name, () => {
-      captured = []
-      return Effect.runPromise(Effect.provide(self() as Effect.Effect<unknown, unknown>, TestClock.layer()))
-    })
-})
+import { defectMessage, it, TestLog } from "./resilienceHelpers.js"
 
 class Down extends Data.TaggedError("Down")<{}> {}
 class NotFound extends Data.TaggedError("NotFound")<{}> {}

@@ -9,6 +9,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import { TestClock } from "effect/testing"
+import { it as vitestIt } from "vitest"
 import type { LogRecord } from "../../src/core/record.js"
 import { type Direct, DirectPath } from "../../src/effect4/internal/log.js"
 
@@ -63,3 +64,37 @@ export const defectMessage = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<st
 
 /** The gaps between successive times. */
 export const gaps = (times: ReadonlyArray<number>) => times.slice(1).map((t, i) => t - times[i]!)
+
+/** The records of the running `it.effect` test (what the Effect 3 tests read through `TestLog.records`). */
+let captured: Array<Captured> = []
+
+/**
+ * A stand-in for the Effect 3 tests' `TestLog` (records, layer), over the capture: `TestLog.layer()` installs the
+ * capturing logger and a fresh TestClock.
+ */
+export const TestLog = {
+  records: Effect.sync(() => captured.slice()),
+  layer: () => {
+    const direct: Direct = (record) => {
+      const context: Record<string, unknown> = {}
+      record.context.keys.forEach((k, i) => context[k] = record.context.values[i])
+      captured.push({ level: record.level, message: record.message, fields: { ...record.fields }, context, record })
+      return undefined
+    }
+    return Layer.merge(
+      Logger.layer([Object.assign(Logger.make(() => {}), { [DirectPath]: direct })]),
+      TestClock.layer()
+    )
+  }
+}
+
+/** vitest's `it` with `it.effect` (as @effect/vitest has it): runs the effect, with a fresh capture and TestClock. */
+export const it: typeof vitestIt & {
+  readonly effect: (name: string, self: () => Effect.Effect<unknown, unknown>) => void
+} = Object.assign(vitestIt, {
+  effect: (name: string, self: () => Effect.Effect<unknown, unknown>) =>
+    vitestIt(name, () => {
+      captured = []
+      return Effect.runPromise(Effect.provide(self(), TestClock.layer()))
+    })
+})
