@@ -113,6 +113,12 @@ describe("Retry delay sequences (TestClock)", () => {
       expected.push(previous)
     }
     expect(gaps(times)).toEqual(expected)
+    let prev = 100
+    for (const d of gaps(times)) {
+      expect(d).toBeGreaterThanOrEqual(100)
+      expect(d).toBeLessThanOrEqual(prev * 3)
+      prev = d
+    }
   })
 
   it("maxDelay bounds the jitter: no wait exceeds it", async () => {
@@ -127,6 +133,35 @@ describe("Retry delay sequences (TestClock)", () => {
         expect(d).toBeLessThanOrEqual(150)
       }
       expect(Math.max(...ds)).toBeGreaterThan(125)
+    }
+  })
+
+  it("property: every wait is within its bounds and never above maxDelay", async () => {
+    // 25 policies drawn from a seeded Random (fast-check is not a dependency of the Effect 4 line)
+    const draws = await uniforms(2026, 25 * 5)
+    const jitters = ["none", "full", "decorrelated"] as const
+    for (let k = 0; k < 25; k++) {
+      const [a, b, c, d, e] = draws.slice(k * 5, k * 5 + 5) as [number, number, number, number, number]
+      const delay = Math.floor(a * 501)
+      const factor = 1 + b * 3
+      const maxDelay = delay + Math.floor(c * 2001)
+      const jitter = jitters[Math.floor(d * 3)]!
+      const seed = Math.floor(e * 1e9)
+      const { times } = await sequence({ maxAttempts: 6, delay, backoff: factor, maxDelay, jitter }, seed)
+      expect(times).toHaveLength(6)
+      let previous = delay
+      gaps(times).forEach((d, i) => {
+        const base = delay * Math.pow(factor, i)
+        expect(d).toBeLessThanOrEqual(maxDelay)
+        if (jitter === "none") expect(d).toBe(Math.min(Math.round(base), maxDelay))
+        if (jitter === "full") expect(d).toBeLessThanOrEqual(Math.round(base))
+        if (jitter === "full") expect(d).toBeGreaterThanOrEqual(0)
+        if (jitter === "decorrelated") {
+          expect(d).toBeGreaterThanOrEqual(delay)
+          expect(d).toBeLessThanOrEqual(Math.max(delay, Math.round(previous * 3)))
+        }
+        previous = d
+      })
     }
   })
 
@@ -459,6 +494,38 @@ describe("Retry logging follows the final decision", () => {
 })
 
 describe("Jitter is drawn under the cap", () => {
+  /** Every wait of one long retry sequence (delay 100 ms, cap 1 s), from a seeded Random. */
+  const waits = async (jitter: "full" | "decorrelated", seed: number) =>
+    gaps((await sequence({ maxAttempts: 60, delay: 100, maxDelay: 1000, jitter, logRetries: false }, seed)).times)
+
+  const check = (ds: ReadonlyArray<number>, low: number) => {
+    for (const d of ds) {
+      expect(d).toBeGreaterThanOrEqual(low)
+      expect(d).toBeLessThanOrEqual(1000)
+    }
+    // no bunching at the cap
+    expect(ds.filter((d) => d === 1000).length).toBeLessThanOrEqual(Math.ceil(ds.length * 0.05))
+    // spread over the range: every quarter of [low, cap] gets at least 10% of the waits
+    const width = (1000 - low) / 4
+    for (let q = 0; q < 4; q++) {
+      const inQuarter = ds.filter((d) => d >= low + q * width && (q === 3 ? d <= 1000 : d < low + (q + 1) * width))
+      expect(inQuarter.length).toBeGreaterThanOrEqual(ds.length * 0.1)
+    }
+  }
+
+  it("full jitter: random(0, min(cap, delay * 2^n)), spread over [0, cap] once the cap is reached", async () => {
+    const all: Array<number> = []
+    for (const seed of [1, 2, 3]) for (const w of (await waits("full", seed)).slice(4)) all.push(w)
+    expect(all.length).toBe(165)
+    check(all, 0)
+  })
+
+  it("decorrelated jitter: random(delay, min(cap, 3 * previous)), spread over [delay, cap]", async () => {
+    const all: Array<number> = []
+    for (const seed of [1, 2, 3]) for (const w of (await waits("decorrelated", seed)).slice(4)) all.push(w)
+    check(all, 100)
+  })
+
   it("full jitter at attempt 7 over 20 seeds: not 19 of 20 at the cap", async () => {
     const seventh: Array<number> = []
     for (let seed = 1; seed <= 20; seed++) {
