@@ -25,7 +25,7 @@ import {
   type State
 } from "../core/circuitBreaker.js"
 import type { OptionChecks } from "../core/optionChecks.js"
-import { rootBinding } from "./entry.js"
+import { rootBinding } from "../core/record.js"
 import { TaggedError } from "./errors.js"
 import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logEntry } from "./record.js"

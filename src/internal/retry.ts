@@ -14,6 +14,7 @@ import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type { OptionChecks } from "../core/optionChecks.js"
+import { rootBinding } from "../core/record.js"
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -27,7 +28,6 @@ import {
   type StopReason
 } from "../core/retry.js"
 import type * as Retry from "../Retry.js"
-import { rootBinding } from "./entry.js"
 import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logEntry } from "./record.js"
 

@@ -8,15 +8,20 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
-import type * as Logger from "effect/Logger"
+import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import * as References from "effect/References"
 import { type LevelName, levelOrdinal } from "../../core/level.js"
-import type { Binding, CauseData, CauseReason, Fields, LogRecord, Span } from "../../core/record.js"
+import type { Binding, CauseData, Fields, LogRecord, Span } from "../../core/record.js"
+import { safeFields } from "../../core/render.js"
+import { causeDataOf } from "./cause.js"
 import { contextOf } from "./context.js"
-import { effectOrdinal, toEffectLevel } from "./level.js"
+import { effectOrdinal } from "./level.js"
+import { spanEvent, SpanEvents } from "./spanEvents.js"
+import { toOthers } from "./view.js"
 
 // ---------------------------------------------------------------------------
 // Routing
@@ -36,26 +41,47 @@ export const DirectPath: unique symbol = Symbol.for("effect-foundation/effect4/D
  * @internal
  */
 export interface Direct {
-  (record: LogRecord, ordinal: number): Effect.Effect<void> | undefined
+  (record: LogRecord): Effect.Effect<void> | undefined
   /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
   readonly moduleThreshold?: ((binding: Binding) => number | undefined) | undefined
-  /** The ordinal of the output's own level; `undefined`: every admitted record. */
+  /**
+   * The ordinal of the output's own level: below it, a record skips this output while the logging layer's floor is
+   * the minimum level in force (or always, when `explicit`). `undefined`: every admitted record.
+   */
   readonly threshold?: number | undefined
   /** The level was given for this output: it holds even under a lower `References.MinimumLogLevel`. */
   readonly explicit?: boolean | undefined
 }
 
-/** @internal */
+type ModuleThreshold = (binding: Binding) => number | undefined
+
+/**
+ * Our loggers (direct paths) and the others, for one set of loggers.
+ *
+ * @internal
+ */
 export interface Route {
   readonly direct: ReadonlyArray<Direct>
   readonly others: ReadonlyArray<Logger.Logger<unknown, unknown>>
+  /** Span events are on (effect 4's tracer logger, or ours in its place). */
+  readonly tracer: boolean
+  /** The module levels of the direct loggers that have some. */
+  readonly modules: ReadonlyArray<ModuleThreshold>
 }
+
+/**
+ * How many formatters with module levels were ever made: while none was, a record below the minimum level returns
+ * at once, named or not.
+ *
+ * @internal
+ */
+export const moduleLevels: { formatters: number } = { formatters: 0 }
 
 // The loggers set of a fiber is replaced, never changed: route it once per set, not once per record.
 const routes = new WeakMap<object, Route>()
 
 /**
- * Our loggers (direct paths) and the others, for a set of loggers.
+ * The route of a set of loggers (cached by identity).
  *
  * @internal
  */
@@ -64,12 +90,17 @@ export const route = (loggers: ReadonlySet<Logger.Logger<unknown, any>>): Route 
   if (r === undefined) {
     const direct: Array<Direct> = []
     const others: Array<Logger.Logger<unknown, unknown>> = []
+    const modules: Array<ModuleThreshold> = []
+    let tracer = false
     for (const logger of loggers) {
       const d = (logger as { [DirectPath]?: Direct })[DirectPath]
-      if (d !== undefined) direct.push(d)
+      if (d !== undefined) {
+        direct.push(d)
+        if (d.moduleThreshold !== undefined) modules.push(d.moduleThreshold)
+      } else if (logger === Logger.tracerLogger || SpanEvents in logger) tracer = true
       else others.push(logger)
     }
-    r = { direct, others }
+    r = { direct, others, tracer, modules }
     routes.set(loggers, r)
   }
   return r
@@ -95,25 +126,6 @@ export const spansOf = (spans: ReadonlyArray<readonly [label: string, timestamp:
     spansCache.set(spans, s)
   }
   return s
-}
-
-/**
- * An effect 4 `Cause` as plain data; `undefined` when it holds no failure, defect nor interruption.
- *
- * @internal
- */
-export const causeDataOf = (cause: Cause.Cause<unknown>): CauseData | undefined => {
-  const all = cause.reasons
-  if (all.length === 0) return undefined
-  const reasons: Array<CauseReason> = []
-  let interrupted = false
-  for (let i = 0; i < all.length; i++) {
-    const r = all[i]!
-    if (r._tag === "Fail") reasons.push({ kind: "fail", value: r.error })
-    else if (r._tag === "Die") reasons.push({ kind: "die", value: r.defect })
-    else interrupted = true
-  }
-  return { reasons, interrupted }
 }
 
 const validTraceId = /^[0-9a-f]{32}$/
@@ -163,6 +175,123 @@ export const makeRecord = (
 }
 
 // ---------------------------------------------------------------------------
+// Delivery
+// ---------------------------------------------------------------------------
+
+/**
+ * The level our logging layers set as effect 4's minimum log level: the lowest of their outputs' levels. While it
+ * is the minimum level in force (the program has not provided another `References.MinimumLogLevel`), each output
+ * also skips the records below its own level.
+ *
+ * @internal
+ */
+export const CurrentFloor: Context.Reference<LogLevel.LogLevel | undefined> = Context.Reference<
+  LogLevel.LogLevel | undefined
+>("effect-foundation/effect4/CurrentFloor", { defaultValue: () => undefined })
+
+/**
+ * Where a record was logged: the fiber and its context then (a record kept by a fingers-crossed scope is delivered
+ * later, as it would have been then).
+ *
+ * @internal
+ */
+export interface Origin {
+  readonly fiber: Fiber.Fiber<unknown, unknown>
+  readonly context: Context.Context<never>
+}
+
+/**
+ * Hands a record to each output of the route: our loggers whose own level admits it (a console at INFO beside a
+ * file at DEBUG), a span event when span events are on, the view of it for every other logger. Returns what a sink
+ * that is full (overflow "block") asks to wait for.
+ *
+ * @internal
+ */
+export const deliver = (
+  r: Route,
+  origin: Origin,
+  record: LogRecord,
+  ordinal: number,
+  minimum: LogLevel.LogLevel,
+  nanos: bigint | undefined
+): Effect.Effect<void> | undefined => {
+  let wait: Effect.Effect<void> | undefined
+  let floor: boolean | undefined
+  for (let i = 0; i < r.direct.length; i++) {
+    const d = r.direct[i]!
+    if (
+      d.threshold !== undefined && d.threshold > ordinal &&
+      (d.explicit === true || (floor ??= Context.get(origin.context, CurrentFloor) === minimum)) &&
+      !admitsModule(d, record.binding, ordinal)
+    ) continue
+    wait = d(record) ?? wait
+  }
+  if (r.tracer) spanEvent(origin, record, nanos)
+  if (r.others.length > 0) toOthers(r.others, origin, record)
+  return wait
+}
+
+/** Whether the output's module level for the binding's name admits the record. */
+const admitsModule = (d: Direct, binding: Binding, ordinal: number): boolean => {
+  if (d.moduleThreshold === undefined || binding.name === undefined) return false
+  const t = d.moduleThreshold(binding)
+  return t !== undefined && t <= ordinal
+}
+
+/** The lowest module level matching the binding's name among the loggers that have module levels. */
+const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Binding): number | undefined => {
+  let threshold: number | undefined
+  for (let i = 0; i < modules.length; i++) {
+    const t = modules[i]!(binding)
+    if (t !== undefined && (threshold === undefined || t < threshold)) threshold = t
+  }
+  return threshold
+}
+
+// ---------------------------------------------------------------------------
+// Fingers-crossed scopes (the scopes themselves: fingersCrossed.ts)
+// ---------------------------------------------------------------------------
+
+/**
+ * What `emit` asks of the fiber's fingers-crossed scope.
+ *
+ * @internal
+ */
+export interface FingersCrossedHook {
+  /** A record the level drops: kept (or, after the trigger, written). `make` builds it. */
+  capture(origin: Origin, ordinal: number, make: () => LogRecord): Effect.Effect<void> | undefined
+  /** A record at `ordinal` is being written: at or above the trigger, the scope's records are written first. */
+  trigger(ordinal: number): Effect.Effect<void> | undefined
+}
+
+/**
+ * The fiber's innermost fingers-crossed scope; a forked fiber shares it.
+ *
+ * @internal
+ */
+export const CurrentFingersCrossed: Context.Reference<FingersCrossedHook | undefined> = Context.Reference<
+  FingersCrossedHook | undefined
+>("effect-foundation/effect4/CurrentFingersCrossed", { defaultValue: () => undefined })
+
+/**
+ * How many fingers-crossed scopes are open: while none is, a dropped record costs one read of this counter.
+ *
+ * @internal
+ */
+export const fingersCrossedState: { open: number; seq: number } = { open: 0, seq: 0 }
+
+/**
+ * A record of `Effect.log*` reaching one of our loggers (`Effect.logError` inside a fingers-crossed scope): at or
+ * above the scope's trigger, the scope's records are written first.
+ *
+ * @internal
+ */
+export const triggerFrom = (fiber: Fiber.Fiber<unknown, unknown>, ordinal: number): void => {
+  if (fingersCrossedState.open === 0) return
+  fiber.getRef(CurrentFingersCrossed)?.trigger(ordinal)
+}
+
+// ---------------------------------------------------------------------------
 // The call
 // ---------------------------------------------------------------------------
 
@@ -178,23 +307,67 @@ const emit = (
 ): Effect.Effect<void> =>
   Effect.withFiber((fiber) => {
     const ordinal = levelOrdinal[level]
-    if (isBelow(fiber.cache.minimumLogLevel, ordinal)) return Effect.void
-    const r = route(fiber.getRef(References.CurrentLoggers))
-    const record = makeRecord(fiber, level, binding, message, fields, error, cause && causeDataOf(cause))
-    let wait: Effect.Effect<void> | undefined
-    for (let i = 0; i < r.direct.length; i++) wait = r.direct[i]!(record, ordinal) ?? wait
-    if (r.others.length > 0) {
-      const options: Logger.Options<unknown> = {
-        message: [message],
-        logLevel: toEffectLevel[level],
-        cause: cause ?? (error === undefined ? Cause.empty : Cause.fail(error)),
-        fiber,
-        date: new Date(record.time)
+    // The level is decided here, once, for every output: the module level matching the logger name if any, else
+    // the minimum log level in force. Below it nothing is allocated or formatted; a fingers-crossed scope keeps it.
+    const minimum = fiber.cache.minimumLogLevel
+    let r: Route | undefined
+    if (isBelow(minimum, ordinal)) {
+      if (binding.name === undefined || moduleLevels.formatters === 0) {
+        return below(fiber, ordinal, level, binding, message, fields, error, cause)
       }
-      for (const logger of r.others) logger.log(options)
+      r = route(fiber.getRef(References.CurrentLoggers))
+      const module = r.modules.length === 0 ? undefined : moduleThreshold(r.modules, binding)
+      if (module === undefined || module > ordinal) {
+        return below(fiber, ordinal, level, binding, message, fields, error, cause)
+      }
+    } else {
+      r = route(fiber.getRef(References.CurrentLoggers))
+      if (binding.name !== undefined && r.modules.length > 0) {
+        const module = moduleThreshold(r.modules, binding)
+        if (module !== undefined && module > ordinal) {
+          return below(fiber, ordinal, level, binding, message, fields, error, cause)
+        }
+      }
     }
-    return wait ?? Effect.void
+    const released = fingersCrossedState.open === 0 ? undefined : fiber.getRef(CurrentFingersCrossed)?.trigger(ordinal)
+    const record = makeRecord(fiber, level, binding, message, fields, error, cause && causeDataOf(cause))
+    const nanos = r.tracer && fiber.cache.span !== undefined
+      ? fiber.getRef(Clock.Clock).currentTimeNanosUnsafe()
+      : undefined
+    const wait = deliver(r, { fiber, context: fiber.context }, record, ordinal, minimum, nanos)
+    return wait ?? released ?? Effect.void
   })
+
+/** A record the level drops: kept (or, after the trigger, written) by the fiber's fingers-crossed scope, if any. */
+const below = (
+  fiber: Fiber.Fiber<unknown, unknown>,
+  ordinal: number,
+  level: LevelName,
+  binding: Binding,
+  message: string,
+  fields: Fields | undefined,
+  error: unknown,
+  cause: Cause.Cause<unknown> | undefined
+): Effect.Effect<void> => {
+  if (fingersCrossedState.open === 0) return Effect.void
+  const scope = fiber.getRef(CurrentFingersCrossed)
+  if (scope === undefined) return Effect.void
+  return scope.capture(
+    { fiber, context: fiber.context },
+    ordinal,
+    // the call's fields as they are now: a fields object the caller changes later does not change the record
+    () =>
+      makeRecord(
+        fiber,
+        level,
+        binding,
+        message,
+        fields == null ? fields : safeFields(fields),
+        error,
+        cause && causeDataOf(cause)
+      )
+  ) ?? Effect.void
+}
 
 /**
  * One log call: one record, straight to the installed loggers. The call every module of the binding logs with.
