@@ -18,9 +18,9 @@
  */
 import type * as Effect from "effect/Effect"
 import * as coreErrors from "../core/errors.js"
-import type { Fields } from "../core/record.js"
 import * as internal from "./internal/errorHandling.js"
 import * as errors from "./internal/errors.js"
+import type * as Log from "./Log.js"
 
 // ---------------------------------------------------------------------------
 // Tagged errors
@@ -250,7 +250,7 @@ type TagOf<E> = E extends { readonly _tag: infer T extends string } ? T : never
 export interface Options<In, B> {
   readonly fallback: (error: In) => B
   readonly logErrors?: boolean | undefined
-  readonly context?: Fields | undefined
+  readonly context?: Log.LogFields | undefined
   readonly message?: string | undefined
 }
 
@@ -425,7 +425,7 @@ export const logErrors: {
    * Data-last: `effect.pipe(ErrorHandling.logErrors(…))`.
    */
   (
-    options?: { readonly message?: string; readonly context?: Fields }
+    options?: { readonly message?: string; readonly context?: Log.LogFields }
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /**
    * Logs a failure once and lets it through unchanged: provide.foundation's
@@ -439,6 +439,6 @@ export const logErrors: {
    */
   <A, E, R>(
     self: Effect.Effect<A, E, R>,
-    options?: { readonly message?: string; readonly context?: Fields }
+    options?: { readonly message?: string; readonly context?: Log.LogFields }
   ): Effect.Effect<A, E, R>
 } = internal.logErrors

@@ -7,7 +7,7 @@ import { TestClock } from "effect/testing"
 import { describe, expect, expectTypeOf, it } from "vitest"
 import * as ErrorHandling from "../../src/effect4/ErrorHandling.js"
 import * as Retry from "../../src/effect4/Retry.js"
-import { defectMessage, run } from "./resilienceHelpers.js"
+import { defectMessage, failures, run } from "./resilienceHelpers.js"
 
 const {
   ConfigurationError,
@@ -28,7 +28,7 @@ describe("withErrorHandling", () => {
   it("a typed failure: one ERROR line with tag, message, fields, context and cause; then the fallback", async () => {
     const error = new NetworkError({ message: "connection reset", url: "https://api", status: 502 })
     const seen: Array<unknown> = []
-    const { exit, records } = await run(
+    const { exit, lines, records } = await run(
       Effect.fail(error).pipe(
         ErrorHandling.withErrorHandling({
           fallback: (e) => {
@@ -54,7 +54,12 @@ describe("withErrorHandling", () => {
         operation: "risky_operation"
       }
     })
-    expect(records[0]!.record.cause).toEqual({ reasons: [{ kind: "fail", value: error }], interrupted: false })
+    expect(failures(records[0]!.cause)).toEqual([error])
+    expect(Cause.pretty(records[0]!.cause)).toContain("connection reset")
+    // the same line as the Effect 3 binding's
+    expect(lines[0]).toMatch(
+      /^🔥 ERROR \[.+?\] Operation failed, using fallback error_tag=NetworkError error_message="connection reset" code=NETWORK_ERROR url=https:\/\/api status=502 operation=risky_operation error.context={} cause="NetworkError: connection reset\\n {4}at /
+    )
   })
 
   it("success passes through unlogged; logErrors: false handles silently; message is configurable", async () => {
@@ -103,7 +108,7 @@ describe("withErrorHandling", () => {
     expect(records.map((r) => r.fields)).toEqual([
       { error_tag: "RangeError", error_message: "index out of range", defect: true }
     ])
-    expect(records[0]!.record.cause?.reasons).toEqual([{ kind: "die", value: bug }])
+    expect(records[0]!.cause.reasons.map((r) => r._tag)).toEqual(["Die"])
   })
 
   it("interruption is never swallowed, even with catchDefects", async () => {

@@ -31,9 +31,9 @@ const recorder = <E = Transient>(fail?: (n: number) => E | undefined) => {
 const sequence = async (policy: Retry.RetryPolicy<Transient>, seed?: number) => {
   const { op, times } = recorder()
   const driven = drive(op.pipe(Retry.withRetry(policy)))
-  const { exit, records } = await run(seed === undefined ? driven : driven.pipe(Random.withSeed(seed)))
+  const { exit, lines, records } = await run(seed === undefined ? driven : driven.pipe(Random.withSeed(seed)))
   expect(Exit.isSuccess(exit) && Exit.isFailure(exit.value)).toBe(true)
-  return { times, exit: Exit.isSuccess(exit) ? exit.value : exit, records }
+  return { times, exit: Exit.isSuccess(exit) ? exit.value : exit, records, lines }
 }
 
 const uniforms = (seed: number, n: number): Promise<Array<number>> =>
@@ -192,8 +192,14 @@ describe("Retry delay sequences (TestClock)", () => {
 
 describe("Retry outcomes and log lines", () => {
   it("exhaustion: one WARN per retry, one ERROR, then the last original error", async () => {
-    const { exit, records, times } = await sequence({ maxAttempts: 3, delay: "1 second", backoff: 2 })
+    const { exit, lines, records, times } = await sequence({ maxAttempts: 3, delay: "1 second", backoff: 2 })
     expect(times).toEqual([0, 1000, 3000])
+    // the same lines as the Effect 3 binding's
+    expect(lines).toEqual([
+      "⚠️ WARN [▶️] Retrying attempt=1 max_attempts=3 delay_ms=1000 error_tag=Transient error_message=\"boom 1\"",
+      "⚠️ WARN [▶️] Retrying attempt=2 max_attempts=3 delay_ms=2000 error_tag=Transient error_message=\"boom 2\"",
+      "🔥 ERROR [▶️] Retry attempts exhausted attempts=3 max_attempts=3 reason=max_attempts elapsed_ms=3000 error_tag=Transient error_message=\"boom 3\""
+    ])
     expect(exit).toStrictEqual(Exit.fail(new Transient({ message: "boom 3", n: 3 })))
     expect(records.map((r) => [r.level, r.message, r.fields])).toEqual([
       ["warning", "Retrying", {

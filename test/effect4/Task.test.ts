@@ -5,20 +5,15 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { TestClock } from "effect/testing"
 import { describe, expect, expectTypeOf } from "vitest"
-import { rootBinding } from "../../src/core/record.js"
-import { logRecord } from "../../src/effect4/internal/log.js"
+import * as Log from "../../src/effect4/Log.js"
 import * as Task from "../../src/effect4/Task.js"
-import { it, TestLog } from "./resilienceHelpers.js"
-
-const Log = {
-  info: (message: string, fields?: Record<string, unknown>) => logRecord("info", rootBinding, message, fields)
-}
+import { failures, it, TestLog } from "./resilienceHelpers.js"
 
 class WorkError extends Data.TaggedError("WorkError")<{ readonly message: string }> {}
 
 const summary = Effect.map(
   TestLog.records,
-  (rs) => rs.map((r) => `${r.level} ${r.message} ${r.context.task_id ?? "-"} ${r.fields.duration_ms ?? ""}`.trim())
+  (rs) => rs.map((r) => `${r.level} ${r.message} ${r.fields.task_id ?? "-"} ${r.fields.duration_ms ?? ""}`.trim())
 )
 
 describe("Task.monitored", () => {
@@ -30,6 +25,10 @@ describe("Task.monitored", () => {
       yield* TestClock.adjust("1500 millis")
       expect(yield* Fiber.join(fiber)).toBe(42)
       expect(yield* summary).toEqual(["info Task started task-1", "info Task completed task-1 1500"])
+      expect(yield* TestLog.lines).toEqual([
+        "[▶️] Task started task_id=task-1",
+        "[▶️] Task completed task_id=task-1 duration_ms=1500"
+      ])
     }).pipe(Effect.provide(TestLog.layer())))
 
   it.effect("failed: an ERROR line with the cause, error and error_tag; the error passes through", () =>
@@ -43,10 +42,9 @@ describe("Task.monitored", () => {
       expect(recs.map((r) => r.message)).toEqual(["Task started", "Task failed"])
       expect(recs[1]).toMatchObject({
         level: "error",
-        fields: { duration_ms: 0, error: "disk full", error_tag: "WorkError" },
-        context: { task_id: "task-2" }
+        fields: { task_id: "task-2", duration_ms: 0, error: "disk full", error_tag: "WorkError" }
       })
-      expect(recs[1]!.record.cause).toEqual({ reasons: [{ kind: "fail", value: error }], interrupted: false })
+      expect(failures(recs[1]!.cause)).toHaveLength(1)
     }).pipe(Effect.provide(TestLog.layer())))
 
   it.effect("failed: defects too", () =>
@@ -57,8 +55,7 @@ describe("Task.monitored", () => {
       expect(recs[1]).toMatchObject({
         level: "error",
         message: "Task failed",
-        fields: { error: "undefined is not a function", error_tag: "TypeError" },
-        context: { task_id: "t-3" }
+        fields: { task_id: "t-3", error: "undefined is not a function", error_tag: "TypeError" }
       })
     }).pipe(Effect.provide(TestLog.layer())))
 
@@ -90,9 +87,8 @@ describe("Task.monitored", () => {
         Log.info("outside")
       ], { concurrency: "unbounded" })
       const recs = yield* TestLog.records
-      const working = recs.find((r) => r.message === "working")!
-      expect([working.context, working.fields]).toEqual([{ task_id: "a" }, { step: 1 }])
-      expect(recs.find((r) => r.message === "outside")!.context).toEqual({})
+      expect(recs.find((r) => r.message === "working")!.fields).toEqual({ task_id: "a", step: 1 })
+      expect(recs.find((r) => r.message === "outside")!.fields).toEqual({})
     }).pipe(Effect.provide(TestLog.layer())))
 
   it("keeps A, E and R", () => {
@@ -144,8 +140,9 @@ describe("Task.runAll", () => {
         message: "Tasks completed",
         fields: { done: 6, pending: 4, failed: 1 }
       })
+      expect((yield* TestLog.lines).at(-1)).toBe("[▶️] Tasks completed done=6 pending=4 failed=1")
       expect(
-        recs.filter((r) => r.message === "Task cancelled").map((r) => [r.context.task_id, r.fields.duration_ms]).sort()
+        recs.filter((r) => r.message === "Task cancelled").map((r) => [r.fields.task_id, r.fields.duration_ms]).sort()
       ).toEqual([["task-6", 5500], ["task-7", 5500], ["task-8", 5500], ["task-9", 5500]])
     }).pipe(Effect.provide(TestLog.layer())))
 
@@ -177,13 +174,13 @@ describe("Task.runAll", () => {
       ])
       expect(result).toMatchObject({ done: 2, pending: 3 })
       const recs = yield* TestLog.records
-      expect(recs.filter((r) => r.message === "Task started").map((r) => r.context.task_id)).toEqual([
+      expect(recs.filter((r) => r.message === "Task started").map((r) => r.fields.task_id)).toEqual([
         "a",
         "b",
         "c",
         "d"
       ])
-      expect(recs.filter((r) => r.message === "Task cancelled").map((r) => r.context.task_id).sort()).toEqual([
+      expect(recs.filter((r) => r.message === "Task cancelled").map((r) => r.fields.task_id).sort()).toEqual([
         "c",
         "d"
       ])
