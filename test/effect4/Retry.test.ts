@@ -410,6 +410,8 @@ describe("Retry types", () => {
     expectTypeOf(policy).toEqualTypeOf<Schedule.Schedule<Duration.Duration, Transient>>()
     const op = Effect.fail(new Transient({ message: "x", n: 1 })) as Effect.Effect<string, Transient, "R">
     expectTypeOf(Effect.retry(op, Retry.logged(policy))).toEqualTypeOf<Effect.Effect<string, Transient, "R">>()
+    // @ts-expect-error the schedule's input is the effect's error
+    Effect.retry(op, Retry.logged(Retry.schedule<Fatal>({})))
   })
 })
 
