@@ -152,7 +152,7 @@ const traceOf = (fiber: Fiber.Fiber<unknown, unknown>): readonly [string | undef
 }
 
 /**
- * The record of one call, from what the fiber holds.
+ * The record of one call, from what the fiber holds (`time`: the Clock's now, unless given).
  *
  * @internal
  */
@@ -163,12 +163,13 @@ export const makeRecord = (
   message: unknown,
   fields: Fields | undefined,
   error: unknown,
-  cause: CauseData | undefined
+  cause: CauseData | undefined,
+  time?: number
 ): LogRecord => {
   const [traceId, spanId] = traceOf(fiber)
   return {
     level,
-    time: fiber.getRef(Clock.Clock).currentTimeMillisUnsafe(),
+    time: time ?? fiber.getRef(Clock.Clock).currentTimeMillisUnsafe(),
     message,
     binding,
     fields,
