@@ -6,10 +6,11 @@ import { FormatterBase as Formatter } from "../../src/core/formatter.js"
 import * as Emoji from "../../src/effect4/Emoji.js"
 import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
 import { formatOptions, Formatter as E4Formatter } from "../../src/effect4/internal/format.js"
+import { layer as installLayer } from "../../src/effect4/internal/install.js"
 import { fromFormatter } from "../../src/effect4/internal/logger.js"
 import * as Log from "../../src/effect4/Log.js"
 import * as RootEmoji from "../../src/Emoji.js"
-import { it } from "./utils.js"
+import { it, minimum } from "./utils.js"
 
 const capture = (options: EmojiLogger.Options = {}) => {
   const lines: Array<string> = []
@@ -584,4 +585,46 @@ describe("EmojiLogger for effect 4: install, the rate limit hook, effect 4's def
     expect(Emoji.forName("db.pool")).toBe(RootEmoji.forName("db.pool"))
     expect(Emoji.defaults).toBe(RootEmoji.defaults)
   })
+})
+
+describe("outputs with their own level (what Foundation's outputs use)", () => {
+  const outputs = (explicit: boolean) => {
+    const warnOnly: Array<string> = []
+    const all: Array<string> = []
+    const formatter = new E4Formatter(formatOptions({}))
+    const layer = installLayer(
+      [
+        fromFormatter(formatter, (l) => warnOnly.push(l), undefined, undefined, { threshold: 30000, explicit }),
+        fromFormatter(formatter, (l) => all.push(l))
+      ],
+      "debug",
+      undefined
+    )
+    return { warnOnly, all, layer }
+  }
+  const program = Effect.gen(function*() {
+    yield* Log.debug("d")
+    yield* Effect.logInfo("i")
+    yield* Log.warning("w")
+  })
+
+  it.effect("below its level, a record skips the output while the layers' floor is the minimum level", () =>
+    Effect.gen(function*() {
+      const o = outputs(false)
+      yield* program.pipe(Effect.provide(o.layer))
+      expect(o.all).toEqual(["🐞 DEBUG [▶️] d\n", "[▶️] i\n", "⚠️ WARN [▶️] w\n"])
+      expect(o.warnOnly).toEqual(["⚠️ WARN [▶️] w\n"])
+    }))
+
+  // (effect 4's levels are strings: a minimum level provided equal to the layers' floor counts as the floor)
+  it.effect("a minimum level the program provides holds for every output, unless the output's level was given", () =>
+    Effect.gen(function*() {
+      const o = outputs(false)
+      yield* program.pipe(minimum("Trace"), Effect.provide(o.layer))
+      expect(o.warnOnly).toEqual(["🐞 DEBUG [▶️] d\n", "[▶️] i\n", "⚠️ WARN [▶️] w\n"])
+      const e = outputs(true)
+      yield* program.pipe(minimum("Trace"), Effect.provide(e.layer))
+      expect(e.warnOnly).toEqual(["⚠️ WARN [▶️] w\n"])
+      expect(e.all).toHaveLength(3)
+    }))
 })
