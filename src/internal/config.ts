@@ -10,8 +10,8 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { acceptedLevels, type LevelName, levelOf, parseLevel } from "../core/level.js"
 import { acceptedModuleLevels, needsFileMessage } from "../core/parse.js"
-import { acceptedLevels, type LevelName, levelOf, parseLevel } from "./level.js"
 import {
   aBoolean,
   acceptedFormats,

@@ -3,7 +3,7 @@
  * line by the output's formatter, is handed to the user's function as plain
  * data (`RecordView`); its result is the line written.
  */
-import type { LevelName } from "./level.js"
+import type { LevelName } from "../core/level.js"
 
 /** @internal */
 export interface RecordView {

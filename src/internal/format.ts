@@ -1,110 +1,38 @@
 /**
- * The binding's formatter: the core's console or JSON formatter (src/core/consoleFormat.ts,
- * src/core/jsonFormat.ts), reading Effect's own structures through hooks: the context annotations (a `HashMap`,
- * in the order given), the log spans (a `List`), the `Cause` and the current span (the fiber's `Tracer.ParentSpan`).
+ * The binding's formatter: the core's console or JSON formatter (`makeFormatter` in src/core/format.ts) over the
+ * binding's renderer (Effect's `Redacted` and `Cause`, Effect's stack layout), rendering the `LogRecord`s the binding
+ * builds (`emit` in record.ts, `recordOfOptions` in logMessage.ts).
  */
-import type * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
-import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
-import * as HashMap from "effect/HashMap"
-import * as List from "effect/List"
-import type * as Logger from "effect/Logger"
-import type * as LogSpan from "effect/LogSpan"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
-import { ConsoleFormatter } from "../core/consoleFormat.js"
-import * as emoji from "../core/emoji.js"
-import type { FormatHooks, FormatOptions } from "../core/formatter.js"
-import { JsonFormatter } from "../core/jsonFormat.js"
+import * as core from "../core/format.js"
+import type { FormatOptions } from "../core/formatter.js"
 import type { LevelName } from "../core/level.js"
-import { makeRedactor } from "../core/redact.js"
-import { defaultLimits } from "../core/render.js"
-import { type Binding, contextEntries, type Entry } from "./entry.js"
-import { entryOfMessage } from "./logMessage.js"
+import type { Binding, LogRecord } from "../core/record.js"
 import { moduleLevels } from "./record.js"
-import { causeReasons, Renderer } from "./render.js"
-import { traceIdsOf } from "./traceContext.js"
+import { Renderer } from "./render.js"
 
-export {
-  /** @internal */
-  errorHead,
-  /** @internal */
-  fieldKeyOf,
-  /** @internal */
-  type Format,
-  /** @internal */
-  type FormatOptions,
-  /** @internal */
-  isError,
-  /** @internal */
-  reservedJsonKeys,
-  /** @internal */
-  valueText
-} from "../core/formatter.js"
-export {
-  /** @internal */
-  entryOfMessage
-} from "./logMessage.js"
 export {
   /** @internal */
   type RecordInput,
   /** @internal */
-  recordOf,
-  /** @internal */
   renderRecord,
   /** @internal */
-  type StructuredRecord,
+  structuredOf,
   /** @internal */
-  toRecord
+  type StructuredRecord
 } from "./structuredRecord.js"
-
-/** @internal */
-export const defaultFormatOptions: FormatOptions = {
-  format: "key_value",
-  level: "info",
-  moduleLevels: [],
-  timestamps: false,
-  colors: false,
-  loggerNameEmoji: true,
-  dasEmoji: true,
-  serviceName: undefined,
-  emoji: emoji.defaults,
-  redactor: makeRedactor(),
-  limits: defaultLimits,
-  traceIds: false
-}
-
-type Annotations = HashMap.HashMap<string, unknown>
-
-/** How the core's formatters read Effect 3's structures. */
-const hooks: FormatHooks<Annotations, Cause.Cause<unknown>, Tracer.AnySpan> = {
-  contextSize: HashMap.size,
-  forEachContext: contextEntries,
-  causeData: (cause, renderer) => (renderer as Renderer).cause(cause),
-  causeText: (cause, renderer) => (renderer as Renderer).causeText(cause),
-  causeReasons,
-  traceIds: traceIdsOf
-}
-
-type Core =
-  | ConsoleFormatter<Annotations, Cause.Cause<unknown>, Tracer.AnySpan>
-  | JsonFormatter<Annotations, Cause.Cause<unknown>, Tracer.AnySpan>
 
 /** @internal */
 export class Formatter {
   readonly renderer: Renderer
   /** The core's formatter for this format. */
-  readonly core: Core
+  readonly core: core.Formatter
   /** Whether the formatter has module levels. */
   readonly hasModuleLevels: boolean
 
   constructor(readonly options: FormatOptions) {
     const renderer = new Renderer(options.redactor, options.limits)
     this.renderer = renderer
-    this.core = options.format === "json"
-      ? new JsonFormatter(options, renderer, hooks)
-      : new ConsoleFormatter(options, renderer, hooks)
+    this.core = core.makeFormatter(options, renderer)
     this.hasModuleLevels = options.moduleLevels.length > 0
     if (this.hasModuleLevels) moduleLevels.formatters++
   }
@@ -127,46 +55,9 @@ export class Formatter {
     return this.core.moduleThreshold(binding)
   }
 
-  /** The current span of a record handed to an Effect `Logger` (only looked up when trace ids are written). */
-  spanOf(options: Logger.Logger.Options<unknown>): Tracer.AnySpan | undefined {
-    if (!this.options.traceIds) return undefined
-    return Option.getOrUndefined(
-      Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
-    )
-  }
-
-  /** Renders one record. Level filtering is the caller's. */
-  render(
-    level: LevelName,
-    millis: number,
-    entry: Entry,
-    annotations: Annotations,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span?: Tracer.AnySpan | undefined
-  ): string {
-    return this.core.render(
-      level,
-      millis,
-      entry,
-      annotations,
-      List.isNil(spans) ? undefined : spans,
-      cause._tag === "Empty" ? undefined : cause,
-      span
-    )
-  }
-
-  /** Renders a record of `Effect.log*` (its message read by {@link entryOfMessage}). */
-  renderMessage(
-    level: LevelName,
-    millis: number,
-    message: unknown,
-    annotations: Annotations,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span?: Tracer.AnySpan | undefined
-  ): string {
-    return this.render(level, millis, entryOfMessage(message, this.renderer), annotations, spans, cause, span)
+  /** Renders one record, its line with its `"\n"`. Level filtering is the caller's. */
+  format(record: LogRecord): string {
+    return this.core.format(record)
   }
 
   /**

@@ -1,62 +1,82 @@
 /**
- * The message of `Effect.log*` (its arguments, an array) read into a record.
+ * The record of an `Effect.log*` call reaching one of our loggers: the core's `LogRecord`, its message, fields and
+ * error read from Effect's arguments by the core's rule (src/core/logMessage.ts, shared with the Effect 4 binding).
  */
-import { errorHead, isError, valueText } from "../core/formatter.js"
-import { putField, type Renderer, safeFields } from "../core/render.js"
-import { Entry, rootBinding } from "./entry.js"
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== "object" || value === null) return false
-  try {
-    const proto = Object.getPrototypeOf(value)
-    return proto === Object.prototype || proto === null
-  } catch {
-    return false
-  }
-}
-
-const errorMessage = (error: Error): string => {
-  try {
-    return String(error.message)
-  } catch {
-    return ""
-  }
-}
+import type * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import type * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
+import { messageParts } from "../core/logMessage.js"
+import { type LogRecord, rootBinding } from "../core/record.js"
+import type { Renderer } from "../core/render.js"
+import { contextOf, spansOf } from "./entry.js"
+import { fromEffectLevel } from "./level.js"
+import { causeDataOf } from "./render.js"
+import { traceIdsOf } from "./traceContext.js"
 
 /**
- * A record from the message of `Effect.log*` (its arguments, an array). The
- * rule, as a user expects it (`Effect.logError("Request failed", err, { id })`):
- * strings, and every other value rendered as text, join the message with a
- * space; the first `Error` becomes the record's error (name, message, stack,
- * cause chain; later ones join the message as `Name: message`); a plain
- * object (`{ ... }`) becomes fields. A message left empty by an error takes
- * the error's message.
+ * The current span of a record handed to an Effect `Logger`.
  *
  * @internal
  */
-export const entryOfMessage = (message: unknown, renderer: Renderer): Entry => {
-  if (typeof message === "string") return new Entry(rootBinding, message, undefined)
-  const parts: ReadonlyArray<unknown> = Array.isArray(message) ? message : [message]
-  if (parts.length === 1 && typeof parts[0] === "string") return new Entry(rootBinding, parts[0], undefined)
-  let text = ""
-  let texts = 0
-  let error: unknown = undefined
-  let fields: Record<string, unknown> | undefined
-  const add = (t: string) => {
-    text = texts++ === 0 ? t : text + " " + t
+export const spanOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined =>
+  Option.getOrUndefined(Context.getOption(FiberRefs.getOrDefault(refs, FiberRef.currentContext), Tracer.ParentSpan))
+
+/**
+ * The cause of a record as the core's data: `undefined` for an empty one.
+ *
+ * @internal
+ */
+export const causeOf = (cause: Cause.Cause<unknown>): LogRecord["cause"] =>
+  cause._tag === "Empty" ? undefined : causeDataOf(cause)
+
+// Effect hands each logger its own options object for one call, with the same `date`: the record built for one of
+// our loggers is reused by the next one when it renders non-string message parts with the same rules.
+let lastDate: Date | undefined = undefined
+let lastMessage: unknown = undefined
+let lastRenderer: Renderer | undefined = undefined
+let lastRecord: LogRecord | undefined = undefined
+let lastIds = false
+
+const sameRules = (a: Renderer, b: Renderer): boolean => a.redactor === b.redactor && a.limits === b.limits
+
+/**
+ * The record of an `Effect.log*` call, built once per call for the loggers that render alike; with `withIds`, the
+ * trace and span ids of the fiber's current span.
+ *
+ * @internal
+ */
+export const recordOfOptions = (
+  options: Logger.Logger.Options<unknown>,
+  renderer: Renderer,
+  withIds: boolean
+): LogRecord => {
+  if (
+    options.date === lastDate && options.message === lastMessage && lastRecord !== undefined && (lastIds || !withIds) &&
+    sameRules(renderer, lastRenderer!)
+  ) return lastRecord
+  const parts = messageParts(options.message, renderer)
+  const ids = withIds ? traceIdsOf(spanOf(options.context)) : undefined
+  const record: LogRecord = {
+    level: fromEffectLevel(options.logLevel),
+    time: options.date.getTime(),
+    message: parts.message,
+    binding: rootBinding,
+    fields: parts.fields,
+    error: parts.error,
+    context: contextOf(options.annotations),
+    spans: spansOf(options.spans),
+    cause: causeOf(options.cause),
+    traceId: ids?.traceId,
+    spanId: ids?.spanId
   }
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]
-    if (typeof part === "string") add(part)
-    else if (isError(part)) {
-      if (error === undefined) error = part
-      else add(errorHead(part))
-    } else if (isPlainObject(part)) {
-      const safe = safeFields(part)
-      if (fields === undefined) fields = safe
-      else for (const key of Object.keys(safe)) putField(fields, key, safe[key])
-    } else add(valueText(part, renderer))
-  }
-  if (texts === 0 && error !== undefined) text = errorMessage(error as Error)
-  return new Entry(rootBinding, text, fields, error)
+  lastDate = options.date
+  lastMessage = options.message
+  lastRenderer = renderer
+  lastRecord = record
+  lastIds = withIds
+  return record
 }
