@@ -1,4 +1,4 @@
-import { Effect, Fiber, Logger } from "effect"
+import { Effect, Fiber, Logger, References } from "effect"
 import * as TestClock from "effect/testing/TestClock"
 import { describe, expect } from "vitest"
 import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
@@ -250,4 +250,19 @@ describe("Log: order and names", () => {
       }),
       { moduleLevels: { "db.pool": "info" } }
     ))
+})
+
+describe("Log.withContext for effect 4's own loggers", () => {
+  it.effect("the annotations it makes are plain objects (effect 4's console logger prints them as such), __proto__ a key", () =>
+    Effect.gen(function*() {
+      let seen: Record<string, unknown> | undefined
+      const logger = Logger.make(({ fiber }) => {
+        seen = fiber.getRef(References.CurrentLogAnnotations)
+      })
+      const fields = JSON.parse("{\"__proto__\":{\"polluted\":true},\"a\":1}") as Record<string, unknown>
+      yield* Effect.logInfo("x").pipe(Log.withContext(fields), Effect.provide(Logger.layer([logger])))
+      expect(Object.getPrototypeOf(seen)).toBe(Object.prototype)
+      expect(Object.keys(seen!)).toEqual(["__proto__", "a"])
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    }))
 })

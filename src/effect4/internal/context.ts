@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import { Context, emptyContext, type Fields } from "../../core/record.js"
-import { safeFields } from "../../core/render.js"
+import { putField, safeFields } from "../../core/render.js"
 
 /**
  * The core `Context` of each annotations object (an annotations object never changes: a new scope makes a new one).
@@ -43,15 +43,16 @@ const addContext = (
   const before = contextOf(annotations)
   const keys = before.keys.slice()
   const values = before.values.slice()
-  const next: Record<string, unknown> = Object.create(null)
-  for (let i = 0; i < keys.length; i++) next[keys[i]!] = values[i]
+  // a plain object (other loggers print it), a key named `__proto__` kept as a key
+  const next: Record<string, unknown> = {}
+  for (let i = 0; i < keys.length; i++) putField(next, keys[i]!, values[i])
   for (const key of added) {
     const at = keys.indexOf(key)
     if (at === -1) {
       keys.push(key)
       values.push(safe[key])
     } else values[at] = safe[key]
-    next[key] = safe[key]
+    putField(next, key, safe[key])
   }
   contexts.set(next, new Context(keys, values))
   return next
