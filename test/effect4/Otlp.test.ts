@@ -134,6 +134,54 @@ describe("Otlp (effect 4)", () => {
       expect(allRecords(rx)).toHaveLength(5)
     }))
 
+  itLive(
+    "collector down for good: the program is unaffected, every record accounted for, shutdown within its deadline",
+    () =>
+      Effect.gen(function*() {
+        const port = yield* Effect.callback<number>((resume) => {
+          const s = createServer()
+          s.listen(0, "127.0.0.1", () => {
+            const { port } = s.address() as AddressInfo
+            s.close(() => resume(Effect.succeed(port)))
+          })
+        })
+        const lines: Array<string> = []
+        const result = yield* Effect.gen(function*() {
+          let sum = 0
+          for (let i = 0; i < 100; i++) {
+            yield* Log.info("working", { i })
+            sum += i
+            if (i % 10 === 0) yield* Effect.sleep("5 millis")
+          }
+          // The console side keeps every line whatever the collector does.
+          expect(lines.filter((l) => l.includes("\"working\"")), `${lines.length} lines`).toHaveLength(100)
+          const report = yield* Telemetry.shutdown("300 millis")
+          // Every record is accounted for: dropped by the bound (20), or given up on at shutdown (at most the bound).
+          expect(report, JSON.stringify(report)).toMatchObject({ pending: 0, written: 0, status: "failed" })
+          expect(report.failed).toBeLessThanOrEqual(20)
+          expect(report.dropped + report.failed, JSON.stringify(report)).toBe(100)
+          return sum
+        }).pipe(
+          Effect.provide(
+            Otlp.layer({
+              endpoint: `http://127.0.0.1:${port}/v1/logs`,
+              scheduledDelay: "5 millis",
+              maxQueueSize: 20,
+              maxBatchSize: 10,
+              retry: { maxAttempts: 2, delay: "5 millis", jitter: "none" },
+              circuitBreaker: { failureThreshold: 2, resetTimeout: "1 hour" },
+              shutdownTimeout: "300 millis"
+            }).pipe(Layer.provideMerge(EmojiLogger.layer({ format: "json" }, (l) => void lines.push(l))))
+          ),
+          Effect.timeout("20 seconds")
+        )
+        expect(result).toBe(4950)
+        // the exporter's own lines go to the other loggers, never back into the export
+        expect(lines.filter((l) => l.includes("OTLP export is losing records"))).toHaveLength(1)
+      }),
+    30_000
+  )
+
   itEffect("an invalid option dies at layer build, in the one wording of every option", () =>
     Effect.gen(function*() {
       const built = (options: Otlp.OtlpOptions) => Effect.exit(Effect.scoped(Layer.build(Otlp.layer(options))))
