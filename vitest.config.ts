@@ -12,9 +12,12 @@ const processSuites = [
   "test/cli.test.ts",
   "test/exit.test.ts",
   "test/fdDriver.test.ts",
+  "test/OtlpCollectorProcess.test.ts",
+  "test/OutputsProcess.test.ts",
   "test/Package.test.ts",
   "test/platform.test.ts",
   "test/Property.test.ts",
+  "test/RateLimitProcess.test.ts",
   "test/RotationProcess.test.ts",
   "test/RunMain.test.ts",
   "test/SinkContract.test.ts",
@@ -35,7 +38,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...processSuites, "test/effect4/**", ...notTests] }
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: [...processSuites, "test/effect4/**", ...notTests]
+        }
       },
       { extends: true, test: { name: "process", include: processSuites } },
       // The Effect 4 line: its files resolve `effect` to effect 4 (test/effect4/node_modules, linked from src/effect4)
