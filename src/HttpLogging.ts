@@ -26,12 +26,15 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
+import * as Equal from "effect/Equal"
+import type * as Exit from "effect/Exit"
+import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
@@ -224,6 +227,41 @@ const headerFieldsOf = (headerNames: ReadonlyArray<string>) =>
 const success = (s: Settings, message: string, fields: Log.LogFields): Effect.Effect<void> =>
   s.successLevel === "info" ? s.log.info(message, fields) : s.log[s.successLevel](message, fields)
 
+/** The completion line's fields (headers, when asked for, go on the request's line). */
+const doneFields = (status: number, duration_ms: number, headers: Record<string, string> | undefined) =>
+  headers === undefined ? { status, duration_ms } : { status, duration_ms, headers }
+
+const cancelledLine = (
+  s: Settings,
+  reason: string,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> =>
+  s.log.warning(
+    "Request cancelled",
+    headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
+  )
+
+/** The line of a request answered with `status` (after a failure: `failure`, logged with the line). */
+const statusLine = (
+  s: Settings,
+  status: number,
+  failure: unknown,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> => {
+  // The platform answers a client abort with a 499 it never sends.
+  if (status === 499) return cancelledLine(s, "client disconnected", duration_ms, headers)
+  if (status >= 500) {
+    const fields = doneFields(status, duration_ms, headers)
+    return failure === undefined
+      ? s.log.error("Request failed", fields)
+      : s.log.exception("Request failed", failure, fields)
+  }
+  if (status >= 400) return s.log.warning("Request completed", doneFields(status, duration_ms, headers))
+  return success(s, "Request completed", doneFields(status, duration_ms, headers))
+}
+
 /** The request's last line, from how it ended: completed, failed or cancelled. */
 const completionLine = (
   s: Settings,
@@ -231,35 +269,60 @@ const completionLine = (
   duration_ms: number,
   headers: Record<string, string> | undefined
 ): Effect.Effect<void> => {
-  // the completion line's fields (headers, when asked for, go on the request's line)
-  const done = (status: number) => headers === undefined ? { status, duration_ms } : { status, duration_ms, headers }
-  const cancelled = (reason: string) =>
-    s.log.warning(
-      "Request cancelled",
-      headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
-    )
-  if (Exit.isSuccess(exit)) {
-    const status = exit.value.status
-    // The platform answers a client abort with a 499 it never sends.
-    if (status === 499) return cancelled("client disconnected")
-    if (status >= 500) return s.log.error("Request failed", done(status))
-    if (status >= 400) return s.log.warning("Request completed", done(status))
-    return success(s, "Request completed", done(status))
-  }
+  if (exit._tag === "Success") return statusLine(s, exit.value.status, undefined, duration_ms, headers)
   const cause = exit.cause
   if (Cause.isInterruptedOnly(cause)) {
-    return cancelled(isClientAbort(cause) ? "client disconnected" : "server interrupted")
+    return cancelledLine(s, isClientAbort(cause) ? "client disconnected" : "server interrupted", duration_ms, headers)
   }
   const [response, stripped] = HttpServerError.causeResponseStripped(cause)
-  const status = response.status
-  if (status === 499) return cancelled("client disconnected")
-  if (status >= 500) {
-    return s.log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status))
-  }
-  return status >= 400
-    ? s.log.warning("Request completed", done(status))
-    : success(s, "Request completed", done(status))
+  return statusLine(s, response.status, stripped._tag === "Some" ? stripped.value : cause, duration_ms, headers)
 }
+
+type Locals = Map<FiberRef.FiberRef<any>, Arr.NonEmptyReadonlyArray<readonly [FiberId.Single, any]>>
+
+/**
+ * Sets `ref` in `locals` as `FiberRef.set` does (the fiber's own value on top of its stack), without comparing
+ * the old value with the new one: on the restore, that comparison hashes the request's context.
+ */
+const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A>, value: A): void => {
+  const stack = locals.get(ref)
+  if (stack === undefined) return void locals.set(ref, [[id, value]])
+  const top = stack[0][0]
+  locals.set(ref, top === id || Equal.equals(top, id) ? [[id, value], ...stack.slice(1)] : [[id, value], ...stack])
+}
+
+/**
+ * The request's context, the request-id echo (read by the platform when it sends the response) and the built-in
+ * logger's switch (which `HttpMiddleware.logger`, outside us, checks after we return), set in one FiberRefs
+ * update.
+ */
+const enter = (
+  withEcho: (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler>,
+  context: HashMap.HashMap<string, unknown>,
+  requestId: string
+): Effect.Effect<void> =>
+  Effect.updateFiberRefs((id, refs) => {
+    const locals: Locals = new Map(refs.locals)
+    const handlers = locals.get(HttpApp.currentPreResponseHandlers)
+    setOwn(locals, id, FiberRef.currentLogAnnotations, context)
+    setOwn(locals, id, currentRequestId, requestId)
+    setOwn(
+      locals,
+      id,
+      HttpApp.currentPreResponseHandlers,
+      withEcho(handlers === undefined ? Option.none() : handlers[0][1])
+    )
+    setOwn(locals, id, HttpMiddleware.loggerDisabled, true)
+    return FiberRefs.unsafeMake(locals)
+  })
+
+/** The context the request found, restored (`FiberRef.set` would hash the request's context to compare). */
+const restore = (outer: HashMap.HashMap<string, unknown>): Effect.Effect<void> =>
+  Effect.updateFiberRefs((id, refs) => {
+    const locals: Locals = new Map(refs.locals)
+    setOwn(locals, id, FiberRef.currentLogAnnotations, outer)
+    return FiberRefs.unsafeMake(locals)
+  })
 
 /** The middleware of checked options. */
 const middlewareOf = (s: Settings): Middleware => {
@@ -274,41 +337,27 @@ const middlewareOf = (s: Settings): Middleware => {
       const incoming = request.headers[s.idHeader]
       const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : s.generateId()
       const path = pathOf(request.url)
-      const method = request.method
-      // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
-      // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
-      // acquire/release around them); the context is restored by the one `onExit` below.
+      // The request's context and echo are set in one FiberRefs update, and the context is restored by the one
+      // `onExit` below (`Effect.locally` would make two updates, with an acquire/release around them).
       const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
-      const context = HashMap.set(
-        HashMap.set(HashMap.set(outer, "method", method), "path", path),
-        "request_id",
+      const entered = enter(
+        withEcho,
+        HashMap.set(HashMap.set(HashMap.set(outer, "method", request.method), "path", path), "request_id", requestId),
         requestId
       )
-      const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
-      const enter = Effect.updateFiberRefs((id, refs) =>
-        FiberRefs.updateManyAs(refs, {
-          entries: [
-            [FiberRef.currentLogAnnotations, [[id, context]]],
-            [currentRequestId, [[id, requestId]]],
-            [HttpApp.currentPreResponseHandlers, [[
-              id,
-              withEcho(fiber.getFiberRef(HttpApp.currentPreResponseHandlers))
-            ]]],
-            // the built-in `HttpMiddleware.logger` (outside us) checks this after we return
-            [HttpMiddleware.loggerDisabled, [[id, true]]]
-          ]
-        })
-      )
-      if (s.skip !== undefined && s.skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
+      const restored = restore(outer)
+      if (s.skip !== undefined && s.skip(path)) {
+        return Effect.zipRight(entered, Effect.ensuring(scoped(app), restored))
+      }
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
       const handled = Effect.onExit(
         app,
-        (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restore)
+        (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restored)
       )
       return Effect.zipRight(
-        enter,
+        entered,
         scoped(
           s.logReceived
             ? Effect.zipRight(success(s, "Request received", headers === undefined ? {} : { headers }), handled)
