@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config"
 
 /**
- * Two projects, both run by `npm test`:
- * - `unit` (`npm run test:unit`): the core and the binding in process, the fast loop (well under a minute);
+ * Three projects, all run by `npm test`:
+ * - `unit` (`npm run test:unit`, two workers): the core and the binding in process, the fast loop (under a minute
+ *   on 2 cores); a test that runs a child process or waits out a real deadline goes in a `process` suite (a
+ *   `*Process.test.ts` file beside its module's);
  * - `process`: the suites that run child processes (exit paths, the sink contract, rotation under signals, the CLI,
- *   runtimes, packaging, the browser) or generate thousands of cases (properties);
+ *   runtimes, packaging, the browser), wait out real deadlines, or generate thousands of cases (properties);
  * - `effect4` (`npm run test:effect4`): the `effect-foundation/effect4` binding, on effect 4.
  */
 const processSuites = [
