@@ -20,6 +20,7 @@ const processSuites = [
   "test/platform.test.ts",
   "test/Property.test.ts",
   "test/RateLimitProcess.test.ts",
+  "test/RetryProperty.test.ts",
   "test/RotationProcess.test.ts",
   "test/RunMain.test.ts",
   "test/SinkContract.test.ts",
