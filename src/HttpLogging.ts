@@ -5,7 +5,9 @@
  * `duration_ms`), as pino-http and `HttpMiddleware.logger` write: INFO for
  * 1xx-3xx, WARN for 4xx, ERROR with the cause for 5xx and defects, WARN
  * "Request cancelled" when the client goes away. A "Request received" line
- * when the request arrives is an option (`received: true`).
+ * when the request arrives is an option (`received: true`). The request's
+ * context stays bound on the request's fiber once the middleware returns, so
+ * records written for the request by middleware outside it carry it too.
  *
  * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
  * default): inside this middleware the built-in logger is disabled, so each
@@ -190,10 +192,10 @@ const echoHandlers = (
   idHeader: string
 ): (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler> => {
   const echo: HttpApp.PreResponseHandler = (_request, response) =>
-    Effect.map(
-      FiberRef.get(currentRequestId),
-      (id) => id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id)
-    )
+    Effect.withFiberRuntime((fiber) => {
+      const id = fiber.getFiberRef(currentRequestId)
+      return Effect.succeed(id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id))
+    })
   const echoOnly = Option.some(echo)
   const composed = new WeakMap<HttpApp.PreResponseHandler, Option.Option<HttpApp.PreResponseHandler>>()
   return (prev) => {
@@ -282,7 +284,7 @@ type Locals = Map<FiberRef.FiberRef<any>, Arr.NonEmptyReadonlyArray<readonly [Fi
 
 /**
  * Sets `ref` in `locals` as `FiberRef.set` does (the fiber's own value on top of its stack), without comparing
- * the old value with the new one: on the restore, that comparison hashes the request's context.
+ * the old value with the new one (for a `HashMap`, the comparison hashes both).
  */
 const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A>, value: A): void => {
   const stack = locals.get(ref)
@@ -294,7 +296,7 @@ const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A
 /**
  * The request's context, the request-id echo (read by the platform when it sends the response) and the built-in
  * logger's switch (which `HttpMiddleware.logger`, outside us, checks after we return), set in one FiberRefs
- * update.
+ * update (`setOwn`: no comparison of the old values with the new).
  */
 const enter = (
   withEcho: (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler>,
@@ -316,14 +318,6 @@ const enter = (
     return FiberRefs.unsafeMake(locals)
   })
 
-/** The context the request found, restored (`FiberRef.set` would hash the request's context to compare). */
-const restore = (outer: HashMap.HashMap<string, unknown>): Effect.Effect<void> =>
-  Effect.updateFiberRefs((id, refs) => {
-    const locals: Locals = new Map(refs.locals)
-    setOwn(locals, id, FiberRef.currentLogAnnotations, outer)
-    return FiberRefs.unsafeMake(locals)
-  })
-
 /** The middleware of checked options. */
 const middlewareOf = (s: Settings): Middleware => {
   const withEcho = echoHandlers(s.idHeader)
@@ -337,24 +331,24 @@ const middlewareOf = (s: Settings): Middleware => {
       const incoming = request.headers[s.idHeader]
       const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : s.generateId()
       const path = pathOf(request.url)
-      // The request's context and echo are set in one FiberRefs update, and the context is restored by the one
-      // `onExit` below (`Effect.locally` would make two updates, with an acquire/release around them).
+      // The request's context and echo are set in one FiberRefs update, and left for the rest of the request's
+      // fiber: each update copies the fiber's FiberRefs, and a restore (two more copies, or `FiberRef.set`'s
+      // comparison, which hashes the request's context) cost more than the request's line.
       const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
       const entered = enter(
         withEcho,
         HashMap.set(HashMap.set(HashMap.set(outer, "method", request.method), "path", path), "request_id", requestId),
         requestId
       )
-      const restored = restore(outer)
       if (s.skip !== undefined && s.skip(path)) {
-        return Effect.zipRight(entered, Effect.ensuring(scoped(app), restored))
+        return Effect.zipRight(entered, scoped(app))
       }
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = headerFields(request.headers)
       const handled = Effect.onExit(
         app,
-        (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restored)
+        (exit) => completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers)
       )
       return Effect.zipRight(
         entered,
