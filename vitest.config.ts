@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config"
 
 /**
- * Two projects, both run by `npm test`:
- * - `unit` (`npm run test:unit`): the core and the binding in process, the fast loop (well under a minute);
+ * Three projects, all run by `npm test`:
+ * - `unit` (`npm run test:unit`, two workers): the core and the binding in process, the fast loop (under a minute
+ *   on 2 cores); a test that runs a child process or waits out a real deadline goes in a `process` suite (a
+ *   `*Process.test.ts` file beside its module's);
  * - `process`: the suites that run child processes (exit paths, the sink contract, rotation under signals, the CLI,
- *   runtimes, packaging, the browser) or generate thousands of cases (properties);
+ *   runtimes, packaging, the browser), wait out real deadlines, or generate thousands of cases (properties);
  * - `effect4` (`npm run test:effect4`): the `effect-foundation/effect4` binding, on effect 4.
  */
 const processSuites = [
@@ -12,9 +14,13 @@ const processSuites = [
   "test/cli.test.ts",
   "test/exit.test.ts",
   "test/fdDriver.test.ts",
+  "test/OtlpCollectorProcess.test.ts",
+  "test/OutputsProcess.test.ts",
   "test/Package.test.ts",
   "test/platform.test.ts",
   "test/Property.test.ts",
+  "test/RateLimitProcess.test.ts",
+  "test/RetryProperty.test.ts",
   "test/RotationProcess.test.ts",
   "test/RunMain.test.ts",
   "test/SinkContract.test.ts",
@@ -35,7 +41,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...processSuites, "test/effect4/**", ...notTests] }
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: [...processSuites, "test/effect4/**", ...notTests]
+        }
       },
       { extends: true, test: { name: "process", include: processSuites } },
       // The Effect 4 line: its files resolve `effect` to effect 4 (test/effect4/node_modules, linked from src/effect4)

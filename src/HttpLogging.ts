@@ -5,7 +5,9 @@
  * `duration_ms`), as pino-http and `HttpMiddleware.logger` write: INFO for
  * 1xx-3xx, WARN for 4xx, ERROR with the cause for 5xx and defects, WARN
  * "Request cancelled" when the client goes away. A "Request received" line
- * when the request arrives is an option (`received: true`).
+ * when the request arrives is an option (`received: true`). The request's
+ * context stays bound on the request's fiber once the middleware returns, so
+ * records written for the request by middleware outside it carry it too.
  *
  * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
  * default): inside this middleware the built-in logger is disabled, so each
@@ -26,12 +28,15 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
+import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
@@ -135,10 +140,10 @@ const echoHandlers = (
   idHeader: string
 ): (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler> => {
   const echo: HttpApp.PreResponseHandler = (_request, response) =>
-    Effect.map(
-      FiberRef.get(currentRequestId),
-      (id) => id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id)
-    )
+    Effect.withFiberRuntime((fiber) => {
+      const id = fiber.getFiberRef(currentRequestId)
+      return Effect.succeed(id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id))
+    })
   const echoOnly = Option.some(echo)
   const composed = new WeakMap<HttpApp.PreResponseHandler, Option.Option<HttpApp.PreResponseHandler>>()
   return (prev) => {
@@ -190,6 +195,44 @@ const completionLine = (
   return done(status)
 }
 
+type Locals = Map<FiberRef.FiberRef<any>, Arr.NonEmptyReadonlyArray<readonly [FiberId.Single, any]>>
+
+/**
+ * Sets `ref` in `locals` as `FiberRef.set` does (the fiber's own value on top of its stack), without comparing
+ * the old value with the new one (for a `HashMap`, the comparison hashes both).
+ */
+const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A>, value: A): void => {
+  const stack = locals.get(ref)
+  if (stack === undefined) return void locals.set(ref, [[id, value]])
+  const top = stack[0][0]
+  locals.set(ref, top === id || Equal.equals(top, id) ? [[id, value], ...stack.slice(1)] : [[id, value], ...stack])
+}
+
+/**
+ * The request's context, the request-id echo (read by the platform when it sends the response) and the built-in
+ * logger's switch (which `HttpMiddleware.logger`, outside us, checks after we return), set in one FiberRefs
+ * update (`setOwn`: no comparison of the old values with the new).
+ */
+const enter = (
+  withEcho: (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler>,
+  context: HashMap.HashMap<string, unknown>,
+  requestId: string
+): Effect.Effect<void> =>
+  Effect.updateFiberRefs((id, refs) => {
+    const locals: Locals = new Map(refs.locals)
+    const handlers = locals.get(HttpApp.currentPreResponseHandlers)
+    setOwn(locals, id, FiberRef.currentLogAnnotations, context)
+    setOwn(locals, id, currentRequestId, requestId)
+    setOwn(
+      locals,
+      id,
+      HttpApp.currentPreResponseHandlers,
+      withEcho(handlers === undefined ? Option.none() : handlers[0][1])
+    )
+    setOwn(locals, id, HttpMiddleware.loggerDisabled, true)
+    return FiberRefs.unsafeMake(locals)
+  })
+
 /** The middleware of checked options. */
 const middlewareOf = (s: Settings): Middleware => {
   const withEcho = echoHandlers(s.idHeader)
@@ -201,41 +244,27 @@ const middlewareOf = (s: Settings): Middleware => {
       const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
       const requestId = httpLogging.requestIdOf(s, request.headers[s.idHeader])
       const path = httpLogging.pathOf(request.url)
-      const method = request.method
-      // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
-      // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
-      // acquire/release around them); the context is restored by the one `onExit` below.
+      // The request's context and echo are set in one FiberRefs update, and left for the rest of the request's
+      // fiber: each update copies the fiber's FiberRefs, and a restore (two more copies, or `FiberRef.set`'s
+      // comparison, which hashes the request's context) cost more than the request's line.
       const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
-      const context = HashMap.set(
-        HashMap.set(HashMap.set(outer, "method", method), "path", path),
-        "request_id",
+      const entered = enter(
+        withEcho,
+        HashMap.set(HashMap.set(HashMap.set(outer, "method", request.method), "path", path), "request_id", requestId),
         requestId
       )
-      const restore = FiberRef.set(FiberRef.currentLogAnnotations, outer)
-      const enter = Effect.updateFiberRefs((id, refs) =>
-        FiberRefs.updateManyAs(refs, {
-          entries: [
-            [FiberRef.currentLogAnnotations, [[id, context]]],
-            [currentRequestId, [[id, requestId]]],
-            [HttpApp.currentPreResponseHandlers, [[
-              id,
-              withEcho(fiber.getFiberRef(HttpApp.currentPreResponseHandlers))
-            ]]],
-            // the built-in `HttpMiddleware.logger` (outside us) checks this after we return
-            [HttpMiddleware.loggerDisabled, [[id, true]]]
-          ]
-        })
-      )
-      if (s.skip !== undefined && s.skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
+      if (s.skip !== undefined && s.skip(path)) {
+        return Effect.zipRight(entered, scoped(app))
+      }
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = httpLogging.headerFieldsOf(s, request.headers)
       const handled = Effect.onExit(
         app,
-        (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restore)
+        (exit) => completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers)
       )
       return Effect.zipRight(
-        enter,
+        entered,
         scoped(
           s.logReceived
             ? Effect.zipRight(line(s, s.successLevel, "Request received", httpLogging.receivedFields(headers)), handled)

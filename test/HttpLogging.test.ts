@@ -247,6 +247,21 @@ describe("HttpLogging", () => {
       expect(builtIn.map((r) => r.message)).toEqual(["Sent HTTP response"])
     }))
 
+  it.live("the request's context stays bound once the middleware returns: an outer middleware's line carries it", () =>
+    Effect.gen(function*() {
+      const outer: HttpLogging.Middleware = (a) => Effect.tap(HttpLogging.middleware(a), () => Log.info("outside"))
+      return yield* withServer(app, outer, (base) =>
+        Effect.gen(function*() {
+          const res = yield* get(`${base}/hello`, { "x-request-id": "r-out" })
+          expect(res.requestId).toBe("r-out")
+          const recs = yield* waitForRecords((r) => count("outside")(r) === 1)
+          const ctx = { method: "GET", path: "/hello", request_id: "r-out" }
+          const messages = recs.map((r) => `${r.message} ${JSON.stringify(r.fields)}`).join("; ")
+          expect(recs.find((r) => r.message === "outside")?.fields, messages).toEqual(ctx)
+          expect(recs.map((r) => r.message)).toEqual(["in handler", "plain effect log", "Request completed", "outside"])
+        }))
+    }))
+
   it.live("250 concurrent requests never mix their request ids", () =>
     withServer(app, HttpLogging.middleware, (base) =>
       Effect.gen(function*() {

@@ -1,87 +1,19 @@
 /**
  * The OTLP exporter against a collector stand-in on 127.0.0.1 that answers
- * like a real one: ids are checked (an invalid one rejects the whole batch
- * with 400, as the OpenTelemetry Collector does), bodies may be gzipped,
- * responses may carry `Retry-After`.
+ * like a real one (test/collector.ts). The tests that wait out a real
+ * deadline or run a child process are in OtlpCollectorProcess.test.ts.
  */
 import { OtlpSerialization, OtlpTracer } from "@effect/opentelemetry"
 import { FetchHttpClient, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, type Scope, TestClock, Tracer } from "effect"
+import { ConfigProvider, type Context, Effect, Exit, Fiber, Layer, Option, TestClock, Tracer } from "effect"
 import { HttpLogging, Log, Telemetry, TestLog } from "effect-foundation"
-import { createServer, type IncomingHttpHeaders } from "node:http"
-import { runChild } from "./harness/run.js"
-import { decodeBody } from "./otlpProto.js"
-import { localServer } from "./utils.js"
-
-interface Answer {
-  readonly status: number
-  readonly headers?: Record<string, string>
-  /** Hold the answer until this promise settles. */
-  readonly hold?: Promise<void>
-}
-
-interface Received {
-  readonly path: string | undefined
-  readonly headers: IncomingHttpHeaders
-  readonly status: number | undefined
-  /** The raw body as sent (maybe gzipped). */
-  readonly raw: Buffer
-  readonly text: string
-  readonly body: any
-}
-
-interface Collector {
-  readonly url: string
-  readonly requests: Array<Received>
-}
+import { createServer } from "node:http"
+import { accepted, at, attrs, collector, type Received, records } from "./collector.js"
 
 const HEX32 = /^[0-9a-f]{32}$/
 const HEX16 = /^[0-9a-f]{16}$/
-
-/** What the Collector's OTLP/JSON decoder refuses: an id that is present and not hex of the right length. */
-const badIds = (body: any): string | undefined => {
-  for (const rl of body.resourceLogs ?? []) {
-    for (const sl of rl.scopeLogs ?? []) {
-      for (const r of sl.logRecords ?? []) {
-        if (r.traceId !== undefined && r.traceId !== "" && !/^[0-9a-fA-F]{32}$/.test(r.traceId)) {
-          return `invalid traceId ${r.traceId}`
-        }
-        if (r.spanId !== undefined && r.spanId !== "" && !/^[0-9a-fA-F]{16}$/.test(r.spanId)) {
-          return `invalid spanId ${r.spanId}`
-        }
-      }
-    }
-  }
-  return undefined
-}
-
-/**
- * A collector stand-in on 127.0.0.1 (random port): decodes gzip, rejects a
- * batch with an invalid id (400), else answers `answer(n)` for the n-th request.
- */
-const collector = (
-  answer: (n: number) => Answer | undefined = () => ({ status: 200 })
-): Effect.Effect<Collector, never, Scope.Scope> => {
-  const requests: Array<Received> = []
-  return Effect.map(
-    localServer((req, raw, res) => {
-      const { body, text } = decodeBody(req.headers, raw)
-      const invalid = badIds(body)
-      const a: Answer | undefined = invalid !== undefined ? { status: 400 } : answer(requests.length)
-      requests.push({ path: req.url, headers: req.headers, status: a?.status, raw, text, body })
-      if (a === undefined) return
-      const send = () => {
-        res.writeHead(a.status, { "content-type": "application/json", ...a.headers })
-        res.end(a.status === 200 ? "{\"partialSuccess\":{}}" : JSON.stringify({ code: 3, message: invalid ?? "no" }))
-      }
-      if (a.hold === undefined) send()
-      else a.hold.then(send, send)
-    }),
-    ({ url }) => ({ url, requests })
-  )
-}
 
 /** A real wait (not the Clock: some tests run under TestClock). */
 const realSleep = (ms: number) => Effect.promise(() => new Promise<void>((r) => setTimeout(r, ms)))
@@ -93,15 +25,8 @@ const until = (predicate: () => boolean) =>
     expect(predicate()).toBe(true)
   })
 
-const records = (r: Received): Array<any> =>
-  r.body.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((s: any) => s.logRecords))
-const accepted = (c: Collector) => c.requests.filter((r) => r.status === 200).flatMap(records)
-const attrs = (rec: any): Record<string, any> => Object.fromEntries(rec.attributes.map((a: any) => [a.key, a.value]))
 const env = (vars: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
-
-const fast = { retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" }, scheduledDelay: "1 hour" } as const
-const at = (c: Collector) => ({ ...fast, endpoint: `${c.url}/v1/logs` })
 
 describe("nothing written where it does not belong, no torn line, no frozen loop (OTLP)", () => {
   it.live("OTEL_EXPORTER_OTLP_(LOGS_)HEADERS that no HTTP request can carry fail at start, naming the variable, without the value", () =>
@@ -141,76 +66,6 @@ describe("nothing written where it does not belong, no torn line, no frozen loop
       expect(Exit.isFailure(option) ? String(option.cause) : "started").toContain("Otlp option headers")
       expect(rx.requests).toHaveLength(1)
     }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
-
-  it.live("shutdown keeps retrying within its deadline: a collector that answers 503 eight times, then 200, gets all 2,000 records", () =>
-    Effect.gen(function*() {
-      // 8 refusals: more than the policy's 3 attempts and the breaker's 5 failures
-      const rx = yield* collector((n) => ({ status: n < 8 ? 503 : 200 }))
-      const report = yield* Effect.gen(function*() {
-        for (let i = 0; i < 2_000; i++) yield* Log.info("line", { i })
-        return yield* Telemetry.shutdown("60 seconds")
-      }).pipe(
-        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 3, delay: "5 millis", jitter: "none" } }))
-      )
-      const delivered = new Set(accepted(rx).map((r) => attrs(r).i?.intValue)).size
-      const refused = rx.requests.filter((r) => r.status === 503).length
-      const counts =
-        `delivered ${delivered}, written ${report.written}, failed ${report.failed}, pending ${report.pending}, refused requests ${refused}`
-      expect(refused, counts).toBe(8)
-      expect(delivered, counts).toBe(2_000)
-      expect(report, counts).toMatchObject({ status: "flushed", failed: 0, pending: 0, dropped: 0 })
-    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
-
-  it.live("a collector that never comes back: shutdown retries until the deadline, then gives up and counts every record", () =>
-    Effect.gen(function*() {
-      const rx = yield* collector(() => ({ status: 503 }))
-      const report = yield* Effect.gen(function*() {
-        for (let i = 0; i < 20; i++) yield* Log.info("line", { i })
-        return yield* Telemetry.shutdown("3 seconds")
-      }).pipe(
-        Effect.provide(Telemetry.otlp({ ...at(rx), retry: { maxAttempts: 2, delay: "10 millis", jitter: "none" } }))
-      )
-      const counts = `requests ${rx.requests.length}, written ${report.written}, failed ${report.failed}`
-      // more than the policy's 2 attempts: the deadline, not the attempt count, ends the retries
-      expect(rx.requests.length, counts).toBeGreaterThan(2)
-      expect(report.written + report.failed, counts).toBe(20)
-      expect(report.written, counts).toBe(0)
-      expect(report.pending, counts).toBe(0)
-      // records were given up after failed attempts, whether or not the deadline cut a retry
-      expect(report.status, counts).toBe("failed")
-    }).pipe(Effect.scoped, Effect.provide(TestLog.layer())))
-
-  it.live("process.exit with records still queued: collector-received + reported-dropped = N (numbered-line harness)", () =>
-    Effect.gen(function*() {
-      // the first request is answered, the next ones never are: the exporter surely holds records at the exit
-      const never = new Promise<void>(() => {})
-      const rx = yield* collector((k) => (k === 0 ? { status: 200 } : { status: 200, hold: never }))
-      const n = 2_000
-      const run = yield* Effect.promise(() =>
-        runChild({
-          // yielding to the event loop every 100 lines, so the exporter sends some batches before the exit
-          child: { count: n, yield: { every: 100, by: "sleep" }, exit: "process.exit", otlp: true },
-          target: "file",
-          env: { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${rx.url}/v1/logs` },
-          hardKillMs: 20_000
-        })
-      )
-      // every body that reached the collector, answered or not
-      const received = new Set(rx.requests.flatMap(records).map((r) => Number(attrs(r).i?.intValue))).size
-      const num = (re: RegExp) => Number(re.exec(run.stderr)?.[1] ?? 0)
-      const dropped = num(/effect-foundation: OTLP export .*?(\d+) records dropped/)
-      const inflight = num(/(\d+) more in flight, delivery unknown/)
-      const lost = n - received - dropped - inflight
-      const counts =
-        `logged ${n}, received ${received}, reported dropped ${dropped}, in flight ${inflight}, lost ${lost}, exit code ${run.code} | stderr: ${run.stderr}`
-      expect(run.code, counts).toBe(0)
-      expect(run.stderr, counts).toContain("sink-child: trigger")
-      // nothing lost silently; nothing reported dropped that the collector has
-      expect(lost, counts).toBeLessThanOrEqual(0)
-      expect(received + dropped, counts).toBeLessThanOrEqual(n)
-      // at most two batches of 512 left the queue (one answered, one held): the rest was still queued at the exit
-      expect(dropped, counts).toBeGreaterThanOrEqual(n - 2 * 512)
-    }).pipe(Effect.scoped))
 
   it("the exit report counts the queued, the unreported earlier drops and the batch in flight; no credentials or query in it", async () => {
     const { exitReport } = await import("../src/internal/otlp.js") as any

@@ -4,9 +4,6 @@ import { EmojiLogger, Foundation, Log, Telemetry } from "effect-foundation"
 import { Formatter } from "../src/internal/format.js"
 import { formatOptions, fromFormatter } from "../src/internal/logger.js"
 import { makeRateLimiter, rateLimitConfig, type RateLimitOptions } from "../src/internal/rateLimit.js"
-import { check, violations } from "./harness/check.js"
-import { summary } from "./harness/matrix.js"
-import { runChild } from "./harness/run.js"
 import { captureConsole } from "./utils.js"
 
 const withEnv = (env: Record<string, string>) =>
@@ -328,29 +325,4 @@ describe("the suppressed count is also written at flush and shutdown", () => {
         "⚠️ WARN 1 records suppressed for root suppressed=1 logger=root"
       ])
     }))
-
-  it(
-    "100/s, 2,000 numbered lines, then the end (normal, SIGTERM under runMain, process.exit): written + reported suppressed = N",
-    async () => {
-      const exits = ["normal", "runMain-SIGTERM", "process.exit"] as const
-      const checks = await Promise.all(exits.map((exit) =>
-        runChild({
-          child: { count: 2_000, exit },
-          target: "file",
-          shutdownTimeoutMs: 5_000,
-          env: { PROVIDE_LOG_RATE_LIMIT_GLOBAL: "100" },
-          hardKillMs: 30_000
-        }).then(check)
-      ))
-      const broken = Object.fromEntries(
-        checks.flatMap((c, k) => {
-          const v = violations(c, { deadlineMs: 5_000, marginMs: 10_000, loopMs: Number.POSITIVE_INFINITY })
-          if (c.reportedSuppressed === 0) v.push("nothing suppressed")
-          return v.length === 0 ? [] : [[exits[k]!, `${v.join("; ")} | ${summary(c)}`]]
-        })
-      )
-      expect(broken).toEqual({})
-    },
-    60_000
-  )
 })

@@ -1,51 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Duration } from "effect"
-import { Cause, Chunk, Clock, Data, Effect, Exit, FastCheck, Fiber, Option, Random, Schedule, TestClock } from "effect"
+import { Cause, Effect, Exit, Fiber, Random, Schedule, TestClock } from "effect"
 import { Retry, TestLog } from "effect-foundation"
 import { expectTypeOf } from "vitest"
+import { drive, Fatal, gaps, recorder, sequence, Transient } from "./retry.js"
 import { defectMessage } from "./utils.js"
-
-class Transient extends Data.TaggedError("Transient")<{ readonly message: string; readonly n: number }> {}
-class Fatal extends Data.TaggedError("Fatal")<{ readonly message: string }> {}
-
-/** An operation that records the time of every attempt and fails with `Transient` (or what `fail` returns). */
-const recorder = <E = Transient>(fail?: (n: number) => E | undefined) => {
-  const times: Array<number> = []
-  const op: Effect.Effect<string, E | Transient> = Effect.flatMap(Clock.currentTimeMillis, (t) => {
-    times.push(t)
-    const n = times.length
-    const e = fail === undefined ? new Transient({ message: `boom ${n}`, n }) : fail(n)
-    return e === undefined ? Effect.succeed(`ok ${n}`) : Effect.fail(e)
-  })
-  return { times, op }
-}
-
-/**
- * Forks `eff`, then moves the TestClock forward step by step, each step to the
- * next pending sleep, until it is done.
- */
-const drive = <A, E>(eff: Effect.Effect<A, E>, limit = 1_000) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.fork(Effect.exit(eff))
-    for (let i = 0; i < limit; i++) {
-      yield* Effect.yieldNow()
-      if (Option.isSome(yield* Fiber.poll(fiber))) break
-      const pending = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-      const now = yield* Clock.currentTimeMillis
-      yield* TestClock.adjust(pending.length === 0 ? 0 : Math.max(0, Math.min(...pending) - now))
-    }
-    return yield* Fiber.join(fiber)
-  })
-
-const gaps = (times: ReadonlyArray<number>) => times.slice(1).map((t, i) => t - times[i]!)
-
-const sequence = (policy: Retry.RetryPolicy<Transient>) =>
-  Effect.gen(function*() {
-    const { op, times } = recorder()
-    const exit = yield* drive(op.pipe(Retry.withRetry(policy)))
-    expect(Exit.isFailure(exit)).toBe(true)
-    return { times, exit }
-  })
 
 const uniforms = (seed: number, n: number) =>
   Effect.gen(function*() {
@@ -165,37 +124,6 @@ describe("Retry delay sequences (TestClock)", () => {
         }
         // the cap bounds the draw (3 * previous would reach 300+): the waits spread under it, into its upper half
         expect(Math.max(...ds)).toBeGreaterThan(125)
-      }
-    }).pipe(Effect.provide(TestLog.layer())))
-
-  it.effect("property: every wait is within its bounds and never above maxDelay", () =>
-    Effect.gen(function*() {
-      const arb = FastCheck.record({
-        delay: FastCheck.integer({ min: 0, max: 500 }),
-        factor: FastCheck.double({ min: 1, max: 4, noNaN: true }),
-        extra: FastCheck.integer({ min: 0, max: 2000 }),
-        jitter: FastCheck.constantFrom("none" as const, "full" as const, "decorrelated" as const),
-        seed: FastCheck.integer()
-      })
-      for (const { delay, extra, factor, jitter, seed } of FastCheck.sample(arb, 25)) {
-        const maxDelay = delay + extra
-        const { times } = yield* sequence({ maxAttempts: 6, delay, backoff: factor, maxDelay, jitter }).pipe(
-          Effect.withRandom(Random.make(seed))
-        )
-        expect(times).toHaveLength(6)
-        let previous = delay
-        gaps(times).forEach((d, i) => {
-          const base = delay * Math.pow(factor, i)
-          expect(d).toBeLessThanOrEqual(maxDelay)
-          if (jitter === "none") expect(d).toBe(Math.min(Math.round(base), maxDelay))
-          if (jitter === "full") expect(d).toBeLessThanOrEqual(Math.round(base))
-          if (jitter === "full") expect(d).toBeGreaterThanOrEqual(0)
-          if (jitter === "decorrelated") {
-            expect(d).toBeGreaterThanOrEqual(delay)
-            expect(d).toBeLessThanOrEqual(Math.max(delay, Math.round(previous * 3)))
-          }
-          previous = d
-        })
       }
     }).pipe(Effect.provide(TestLog.layer())))
 
@@ -550,67 +478,6 @@ describe("Retry logging follows the final decision", () => {
       )
       expect(exit).toStrictEqual(Exit.succeed("ok 2"))
       expect(yield* messages).toEqual(["warning Retrying"])
-    }).pipe(Effect.provide(TestLog.layer())))
-})
-
-describe("Jitter is drawn under the cap", () => {
-  /** Every wait of one long retry sequence (delay 100 ms, cap 1 s), from a seeded Random. */
-  const waits = (jitter: "full" | "decorrelated", seed: number) =>
-    Effect.map(
-      sequence({ maxAttempts: 60, delay: 100, maxDelay: 1000, jitter, logRetries: false }).pipe(
-        Effect.withRandom(Random.make(seed))
-      ),
-      ({ times }) => gaps(times)
-    )
-
-  const check = (ds: ReadonlyArray<number>, low: number) => {
-    for (const d of ds) {
-      expect(d).toBeGreaterThanOrEqual(low)
-      expect(d).toBeLessThanOrEqual(1000)
-    }
-    // no bunching at the cap
-    expect(ds.filter((d) => d === 1000).length).toBeLessThanOrEqual(Math.ceil(ds.length * 0.05))
-    // spread over the range: every quarter of [low, cap] gets at least 10% of the waits
-    const width = (1000 - low) / 4
-    for (let q = 0; q < 4; q++) {
-      const inQuarter = ds.filter((d) => d >= low + q * width && (q === 3 ? d <= 1000 : d < low + (q + 1) * width))
-      expect(inQuarter.length).toBeGreaterThanOrEqual(ds.length * 0.1)
-    }
-  }
-
-  it.effect("full jitter: random(0, min(cap, delay * 2^n)), spread over [0, cap] once the cap is reached", () =>
-    Effect.gen(function*() {
-      const all: Array<number> = []
-      for (const seed of [1, 2, 3]) for (const w of (yield* waits("full", seed)).slice(4)) all.push(w) // from the 5th wait on, delay * 2^n >= cap
-      expect(all.length).toBe(165)
-      check(all, 0)
-    }).pipe(Effect.provide(TestLog.layer())))
-
-  it.effect("full jitter at attempt 7 over 20 seeds: not 19 of 20 at the cap", () =>
-    Effect.gen(function*() {
-      const seventh: Array<number> = []
-      for (let seed = 1; seed <= 20; seed++) {
-        const { times } = yield* sequence({
-          maxAttempts: 8,
-          delay: 100,
-          maxDelay: 1000,
-          jitter: "full",
-          logRetries: false
-        }).pipe(
-          Effect.withRandom(Random.make(seed))
-        )
-        seventh.push(gaps(times)[6]!)
-      }
-      expect(seventh.filter((d) => d === 1000).length).toBeLessThanOrEqual(1)
-      expect(Math.min(...seventh)).toBeLessThan(250)
-      expect(Math.max(...seventh)).toBeGreaterThan(750)
-    }).pipe(Effect.provide(TestLog.layer())))
-
-  it.effect("decorrelated jitter: random(delay, min(cap, 3 * previous)), spread over [delay, cap]", () =>
-    Effect.gen(function*() {
-      const all: Array<number> = []
-      for (const seed of [1, 2, 3]) for (const w of (yield* waits("decorrelated", seed)).slice(4)) all.push(w)
-      check(all, 100)
     }).pipe(Effect.provide(TestLog.layer())))
 })
 
