@@ -79,7 +79,7 @@ const countNewlines = (s: string): number => {
  * really wrote (its "write" events; the lines here are ASCII, so string length
  * = bytes).
  */
-const countingDestination = (dest: string, sync: boolean) => {
+export const countingDestination = (dest: string, sync: boolean) => {
   const d = pino.destination({ dest, sync, minLength: sync ? 0 : 4096 })
   let n = 0
   let accepted = 0
