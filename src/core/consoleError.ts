@@ -3,6 +3,7 @@
  * error's own fields, its cause chain and an `AggregateError`'s errors, then a cause's errors' fields and its text.
  */
 import { errorHead, isError, type Key } from "./formatter.js"
+import type { CauseReason } from "./record.js"
 import { KEEP, REDACT, redactedMarker } from "./redact.js"
 import { consoleString, ownKeys, readField, type Renderer, type RenderLimits } from "./render.js"
 
@@ -110,14 +111,15 @@ const errorField = (f: ConsoleFields, key: string, own: string, value: unknown):
  */
 export const causeParts = (
   f: ConsoleFields,
-  reasons: ReadonlyArray<unknown> | undefined,
+  reasons: ReadonlyArray<CauseReason> | undefined,
   text: string,
   shown: object | undefined
 ): string => {
   let out = ""
   if (reasons !== undefined) {
-    for (let i = 0; i < reasons.length; i++) {
-      const e = reasons[i]
+    const n = Math.min(reasons.length, f.limits.maxKeys)
+    for (let i = 0; i < n; i++) {
+      const e = reasons[i]!.value
       if (isError(e)) out += ownFields(f, e, i === 0 ? "error" : "error." + i, shown ?? undefined)
     }
   }

@@ -2,20 +2,12 @@
  * The console formatter: `[timestamp] [level marker] [name or DAS emoji] message key=value… [trace=… span=…]`,
  * single-line and terminal-safe, with colours when asked.
  */
+import { causeText } from "./cause.js"
 import { causeParts, type ConsoleFields, errorText } from "./consoleError.js"
 import * as emoji from "./emoji.js"
-import {
-  dasOf,
-  type DasValues,
-  type EntryLike,
-  type FormatHooks,
-  type FormatOptions,
-  FormatterBase,
-  type Key,
-  type SpanLike,
-  type TraceIds
-} from "./formatter.js"
+import { dasOf, type DasValues, type FormatOptions, FormatterBase, type Key } from "./formatter.js"
 import type { LevelName } from "./level.js"
+import type { CauseData, LogRecord, Span } from "./record.js"
 import { KEEP, REDACT, redactedMarker } from "./redact.js"
 import { consoleKey, escapeText, jsonString, type Renderer, type RenderLimits, truncate } from "./render.js"
 
@@ -39,12 +31,12 @@ const RESET = "\x1b[0m"
 const DIM = "\x1b[2m"
 
 /** @internal */
-export class ConsoleFormatter<Ctx extends object, C, S> extends FormatterBase<Ctx, C, S> implements ConsoleFields {
+export class ConsoleFormatter extends FormatterBase implements ConsoleFields {
   private readonly levelText: Record<LevelName, string>
   readonly limits: RenderLimits
 
-  constructor(options: FormatOptions, renderer: Renderer, hooks: FormatHooks<Ctx, C, S>) {
-    super(options, renderer, hooks, options.dasEmoji)
+  constructor(options: FormatOptions, renderer: Renderer) {
+    super(options, renderer, options.dasEmoji)
     this.limits = options.limits
     const levelText = {} as Record<LevelName, string>
     for (const level of Object.keys(levelLabels) as Array<LevelName>) {
@@ -84,43 +76,42 @@ export class ConsoleFormatter<Ctx extends object, C, S> extends FormatterBase<Ct
     return this.key("error").text + text
   }
 
-  protected traceText(ids: TraceIds): string {
+  protected traceText(traceId: string, spanId: string | undefined): string {
     // a 64-bit trace id was padded with 16 zeros: its short form is taken after them
-    const t = ids.traceId.startsWith("0000000000000000") ? ids.traceId.slice(16, 24) : ids.traceId.slice(0, 8)
-    return this.key("trace").text + t + (ids.spanId === undefined ? "" : this.key("span").text + ids.spanId.slice(0, 8))
+    const t = traceId.startsWith("0000000000000000") ? traceId.slice(16, 24) : traceId.slice(0, 8)
+    return this.key("trace").text + t + (spanId === undefined ? "" : this.key("span").text + spanId.slice(0, 8))
   }
 
-  private spans(spans: Iterable<SpanLike>, now: number): string {
+  private spans(spans: ReadonlyArray<Span>, now: number): string {
     let out = ""
-    for (const span of spans) out += this.key(this.renderer.string(span.label)).text + (now - span.startTime) + "ms"
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!
+      out += this.key(this.renderer.string(span.label)).text + (now - span.startTime) + "ms"
+    }
     return out
   }
 
-  private cause(cause: C, withFields: boolean, shown: object | undefined): string {
-    const reasons = withFields ? this.hooks.causeReasons(cause, this.limits.maxKeys) : undefined
-    return causeParts(this, reasons, this.hooks.causeText(cause, this.renderer), shown)
+  private cause(cause: CauseData, withFields: boolean, shown: object | undefined): string {
+    return causeParts(this, withFields ? cause.reasons : undefined, causeText(this.renderer, cause), shown)
   }
 
-  render(
-    level: LevelName,
-    millis: number,
-    entry: EntryLike,
-    context: Ctx,
-    spans: Iterable<SpanLike> | undefined,
-    cause: C | undefined,
-    span: S | undefined
-  ): string {
-    const prepared = this.prepared(entry.binding)
-    const text = this.messageText(entry.message)
-    const ctx = this.context(context)
-    const fields = entry.fields
+  format(record: LogRecord): string {
+    const level = record.level
+    const millis = record.time
+    const prepared = this.prepared(record.binding)
+    const text = this.messageText(record.message)
+    const ctx = this.context(record.context)
+    const fields = record.fields
+    const error = record.error
     let rest = this.service + ctx.fields + prepared.fields
     if (fields != null) rest += this.fields(fields)
-    if (spans !== undefined) rest += this.spans(spans, millis)
-    if (entry.error !== undefined) rest += errorText(this, entry.error)
-    if (cause !== undefined) rest += this.cause(cause, entry.error === undefined, fields ?? undefined)
-    if (rest.length > this.limits.maxLineLength) rest = this.tooLong(rest.length, entry.error)
-    const trace = span === undefined || !this.options.traceIds ? "" : this.trace(span)
+    if (record.spans.length > 0) rest += this.spans(record.spans, millis)
+    if (error !== undefined) rest += errorText(this, error)
+    if (record.cause !== undefined) rest += this.cause(record.cause, error === undefined, fields ?? undefined)
+    if (rest.length > this.limits.maxLineLength) rest = this.tooLong(rest.length, error)
+    const trace = record.traceId === undefined || !this.options.traceIds
+      ? ""
+      : this.trace(record.traceId, record.spanId)
     let head = this.options.timestamps
       ? (this.options.colors ? DIM + this.iso(millis) + RESET + " " : this.iso(millis) + " ") + this.levelText[level]
       : this.levelText[level]

@@ -1,21 +1,22 @@
 /**
- * What the console and the JSON formatter share: the options, the plain shapes a record arrives in, and the
- * prepared-binding cache. Everything that can be known in advance (key renderings, logger-name parts, bound fields,
- * context fragments) is prepared once per formatter; a record then costs one string build.
- *
- * The binding hands a record over as it holds it (its context map, its spans, its cause, its current span): the
- * {@link FormatHooks} read them, so nothing is converted per record.
+ * What the console and the JSON formatter share: the options and the caches. A formatter renders one `LogRecord`
+ * (src/core/record.ts); everything that can be known in advance (key renderings, logger-name parts, a binding's
+ * fields, a context's fragments, the trace ids' text) is prepared once per formatter and found again by identity, so
+ * a record then costs one string build.
  */
 import type { EmojiSet } from "./emoji.js"
 import { type LevelName, levelOrdinal } from "./level.js"
+import type { Binding, Context, Fields, LogRecord } from "./record.js"
 import type { KeyAction, Redactor } from "./redact.js"
 import { ownKeys, readField, type Renderer, type RenderLimits, truncate } from "./render.js"
 
 /** @internal */
 export type Format = "key_value" | "json"
 
-/** @internal */
-export type Fields = Readonly<Record<string, unknown>>
+export type {
+  /** @internal */
+  Fields
+} from "./record.js"
 
 /** @internal */
 export interface FormatOptions {
@@ -43,57 +44,6 @@ export interface FormatOptions {
    * a short `trace=… span=…` at the end of a console line.
    */
   readonly traceIds: boolean
-}
-
-/**
- * A binding: optional logger name and fields, fixed when the bound logger is made; prepared once per formatter,
- * cached by identity.
- *
- * @internal
- */
-export interface BindingLike {
-  readonly name: string | undefined
-  readonly fields: Fields | undefined
-}
-
-/** @internal */
-export interface EntryLike {
-  readonly binding: BindingLike
-  /** A string from typed callers; anything from JavaScript (rendered as text). */
-  readonly message: string
-  readonly fields: Fields | undefined
-  readonly error: unknown
-}
-
-/** @internal */
-export interface SpanLike {
-  readonly label: string
-  readonly startTime: number
-}
-
-/** @internal */
-export interface TraceIds {
-  readonly traceId: string
-  readonly spanId?: string | undefined
-}
-
-/**
- * How a formatter reads the binding's own structures: the context map (`Ctx`), a cause (`C`) and the current span
- * (`S`). Called on the hot path: they allocate nothing for an empty context or a record without a cause.
- *
- * @internal
- */
-export interface FormatHooks<Ctx, C, S> {
-  readonly contextSize: (ctx: Ctx) => number
-  /** Each context entry, in the order the program gave them. */
-  readonly forEachContext: (ctx: Ctx, f: (key: string, value: unknown) => void) => void
-  /** JSON: the cause as plain data (walked by the renderer). */
-  readonly causeData: (cause: C, renderer: Renderer) => unknown
-  /** Console: the cause as text (names, messages, stacks). */
-  readonly causeText: (cause: C, renderer: Renderer) => string
-  /** The failures and defects of a cause, left to right, at most `max`. */
-  readonly causeReasons: (cause: C, max: number) => ReadonlyArray<unknown>
-  readonly traceIds: (span: S) => TraceIds | undefined
 }
 
 /**
@@ -242,23 +192,24 @@ const emptyContext: PreparedContext = { fields: "", das: undefined }
  *
  * @internal
  */
-export abstract class FormatterBase<Ctx extends object, C, S> {
+export abstract class FormatterBase {
   private readonly keys = new Map<string, Key>()
   private readonly names = new Map<string | undefined, Named>()
-  private readonly contexts = new WeakMap<object, PreparedContext>()
-  private readonly bindings = new WeakMap<BindingLike, Prepared>()
-  private lastBinding: BindingLike | undefined = undefined
+  private readonly contexts = new WeakMap<Context, PreparedContext>()
+  private readonly bindings = new WeakMap<Binding, Prepared>()
+  private lastBinding: Binding | undefined = undefined
   private lastPrepared: Prepared | undefined = undefined
   /** Bindings prepared so far (each once per formatter). */
   preparedCount = 0
   private lastMillis = NaN
   private lastIso = ""
-  private lastContextMap: Ctx | undefined = undefined
+  private lastContextSeen: Context | undefined = undefined
   private lastContext: PreparedContext | undefined = undefined
-  /** Context maps rendered once and not cached yet (the most recent 16). */
-  private readonly seenOnce: Array<Ctx | undefined> = new Array(16).fill(undefined)
+  /** Contexts rendered once and not cached yet (the most recent 16). */
+  private readonly seenOnce: Array<Context | undefined> = new Array(16).fill(undefined)
   private seenNext = 0
-  private lastSpan: S | undefined = undefined
+  private lastTraceId: string | undefined = undefined
+  private lastSpanId: string | undefined = undefined
   private lastTrace = ""
   /** The service name's field (`""` without one). */
   protected readonly service: string
@@ -266,7 +217,6 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
   constructor(
     readonly options: FormatOptions,
     readonly renderer: Renderer,
-    protected readonly hooks: FormatHooks<Ctx, C, S>,
     /** Whether prepared parts carry the DAS values (the console's DAS emoji). */
     private readonly withDas: boolean
   ) {
@@ -282,7 +232,8 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
   protected abstract field(key: string, value: unknown): string
   /** The note on the error of a record whose fields were left out. */
   protected abstract errorNote(text: string): string
-  protected abstract traceText(ids: TraceIds): string
+  /** The trace ids' part of a line. */
+  protected abstract traceText(traceId: string, spanId: string | undefined): string
 
   /** The module level of a logger name: the longest matching module prefix; `undefined` when none matches. */
   moduleLevel(name: string | undefined): LevelName | undefined {
@@ -299,7 +250,7 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
   }
 
   /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
-  moduleThreshold(binding: BindingLike): number | undefined {
+  moduleThreshold(binding: Binding): number | undefined {
     return this.prepared(binding).threshold
   }
 
@@ -314,7 +265,7 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
   }
 
   /** The binding's prepared parts, from this formatter's own cache (the last binding is checked first). */
-  protected prepared(binding: BindingLike): Prepared {
+  protected prepared(binding: Binding): Prepared {
     if (binding === this.lastBinding) return this.lastPrepared!
     let prepared = this.bindings.get(binding)
     if (prepared === undefined) {
@@ -364,7 +315,7 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
     return n
   }
 
-  private prepare(binding: BindingLike): Prepared {
+  private prepare(binding: Binding): Prepared {
     const n = this.named(binding.name)
     const fields = binding.fields
     const prepared: Prepared = {
@@ -377,30 +328,34 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
     return prepared
   }
 
-  protected context(annotations: Ctx): PreparedContext {
-    if (this.hooks.contextSize(annotations) === 0) return emptyContext
-    if (annotations === this.lastContextMap) return this.lastContext!
-    let ctx = this.contexts.get(annotations)
+  /** The context's prepared fields (and DAS values), cached by identity once a context is seen a second time. */
+  protected context(context: Context): PreparedContext {
+    const keys = context.keys
+    if (keys.length === 0) return emptyContext
+    if (context === this.lastContextSeen) return this.lastContext!
+    let ctx = this.contexts.get(context)
     if (ctx === undefined) {
+      const values = context.values
       let fields = ""
-      const plain: Record<string, unknown> = {}
-      this.hooks.forEachContext(annotations, (key, value) => {
-        fields += this.field(key, value)
-        if (key === "domain" || key === "action" || key === "status") plain[key] = value
-      })
-      ctx = { fields, das: this.withDas ? dasOf(plain, undefined) : undefined }
+      let das: Record<string, unknown> | undefined
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        fields += this.field(key, values[i])
+        if (key === "domain" || key === "action" || key === "status") (das ??= {})[key] = values[i]
+      }
+      ctx = { fields, das: this.withDas && das !== undefined ? dasOf(das, undefined) : undefined }
       // Cached when seen a second time: a context used for one record (an HTTP request's, when the handler logs
       // nothing) never costs a WeakMap entry, an ephemeron the garbage collector must process (~4 µs a request).
-      const i = this.seenOnce.indexOf(annotations)
+      const i = this.seenOnce.indexOf(context)
       if (i >= 0) {
-        this.contexts.set(annotations, ctx)
+        this.contexts.set(context, ctx)
         this.seenOnce[i] = undefined
       } else {
-        this.seenOnce[this.seenNext] = annotations
+        this.seenOnce[this.seenNext] = context
         this.seenNext = (this.seenNext + 1) % this.seenOnce.length
       }
     }
-    this.lastContextMap = annotations
+    this.lastContextSeen = context
     this.lastContext = ctx
     return ctx
   }
@@ -413,12 +368,12 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
     return this.lastIso
   }
 
-  /** The span's ids as this format writes them (`""` without valid ids); the last span's text is reused. */
-  protected trace(span: S): string {
-    if (span === this.lastSpan) return this.lastTrace
-    const ids = this.hooks.traceIds(span)
-    const text = ids === undefined ? "" : this.traceText(ids)
-    this.lastSpan = span
+  /** The ids as this format writes them; the last ids' text is reused. */
+  protected trace(traceId: string, spanId: string | undefined): string {
+    if (traceId === this.lastTraceId && spanId === this.lastSpanId) return this.lastTrace
+    const text = this.traceText(traceId, spanId)
+    this.lastTraceId = traceId
+    this.lastSpanId = spanId
     this.lastTrace = text
     return text
   }
@@ -428,16 +383,8 @@ export abstract class FormatterBase<Ctx extends object, C, S> {
     return typeof message === "string" ? message : valueText(message, this.renderer)
   }
 
-  /** Renders one record. Level filtering is the caller's. */
-  abstract render(
-    level: LevelName,
-    millis: number,
-    entry: EntryLike,
-    context: Ctx,
-    spans: Iterable<SpanLike> | undefined,
-    cause: C | undefined,
-    span: S | undefined
-  ): string
+  /** Renders one record, its line with its `"\n"`. Level filtering is the caller's. */
+  abstract format(record: LogRecord): string
 
   /**
    * The last resort for a record that cannot be rendered: its level, its

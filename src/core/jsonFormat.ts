@@ -2,16 +2,9 @@
  * The JSON formatter: one object per line, `{"timestamp":ISO,"level":..,"message":..,"logger_name"?,...}`, the
  * fields after it (a reserved key as `fields.<key>`), then `spans`, `error` and `cause` as walked data.
  */
-import {
-  type EntryLike,
-  type FormatHooks,
-  type FormatOptions,
-  FormatterBase,
-  reservedJsonKeys,
-  type SpanLike,
-  type TraceIds
-} from "./formatter.js"
+import { type FormatOptions, FormatterBase, reservedJsonKeys } from "./formatter.js"
 import type { LevelName } from "./level.js"
+import type { LogRecord, Span } from "./record.js"
 import { KEEP, REDACT, redactedMarker } from "./redact.js"
 import { jsonString, type Renderer, truncate } from "./render.js"
 
@@ -25,9 +18,9 @@ const levelText: Record<LevelName, string> = {
 }
 
 /** @internal */
-export class JsonFormatter<Ctx extends object, C, S> extends FormatterBase<Ctx, C, S> {
-  constructor(options: FormatOptions, renderer: Renderer, hooks: FormatHooks<Ctx, C, S>) {
-    super(options, renderer, hooks, false)
+export class JsonFormatter extends FormatterBase {
+  constructor(options: FormatOptions, renderer: Renderer) {
+    super(options, renderer, false)
   }
 
   protected keyText(shown: string): string {
@@ -53,40 +46,36 @@ export class JsonFormatter<Ctx extends object, C, S> extends FormatterBase<Ctx, 
     return ",\"error\":" + text
   }
 
-  protected traceText(ids: TraceIds): string {
-    return ",\"trace_id\":\"" + ids.traceId + "\"" +
-      (ids.spanId === undefined ? "" : ",\"span_id\":\"" + ids.spanId + "\"")
+  protected traceText(traceId: string, spanId: string | undefined): string {
+    return ",\"trace_id\":\"" + traceId + "\"" + (spanId === undefined ? "" : ",\"span_id\":\"" + spanId + "\"")
   }
 
-  private spans(spans: Iterable<SpanLike>, now: number): string {
+  private spans(spans: ReadonlyArray<Span>, now: number): string {
     let out = ""
-    for (const span of spans) {
-      out += (out === "" ? "" : ",") + jsonString(this.renderer.string(span.label)) + ":" + (now - span.startTime)
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!
+      out += (i === 0 ? "" : ",") + jsonString(this.renderer.string(span.label)) + ":" + (now - span.startTime)
     }
     return ",\"spans\":{" + out + "}"
   }
 
-  render(
-    level: LevelName,
-    millis: number,
-    entry: EntryLike,
-    context: Ctx,
-    spans: Iterable<SpanLike> | undefined,
-    cause: C | undefined,
-    span: S | undefined
-  ): string {
-    const prepared = this.prepared(entry.binding)
+  format(record: LogRecord): string {
+    const millis = record.time
+    const prepared = this.prepared(record.binding)
     const r = this.renderer
-    const text = this.messageText(entry.message)
-    const fields = entry.fields
-    let rest = this.service + this.context(context).fields + prepared.fields
+    const text = this.messageText(record.message)
+    const fields = record.fields
+    const error = record.error
+    let rest = this.service + this.context(record.context).fields + prepared.fields
     if (fields != null) rest += this.fields(fields)
-    if (spans !== undefined) rest += this.spans(spans, millis)
-    if (entry.error !== undefined) rest += ",\"error\":" + r.json(entry.error)
-    if (cause !== undefined) rest += ",\"cause\":" + r.json(this.hooks.causeData(cause, r))
-    if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, entry.error)
-    const trace = span === undefined || !this.options.traceIds ? "" : this.trace(span)
-    return "{\"timestamp\":\"" + this.iso(millis) + "\"" + levelText[level] + ",\"message\":" +
+    if (record.spans.length > 0) rest += this.spans(record.spans, millis)
+    if (error !== undefined) rest += ",\"error\":" + r.json(error)
+    if (record.cause !== undefined) rest += ",\"cause\":" + r.json(r.causeData(record.cause))
+    if (rest.length > this.options.limits.maxLineLength) rest = this.tooLong(rest.length, error)
+    const trace = record.traceId === undefined || !this.options.traceIds
+      ? ""
+      : this.trace(record.traceId, record.spanId)
+    return "{\"timestamp\":\"" + this.iso(millis) + "\"" + levelText[record.level] + ",\"message\":" +
       jsonString(r.string(text)) + prepared.name + trace + rest + "}\n"
   }
 

@@ -9,6 +9,7 @@
  * a record's fields together render in at most `maxLineLength` (1 MiB)
  * characters, else they are left out with a note.
  */
+import type { CauseData } from "./record.js"
 import type { KeyAction, Redactor } from "./redact.js"
 import { KEEP, REDACT, redactedMarker, REMOVE } from "./redact.js"
 
@@ -160,7 +161,8 @@ const isTypedArray = (u: object): u is ArrayLike<number> & { readonly constructo
  * null, arrays, plain objects). Handles cycles, BigInt, Symbol, functions,
  * Map/Set, Date, typed arrays, errors (name, message, stack, own fields, cause
  * chain), `toJSON` and getters that throw. A binding adds its runtime's own
- * values (Effect's `Redacted` and `Cause`) through {@link Renderer.special}.
+ * values (Effect's `Redacted` and `Cause`) through {@link Renderer.special}, and its runtime's stack layout
+ * through {@link Renderer.errorStack}.
  *
  * @internal
  */
@@ -269,6 +271,28 @@ export class Renderer {
         }
       }
     }
+  }
+
+  /** A cause as JSON-safe data: `{ failures: [...], defects: [...], interrupted: true }`, empty parts left out. */
+  causeData(cause: CauseData, depth = 0, path: Array<object> = []): Record<string, unknown> {
+    const failures: Array<unknown> = []
+    const defects: Array<unknown> = []
+    for (const reason of cause.reasons) (reason.kind === "fail" ? failures : defects).push(reason.value)
+    const out: Record<string, unknown> = {}
+    if (failures.length > 0) this.put(out, "failures", this.array(failures, depth, path))
+    if (defects.length > 0) this.put(out, "defects", this.array(defects, depth, path))
+    if (cause.interrupted) this.put(out, "interrupted", true)
+    return out
+  }
+
+  /**
+   * The stack block of one failure or defect in a cause's text (`causeText` in cause.ts): its first line
+   * `Name: message`, then the stack's frames. `value` is the failure itself, for a binding that adds what its
+   * runtime knows (Effect cleans its internal frames and adds the span the failure was raised in). By default, the
+   * stack as it is, or `Name: message` without one. Only `name`, `message` and `stack` (already read) are shown.
+   */
+  errorStack(name: string, message: string, stack: string, _value: unknown): string {
+    return stack === "" ? name + ": " + message : stack
   }
 
   /**

@@ -5,6 +5,9 @@
  */
 import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
+import * as List from "effect/List"
+import type * as LogSpan from "effect/LogSpan"
+import { Context, emptyContext, type Span } from "../core/record.js"
 import { putField, safeFields } from "./render.js"
 
 /** @internal */
@@ -53,14 +56,44 @@ export const rootBinding = new Binding(undefined, undefined)
 // ---------------------------------------------------------------------------
 
 /**
- * The key order of the annotation maps made by `Log.withContext`: Effect's
- * `HashMap` iterates in hash order, so each map we make is registered with its
- * keys in the order they were given (keys already there first).
+ * The plain context (the core's `Context`) of each annotation map a record was logged with, converted once per map.
+ * Effect's `HashMap` iterates in hash order, so each map `Log.withContext` makes is registered here at once, with its
+ * keys in the order they were given (keys already there first); a map made by `Effect.annotateLogs` is converted
+ * in Effect's (hash) order when a record first meets it.
  */
-const contextOrder: WeakMap<object, ReadonlyArray<string>> = globalValue(
-  Symbol.for("effect-foundation/contextOrder"),
+const contexts: WeakMap<object, Context> = globalValue(
+  Symbol.for("effect-foundation/contexts"),
   () => new WeakMap()
 )
+
+let lastMap: HashMap.HashMap<string, unknown> | undefined = undefined
+let lastContext: Context = emptyContext
+
+/**
+ * The plain context of an annotation map (the same object for the same map).
+ *
+ * @internal
+ */
+export const contextOf = (annotations: HashMap.HashMap<string, unknown>): Context => {
+  if (annotations === lastMap) return lastContext
+  let context = contexts.get(annotations)
+  if (context === undefined) {
+    if (HashMap.size(annotations) === 0) context = emptyContext
+    else {
+      const keys: Array<string> = []
+      const values: Array<unknown> = []
+      for (const [key, value] of annotations) {
+        keys.push(key)
+        values.push(value)
+      }
+      context = new Context(keys, values)
+      contexts.set(annotations, context)
+    }
+  }
+  lastMap = annotations
+  lastContext = context
+  return context
+}
 
 /**
  * Adds `fields` (a plain snapshot) to an annotation map, remembering their order.
@@ -75,9 +108,18 @@ export const addContext =
     const next = HashMap.mutate(annotations, (m) => {
       for (const key of keys) HashMap.set(m, key, fields[key])
     })
-    const order = (contextOrder.get(annotations) ?? Array.from(HashMap.keys(annotations))).slice()
-    for (const key of keys) if (!HashMap.has(annotations, key)) order.push(key)
-    contextOrder.set(next, order)
+    const before = contextOf(annotations)
+    const order = before.keys.slice()
+    const values = before.values.slice()
+    for (const key of keys) {
+      const i = order.indexOf(key)
+      if (i >= 0) values[i] = fields[key]
+      else {
+        order.push(key)
+        values.push(fields[key])
+      }
+    }
+    contexts.set(next, new Context(order, values))
     return next
   }
 
@@ -91,15 +133,8 @@ export const contextEntries = (
   annotations: HashMap.HashMap<string, unknown>,
   f: (key: string, value: unknown) => void
 ): void => {
-  const order = contextOrder.get(annotations)
-  if (order === undefined) {
-    for (const [key, value] of annotations) f(key, value)
-    return
-  }
-  for (let i = 0; i < order.length; i++) {
-    const value = HashMap.get(annotations, order[i]!)
-    if (value._tag === "Some") f(order[i]!, value.value)
-  }
+  const context = contextOf(annotations)
+  for (let i = 0; i < context.keys.length; i++) f(context.keys[i]!, context.values[i])
 }
 
 /**
@@ -130,4 +165,25 @@ export const textOf = (u: unknown): string => {
   } catch {
     return "[Unrenderable message]"
   }
+}
+
+/** No log spans. @internal */
+export const noSpans: ReadonlyArray<Span> = []
+
+let lastSpans: List.List<LogSpan.LogSpan> | undefined = undefined
+let lastSpanArray: ReadonlyArray<Span> = noSpans
+
+/**
+ * The log spans of a `List` as the core's array, in the List's order (innermost first, as Effect's loggers show
+ * them); the last list's array is reused (a `LogSpan` is already a plain `{ label, startTime }`).
+ *
+ * @internal
+ */
+export const spansOf = (spans: List.List<LogSpan.LogSpan>): ReadonlyArray<Span> => {
+  if (spans._tag === "Nil") return noSpans
+  if (spans !== lastSpans) {
+    lastSpans = spans
+    lastSpanArray = List.toArray(spans)
+  }
+  return lastSpanArray
 }

@@ -7,25 +7,25 @@ import type * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
-import * as HashMap from "effect/HashMap"
-import * as List from "effect/List"
+import type * as HashMap from "effect/HashMap"
+import type * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { ConsoleFormatter } from "../core/consoleFormat.js"
-import * as emoji from "../core/emoji.js"
-import type { FormatHooks, FormatOptions } from "../core/formatter.js"
-import { JsonFormatter } from "../core/jsonFormat.js"
+import * as core from "../core/format.js"
+import type { FormatOptions } from "../core/formatter.js"
 import type { LevelName } from "../core/level.js"
-import { makeRedactor } from "../core/redact.js"
-import { defaultLimits } from "../core/render.js"
-import { type Binding, contextEntries, type Entry } from "./entry.js"
+import { type Binding, contextOf, type Entry, spansOf } from "./entry.js"
 import { entryOfMessage } from "./logMessage.js"
 import { moduleLevels } from "./record.js"
-import { causeReasons, Renderer } from "./render.js"
+import { causeDataOf, Renderer } from "./render.js"
 import { traceIdsOf } from "./traceContext.js"
 
+export {
+  /** @internal */
+  defaultFormatOptions
+} from "../core/format.js"
 export {
   /** @internal */
   errorHead,
@@ -59,52 +59,20 @@ export {
   toRecord
 } from "./structuredRecord.js"
 
-/** @internal */
-export const defaultFormatOptions: FormatOptions = {
-  format: "key_value",
-  level: "info",
-  moduleLevels: [],
-  timestamps: false,
-  colors: false,
-  loggerNameEmoji: true,
-  dasEmoji: true,
-  serviceName: undefined,
-  emoji: emoji.defaults,
-  redactor: makeRedactor(),
-  limits: defaultLimits,
-  traceIds: false
-}
-
 type Annotations = HashMap.HashMap<string, unknown>
-
-/** How the core's formatters read Effect 3's structures. */
-const hooks: FormatHooks<Annotations, Cause.Cause<unknown>, Tracer.AnySpan> = {
-  contextSize: HashMap.size,
-  forEachContext: contextEntries,
-  causeData: (cause, renderer) => (renderer as Renderer).cause(cause),
-  causeText: (cause, renderer) => (renderer as Renderer).causeText(cause),
-  causeReasons,
-  traceIds: traceIdsOf
-}
-
-type Core =
-  | ConsoleFormatter<Annotations, Cause.Cause<unknown>, Tracer.AnySpan>
-  | JsonFormatter<Annotations, Cause.Cause<unknown>, Tracer.AnySpan>
 
 /** @internal */
 export class Formatter {
   readonly renderer: Renderer
   /** The core's formatter for this format. */
-  readonly core: Core
+  readonly core: core.Formatter
   /** Whether the formatter has module levels. */
   readonly hasModuleLevels: boolean
 
   constructor(readonly options: FormatOptions) {
     const renderer = new Renderer(options.redactor, options.limits)
     this.renderer = renderer
-    this.core = options.format === "json"
-      ? new JsonFormatter(options, renderer, hooks)
-      : new ConsoleFormatter(options, renderer, hooks)
+    this.core = core.makeFormatter(options, renderer)
     this.hasModuleLevels = options.moduleLevels.length > 0
     if (this.hasModuleLevels) moduleLevels.formatters++
   }
@@ -145,15 +113,20 @@ export class Formatter {
     cause: Cause.Cause<unknown>,
     span?: Tracer.AnySpan | undefined
   ): string {
-    return this.core.render(
+    const ids = this.options.traceIds ? traceIdsOf(span) : undefined
+    return this.core.format({
       level,
-      millis,
-      entry,
-      annotations,
-      List.isNil(spans) ? undefined : spans,
-      cause._tag === "Empty" ? undefined : cause,
-      span
-    )
+      time: millis,
+      message: entry.message,
+      binding: entry.binding,
+      fields: entry.fields,
+      error: entry.error,
+      context: contextOf(annotations),
+      spans: spansOf(spans),
+      cause: cause._tag === "Empty" ? undefined : causeDataOf(cause),
+      traceId: ids?.traceId,
+      spanId: ids?.spanId
+    })
   }
 
   /** Renders a record of `Effect.log*` (its message read by {@link entryOfMessage}). */

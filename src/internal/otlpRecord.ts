@@ -95,7 +95,7 @@ export const toLogRecord = (
       const first = Option.orElse(Cause.failureOption(record.cause), () => Cause.dieOption(record.cause))
       if (Option.isSome(first)) errorAttributes(renderer, first.value, attributes, fields)
     }
-    setAttribute(attributes, fields, "effect.cause", { stringValue: renderer.causeText(record.cause) })
+    setAttribute(attributes, fields, "effect.cause", { stringValue: renderer.effectCauseText(record.cause) })
   }
   const [severityNumber, severityText] = severity[record.level]
   const time = nanos(record.timestamp.getTime())

@@ -75,7 +75,7 @@ export const redactedCause = (renderer: Renderer, cause: Cause.Cause<unknown>): 
   try {
     return walk(cause, 0)
   } catch {
-    return Cause.fail(renderer.causeText(cause))
+    return Cause.fail(renderer.effectCauseText(cause))
   }
 }
 

@@ -54,7 +54,7 @@ export const spanEvent = (
   if (entry.binding.name !== undefined) put("logger_name", renderer.string(entry.binding.name))
   put("effect.logLevel", toEffectLevel[level].label)
   if (entry.error !== undefined) put("error", renderer.safe(entry.error))
-  if (cause._tag !== "Empty") put("effect.cause", renderer.causeText(cause))
+  if (cause._tag !== "Empty") put("effect.cause", renderer.effectCauseText(cause))
   const message = typeof entry.message === "string" ? entry.message : textOf(entry.message)
   span.event(
     renderer.string(message),

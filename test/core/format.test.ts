@@ -1,32 +1,23 @@
 /**
- * The console and JSON formatters of the Effect-free core, driven without Effect: the context is a `Map`, the spans
- * an array, a cause a list of errors, the current span a plain object with its ids.
+ * The console and JSON formatters of the Effect-free core, driven without Effect: each renders one `LogRecord` built
+ * by hand (the context a core `Context`, the spans an array, a cause its failures and defects, the trace ids strings).
  */
 import { describe, expect, it } from "vitest"
-import { ConsoleFormatter } from "../../src/core/consoleFormat.js"
+import { causeText } from "../../src/core/cause.js"
 import * as emoji from "../../src/core/emoji.js"
-import type { BindingLike, EntryLike, FormatHooks, FormatOptions } from "../../src/core/formatter.js"
-import { JsonFormatter } from "../../src/core/jsonFormat.js"
+import { makeFormatter } from "../../src/core/format.js"
+import type { FormatOptions } from "../../src/core/formatter.js"
+import {
+  Binding,
+  type CauseData,
+  Context,
+  emptyContext,
+  type LogRecord,
+  rootBinding,
+  type Span
+} from "../../src/core/record.js"
 import { makeRedactor } from "../../src/core/redact.js"
 import { defaultLimits, Renderer } from "../../src/core/render.js"
-
-type Ctx = Map<string, unknown>
-interface PlainCause {
-  readonly errors: ReadonlyArray<unknown>
-}
-interface PlainSpan {
-  readonly traceId: string
-  readonly spanId: string
-}
-
-const hooks: FormatHooks<Ctx, PlainCause, PlainSpan> = {
-  contextSize: (ctx) => ctx.size,
-  forEachContext: (ctx, f) => ctx.forEach((value, key) => f(key, value)),
-  causeData: (cause, renderer) => ({ failures: cause.errors.map((e) => renderer.safe(e)) }),
-  causeText: (cause) => cause.errors.map(String).join("\n"),
-  causeReasons: (cause, max) => cause.errors.slice(0, max),
-  traceIds: (span) => span
-}
 
 const options = (over: Partial<FormatOptions> = {}): FormatOptions => ({
   format: "key_value",
@@ -44,92 +35,162 @@ const options = (over: Partial<FormatOptions> = {}): FormatOptions => ({
   ...over
 })
 
-const make = (over: Partial<FormatOptions> = {}) => {
+const make = (over: Partial<FormatOptions> = {}, renderer?: Renderer) => {
   const o = options(over)
-  const renderer = new Renderer(o.redactor, o.limits)
-  return o.format === "json" ? new JsonFormatter(o, renderer, hooks) : new ConsoleFormatter(o, renderer, hooks)
+  return makeFormatter(o, renderer ?? new Renderer(o.redactor, o.limits))
 }
 
-const entry = (binding: BindingLike, message: string, fields?: object, error?: unknown): EntryLike => ({
-  binding,
-  message,
-  fields: fields as EntryLike["fields"],
-  error
+const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678)
+
+const record = (over: Partial<LogRecord> & Pick<LogRecord, "message">): LogRecord => ({
+  level: "info",
+  time: T,
+  binding: rootBinding,
+  fields: undefined,
+  error: undefined,
+  context: emptyContext,
+  spans: [],
+  cause: undefined,
+  traceId: undefined,
+  spanId: undefined,
+  ...over
 })
 
-const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678)
-const none = new Map<string, unknown>()
+/** An error with a fixed stack (a line's text does not depend on where the test runs). */
+const errorWithStack = <E extends Error>(error: E, frame: string): E => {
+  error.stack = `${error.name}: ${error.message}\n    at ${frame}`
+  return error
+}
+
+const failAndDie = (): CauseData => ({
+  reasons: [
+    { kind: "fail", value: errorWithStack(Object.assign(new Error("x"), { order_id: 7 }), "charge (pay.ts:3:9)") },
+    { kind: "die", value: { code: 42, password: "p" } }
+  ],
+  interrupted: false
+})
 
 describe("core formatters", () => {
-  it("console: level marker, name emoji, context then bound then call fields, spans, redaction", () => {
+  it("console: level marker, name emoji, context in its order then bound then call fields, spans, redaction", () => {
     const f = make()
-    const worker: BindingLike = { name: "worker.alpha", fields: { job: 7 } }
-    const line = f.render(
-      "warning",
-      T,
-      entry(worker, "slow\nstep", { password: "p", ms: 12 }),
-      new Map([["request_id", "r-1"]]),
-      [{ label: "step", startTime: T - 5 }],
-      undefined,
-      undefined
-    )
+    const line = f.format(record({
+      level: "warning",
+      message: "slow\nstep",
+      binding: new Binding("worker.alpha", { job: 7 }),
+      fields: { password: "p", ms: 12 },
+      context: new Context(["request_id", "attempt"], ["r-1", 2]),
+      spans: [{ label: "inner", startTime: T - 5 }, { label: "outer", startTime: T - 12 }]
+    }))
     expect(line).toBe(
-      "⚠️ WARN [👷] slow\\nstep request_id=r-1 job=7 password=[REDACTED] ms=12 step=5ms\n"
+      "⚠️ WARN [👷] slow\\nstep request_id=r-1 attempt=2 job=7 password=[REDACTED] ms=12 inner=5ms outer=12ms\n"
     )
   })
 
-  it("console: DAS fields choose the emoji; an error shows its fields and chain; a cause its reasons", () => {
-    const f = make()
-    const root: BindingLike = { name: undefined, fields: undefined }
+  it("JSON: context in its order, spans, fields; reserved keys moved under fields.", () => {
+    const f = make({ format: "json" })
+    const line = f.format(record({
+      message: "done",
+      binding: new Binding("http", { level: "forged" }),
+      fields: { n: 1, skip: undefined },
+      context: new Context(["zeta", "alpha", "token"], ["z", "a", "t"]),
+      spans: [{ label: "inner", startTime: T - 5 }, { label: "outer", startTime: T - 12 }]
+    }))
+    expect(line).toBe(
+      "{\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"level\":\"info\",\"message\":\"done\",\"logger_name\":\"http\"," +
+        "\"zeta\":\"z\",\"alpha\":\"a\",\"token\":\"[REDACTED]\",\"fields.level\":\"forged\",\"n\":1," +
+        "\"spans\":{\"inner\":5,\"outer\":12}}\n"
+    )
+  })
+
+  it("console: a cause with a failure and a defect: the failure's fields, then the text of both, in order", () => {
+    const line = make().format(record({ level: "error", message: "failed", cause: failAndDie() }))
+    expect(line).toBe(
+      "🔥 ERROR [▶️] failed error.order_id=7 cause=\"Error: x\\n    at charge (pay.ts:3:9)\\n" +
+        "Error: {\\\"code\\\":42,\\\"password\\\":\\\"[REDACTED]\\\"}\"\n"
+    )
+  })
+
+  it("JSON: a cause with a failure and a defect as data; an interruption alone", () => {
+    const f = make({ format: "json" })
+    const parsed = JSON.parse(f.format(record({ level: "error", message: "failed", cause: failAndDie() })))
+    expect(parsed.cause).toEqual({
+      failures: [{ name: "Error", message: "x", stack: "Error: x\n    at charge (pay.ts:3:9)", order_id: 7 }],
+      defects: [{ code: 42, password: "[REDACTED]" }]
+    })
+    const interrupted = JSON.parse(f.format(record({ message: "m", cause: { reasons: [], interrupted: true } })))
+    expect(interrupted.cause).toEqual({ interrupted: true })
+    const text = causeText(new Renderer(makeRedactor()), { reasons: [], interrupted: true })
+    expect(text).toBe("All fibers interrupted without errors.")
+  })
+
+  it("a cause's text: the chain as [cause]: blocks, and the binding's stack layout through errorStack", () => {
+    class Tagged extends Renderer {
+      override errorStack(name: string, message: string, _stack: string, value: unknown): string {
+        return `<${name}|${message}|${value instanceof Error ? "error" : typeof value}>`
+      }
+    }
+    const inner = errorWithStack(new Error("inner"), "db (db.ts:1:1)")
+    const outer = errorWithStack(new TypeError("outer", { cause: inner }), "api (api.ts:2:2)")
+    const cause: CauseData = { reasons: [{ kind: "die", value: outer }], interrupted: false }
+    expect(causeText(new Renderer(makeRedactor()), cause)).toBe(
+      "TypeError: outer\n    at api (api.ts:2:2) {\n  [cause]: Error: inner\n      at db (db.ts:1:1)\n}"
+    )
+    expect(causeText(new Tagged(makeRedactor()), cause)).toBe(
+      "<TypeError|outer|error> {\n  [cause]: <Error|inner|error>\n}"
+    )
+    const line = make({}, new Tagged(makeRedactor())).format(record({ message: "m", cause }))
+    expect(line).toBe("[▶️] m cause=\"<TypeError|outer|error> {\\n  [cause]: <Error|inner|error>\\n}\"\n")
+  })
+
+  it("console: DAS fields choose the emoji; an error shows its fields and chain; the cause then only its text", () => {
     const error = Object.assign(new TypeError("bad", { cause: new Error("inner") }), { code: "E1" })
-    const line = f.render("error", T, entry(root, "failed", { domain: "database" }, error), none, undefined, {
-      errors: [Object.assign(new Error("x"), { order_id: 7 })]
-    }, undefined)
+    const line = make().format(record({
+      level: "error",
+      message: "failed",
+      fields: { domain: "database" },
+      error,
+      cause: { reasons: [{ kind: "fail", value: "x" }], interrupted: false }
+    }))
     expect(
       line.startsWith(
         "🔥 ERROR [🗄️] failed domain=database error=\"TypeError: bad\" error.code=E1 cause=\"Error: inner\""
       )
-    )
-      .toBe(true)
-    // the record has its own error: the cause's errors' fields are not repeated, its text is
-    expect(line).not.toContain("order_id")
+    ).toBe(true)
     expect(line.endsWith(" cause=\"Error: x\"\n")).toBe(true)
   })
 
-  it("JSON: reserved keys moved under fields., trace ids, the cause as data, one object per line", () => {
-    const f = make({ format: "json", traceIds: true, serviceName: "svc" })
-    const binding: BindingLike = { name: "http", fields: { level: "forged" } }
-    const line = f.render(
-      "info",
-      T,
-      entry(binding, "done", { token: "t", n: 1, skip: undefined }),
-      none,
-      undefined,
-      { errors: [new Error("boom")] },
-      { traceId: "0123456789abcdef0123456789abcdef", spanId: "0123456789abcdef" }
+  it("trace ids: JSON's trace_id / span_id, the console's short form; only with the option", () => {
+    const ids = { traceId: "0123456789abcdef0123456789abcdef", spanId: "fedcba9876543210" }
+    const json = make({ format: "json", traceIds: true })
+    const first = JSON.parse(json.format(record({ message: "a", ...ids })))
+    const second = JSON.parse(json.format(record({ message: "b", traceId: ids.traceId, spanId: undefined })))
+    const third = JSON.parse(json.format(record({ message: "c", ...ids })))
+    expect([first, second, third].map((p) => [p.trace_id, p.span_id])).toEqual([
+      [ids.traceId, ids.spanId],
+      [ids.traceId, undefined],
+      [ids.traceId, ids.spanId]
+    ])
+    expect(make({ traceIds: true }).format(record({ message: "m", ...ids }))).toBe(
+      "[▶️] m trace=01234567 span=fedcba98\n"
     )
-    const parsed = JSON.parse(line)
-    expect(line.endsWith("}\n")).toBe(true)
-    expect(parsed).toMatchObject({
-      timestamp: "2026-01-02T03:04:05.678Z",
-      level: "info",
-      message: "done",
-      logger_name: "http",
-      trace_id: "0123456789abcdef0123456789abcdef",
-      span_id: "0123456789abcdef",
-      service_name: "svc",
-      "fields.level": "forged",
-      token: "[REDACTED]",
-      n: 1,
-      cause: { failures: [{ name: "Error", message: "boom" }] }
-    })
-    expect("skip" in parsed).toBe(false)
+    expect(make({ traceIds: true }).format(record({ message: "m", traceId: "0".repeat(16) + "89abcdef01234567" })))
+      .toBe("[▶️] m trace=89abcdef\n")
+    expect(make().format(record({ message: "m", ...ids }))).toBe("[▶️] m\n")
+  })
+
+  it("a context is prepared once seen twice, and a changed context is rendered again", () => {
+    const f = make()
+    const a = new Context(["k"], [1])
+    const b = new Context(["k"], [2])
+    const lines = [a, b, a, b, emptyContext].map((context) => f.format(record({ message: "m", context })))
+    expect(lines).toEqual(["[▶️] m k=1\n", "[▶️] m k=2\n", "[▶️] m k=1\n", "[▶️] m k=2\n", "[▶️] m\n"])
   })
 
   it("a binding is prepared once per formatter, and module levels give its threshold", () => {
     const f = make({ format: "json", moduleLevels: [["db", "warning"], ["db.pool", "debug"]] })
-    const pool: BindingLike = { name: "db.pool.main", fields: { size: 4 } }
-    for (let i = 0; i < 100; i++) f.render("info", T, entry(pool, "q"), none, undefined, undefined, undefined)
+    const pool = new Binding("db.pool.main", { size: 4 })
+    const spans: ReadonlyArray<Span> = []
+    for (let i = 0; i < 100; i++) f.format(record({ message: "q", binding: pool, spans }))
     expect([f.preparedCount, f.moduleThreshold(pool), f.moduleLevel("db.x"), f.moduleLevel("dbx")]).toEqual([
       1,
       10000,
