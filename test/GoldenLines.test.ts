@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { EmojiLogger, Log } from "effect-foundation"
 import { type Binding, cases, type Level, options, program } from "./shared/lines.js"
 
-const logAt: Record<Level, (message: string) => Effect.Effect<void>> = {
+const logAt: Record<Level, (...args: ReadonlyArray<unknown>) => Effect.Effect<void>> = {
   trace: Effect.logTrace,
   debug: Effect.logDebug,
   info: Effect.logInfo,
@@ -21,7 +21,7 @@ const binding: Binding<Effect.Effect<void>> = {
   Log,
   withContext: (fields) => Log.withContext(fields),
   annotateLogs: (fields) => Effect.annotateLogs(fields),
-  effectLog: (level, message) => logAt[level](message)
+  effectLog: (level, args) => logAt[level](...args)
 }
 
 /** The lines one case writes in `format` (it.effect runs with the TestClock at 0). */

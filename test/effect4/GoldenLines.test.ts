@@ -9,7 +9,7 @@ import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
 import * as Log from "../../src/effect4/Log.js"
 import { type Binding, cases, type Level, options, program } from "../shared/lines.js"
 
-const logAt: Record<Level, (message: string) => Effect.Effect<void>> = {
+const logAt: Record<Level, (...args: ReadonlyArray<unknown>) => Effect.Effect<void>> = {
   trace: Effect.logTrace,
   debug: Effect.logDebug,
   info: Effect.logInfo,
@@ -22,7 +22,7 @@ const binding: Binding<Effect.Effect<void>> = {
   Log,
   withContext: (fields) => Log.withContext(fields),
   annotateLogs: (fields) => Effect.annotateLogs(fields),
-  effectLog: (level, message) => logAt[level](message)
+  effectLog: (level, args) => logAt[level](...args)
 }
 
 /** The lines one case writes in `format`, with the clock at 0. */

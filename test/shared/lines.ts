@@ -31,6 +31,8 @@ export interface GoldenCase {
   readonly annotations?: Fields
   /** For `exception`: made fresh per run */
   readonly error?: () => unknown
+  /** For `effect`: the arguments in place of `message` (made fresh per run) */
+  readonly args?: () => ReadonlyArray<unknown>
   readonly console: string
   readonly json: string
 }
@@ -57,8 +59,8 @@ export interface Binding<E> {
   readonly Log: LogLike<E>
   readonly withContext: (fields: Fields) => (self: E) => E
   readonly annotateLogs: (fields: Fields) => (self: E) => E
-  /** `Effect.logTrace` ... `Effect.logFatal` (critical) with one string argument */
-  readonly effectLog: (level: Level, message: string) => E
+  /** `Effect.logTrace` ... `Effect.logFatal` (critical) with these arguments */
+  readonly effectLog: (level: Level, args: ReadonlyArray<unknown>) => E
 }
 
 /** The call a case describes, built with a binding's own modules. */
@@ -67,7 +69,7 @@ export const program = <E>(binding: Binding<E>, c: GoldenCase): E => {
   if (c.logger !== undefined) log = log.named(c.logger)
   if (c.bound !== undefined) log = log.bind(c.bound)
   let self = c.via === "effect"
-    ? binding.effectLog(c.level, c.message)
+    ? binding.effectLog(c.level, c.args?.() ?? [c.message])
     : c.via === "exception"
     ? log.exception(c.message, c.error?.(), c.fields)
     : log[c.level](c.message, c.fields)
@@ -299,5 +301,36 @@ export const cases: ReadonlyArray<GoldenCase> = [
     context: { job: "j1" },
     console: "🐞 DEBUG [▶️] in context job=j1",
     json: T + ",\"level\":\"debug\",\"message\":\"in context\",\"job\":\"j1\"}"
+  },
+  {
+    name: "Effect.log with several arguments",
+    via: "effect",
+    level: "info",
+    message: "a 1 true",
+    args: () => ["a", 1, true],
+    console: "[▶️] a 1 true",
+    json: T + ",\"level\":\"info\",\"message\":\"a 1 true\"}"
+  },
+  {
+    name: "Effect.logError with an Error and a fields object",
+    via: "effect",
+    level: "error",
+    message: "Request failed",
+    args: () => ["Request failed", error("bad"), { status: 500 }],
+    console: "🔥 ERROR [▶️] Request failed status=500 error=\"Error: bad\" stack=\"Error: bad\\n    at f (x.ts:1:1)\"",
+    json: T +
+      ",\"level\":\"error\",\"message\":\"Request failed\",\"status\":500,\"error\":{\"name\":\"Error\",\"message\":\"bad\",\"stack\":\"Error: bad\\n    at f (x.ts:1:1)\"}}"
+  },
+  {
+    name: "secrets in bound fields and in the context",
+    via: "log",
+    level: "info",
+    message: "call",
+    logger: "client",
+    bound: { api_key: "k-123" },
+    context: { password: "p", user: "bob" },
+    console: "[🙋] call password=[REDACTED] user=bob api_key=[REDACTED]",
+    json: T +
+      ",\"level\":\"info\",\"message\":\"call\",\"logger_name\":\"client\",\"password\":\"[REDACTED]\",\"user\":\"bob\",\"api_key\":\"[REDACTED]\"}"
   }
 ]
