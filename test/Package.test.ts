@@ -410,6 +410,8 @@ describe("Package: effect-foundation/effect4 with only effect 4 installed", () =
           ["Request completed", "GET", "/hello/grace", 200]
         ])
         expect(story.find((r) => r.message === "Greeting"), counts).toMatchObject({ name: "ada", path: "/hello/ada" })
+        // and not effect 4's own request line beside ours
+        expect(story.filter((r) => r.message === "Sent HTTP response"), counts).toEqual([])
       }),
     300_000
   )

@@ -43,7 +43,8 @@ const fallback = Effect.gen(function*() {
   yield* Log.info("Using value", { value })
 })
 
-// An HTTP server with the request logging middleware: one line per request.
+// An HTTP server with the request logging middleware: one line per request (it switches effect 4's built-in
+// `HttpMiddleware.logger` off for the requests it handles).
 const Routes = Layer.mergeAll(
   HttpRouter.add(
     "GET",
@@ -56,7 +57,7 @@ const Routes = Layer.mergeAll(
   ),
   HttpRouter.add("GET", "/orders/:id", HttpServerResponse.text("no such order", { status: 404 }))
 )
-const ServerLive = HttpRouter.serve(Routes, { disableLogger: true, middleware: HttpLogging.middleware }).pipe(
+const ServerLive = HttpRouter.serve(Routes, { middleware: HttpLogging.middleware }).pipe(
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
 )
 const http = Effect.gen(function*() {
