@@ -38,10 +38,10 @@ import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
+import type { LevelInput, LevelName } from "./core/level.js"
+import { redactedMarker } from "./core/redact.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
-import type { LevelInput, LevelName } from "./internal/level.js"
 import { aLevel, checkOptions, invalidOption, option } from "./internal/parse.js"
-import { redactedMarker } from "./internal/redact.js"
 import * as Log from "./Log.js"
 
 /**

@@ -10,12 +10,13 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import { addContext, Binding, type Fields, rootBinding } from "./internal/entry.js"
+import type { LevelInput, LevelName } from "./core/level.js"
+import { Binding, type Fields, rootBinding } from "./core/record.js"
+import { safeFields } from "./core/render.js"
+import { addContext } from "./internal/entry.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
-import type { LevelInput, LevelName } from "./internal/level.js"
 import { orDie } from "./internal/parse.js"
 import { logEntry, logException } from "./internal/record.js"
-import { safeFields } from "./internal/render.js"
 
 /**
  * Level names, lower case as in JSON output: `trace`, `debug`, `info`,

@@ -46,23 +46,16 @@
  */
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import { boolean, optional, variable } from "./internal/config.js"
+import { isVariableError, sinkFromEnv, type SinkVariable, sinkVariables } from "./core/sinkConfig.js"
 import * as flush from "./internal/flush.js"
-import {
-  asDuration,
-  bytes,
-  duration,
-  integerAtLeast,
-  oneOf,
-  parseBytes as parseBytesImpl,
-  parseDuration as parseDurationImpl
-} from "./internal/parse.js"
+import { parseBytes as parseBytesImpl, parseDuration as parseDurationImpl } from "./internal/parse.js"
 import * as internal from "./internal/sink.js"
-import { checkSinkOptions, overflows } from "./internal/sinkOptions.js"
+import { checkSinkOptions } from "./internal/sinkOptions.js"
 import type { Flushable } from "./Telemetry.js"
 
 /**
@@ -374,16 +367,6 @@ export const parseBytes: (raw: string) => number | undefined = parseBytesImpl
  */
 export const parseDuration: (raw: string) => Duration.Duration | undefined = parseDurationImpl
 
-const reopenSignals: ReadonlyArray<"SIGHUP" | "SIGUSR2"> = ["SIGHUP", "SIGUSR2"]
-
-const rotationVariables = [
-  "PROVIDE_LOG_FILE_MAX_SIZE",
-  "PROVIDE_LOG_FILE_INTERVAL",
-  "PROVIDE_LOG_FILE_MAX_FILES",
-  "PROVIDE_LOG_FILE_COMPRESS",
-  "PROVIDE_LOG_FILE_REOPEN_SIGNAL"
-] as const
-
 /**
  * Sink options from the environment (`PROVIDE_LOG_FILE`, `PROVIDE_LOG_STREAM`,
  * `PROVIDE_LOG_FLUSH_SIZE`, `PROVIDE_LOG_FLUSH_INTERVAL`,
@@ -398,72 +381,24 @@ const rotationVariables = [
  * @since 0.1.0
  * @category configuration
  */
-export const config: Config.Config<Partial<Options>> = Config.all({
-  file: optional("PROVIDE_LOG_FILE", "a file path", (raw) => raw.trim()),
-  stream: variable("PROVIDE_LOG_STREAM", oneOf(["stdout", "stderr"])),
-  flushSize: variable("PROVIDE_LOG_FLUSH_SIZE", bytes("a positive number of bytes, e.g. 65536, 64k, 1m")),
-  flushInterval: variable(
-    "PROVIDE_LOG_FLUSH_INTERVAL",
-    asDuration(duration("positive", "a positive duration, e.g. 100 (ms), 250 ms, 1 s"))
-  ),
-  maxBufferBytes: variable("PROVIDE_LOG_MAX_BUFFER_BYTES", bytes("a positive number of bytes, e.g. 8388608, 8m")),
-  overflow: variable("PROVIDE_LOG_OVERFLOW", oneOf(overflows)),
-  shutdownTimeout: variable(
-    "PROVIDE_LOG_SHUTDOWN_TIMEOUT",
-    asDuration(duration("positive", "a positive duration, e.g. 5000 (ms), 5 s"))
-  ),
-  exitHook: boolean("PROVIDE_LOG_EXIT_HOOK"),
-  maxSize: variable("PROVIDE_LOG_FILE_MAX_SIZE", bytes("a positive number of bytes, e.g. 10485760, 10m, 10 MiB")),
-  interval: variable(
-    "PROVIDE_LOG_FILE_INTERVAL",
-    asDuration(duration("positive", "a positive duration, e.g. 1 day, 6 h, 30 min"))
-  ),
-  maxFiles: variable("PROVIDE_LOG_FILE_MAX_FILES", integerAtLeast(1, "a positive integer, e.g. 7")),
-  compress: boolean("PROVIDE_LOG_FILE_COMPRESS"),
-  reopenSignal: optional("PROVIDE_LOG_FILE_REOPEN_SIGNAL", reopenSignals.join(", "), (raw) => {
-    const k = raw.trim().toUpperCase()
-    return reopenSignals.find((s) => s === k || s === "SIG" + k)
-  })
-}).pipe(
-  Config.mapOrFail((c): Either.Either<Partial<Options>, ConfigError.ConfigError> => {
-    const rotate: { -readonly [K in keyof RotateOptions]: RotateOptions[K] } = {}
-    if (c.maxSize !== undefined) rotate.maxSize = c.maxSize
-    if (c.interval !== undefined) rotate.interval = c.interval
-    if (c.maxFiles !== undefined) rotate.maxFiles = c.maxFiles
-    if (c.compress !== undefined) rotate.compress = c.compress
-    if (c.file === undefined) {
-      const set = [c.maxSize, c.interval, c.maxFiles, c.compress, c.reopenSignal].findIndex((v) => v !== undefined)
-      if (set >= 0) {
-        const name = rotationVariables[set]!
-        return Either.left(
-          ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`)
-        )
-      }
-    } else if (
-      (c.maxFiles !== undefined || c.compress !== undefined) && c.maxSize === undefined && c.interval === undefined
-    ) {
-      const name = c.maxFiles !== undefined ? "PROVIDE_LOG_FILE_MAX_FILES" : "PROVIDE_LOG_FILE_COMPRESS"
-      return Either.left(
-        ConfigError.InvalidData(
-          [name],
-          `${name} is set but neither PROVIDE_LOG_FILE_MAX_SIZE nor PROVIDE_LOG_FILE_INTERVAL: nothing rotates the file`
-        )
-      )
+export const config: Config.Config<Partial<Options>> = Config.all(
+  Object.fromEntries(
+    Object.keys(sinkVariables).map((name) => [name, Config.option(Config.string(name))])
+  ) as Record<SinkVariable, Config.Config<Option.Option<string>>>
+).pipe(
+  Config.mapOrFail((raw): Either.Either<Partial<Options>, ConfigError.ConfigError> => {
+    const env = sinkFromEnv((name) => Option.getOrUndefined(raw[name]))
+    if (isVariableError(env)) return Either.left(ConfigError.InvalidData([env.name], env.message))
+    const { flushInterval, shutdownTimeout, target, ...rest } = env
+    const out: { -readonly [K in keyof Options]?: Options[K] } = rest
+    if (target !== undefined) {
+      const interval = typeof target === "object" ? target.rotate?.interval : undefined
+      out.target = interval === undefined || typeof target !== "object"
+        ? target
+        : { ...target, rotate: { ...target.rotate, interval: Duration.millis(interval) } }
     }
-    const out: { -readonly [K in keyof Options]?: Options[K] } = {}
-    if (c.file !== undefined) {
-      out.target = {
-        file: c.file,
-        ...(Object.keys(rotate).length > 0 ? { rotate } : {}),
-        ...(c.reopenSignal !== undefined ? { reopenOnSignal: c.reopenSignal } : {})
-      }
-    } else if (c.stream !== undefined) out.target = c.stream
-    if (c.flushSize !== undefined) out.flushSize = c.flushSize
-    if (c.flushInterval !== undefined) out.flushInterval = c.flushInterval
-    if (c.maxBufferBytes !== undefined) out.maxBufferBytes = c.maxBufferBytes
-    if (c.overflow !== undefined) out.overflow = c.overflow
-    if (c.shutdownTimeout !== undefined) out.shutdownTimeout = c.shutdownTimeout
-    if (c.exitHook !== undefined) out.exitHook = c.exitHook
+    if (flushInterval !== undefined) out.flushInterval = Duration.millis(flushInterval)
+    if (shutdownTimeout !== undefined) out.shutdownTimeout = Duration.millis(shutdownTimeout)
     return Either.right(out)
   })
 )

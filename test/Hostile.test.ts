@@ -580,7 +580,7 @@ describe("Hostile input: the record is kept", () => {
   it.effect("a formatter that throws anyway: the last-resort line keeps the level and the message", () =>
     Effect.gen(function*() {
       class Throwing extends Formatter {
-        override render(): string {
+        override format(): string {
           throw new Error("bad")
         }
       }

@@ -4,7 +4,7 @@ import { EmojiLogger, Log, LogSink } from "effect-foundation"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { defaultKeys, KEEP, makeRedactor } from "../src/internal/redact.js"
+import { defaultKeys, KEEP, makeRedactor } from "../src/core/redact.js"
 
 type Level = "trace" | "debug" | "info" | "warning" | "error" | "critical"
 const levels: ReadonlyArray<Level> = ["trace", "debug", "info", "warning", "error", "critical"]

@@ -5,11 +5,11 @@
  */
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import type { EmojiLogger, Foundation, Telemetry } from "effect-foundation"
-import type { Format } from "../src/internal/format.js"
+import type { Format } from "../src/core/formatter.js"
+import type { RedactionOptions } from "../src/core/redact.js"
+import type { RenderLimits } from "../src/core/render.js"
 import type { OtlpOptions } from "../src/internal/otlp.js"
 import type { RateLimitOptions } from "../src/internal/rateLimit.js"
-import type { RedactionOptions } from "../src/internal/redact.js"
-import type { RenderLimits } from "../src/internal/render.js"
 
 describe("public option types", () => {
   it("equal the types the implementation takes", () => {

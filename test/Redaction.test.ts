@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, FiberId, Redacted } from "effect"
 import { EmojiLogger, Foundation, Log, TestLog } from "effect-foundation"
-import { toLogRecord } from "../src/internal/otlp.js"
 import {
   defaultKeys,
   KEEP,
@@ -10,8 +9,11 @@ import {
   redactedMarker,
   type RedactionOptions,
   REMOVE
-} from "../src/internal/redact.js"
-import { defaultLimits, Renderer } from "../src/internal/render.js"
+} from "../src/core/redact.js"
+import { defaultLimits } from "../src/core/render.js"
+import { toLogRecord } from "../src/internal/otlp.js"
+import { Renderer } from "../src/internal/render.js"
+import { recordOfInput } from "../src/internal/structuredRecord.js"
 import { recordingTracer, viaFoundation, withEnv } from "./utils.js"
 
 const quietNames = { loggerNameEmoji: false }
@@ -522,16 +524,15 @@ const otlpAttributes = (
   redaction?: RedactionOptions
 ) => {
   const rec = toLogRecord(
-    {
+    recordOfInput({
       timestamp: at,
       level: "error",
       message: "m",
       loggerName: undefined,
       fields,
       error: undefined,
-      cause: c,
-      spans: []
-    },
+      cause: c
+    }),
     undefined,
     new Renderer(makeRedactor(redaction), defaultLimits)
   )
@@ -949,16 +950,15 @@ describe("Redaction of numbered and confirmation fields, URL passwords, DSNs, pa
         expect(line).not.toContain("namePW2")
         const otlp = JSON.stringify(
           toLogRecord(
-            {
+            recordOfInput({
               timestamp: at,
               level: "info",
               message: "m",
               loggerName: named,
               fields: {},
               error: undefined,
-              cause: Cause.empty,
-              spans: []
-            },
+              cause: Cause.empty
+            }),
             undefined,
             new Renderer(makeRedactor(), defaultLimits)
           )

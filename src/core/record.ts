@@ -84,7 +84,7 @@ export interface LogRecord {
   /** The call's error (`Log.exception`, `Log.error(message, error)`); `undefined` without one. */
   readonly error: unknown
   readonly context: Context
-  /** Outermost first; empty without log spans. */
+  /** Innermost first (the order Effect's own loggers show them); empty without log spans. */
   readonly spans: ReadonlyArray<Span>
   readonly cause: CauseData | undefined
   /** The current span's ids (valid W3C ids only), when the record is logged inside one. */

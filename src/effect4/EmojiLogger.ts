@@ -11,15 +11,14 @@
  * @since 0.2.0
  */
 import type * as Cause from "effect/Cause"
-import * as Config from "effect/Config"
-import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as level from "../core/level.js"
 import type * as Emoji from "./Emoji.js"
-import { formatOptions, Formatter, levelOption } from "./internal/format.js"
+import { formatOptions, Formatter, levelOption, tryOptions } from "./internal/format.js"
 import * as install_ from "./internal/install.js"
 import { fromFormatter, recordOfInput } from "./internal/logger.js"
 
@@ -223,18 +222,6 @@ export const install = (
   minimum: LevelInput
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.suspend(() => install_.install([logger], levelOption("minimum", minimum) ?? "info", undefined))
-
-/**
- * An option that throws `IllegalArgumentError` as a typed failure: a `ConfigError` with the same message.
- *
- * @internal
- */
-export const tryOptions = <A>(f: () => A): Effect.Effect<A, Config.ConfigError> =>
-  Effect.try({
-    try: f,
-    catch: (e) =>
-      new Config.ConfigError(new ConfigProvider.SourceError({ message: e instanceof Error ? e.message : String(e) }))
-  })
 
 /**
  * A layer that installs the logger writing to `write` in place of effect 4's default logger (the idiom of effect 4's

@@ -9,7 +9,7 @@ import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Ref from "effect/Ref"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
-import { rootBinding } from "./entry.js"
+import { rootBinding } from "../core/record.js"
 import { TaggedError } from "./errors.js"
 import {
   aFunction,

@@ -10,7 +10,8 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { acceptedLevels, type LevelName, levelOf, parseLevel } from "./level.js"
+import { acceptedLevels, type LevelName, levelOf, parseLevel } from "../core/level.js"
+import { acceptedModuleLevels, needsFileMessage } from "../core/parse.js"
 import {
   aBoolean,
   acceptedFormats,
@@ -90,7 +91,7 @@ export const env = {
   dasEmoji: boolean("PROVIDE_LOG_DAS_EMOJI_ENABLED"),
   moduleLevels: optional(
     "PROVIDE_LOG_MODULE_LEVELS",
-    `comma-separated name:LEVEL pairs (e.g. "auth:DEBUG,db.pool:ERROR") with LEVEL one of ${acceptedLevels}`,
+    acceptedModuleLevels,
     parseModuleLevels
   ),
   serviceName: optional("PROVIDE_SERVICE_NAME", "a non-empty name", (raw) => raw.trim()),
@@ -125,7 +126,7 @@ export const fileOutput: Config.Config<
   if (c.file === undefined) {
     const name = c.level !== undefined ? "PROVIDE_LOG_FILE_LEVEL" : "PROVIDE_LOG_FILE_FORMAT"
     return Either.left(
-      ConfigError.InvalidData([name], `${name} is set but PROVIDE_LOG_FILE is not: it applies to a log file`)
+      ConfigError.InvalidData([name], needsFileMessage(name))
     )
   }
   return Either.right({ level: c.level, format: c.format, stream: c.stream ?? "stdout" })

@@ -9,17 +9,14 @@
  * redacted or removed by key, down the cause chain): redaction only hides more.
  */
 import { platform } from "#platform"
-import * as Cause from "effect/Cause"
 import type * as Console from "effect/Console"
-import type * as HashMap from "effect/HashMap"
-import type * as List from "effect/List"
-import type * as LogSpan from "effect/LogSpan"
-import type * as Tracer from "effect/Tracer"
-import { Entry } from "./entry.js"
-import { Formatter, isError } from "./format.js"
-import type { LevelName } from "./level.js"
-import { KEEP, REDACT, redactedMarker, REMOVE } from "./redact.js"
-import { ownKeys, readField, type Renderer } from "./render.js"
+import { isError } from "../core/formatter.js"
+import type { LevelName } from "../core/level.js"
+import type { LogRecord } from "../core/record.js"
+import { KEEP, REDACT, redactedMarker, REMOVE } from "../core/redact.js"
+import { ownKeys, readField } from "../core/render.js"
+import { Formatter } from "./format.js"
+import type { Renderer } from "./render.js"
 
 /**
  * Whether records for `target` go to the console as devtools show them: on a
@@ -89,31 +86,29 @@ export class DevtoolsFormatter extends Formatter {
   /** Its errors, as redacted copies, for the console call after its line. */
   errors: Array<Error> = []
 
-  override render(
-    level: LevelName,
-    millis: number,
-    entry: Entry,
-    annotations: HashMap.HashMap<string, unknown>,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span?: Tracer.AnySpan | undefined
-  ): string {
-    this.level = level
+  override format(record: LogRecord): string {
+    this.level = record.level
     this.errors = []
     // JSON lines stay whole records (whoever reads the console gets everything); errors as objects on the console format
-    if (this.options.format === "json") return super.render(level, millis, entry, annotations, spans, cause, span)
-    if (entry.error !== undefined && isError(entry.error)) {
-      this.errors.push(copyError(this.renderer, entry.error, 0))
-      entry = new Entry(entry.binding, entry.message, entry.fields, undefined)
+    if (this.options.format === "json") return super.format(record)
+    if (record.error !== undefined && isError(record.error)) {
+      this.errors.push(copyError(this.renderer, record.error, 0))
+      record = { ...record, error: undefined }
     }
-    if (cause._tag !== "Empty") {
-      const reasons = [...Cause.failures(cause), ...Cause.defects(cause)]
+    const cause = record.cause
+    if (cause !== undefined) {
+      // failures first, then defects (as they are listed)
+      const reasons = [
+        ...cause.reasons.filter((r) => r.kind === "fail"),
+        ...cause.reasons.filter((r) => r.kind === "die")
+      ]
+        .map((r) => r.value)
       if (reasons.length > 0 && reasons.length <= this.options.limits.maxKeys && reasons.every(isError)) {
         for (const reason of reasons) this.errors.push(copyError(this.renderer, reason, 0))
-        cause = Cause.empty
+        record = { ...record, cause: undefined }
       }
     }
-    return super.render(level, millis, entry, annotations, spans, cause, span)
+    return super.format(record)
   }
 
   override fallback(level: LevelName, millis: number, message: unknown, reason: string): string {

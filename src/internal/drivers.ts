@@ -8,34 +8,14 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
+import { countLines } from "../core/consoleDriver.js"
 import type { Driver } from "../core/driver.js"
 
-const countLines = (batch: string): number => {
-  let n = 0
-  for (let i = batch.indexOf("\n"); i >= 0; i = batch.indexOf("\n", i + 1)) n++
-  return n
-}
-
 /** Effect's `Console`: one `log` (or `error`) call per line, without its "\n". Never behind. */
-/** @internal */
-export const consoleDriver = (name: string, log: (line: string) => void): Driver => {
-  const write = (batch: string): boolean => {
-    let start = 0
-    for (let nl = batch.indexOf("\n"); nl >= 0; nl = batch.indexOf("\n", start)) {
-      log(batch.slice(start, nl))
-      start = nl + 1
-    }
-    return true
-  }
-  return {
-    name,
-    lags: false,
-    write,
-    writeSync: (batch) => (write(batch), countLines(batch)),
-    abandon: () => 0,
-    close: () => {}
-  }
-}
+export {
+  /** @internal */
+  consoleDriver
+} from "../core/consoleDriver.js"
 
 /** A user writer; one that returns an `Effect` is run, one batch at a time, and can fall behind. */
 /** @internal */

@@ -1,55 +1,14 @@
 /**
- * The record of a `Log.*` call, as the binding makes it: the bound logger it
- * came from (`Binding`), the message, the call's fields and error (`Entry`),
- * and the fiber's context in the order it was given.
+ * What the binding converts once to build the core's `LogRecord` (src/core/record.ts) from Effect's structures: the
+ * context (an annotation `HashMap`, in the order `Log.withContext` gave it), the log spans (a `List`), and, for
+ * consumers that want one object of fields (TestLog, span events, other loggers), the record's fields merged.
  */
 import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
 import type * as LogSpan from "effect/LogSpan"
-import { Context, emptyContext, type Span } from "../core/record.js"
-import { putField, safeFields } from "./render.js"
-
-/** @internal */
-export type Fields = Readonly<Record<string, unknown>>
-
-/**
- * A binding: optional logger name and fields, fixed when the bound logger is
- * made. Each formatter prepares it once (rendered fields, emoji, level
- * threshold) and keeps that in its own cache, keyed by the binding.
- *
- * @internal
- */
-export class Binding {
-  constructor(
-    readonly name: string | undefined,
-    readonly fields: Fields | undefined
-  ) {}
-}
-
-/** @internal */
-export class Entry {
-  constructor(
-    readonly binding: Binding,
-    readonly message: string,
-    readonly fields: Fields | undefined,
-    readonly error: unknown = undefined
-  ) {}
-  toJSON(): unknown {
-    return {
-      message: this.message,
-      ...(this.binding.name === undefined ? {} : { logger_name: this.binding.name }),
-      ...this.binding.fields,
-      ...this.fields
-    }
-  }
-  toString(): string {
-    return this.message
-  }
-}
-
-/** @internal */
-export const rootBinding = new Binding(undefined, undefined)
+import { Context, emptyContext, type LogRecord, type Span } from "../core/record.js"
+import { putField, safeFields } from "../core/render.js"
 
 // ---------------------------------------------------------------------------
 // Context in the order given
@@ -124,35 +83,19 @@ export const addContext =
   }
 
 /**
- * Visits the annotations in order: the keys `Log.withContext` gave in the order
- * given; a map made by `Effect.annotateLogs` in Effect's (hash) order.
+ * A record's fields as one object: context, then bound fields, then call fields (later sources win). Call fields
+ * are read through guards.
  *
  * @internal
  */
-export const contextEntries = (
-  annotations: HashMap.HashMap<string, unknown>,
-  f: (key: string, value: unknown) => void
-): void => {
-  const context = contextOf(annotations)
-  for (let i = 0; i < context.keys.length; i++) f(context.keys[i]!, context.values[i])
-}
-
-/**
- * A record's fields as one object: context annotations, then bound fields,
- * then call fields (later sources win). Call fields are read through guards.
- *
- * @internal
- */
-export const mergedFields = (
-  annotations: HashMap.HashMap<string, unknown>,
-  entry: Entry | undefined
-): Record<string, unknown> => {
+export const mergedFields = (record: LogRecord): Record<string, unknown> => {
   const fields: Record<string, unknown> = {}
-  contextEntries(annotations, (key, value) => putField(fields, key, value))
-  const bound = entry?.binding.fields
+  const context = record.context
+  for (let i = 0; i < context.keys.length; i++) putField(fields, context.keys[i]!, context.values[i])
+  const bound = record.binding.fields
   if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
-  if (entry?.fields != null) {
-    const call = safeFields(entry.fields)
+  if (record.fields != null) {
+    const call = safeFields(record.fields)
     for (const key of Object.keys(call)) putField(fields, key, call[key])
   }
   return fields

@@ -12,11 +12,12 @@
  *   a trigger ({@link FingersCrossedScope.trigger}); while no scope is open in
  *   the process, both cost one read of a global counter.
  * - A kept record ({@link Captured}) holds everything its loggers need: the
- *   timestamp from the Clock at the call, annotations, log spans, the span,
- *   fields (the call's copied one level deep, as `safeFields` reads them),
- *   error, cause, and the loggers installed then. Written later, it
- *   goes through those loggers like any record (redaction, rate limit, OTLP,
- *   span events), with its own timestamp.
+ *   `LogRecord` (the timestamp from the Clock at the call, the context, log
+ *   spans, the call's fields copied one level deep as `safeFields` reads
+ *   them, error, cause as data, trace ids), the Effect cause, the span, and
+ *   the loggers installed then. Written later, it goes through those loggers
+ *   like any record (redaction, rate limit, OTLP, span events), with its own
+ *   timestamp.
  *
  * @internal
  */
@@ -30,20 +31,19 @@ import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import type * as FiberRefs from "effect/FiberRefs"
-import type * as HashMap from "effect/HashMap"
 import * as Inspectable from "effect/Inspectable"
-import * as List from "effect/List"
-import type * as LogSpan from "effect/LogSpan"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
-import { type Binding, Entry, type Fields, rootBinding } from "./entry.js"
-import { type LevelInput, type LevelName, toEffectLevel } from "./level.js"
+import type { LevelInput, LevelName } from "../core/level.js"
+import { type Binding, type Fields, type LogRecord, rootBinding } from "../core/record.js"
+import type { Redactor } from "../core/redact.js"
+import { safeFields } from "../core/render.js"
+import { noSpans } from "./entry.js"
+import { toEffectLevel } from "./level.js"
 import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
-import { currentFingersCrossed, fingersCrossed as state, type Route, route } from "./record.js"
-import type { Redactor } from "./redact.js"
+import { currentFingersCrossed, fingersCrossed as state, recordOf, type Route, route } from "./record.js"
 import { effectOptions } from "./redactedView.js"
 import { currentRedactor } from "./redactorRef.js"
-import { safeFields } from "./render.js"
 import { spanEvent } from "./spanEvents.js"
 
 /**
@@ -123,12 +123,8 @@ export class Captured {
   constructor(
     readonly seq: number,
     readonly route: Route,
-    readonly level: LevelName,
-    readonly ordinal: number,
-    readonly millis: number,
-    readonly entry: Entry,
-    readonly annotations: HashMap.HashMap<string, unknown>,
-    readonly spans: List.List<LogSpan.LogSpan>,
+    readonly record: LogRecord,
+    /** the record's Effect cause (`Cause.empty` without one), for TestLog and the other loggers */
     readonly cause: Cause.Cause<unknown>,
     readonly span: Tracer.AnySpan | undefined,
     readonly fiberId: FiberId.Runtime,
@@ -149,23 +145,12 @@ export class Captured {
 const replay = (c: Captured): Effect.Effect<void> | undefined => {
   const r = c.route
   let wait: Effect.Effect<void> | undefined
-  for (let i = 0; i < r.direct.length; i++) {
-    wait = r.direct[i]!(c.level, c.ordinal, c.millis, c.entry, c.annotations, c.spans, c.cause, c.span) ?? wait
-  }
+  for (let i = 0; i < r.direct.length; i++) wait = r.direct[i]!(c.record, c.cause, c.span) ?? wait
   if (c.nanos !== undefined && c.span !== undefined && c.span._tag === "Span") {
-    spanEvent(c.span, c.level, c.entry, c.annotations, c.cause, Context.empty(), c.redactor, c.nanos)
+    spanEvent(c.span, c.record, Context.empty(), c.redactor, c.nanos)
   }
   if (r.others.length > 0 && c.refs !== undefined) {
-    const options = effectOptions(
-      c.fiberId,
-      toEffectLevel[c.level],
-      c.entry,
-      c.annotations,
-      c.spans,
-      c.cause,
-      c.refs,
-      c.millis
-    )
+    const options = effectOptions(c.fiberId, c.record, c.cause, c.refs)
     Inspectable.withRedactableContext(options.context, () => {
       for (const logger of r.others) logger.log(options)
     })
@@ -199,21 +184,22 @@ const release = (records: ReadonlyArray<Captured>, dropped: number): Effect.Effe
   let wait: Effect.Effect<void> | undefined
   const first = records[0]
   if (dropped > 0 && first !== undefined) {
-    const entry = new Entry(
-      rootBinding,
-      dropped + (dropped === 1 ? " earlier record" : " earlier records") + " dropped from the fingers-crossed buffer",
-      { dropped }
-    )
+    const record: LogRecord = {
+      ...first.record,
+      level: "warning",
+      message: dropped + (dropped === 1 ? " earlier record" : " earlier records") +
+        " dropped from the fingers-crossed buffer",
+      binding: rootBinding,
+      fields: { dropped },
+      error: undefined,
+      spans: noSpans,
+      cause: undefined
+    }
     wait = replay(
       new Captured(
         first.seq,
         first.route,
-        "warning",
-        toEffectLevel.warning.ordinal,
-        first.millis,
-        entry,
-        first.annotations,
-        List.nil(),
+        record,
         Cause.empty,
         first.span,
         first.fiberId,
@@ -274,16 +260,13 @@ export class FingersCrossedScope {
     const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     const span = fiber.currentSpan
+    const millis = clock.unsafeCurrentTimeMillis()
+    // the call's fields as they are now: a fields object the caller reuses or changes later does not change the record
+    const kept = fields == null ? fields : safeFields(fields)
     const c = new Captured(
       ++state.seq,
       r,
-      level,
-      ordinal,
-      clock.unsafeCurrentTimeMillis(),
-      // the call's fields as they are now: a fields object the caller reuses or changes later does not change the record
-      new Entry(binding, message, fields == null ? fields : safeFields(fields), error),
-      fiber.getFiberRef(FiberRef.currentLogAnnotations),
-      fiber.getFiberRef(FiberRef.currentLogSpan),
+      recordOf(fiber, r.traceIds, level, millis, binding, message, kept, error, cause, span),
       cause,
       span,
       fiber.id(),

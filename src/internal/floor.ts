@@ -6,7 +6,8 @@ import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 import type * as LogLevel from "effect/LogLevel"
 import { pipeArguments } from "effect/Pipeable"
-import { type LevelName, toEffectLevel } from "./level.js"
+import type { LevelName } from "../core/level.js"
+import { toEffectLevel } from "./level.js"
 
 /** @internal */
 export const FloorTypeId: unique symbol = Symbol.for("effect-foundation/Floor") as never

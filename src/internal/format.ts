@@ -1,65 +1,25 @@
 /**
- * The binding's formatter: the core's console or JSON formatter (src/core/consoleFormat.ts,
- * src/core/jsonFormat.ts), reading Effect's own structures through hooks: the context annotations (a `HashMap`,
- * in the order given), the log spans (a `List`), the `Cause` and the current span (the fiber's `Tracer.ParentSpan`).
+ * The binding's formatter: the core's console or JSON formatter (`makeFormatter` in src/core/format.ts) over the
+ * binding's renderer (Effect's `Redacted` and `Cause`, Effect's stack layout), rendering the `LogRecord`s the binding
+ * builds (`emit` in record.ts, `recordOfOptions` in logMessage.ts).
  */
-import type * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
-import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
-import type * as HashMap from "effect/HashMap"
-import type * as List from "effect/List"
-import type * as Logger from "effect/Logger"
-import type * as LogSpan from "effect/LogSpan"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
 import * as core from "../core/format.js"
 import type { FormatOptions } from "../core/formatter.js"
 import type { LevelName } from "../core/level.js"
-import { type Binding, contextOf, type Entry, spansOf } from "./entry.js"
-import { entryOfMessage } from "./logMessage.js"
+import type { Binding, LogRecord } from "../core/record.js"
 import { moduleLevels } from "./record.js"
-import { causeDataOf, Renderer } from "./render.js"
-import { traceIdsOf } from "./traceContext.js"
+import { Renderer } from "./render.js"
 
-export {
-  /** @internal */
-  defaultFormatOptions
-} from "../core/format.js"
-export {
-  /** @internal */
-  errorHead,
-  /** @internal */
-  fieldKeyOf,
-  /** @internal */
-  type Format,
-  /** @internal */
-  type FormatOptions,
-  /** @internal */
-  isError,
-  /** @internal */
-  reservedJsonKeys,
-  /** @internal */
-  valueText
-} from "../core/formatter.js"
-export {
-  /** @internal */
-  entryOfMessage
-} from "./logMessage.js"
 export {
   /** @internal */
   type RecordInput,
   /** @internal */
-  recordOf,
-  /** @internal */
   renderRecord,
   /** @internal */
-  type StructuredRecord,
+  structuredOf,
   /** @internal */
-  toRecord
+  type StructuredRecord
 } from "./structuredRecord.js"
-
-type Annotations = HashMap.HashMap<string, unknown>
 
 /** @internal */
 export class Formatter {
@@ -95,51 +55,9 @@ export class Formatter {
     return this.core.moduleThreshold(binding)
   }
 
-  /** The current span of a record handed to an Effect `Logger` (only looked up when trace ids are written). */
-  spanOf(options: Logger.Logger.Options<unknown>): Tracer.AnySpan | undefined {
-    if (!this.options.traceIds) return undefined
-    return Option.getOrUndefined(
-      Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
-    )
-  }
-
-  /** Renders one record. Level filtering is the caller's. */
-  render(
-    level: LevelName,
-    millis: number,
-    entry: Entry,
-    annotations: Annotations,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span?: Tracer.AnySpan | undefined
-  ): string {
-    const ids = this.options.traceIds ? traceIdsOf(span) : undefined
-    return this.core.format({
-      level,
-      time: millis,
-      message: entry.message,
-      binding: entry.binding,
-      fields: entry.fields,
-      error: entry.error,
-      context: contextOf(annotations),
-      spans: spansOf(spans),
-      cause: cause._tag === "Empty" ? undefined : causeDataOf(cause),
-      traceId: ids?.traceId,
-      spanId: ids?.spanId
-    })
-  }
-
-  /** Renders a record of `Effect.log*` (its message read by {@link entryOfMessage}). */
-  renderMessage(
-    level: LevelName,
-    millis: number,
-    message: unknown,
-    annotations: Annotations,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span?: Tracer.AnySpan | undefined
-  ): string {
-    return this.render(level, millis, entryOfMessage(message, this.renderer), annotations, spans, cause, span)
+  /** Renders one record, its line with its `"\n"`. Level filtering is the caller's. */
+  format(record: LogRecord): string {
+    return this.core.format(record)
   }
 
   /**

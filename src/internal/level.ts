@@ -1,24 +1,9 @@
 /**
  * The binding's side of the level tables: Effect's `LogLevel` for each level name and back. The names, ordinals and
- * spellings are in the core (`src/core/level.ts`), re-exported here for the binding's modules.
+ * spellings are in the core (`src/core/level.ts`).
  */
 import * as LogLevel from "effect/LogLevel"
 import { type LevelName, levelOfOrdinal } from "../core/level.js"
-
-export {
-  /** @internal */
-  acceptedLevels,
-  /** @internal */
-  type LevelInput,
-  /** @internal */
-  type LevelName,
-  /** @internal */
-  levelOf,
-  /** @internal */
-  levelOrdinal,
-  /** @internal */
-  parseLevel
-} from "../core/level.js"
 
 /**
  * Effect's `LogLevel` for each of our names (critical is Effect's `Fatal`).

@@ -15,27 +15,21 @@ import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
+import { defaultFormatOptions } from "../core/format.js"
+import { errorHead, type FormatOptions, isError } from "../core/formatter.js"
+import type { LevelName } from "../core/level.js"
+import { type Binding, emptyContext, type LogRecord, rootBinding } from "../core/record.js"
+import { makeRedactor } from "../core/redact.js"
 import type { Options } from "../EmojiLogger.js"
-import type { Binding, Entry } from "./entry.js"
+import { noSpans } from "./entry.js"
 import { currentFloor, Floor, isFloor } from "./floor.js"
-import {
-  defaultFormatOptions,
-  entryOfMessage,
-  errorHead,
-  type FormatOptions,
-  Formatter,
-  isError,
-  type RecordInput,
-  recordOf,
-  renderRecord,
-  type StructuredRecord
-} from "./format.js"
-import { fromEffectLevel, type LevelName, toEffectLevel } from "./level.js"
+import { Formatter, type RecordInput, renderRecord, structuredOf, type StructuredRecord } from "./format.js"
+import { fromEffectLevel, toEffectLevel } from "./level.js"
+import { recordOfOptions } from "./logMessage.js"
 import { formatOption } from "./parse.js"
 import { aLevel, invalidOption, option } from "./parse.js"
 import type { RateLimiter } from "./rateLimit.js"
 import { type Direct, DirectPath, triggerFromRefs } from "./record.js"
-import { makeRedactor } from "./redact.js"
 import { spanEventLogger } from "./spanEvents.js"
 
 /**
@@ -141,17 +135,30 @@ const reason = (e: unknown): string => {
  * Renders a record, or, when that throws, the formatter's last-resort line
  * (level, message, reason): a record is never lost.
  */
-const renderSafely = (
-  formatter: Formatter,
-  level: LevelName,
-  millis: number,
-  message: unknown,
-  render: () => string
-): string => {
+const renderSafely = (formatter: Formatter, record: LogRecord): string => {
   try {
-    return render()
+    return formatter.format(record)
   } catch (e) {
-    return formatter.fallback(level, millis, message, reason(e))
+    return formatter.fallback(record.level, record.time, record.message, reason(e))
+  }
+}
+
+/**
+ * Renders the record of an `Effect.log*` call (built here too, so nothing it reads can lose the line); the
+ * last-resort line keeps the level and the first argument when it is text.
+ */
+const renderOptionsSafely = (
+  formatter: Formatter,
+  options: Logger.Logger.Options<unknown>
+): readonly [string, LogRecord | undefined] => {
+  let record: LogRecord | undefined
+  try {
+    record = recordOfOptions(options, formatter.renderer, formatter.options.traceIds)
+    return [formatter.format(record), record]
+  } catch (e) {
+    const first = Array.isArray(options.message) ? options.message[0] : options.message
+    const level = fromEffectLevel(options.logLevel)
+    return [formatter.fallback(level, options.date.getTime(), first, reason(e)), record]
   }
 }
 
@@ -179,6 +186,7 @@ const directPath = (
     d.threshold = own.threshold
     d.explicit = own.explicit
   }
+  if (formatter.options.traceIds) d.traceIds = true
   return call
 }
 
@@ -190,11 +198,18 @@ const belowOwn = (own: OutputLevel | undefined, options: Logger.Logger.Options<u
 /** The rate limit's summary line for `name` (`undefined`: the root logger). */
 const suppressedLine = (formatter: Formatter, name: string | undefined, suppressed: number, millis: number): string => {
   const logger = name ?? "root"
-  return renderRecord(formatter, {
-    timestamp: new Date(millis),
+  return formatter.format({
     level: "warning",
+    time: millis,
     message: suppressed + " records suppressed for " + logger,
-    fields: { suppressed, logger }
+    binding: rootBinding,
+    fields: { suppressed, logger },
+    error: undefined,
+    context: emptyContext,
+    spans: noSpans,
+    cause: undefined,
+    traceId: undefined,
+    spanId: undefined
   })
 }
 
@@ -246,17 +261,9 @@ export const fromFormatter = (
   // Log.* records can wait for room in the sink (overflow "block"); Effect.log* records cannot.
   const direct = directPath(
     formatter,
-    (level, _ordinal, millis, entry, annotations, spans, cause, span) =>
-      (admit === undefined || admit(entry.binding.name, millis)) &&
-        write(
-            renderSafely(
-              formatter,
-              level,
-              millis,
-              entry.message,
-              () => formatter.render(level, millis, entry, annotations, spans, cause, span)
-            )
-          ) === true
+    (record) =>
+      (admit === undefined || admit(record.binding.name, record.time)) &&
+        write(renderSafely(formatter, record)) === true
         ? room
         : undefined,
     own
@@ -265,22 +272,8 @@ export const fromFormatter = (
     // `Effect.logError` inside a fingers-crossed scope: the scope's records are written first
     triggerFromRefs(options.context, options.logLevel.ordinal)
     if (belowOwn(own, options)) return
-    const millis = options.date.getTime()
-    if (admit === undefined || admit(undefined, millis)) {
-      const level = fromEffectLevel(options.logLevel)
-      const first = Array.isArray(options.message) ? options.message[0] : options.message
-      write(
-        renderSafely(formatter, level, millis, first, () =>
-          formatter.renderMessage(
-            level,
-            millis,
-            options.message,
-            options.annotations,
-            options.spans,
-            options.cause,
-            formatter.spanOf(options)
-          ))
-      )
+    if (admit === undefined || admit(undefined, options.date.getTime())) {
+      write(renderOptionsSafely(formatter, options)[0])
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })
@@ -297,41 +290,14 @@ export const capturing = (
   formatter: Formatter,
   capture: (record: StructuredRecord, line: string) => void
 ): Logger.Logger<unknown, void> => {
-  const take = (
-    level: LevelName,
-    millis: number,
-    entry: Entry,
-    annotations: Parameters<Direct>[4],
-    spans: Parameters<Direct>[5],
-    cause: Parameters<Direct>[6],
-    span: Parameters<Direct>[7]
-  ): undefined => {
-    const line = renderSafely(
-      formatter,
-      level,
-      millis,
-      entry.message,
-      () => formatter.render(level, millis, entry, annotations, spans, cause, span)
-    )
-    capture(recordOf(level, millis, entry, annotations, spans, cause, formatter.renderer), line)
+  const direct = directPath(formatter, (record, cause) => {
+    capture(structuredOf(record, cause, formatter.renderer), renderSafely(formatter, record))
     return undefined
-  }
-  const direct = directPath(
-    formatter,
-    (level, _ordinal, millis, entry, annotations, spans, cause, span) =>
-      take(level, millis, entry, annotations, spans, cause, span)
-  )
+  })
   const logger = Logger.make<unknown, void>((options) => {
     triggerFromRefs(options.context, options.logLevel.ordinal)
-    take(
-      fromEffectLevel(options.logLevel),
-      options.date.getTime(),
-      entryOfMessage(options.message, formatter.renderer),
-      options.annotations,
-      options.spans,
-      options.cause,
-      formatter.spanOf(options)
-    )
+    const [line, record] = renderOptionsSafely(formatter, options)
+    if (record !== undefined) capture(structuredOf(record, options.cause, formatter.renderer), line)
   })
   return Object.assign(logger, { [DirectPath]: direct })
 }

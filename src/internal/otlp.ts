@@ -25,22 +25,24 @@ import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
+import { levelOrdinal } from "../core/level.js"
 import type { Item } from "../core/otlpJson.js"
+import { Binding, type LogRecord } from "../core/record.js"
+import { makeRedactor } from "../core/redact.js"
+import { defaultLimits } from "../core/render.js"
 import type { OtlpOptions } from "../Otlp.js"
 import { make as makeCircuitBreaker } from "./circuitBreaker.js"
-import { Binding } from "./entry.js"
 import { registerScoped } from "./flush.js"
-import { recordOf, type StructuredRecord, toRecord } from "./format.js"
 import { toEffectLevel } from "./level.js"
+import { recordOfOptions, spanOf } from "./logMessage.js"
 import { resolve, type Resolved } from "./otlpConfig.js"
 import { disabled, OtlpExporter } from "./otlpExporter.js"
 import { Transport } from "./otlpHttp.js"
-import { spanOf, toLogRecord } from "./otlpRecord.js"
+import { toLogRecord } from "./otlpRecord.js"
 import type { Exporter } from "./otlpState.js"
 import { type Direct, DirectPath, logEntry } from "./record.js"
-import { makeRedactor } from "./redact.js"
 import { currentRedactor, redactorOf, widen } from "./redactorRef.js"
-import { defaultLimits, Renderer } from "./render.js"
+import { Renderer } from "./render.js"
 import { compile } from "./retry.js"
 
 /** @internal */
@@ -70,19 +72,22 @@ const exportRenderer = (config: Resolved): Effect.Effect<Renderer> =>
 
 /** The logger feeding `exporter`: each record converted (and redacted) only when the exporter keeps it. */
 const exportLogger = (exporter: OtlpExporter, renderer: Renderer): Logger.Logger<unknown, void> => {
-  const itemOf = (record: StructuredRecord, span: Tracer.AnySpan | undefined): Item => ({
-    scope: record.loggerName === undefined ? undefined : renderer.string(record.loggerName),
+  const itemOf = (record: LogRecord, span: Tracer.AnySpan | undefined): Item => ({
+    scope: record.binding.name === undefined ? undefined : renderer.string(record.binding.name),
     record: toLogRecord(record, span, renderer)
   })
   // Log.* records arrive on the direct path (no per-record FiberRefs snapshot); Effect.log* through the Logger.
-  const direct: Direct = (level, ordinal, millis, entry, annotations, spans, cause, span) =>
-    void exporter.enqueue(
-      ordinal,
-      () => itemOf(recordOf(level, millis, entry, annotations, spans, cause, renderer), span)
-    )
+  const direct: Direct = Object.assign(
+    (record: LogRecord, _cause: unknown, span: Tracer.AnySpan | undefined) =>
+      void exporter.enqueue(levelOrdinal[record.level], () => itemOf(record, span)),
+    { traceIds: true }
+  )
   return Object.assign(
     Logger.make<unknown, void>((opts) =>
-      exporter.enqueue(opts.logLevel.ordinal, () => itemOf(toRecord(opts, renderer), spanOf(opts.context)))
+      exporter.enqueue(
+        opts.logLevel.ordinal,
+        () => itemOf(recordOfOptions(opts, renderer, true), spanOf(opts.context))
+      )
     ),
     { [DirectPath]: direct }
   )

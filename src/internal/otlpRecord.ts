@@ -1,19 +1,17 @@
 /**
- * OTLP export, conversion: one record (a `StructuredRecord`, redacted through
- * the exporter's `Renderer`) as an OTLP `logRecord` (severity, body,
- * attributes, `exception.*`, trace and span ids). The request around the
- * records is built by the Effect-free core (`core/otlpJson.ts`, encoded by
+ * OTLP export, conversion: one `LogRecord` (redacted through the exporter's
+ * `Renderer`) as an OTLP `logRecord` (severity, body, attributes,
+ * `exception.*`, trace and span ids). The request around the records is built
+ * by the Effect-free core (`core/otlpJson.ts`, encoded by
  * `core/otlpProtobuf.ts`).
  */
-import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
-import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
+import { causeText } from "../core/cause.js"
+import { valueText } from "../core/formatter.js"
+import type { LevelName } from "../core/level.js"
 import { type AnyValue, anyValue, type KeyValue, type LogRecordJson, nanos } from "../core/otlpJson.js"
-import type { StructuredRecord } from "./format.js"
-import type { LevelName } from "./level.js"
+import type { CauseData, LogRecord } from "../core/record.js"
+import { mergedFields } from "./entry.js"
 import type { Renderer } from "./render.js"
 import { traceIdsOf } from "./traceContext.js"
 
@@ -29,12 +27,6 @@ export const severity: Record<LevelName, readonly [number, string]> = {
   warning: [13, "WARN"],
   error: [17, "ERROR"],
   critical: [21, "FATAL"]
-}
-
-/** @internal */
-export const spanOf = (refs: FiberRefs.FiberRefs): Tracer.AnySpan | undefined => {
-  const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
-  return Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
 }
 
 /** Attribute keys are unique (OTel log data model): a later `set` of the same key replaces the earlier value. */
@@ -73,43 +65,55 @@ const errorAttributes = (renderer: Renderer, error: unknown, out: Array<KeyValue
   }
 }
 
+/** The first failure of a cause, else its first defect (what `exception.*` describe). */
+const firstReason = (cause: CauseData): unknown => {
+  let die: { readonly value: unknown } | undefined
+  for (const reason of cause.reasons) {
+    if (reason.kind === "fail") return reason.value
+    die ??= reason
+  }
+  return die === undefined ? undefined : die.value
+}
+
 /**
- * One record as an OTLP `logRecord`; `span` gives the trace and span ids (when valid, see `traceContext.ts`).
+ * One record as an OTLP `logRecord`: its trace and span ids (valid ones only, see `traceContext.ts`), the flags from
+ * `span` (the fiber's current span, for its sampled flag).
  *
  * @internal
  */
 export const toLogRecord = (
-  record: StructuredRecord,
+  record: LogRecord,
   span: Tracer.AnySpan | undefined,
   renderer: Renderer
 ): LogRecordJson => {
   const attributes: Array<KeyValue> = []
-  const fields = renderer.fields(record.fields)
+  const fields = renderer.fields(mergedFields(record))
   for (const key of Object.keys(fields)) attributes.push({ key, value: anyValue(fields[key]) })
-  if (record.loggerName !== undefined) {
-    setAttribute(attributes, fields, "logger.name", { stringValue: renderer.string(record.loggerName) })
-  }
+  const name = record.binding.name
+  if (name !== undefined) setAttribute(attributes, fields, "logger.name", { stringValue: renderer.string(name) })
   if (record.error !== undefined) errorAttributes(renderer, record.error, attributes, fields)
-  if (!Cause.isEmpty(record.cause)) {
-    if (record.error === undefined) {
-      const first = Option.orElse(Cause.failureOption(record.cause), () => Cause.dieOption(record.cause))
-      if (Option.isSome(first)) errorAttributes(renderer, first.value, attributes, fields)
+  const cause = record.cause
+  // a cause made only of empty causes is no cause (`Cause.isEmpty`)
+  if (cause !== undefined && (cause.reasons.length > 0 || cause.interrupted)) {
+    if (record.error === undefined && cause.reasons.length > 0) {
+      errorAttributes(renderer, firstReason(cause), attributes, fields)
     }
-    setAttribute(attributes, fields, "effect.cause", { stringValue: renderer.effectCauseText(record.cause) })
+    setAttribute(attributes, fields, "effect.cause", { stringValue: causeText(renderer, cause) })
   }
   const [severityNumber, severityText] = severity[record.level]
-  const time = nanos(record.timestamp.getTime())
+  const time = nanos(record.time)
+  const message = typeof record.message === "string" ? record.message : valueText(record.message, renderer)
   const out: LogRecordJson = {
     timeUnixNano: time,
     observedTimeUnixNano: time,
     severityNumber,
     severityText,
-    body: { stringValue: renderer.string(record.message) },
+    body: { stringValue: renderer.string(message) },
     attributes
   }
-  const ids = traceIdsOf(span)
-  if (ids === undefined) return out
-  return ids.spanId === undefined
-    ? { ...out, traceId: ids.traceId, flags: ids.sampled ? 1 : 0 }
-    : { ...out, traceId: ids.traceId, spanId: ids.spanId, flags: ids.sampled ? 1 : 0 }
+  if (record.traceId === undefined) return out
+  const flags = traceIdsOf(span)?.sampled === true ? 1 : 0
+  return record.spanId === undefined
+    ? { ...out, traceId: record.traceId, flags }
+    : { ...out, traceId: record.traceId, spanId: record.spanId, flags }
 }

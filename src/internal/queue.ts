@@ -4,15 +4,6 @@
 import * as Effect from "effect/Effect"
 import * as core from "../core/queue.js"
 
-export {
-  /** @internal */
-  Dropped,
-  /** @internal */
-  Over,
-  /** @internal */
-  Queued
-} from "../core/queue.js"
-
 /** @internal */
 export class BoundedQueue<A> extends core.BoundedQueue<A> {
   /** Resumes when the queue is under its bound (at once if it is). */

@@ -2,13 +2,12 @@
  * The record of a `Log.*` call.
  *
  * `Log.info("msg", fields)` does not call `Effect.annotateLogs` (a FiberRef
- * update per call) nor Effect's `fiber.log`; it makes one `Entry` that carries
- * the message, the call's fields and the bound logger it came from, and hands
- * it to the loggers with a direct path (ours), which read the binding's
- * prepared fragments. Every other logger receives what `Effect.log*` would
- * give it: the message, the fields as annotations (see `effectOptions` in
- * `redactedView.ts`). The record itself is `entry.ts`; span events are
- * `spanEvents.ts`.
+ * update per call) nor Effect's `fiber.log`; `emit` decides the level once for
+ * every output, then builds one `LogRecord` (src/core/record.ts) from what the
+ * fiber holds and hands it to the loggers with a direct path (ours), which
+ * read the binding's prepared fragments. Every other logger receives what
+ * `Effect.log*` would give it: the message, the fields as annotations (see
+ * `effectOptions` in `redactedView.ts`). Span events are `spanEvents.ts`.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -18,22 +17,22 @@ import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import { globalValue } from "effect/GlobalValue"
-import type * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Inspectable from "effect/Inspectable"
-import type * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
-import type * as LogSpan from "effect/LogSpan"
 import type * as Tracer from "effect/Tracer"
-import { type Binding, Entry, type Fields } from "./entry.js"
+import type { LevelName } from "../core/level.js"
+import type { Binding, Fields, LogRecord } from "../core/record.js"
+import { contextOf, spansOf } from "./entry.js"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
 import { isFloor } from "./floor.js"
-import type { LevelName } from "./level.js"
 import { toEffectLevel } from "./level.js"
+import { causeOf } from "./logMessage.js"
 import { effectOptions } from "./redactedView.js"
 import { currentRedactor } from "./redactorRef.js"
 import { spanEvent, spanEventLogger } from "./spanEvents.js"
+import { traceIdsOf } from "./traceContext.js"
 
 // ---------------------------------------------------------------------------
 // Routing
@@ -56,16 +55,11 @@ export const DirectPath: unique symbol = Symbol.for("effect-foundation/DirectPat
  * @internal
  */
 export interface Direct {
-  (
-    level: LevelName,
-    ordinal: number,
-    millis: number,
-    entry: Entry,
-    annotations: HashMap.HashMap<string, unknown>,
-    spans: List.List<LogSpan.LogSpan>,
-    cause: Cause.Cause<unknown>,
-    span: Tracer.AnySpan | undefined
-  ): Effect.Effect<void> | undefined
+  /**
+   * One record; `cause` is its Effect `Cause` (`Cause.empty` without one: `TestLog` and other loggers keep it as
+   * Effect's), `span` the fiber's current span (OTLP's sampled flag).
+   */
+  (record: LogRecord, cause: Cause.Cause<unknown>, span: Tracer.AnySpan | undefined): Effect.Effect<void> | undefined
   /** The ordinal of the module level matching the binding's logger name; `undefined` when none does. */
   readonly moduleThreshold?: ((binding: Binding) => number | undefined) | undefined
   /**
@@ -75,6 +69,8 @@ export interface Direct {
   readonly threshold?: number | undefined
   /** The level was given for this output: it holds even under `Logger.withMinimumLogLevel`. */
   readonly explicit?: boolean | undefined
+  /** The output writes trace ids: the record carries the current span's. */
+  readonly traceIds?: boolean | undefined
 }
 
 type ModuleThreshold = (binding: Binding) => number | undefined
@@ -99,6 +95,8 @@ export interface Route {
   readonly tracer: boolean
   /** The module levels of the direct loggers that have some. */
   readonly modules: ReadonlyArray<ModuleThreshold>
+  /** A direct logger writes trace ids. */
+  readonly traceIds: boolean
 }
 
 // The loggers set is an immutable HashSet: route it once per set, not once per record.
@@ -110,18 +108,21 @@ export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Ro
     const direct: Array<Direct> = []
     const others: Array<Logger.Logger<unknown, unknown>> = []
     const modules: Array<ModuleThreshold> = []
+    let traceIds = false
     for (const logger of loggers) {
       const d = (logger as { [DirectPath]?: Direct })[DirectPath]
       if (d !== undefined) {
         direct.push(d)
         if (d.moduleThreshold !== undefined) modules.push(d.moduleThreshold)
+        if (d.traceIds === true) traceIds = true
       } else if (logger !== Logger.tracerLogger && logger !== spanEventLogger) others.push(logger)
     }
     r = {
       direct,
       others,
       tracer: HashSet.has(loggers, Logger.tracerLogger) || HashSet.has(loggers, spanEventLogger),
-      modules
+      modules,
+      traceIds
     }
     routes.set(loggers, r)
   }
@@ -165,40 +166,55 @@ const emit = (
     }
     // a record at or above a fingers-crossed scope's trigger: the scope's records are written first
     const released = fingersCrossed.open === 0 ? undefined : trigger(fiber.getFiberRef(currentFingersCrossed), ordinal)
-    const entry = new Entry(binding, message, fields, error)
-    const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
-    const annotations = fiber.getFiberRef(FiberRef.currentLogAnnotations)
-    const spans = fiber.getFiberRef(FiberRef.currentLogSpan)
     const span = fiber.currentSpan
-    const wait = toDirect(r.direct, minimum, level, ordinal, millis, entry, annotations, spans, cause, span)
+    const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+    const record = recordOf(fiber, r.traceIds, level, millis, binding, message, fields, error, cause, span)
+    const wait = toDirect(r.direct, minimum, ordinal, record, cause, span)
     if (r.tracer && span !== undefined && span._tag === "Span") {
-      spanEvent(
-        span,
-        level,
-        entry,
-        annotations,
-        cause,
-        fiber.currentDefaultServices,
-        fiber.getFiberRef(currentRedactor)
-      )
+      spanEvent(span, record, fiber.currentDefaultServices, fiber.getFiberRef(currentRedactor))
     }
     if (r.others.length > 0) {
-      const options = effectOptions(
-        fiber.id(),
-        logLevel,
-        entry,
-        annotations,
-        spans,
-        cause,
-        fiber.getFiberRefs(),
-        millis
-      )
+      const options = effectOptions(fiber.id(), record, cause, fiber.getFiberRefs())
       Inspectable.withRedactableContext(options.context, () => {
         for (const logger of r.others) logger.log(options)
       })
     }
     return wait ?? released ?? Effect.void
   })
+
+/**
+ * The record of a call in `fiber`: its context and log spans as the fiber holds them, its cause as data, and, with
+ * `withIds`, the current span's trace and span ids.
+ *
+ * @internal
+ */
+export const recordOf = (
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  withIds: boolean,
+  level: LevelName,
+  millis: number,
+  binding: Binding,
+  message: string,
+  fields: Fields | undefined,
+  error: unknown,
+  cause: Cause.Cause<unknown>,
+  span: Tracer.AnySpan | undefined
+): LogRecord => {
+  const ids = withIds ? traceIdsOf(span) : undefined
+  return {
+    level,
+    time: millis,
+    message,
+    binding,
+    fields,
+    error,
+    context: contextOf(fiber.getFiberRef(FiberRef.currentLogAnnotations)),
+    spans: spansOf(fiber.getFiberRef(FiberRef.currentLogSpan)),
+    cause: causeOf(cause),
+    traceId: ids?.traceId,
+    spanId: ids?.spanId
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Fingers-crossed scopes (the scopes themselves: fingersCrossed.ts)
@@ -271,7 +287,10 @@ export const triggerFromRefs = (refs: FiberRefs.FiberRefs, ordinal: number): voi
 const toDirect = (
   direct: ReadonlyArray<Direct>,
   minimum: LogLevel.LogLevel,
-  ...[level, ordinal, millis, entry, annotations, spans, cause, span]: Parameters<Direct>
+  ordinal: number,
+  record: LogRecord,
+  cause: Cause.Cause<unknown>,
+  span: Tracer.AnySpan | undefined
 ): Effect.Effect<void> | undefined => {
   let wait: Effect.Effect<void> | undefined
   let floor: boolean | undefined
@@ -279,9 +298,9 @@ const toDirect = (
     const d = direct[i]!
     if (
       d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
-      !admitsModule(d, entry.binding, ordinal)
+      !admitsModule(d, record.binding, ordinal)
     ) continue
-    wait = d(level, ordinal, millis, entry, annotations, spans, cause, span) ?? wait
+    wait = d(record, cause, span) ?? wait
   }
   return wait
 }
@@ -304,7 +323,7 @@ const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Bindi
 }
 
 /**
- * One log call: no annotateLogs, one `Entry`, straight to the installed loggers.
+ * One log call: no annotateLogs, one `LogRecord`, straight to the installed loggers.
  *
  * @internal
  */
@@ -325,7 +344,7 @@ const isCause = (u: unknown): u is Cause.Cause<unknown> => {
 }
 
 /**
- * A `Cause` is logged as the record's cause; anything else becomes the entry's `error`.
+ * A `Cause` is logged as the record's cause; anything else becomes the record's `error`.
  *
  * @internal
  */

@@ -1,37 +1,10 @@
 /**
  * The binding's side of redaction (src/core/redact.ts): the `PROVIDE_LOG_SANITIZATION_*` environment variables,
- * read through Effect `Config`. The redactor itself is in the core, re-exported here for the binding's modules.
+ * read through Effect `Config`. The redactor itself is in the core.
  */
 import * as Config from "effect/Config"
 import { parseKeyList, type RedactionOptions } from "../core/redact.js"
 import { boolean as booleanVar, optional } from "./config.js"
-
-export {
-  /** @internal */
-  defaultKeys,
-  /** @internal */
-  KEEP,
-  /** @internal */
-  type KeyAction,
-  /** @internal */
-  keyWords,
-  /** @internal */
-  makeRedactor,
-  /** @internal */
-  normalizeKey,
-  /** @internal */
-  qualifierWords,
-  /** @internal */
-  REDACT,
-  /** @internal */
-  redactedMarker,
-  /** @internal */
-  type RedactionOptions,
-  /** @internal */
-  type Redactor,
-  /** @internal */
-  REMOVE
-} from "../core/redact.js"
 
 const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
   optional(

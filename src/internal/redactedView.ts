@@ -9,21 +9,26 @@ import * as HashMap from "effect/HashMap"
 import * as List from "effect/List"
 import type * as Logger from "effect/Logger"
 import type * as LogSpan from "effect/LogSpan"
-import { contextEntries, type Entry, textOf } from "./entry.js"
+import type { LogRecord, Span } from "../core/record.js"
+import { putField, safeFields } from "../core/render.js"
+import { textOf } from "./entry.js"
+import { toEffectLevel } from "./level.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
-import { putField, type Renderer, safeFields } from "./render.js"
+import type { Renderer } from "./render.js"
 
 /**
- * The log spans with their labels masked (the same list when no label changes).
+ * The log spans as Effect's `List` (innermost first), their labels masked.
  *
  * @internal
  */
-export const redactedSpans = (renderer: Renderer, spans: List.List<LogSpan.LogSpan>): List.List<LogSpan.LogSpan> => {
-  let changed = false
-  for (const span of spans) if (renderer.string(span.label) !== span.label) changed = true
-  return changed
-    ? List.map(spans, (span) => ({ label: renderer.string(span.label), startTime: span.startTime }))
-    : spans
+export const redactedSpans = (renderer: Renderer, spans: ReadonlyArray<Span>): List.List<LogSpan.LogSpan> => {
+  let out: List.List<LogSpan.LogSpan> = List.nil()
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i]!
+    const label = renderer.string(span.label)
+    out = List.prepend(out, label === span.label ? span : { label, startTime: span.startTime })
+  }
+  return out
 }
 
 /** Where Effect keeps the span a failure was raised in (`Symbol.for`, shared by every Effect copy). */
@@ -96,41 +101,38 @@ export const redactedCause = (renderer: Renderer, cause: Cause.Cause<unknown>): 
  */
 export const effectOptions = (
   fiberId: Logger.Logger.Options<unknown>["fiberId"],
-  logLevel: Logger.Logger.Options<unknown>["logLevel"],
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  spans: List.List<LogSpan.LogSpan>,
+  record: LogRecord,
   cause: Cause.Cause<unknown>,
-  context: Logger.Logger.Options<unknown>["context"],
-  millis: number
+  context: Logger.Logger.Options<unknown>["context"]
 ): Logger.Logger.Options<unknown> => {
   const renderer = rendererFor(redactorOf(FiberRefs.getOrDefault(context, currentRedactor)))
   const fields: Record<string, unknown> = {}
-  contextEntries(annotations, (key, value) => putField(fields, key, value))
-  if (entry.binding.name !== undefined) putField(fields, "logger_name", entry.binding.name)
-  const bound = entry.binding.fields
+  const ctx = record.context
+  for (let i = 0; i < ctx.keys.length; i++) putField(fields, ctx.keys[i]!, ctx.values[i])
+  if (record.binding.name !== undefined) putField(fields, "logger_name", record.binding.name)
+  const bound = record.binding.fields
   if (bound != null) { for (const key of Object.keys(bound)) putField(fields, key, bound[key]) }
-  if (entry.fields != null) {
-    const call = safeFields(entry.fields)
+  if (record.fields != null) {
+    const call = safeFields(record.fields)
     for (const key of Object.keys(call)) putField(fields, key, call[key])
   }
   const shown = renderer.fields(fields)
   const all = HashMap.mutate(HashMap.empty<string, unknown>(), (m) => {
     for (const key of Object.keys(shown)) HashMap.set(m, key, shown[key])
   })
-  const failure = entry.error === undefined
+  const failure = record.error === undefined
     ? cause
     : cause._tag === "Empty"
-    ? Cause.fail(entry.error)
-    : Cause.sequential(Cause.fail(entry.error), cause)
+    ? Cause.fail(record.error)
+    : Cause.sequential(Cause.fail(record.error), cause)
   return {
     fiberId,
-    logLevel,
-    message: [renderer.string(textOf(entry.message))],
+    logLevel: toEffectLevel[record.level],
+    message: [renderer.string(textOf(record.message))],
     cause: failure._tag === "Empty" ? failure : redactedCause(renderer, failure),
     context,
-    spans: redactedSpans(renderer, spans),
+    spans: redactedSpans(renderer, record.spans),
     annotations: all,
-    date: new Date(millis)
+    date: new Date(record.time)
   }
 }

@@ -12,8 +12,9 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 import type * as Scope from "effect/Scope"
-import { type KeyAction, makeRedactor, type Redactor } from "./redact.js"
-import { defaultLimits, Renderer } from "./render.js"
+import { type KeyAction, makeRedactor, type Redactor } from "../core/redact.js"
+import { defaultLimits } from "../core/render.js"
+import { Renderer } from "./render.js"
 
 /**
  * The redactor published by the logging layer in force (`undefined`: none

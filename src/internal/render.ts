@@ -9,31 +9,6 @@ import { causeText } from "../core/cause.js"
 import type { CauseData, CauseReason } from "../core/record.js"
 import * as core from "../core/render.js"
 
-export {
-  /** @internal */
-  consoleKey,
-  /** @internal */
-  consoleString,
-  /** @internal */
-  defaultLimits,
-  /** @internal */
-  escapeText,
-  /** @internal */
-  jsonString,
-  /** @internal */
-  ownKeys,
-  /** @internal */
-  putField,
-  /** @internal */
-  readField,
-  /** @internal */
-  type RenderLimits,
-  /** @internal */
-  safeFields,
-  /** @internal */
-  truncate
-} from "../core/render.js"
-
 /**
  * The core's renderer, with Effect's `Redacted` and `Cause` values and Effect's stack layout in a cause's text.
  *

@@ -13,8 +13,8 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import { rootBinding } from "../core/record.js"
 import type * as Retry from "../Retry.js"
-import { rootBinding } from "./entry.js"
 import { errorMessage, errorTag } from "./errors.js"
 import {
   checkOptions,

@@ -8,14 +8,15 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Rotation } from "../core/driver.js"
 import { MAX_SLEEP, sleepBefore } from "../core/rotation.js"
+import { rotationAccepted } from "../core/sinkConfig.js"
 import type { FileTarget, RotateOptions } from "../LogSink.js"
 import { aBoolean, bytes, duration, integerAtLeast, invalidOption, oneOf, option } from "./parse.js"
 
 const where = "LogSink"
 
-const maxSizeParser = bytes("a positive number of bytes, e.g. 10485760, \"10 MiB\", \"512k\"")
-const intervalParser = duration("positive", "a positive finite duration, e.g. \"1 day\", \"6 hours\", \"30 minutes\"")
-const maxFilesParser = integerAtLeast(1, "a positive integer")
+const maxSizeParser = bytes(rotationAccepted.maxSize)
+const intervalParser = duration("positive", rotationAccepted.interval)
+const maxFilesParser = integerAtLeast(1, rotationAccepted.maxFiles)
 const signalParser = oneOf(["SIGHUP", "SIGUSR2"] as const)
 
 /**
@@ -27,7 +28,7 @@ const signalParser = oneOf(["SIGHUP", "SIGUSR2"] as const)
  */
 export const resolveRotation = (rotate: RotateOptions): Rotation => {
   if (typeof rotate !== "object" || rotate === null) {
-    throw invalidOption(where, "target.rotate", rotate, "an object { maxSize?, interval?, maxFiles?, compress? }")
+    throw invalidOption(where, "target.rotate", rotate, rotationAccepted.rotate)
   }
   const maxSize = rotate.maxSize === undefined
     ? undefined
@@ -42,7 +43,7 @@ export const resolveRotation = (rotate: RotateOptions): Rotation => {
     ? false
     : option(where, "target.rotate.compress", rotate.compress, aBoolean)
   if (maxSize === undefined && interval === undefined) {
-    throw invalidOption(where, "target.rotate", rotate, "an object with maxSize or interval (or both)")
+    throw invalidOption(where, "target.rotate", rotate, rotationAccepted.rotateTrigger)
   }
   return { maxSize, interval, maxFiles, compress }
 }

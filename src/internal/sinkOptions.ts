@@ -6,6 +6,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { aTarget as coreTarget, overflows as coreOverflows } from "../core/sinkConfig.js"
 import type { Options, OverflowPolicy, Target } from "../LogSink.js"
 import { aBoolean, aFunction, bytes, checkOptions, duration, oneOf, option, type Parser } from "./parse.js"
 import { describe, LogSinkError } from "./sink.js"
@@ -13,18 +14,9 @@ import { describe, LogSinkError } from "./sink.js"
 const where = "LogSink"
 
 /** @internal */
-export const overflows: ReadonlyArray<OverflowPolicy> = ["drop_oldest", "drop_newest", "block"]
+export const overflows: ReadonlyArray<OverflowPolicy> = coreOverflows
 
-const aTarget: Parser<Target> = {
-  accepted: "\"stdout\", \"stderr\", \"console\", { file }, { fd } or a writer function",
-  parse: (t) => {
-    if (t === "stdout" || t === "stderr" || t === "console" || typeof t === "function") return t as Target
-    if (typeof t !== "object" || t === null) return undefined
-    if ("file" in t) return typeof t.file === "string" && t.file !== "" ? t as Target : undefined
-    if ("fd" in t) return typeof t.fd === "number" && Number.isSafeInteger(t.fd) && t.fd >= 0 ? t as Target : undefined
-    return undefined
-  }
-}
+const aTarget = coreTarget as Parser<Target>
 
 const aCallback = aFunction<(...args: Array<any>) => any>()
 

@@ -3,22 +3,22 @@
  * line. `spanEvent` for `Log.*` records (called by `emit`), `spanEventLogger`
  * for `Effect.log*` records (installed in place of Effect's tracer logger).
  */
-import type * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
-import type * as HashMap from "effect/HashMap"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { Entry, mergedFields, rootBinding, textOf } from "./entry.js"
-import type { LevelName } from "./level.js"
+import { causeText } from "../core/cause.js"
+import { type LogRecord, rootBinding } from "../core/record.js"
+import type { Redactor } from "../core/redact.js"
+import { putField } from "../core/render.js"
+import { contextOf, mergedFields, noSpans, textOf } from "./entry.js"
 import { fromEffectLevel, toEffectLevel } from "./level.js"
-import type { Redactor } from "./redact.js"
+import { causeOf } from "./logMessage.js"
 import { currentRedactor, redactorOf, rendererFor } from "./redactorRef.js"
-import { putField } from "./render.js"
 
 // The class of the spans of Effect's built-in tracer, from a probe span made once.
 const NativeSpan: unknown = Context.get(DefaultServices.liveServices, Tracer.Tracer)
@@ -39,23 +39,20 @@ const NativeSpan: unknown = Context.get(DefaultServices.liveServices, Tracer.Tra
  */
 export const spanEvent = (
   span: Tracer.Span,
-  level: LevelName,
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  cause: Cause.Cause<unknown>,
+  record: LogRecord,
   services: Context.Context<never>,
   published: Redactor | undefined,
   nanos?: bigint
 ): void => {
   if (span.constructor === NativeSpan) return
   const renderer = rendererFor(redactorOf(published))
-  const attributes = renderer.fields(mergedFields(annotations, entry))
+  const attributes = renderer.fields(mergedFields(record))
   const put = (key: string, value: unknown) => putField(attributes, key, value)
-  if (entry.binding.name !== undefined) put("logger_name", renderer.string(entry.binding.name))
-  put("effect.logLevel", toEffectLevel[level].label)
-  if (entry.error !== undefined) put("error", renderer.safe(entry.error))
-  if (cause._tag !== "Empty") put("effect.cause", renderer.effectCauseText(cause))
-  const message = typeof entry.message === "string" ? entry.message : textOf(entry.message)
+  if (record.binding.name !== undefined) put("logger_name", renderer.string(record.binding.name))
+  put("effect.logLevel", toEffectLevel[record.level].label)
+  if (record.error !== undefined) put("error", renderer.safe(record.error))
+  if (record.cause !== undefined) put("effect.cause", causeText(renderer, record.cause))
+  const message = typeof record.message === "string" ? record.message : textOf(record.message)
   span.event(
     renderer.string(message),
     nanos ?? Context.get(services as Context.Context<Clock.Clock>, Clock.Clock).unsafeCurrentTimeNanos(),
@@ -66,8 +63,6 @@ export const spanEvent = (
 const messageOf = (message: unknown): string =>
   typeof message === "string"
     ? message
-    : message instanceof Entry
-    ? messageOf(message.message)
     : Array.isArray(message)
     ? message.map(messageOf).join(" ")
     : textOf(message)
@@ -83,12 +78,22 @@ export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((option
   const span = Context.getOption(FiberRefs.getOrDefault(options.context, FiberRef.currentContext), Tracer.ParentSpan)
   if (Option.isNone(span) || span.value._tag !== "Span") return
   const message = Array.isArray(options.message) && options.message.length === 1 ? options.message[0] : options.message
+  const record: LogRecord = {
+    level: fromEffectLevel(options.logLevel),
+    time: options.date.getTime(),
+    message: messageOf(message),
+    binding: rootBinding,
+    fields: undefined,
+    error: undefined,
+    context: contextOf(options.annotations),
+    spans: noSpans,
+    cause: causeOf(options.cause),
+    traceId: undefined,
+    spanId: undefined
+  }
   spanEvent(
     span.value,
-    fromEffectLevel(options.logLevel),
-    message instanceof Entry ? message : new Entry(rootBinding, messageOf(message), undefined),
-    options.annotations,
-    options.cause,
+    record,
     FiberRefs.getOrDefault(options.context, DefaultServices.currentServices),
     FiberRefs.getOrDefault(options.context, currentRedactor)
   )

@@ -1,22 +1,18 @@
 /**
- * Records as data: the structured view `TestLog` captures and OTLP exports, and a record given as data (the CLI,
- * tests, summaries) rendered exactly as the live logger would.
+ * Records as data: the structured view `TestLog` captures, and a record given as data (the CLI, tests, summaries,
+ * `EmojiLogger.format`) rendered exactly as the live logger would.
  */
-import * as Cause from "effect/Cause"
-import * as HashMap from "effect/HashMap"
-import * as List from "effect/List"
-import type * as Logger from "effect/Logger"
-import type * as LogSpan from "effect/LogSpan"
+import type * as Cause from "effect/Cause"
 import { valueText } from "../core/formatter.js"
 import type { LevelName } from "../core/level.js"
-import { Binding, Entry, mergedFields } from "./entry.js"
+import { Binding, emptyContext, type LogRecord, rootBinding } from "../core/record.js"
+import { mergedFields, noSpans } from "./entry.js"
 import type { Formatter } from "./format.js"
-import { fromEffectLevel } from "./level.js"
-import { entryOfMessage } from "./logMessage.js"
+import { causeOf } from "./logMessage.js"
 import type { Renderer } from "./render.js"
 
 /**
- * A record as data: what `TestLog` captures, what the CLI parses, what OTLP exports.
+ * A record as data: what `TestLog` captures.
  *
  * @internal
  */
@@ -33,47 +29,26 @@ export interface StructuredRecord {
 }
 
 /**
- * The structured view of one record.
+ * The structured view of one record, with its Effect `Cause` (kept beside the record for `TestLog`).
  *
  * @internal
  */
-export const recordOf = (
-  level: LevelName,
-  millis: number,
-  entry: Entry,
-  annotations: HashMap.HashMap<string, unknown>,
-  spans: List.List<LogSpan.LogSpan>,
-  cause: Cause.Cause<unknown>,
-  renderer: Renderer
-): StructuredRecord => ({
-  timestamp: new Date(millis),
-  level,
-  message: typeof entry.message === "string" ? entry.message : valueText(entry.message, renderer),
-  loggerName: entry.binding.name,
-  fields: mergedFields(annotations, entry),
-  error: entry.error,
-  cause,
-  spans: List.toArray(spans).map((span) => ({ label: span.label, durationMs: millis - span.startTime }))
-})
+export const structuredOf = (record: LogRecord, cause: Cause.Cause<unknown>, renderer: Renderer): StructuredRecord => {
+  const time = record.time
+  return {
+    timestamp: new Date(time),
+    level: record.level,
+    message: typeof record.message === "string" ? record.message : valueText(record.message, renderer),
+    loggerName: record.binding.name,
+    fields: mergedFields(record),
+    error: record.error,
+    cause,
+    spans: record.spans.map((span) => ({ label: span.label, durationMs: time - span.startTime }))
+  }
+}
 
 /**
- * The structured view of a record handed to an Effect `Logger` (its message read by {@link entryOfMessage}).
- *
- * @internal
- */
-export const toRecord = (options: Logger.Logger.Options<unknown>, renderer: Renderer): StructuredRecord =>
-  recordOf(
-    fromEffectLevel(options.logLevel),
-    options.date.getTime(),
-    entryOfMessage(options.message, renderer),
-    options.annotations,
-    options.spans,
-    options.cause,
-    renderer
-  )
-
-/**
- * A record given as data (the CLI, tests, summaries).
+ * A record given as data (the CLI, tests, summaries, `EmojiLogger.format`).
  *
  * @internal
  */
@@ -88,18 +63,27 @@ export interface RecordInput {
 }
 
 /**
+ * The `LogRecord` of a record given as data: no context, no log spans, no trace ids.
+ *
+ * @internal
+ */
+export const recordOfInput = (input: RecordInput): LogRecord => ({
+  level: input.level,
+  time: input.timestamp.getTime(),
+  message: input.message,
+  binding: input.loggerName === undefined ? rootBinding : new Binding(input.loggerName, undefined),
+  fields: input.fields,
+  error: input.error,
+  context: emptyContext,
+  spans: noSpans,
+  cause: input.cause === undefined ? undefined : causeOf(input.cause),
+  traceId: undefined,
+  spanId: undefined
+})
+
+/**
  * Renders a record given as data exactly as the live logger would.
  *
  * @internal
  */
-export const renderRecord = (formatter: Formatter, record: RecordInput): string => {
-  const entry = new Entry(new Binding(record.loggerName, undefined), record.message, record.fields, record.error)
-  return formatter.render(
-    record.level,
-    record.timestamp.getTime(),
-    entry,
-    HashMap.empty(),
-    List.nil(),
-    record.cause ?? Cause.empty
-  )
-}
+export const renderRecord = (formatter: Formatter, input: RecordInput): string => formatter.format(recordOfInput(input))

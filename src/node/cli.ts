@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs"
 import type { Readable, Writable } from "node:stream"
-import { acceptedLevels, type LevelName } from "../internal/level.js"
+import { acceptedLevels, type LevelName } from "../core/level.js"
 import { aLevel, invalidMessage } from "../internal/parse.js"
 import { makePrettifier } from "../internal/pretty.js"
 

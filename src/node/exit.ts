@@ -15,7 +15,18 @@
  *
  * @internal
  */
-import { globalValue } from "effect/GlobalValue"
+/**
+ * One value per process under `key`, however many copies of this module are loaded (Effect 3's and Effect 4's
+ * bindings, two bundles): kept on `globalThis`, with no Effect import (Effect 4 has no `GlobalValue`).
+ */
+const globalValue = <A>(key: symbol, make: () => A): A => {
+  const store = globalThis as unknown as Record<symbol, A | undefined>
+  const known = store[key]
+  if (known !== undefined) return known
+  const value = make()
+  Object.defineProperty(globalThis, key, { value, configurable: true, enumerable: false, writable: false })
+  return value
+}
 
 /**
  * An exit hook. `remaining(timeoutMillis)`: what is left of a timeout that

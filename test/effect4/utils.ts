@@ -3,8 +3,10 @@
  * effect runs scoped, with effect 4's `TestClock` (time starts at 0 and moves only when a test moves it).
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/testing/TestClock"
+import * as Tracer from "effect/Tracer"
 import { it as vitestIt } from "vitest"
 
 /** Runs an effect as a test does: scoped, with the `TestClock`. */
@@ -19,3 +21,44 @@ export const it = Object.assign(
       vitestIt(name, () => run(f()) as Promise<unknown> as Promise<void>)
   }
 )
+
+/** An event a span of {@link recordingTracer} received. */
+export interface RecordedEvent {
+  readonly name: string
+  readonly time: bigint
+  readonly attributes: Record<string, unknown> | undefined
+}
+
+/**
+ * A tracer whose spans keep their events, as an exporting tracer's do (the spans of effect 4's built-in tracer get
+ * none). Use with `Effect.withTracer`.
+ */
+export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly events: Array<RecordedEvent> } => {
+  const events: Array<RecordedEvent> = []
+  const tracer = Tracer.make({
+    span: ({ annotations, kind, links, name, parent, sampled, startTime }) => {
+      let status: Tracer.SpanStatus = { _tag: "Started", startTime }
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId: "b7ad6b7169203331",
+        traceId: Option.match(parent, { onNone: () => "0af7651916cd43dd8448eb211c80319c", onSome: (p) => p.traceId }),
+        parent,
+        annotations,
+        get status() {
+          return status
+        },
+        attributes: new Map(),
+        links,
+        sampled,
+        kind,
+        end: (endTime, exit) => void (status = { _tag: "Ended", startTime, endTime, exit }),
+        attribute: () => {},
+        event: (name, time, attributes) => void events.push({ name, time, attributes }),
+        addLinks: () => {}
+      }
+      return span
+    }
+  })
+  return { tracer, events }
+}

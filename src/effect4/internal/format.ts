@@ -4,6 +4,9 @@
  * wording of a bad option as the root's).
  */
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
 import type { EmojiSet } from "../../core/emoji.js"
 import { defaultFormatOptions, type Formatter as CoreFormatter, makeFormatter } from "../../core/format.js"
 import type { FormatOptions } from "../../core/formatter.js"
@@ -164,3 +167,15 @@ export class Formatter {
     return this.core.moduleThreshold(binding)
   }
 }
+
+/**
+ * An option that throws `IllegalArgumentError` as a typed failure: a `ConfigError` with the same message.
+ *
+ * @internal
+ */
+export const tryOptions = <A>(f: () => A): Effect.Effect<A, Config.ConfigError> =>
+  Effect.try({
+    try: f,
+    catch: (e) =>
+      new Config.ConfigError(new ConfigProvider.SourceError({ message: e instanceof Error ? e.message : String(e) }))
+  })
