@@ -3,9 +3,9 @@
  * line's packages, as src/effect4/node_modules does):
  *
  * - ours on effect 4: what `Foundation.layer` of `effect-foundation/effect4` assembles, from its public API, as
- *   `ours` in bench/subjects.ts builds it on effect 3 (a batched `LogSink` to /dev/null registered for
- *   `Telemetry.flush`, `EmojiLogger.make` writing to it, installed with `EmojiLogger.install`); each timed run ends
- *   with `Telemetry.flush(0)`.
+ *   `ours` in bench/subjects.ts builds it on effect 3: a batched `LogSink` to /dev/null registered for
+ *   `Telemetry.flush` (`Telemetry.CurrentFlushables`) and `EmojiLogger.layer` writing to it (effect 4's logger set
+ *   and the registry are references a layer provides); each timed run ends with `Telemetry.flush(0)`.
  * - Effect 4's `Logger.consoleJson` (installed with `Logger.layer`) with fields through `Effect.annotateLogs` per
  *   call, its `Console` writing to the same sync sonic-boom destination on /dev/null as Effect 3's loggers in
  *   bench/subjects.ts (cheaper than the real `console.log`).
@@ -27,15 +27,17 @@ const whileN = (n: number, body: (i: number) => Effect.Effect<void>) =>
 /** effect-foundation/effect4: a batched sink + the logger, from the public API; each run ends with Telemetry.flush(0). */
 export const ours4 = (name: string, options: { readonly file?: string } = {}): Counted => {
   const sinks: Array<LogSink.LogSink> = []
-  const runtime = ManagedRuntime.make(Layer.effectDiscard(Effect.gen(function*() {
-    const sink = yield* LogSink.make({ target: { file: options.file ?? "/dev/null" }, exitHook: false })
-    yield* LogSink.registerScoped(sink)
-    yield* EmojiLogger.install(
-      EmojiLogger.make({ format: "json", level: "info", colors: false, timestamps: false }, sink.write),
-      "info"
-    )
-    sinks.push(sink)
-  })))
+  // effect 4's idiom: the logger set and the flush registry are context references a layer provides
+  const runtime = ManagedRuntime.make(Layer.unwrap(Effect.map(
+    LogSink.make({ target: { file: options.file ?? "/dev/null" }, exitHook: false }),
+    (sink) => {
+      sinks.push(sink)
+      return Layer.merge(
+        EmojiLogger.layer({ format: "json", level: "info", colors: false, timestamps: false }, sink.write),
+        Layer.succeed(Telemetry.CurrentFlushables, [sink])
+      )
+    }
+  )))
   let expected = 0
   return {
     name,
