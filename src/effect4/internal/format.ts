@@ -3,17 +3,17 @@
  * renderer, and the options of `EmojiLogger` read into the core's `FormatOptions` (the same checks, the same one
  * wording of a bad option as the root's).
  */
-import * as Cause from "effect/Cause"
-import * as Config from "effect/Config"
-import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import type { EmojiSet } from "../../core/emoji.js"
 import { defaultFormatOptions, type Formatter as CoreFormatter, makeFormatter } from "../../core/format.js"
 import type { FormatOptions } from "../../core/formatter.js"
-import { acceptedLevels, type LevelName, levelOf } from "../../core/level.js"
+import type { LevelName } from "../../core/level.js"
 import type { Binding, LogRecord } from "../../core/record.js"
 import { makeRedactor, type RedactionOptions } from "../../core/redact.js"
 import type { RenderLimits } from "../../core/render.js"
+import { configError } from "./config.js"
+import { aLevel, formatOption, invalidOption, option } from "./parse.js"
 import { Renderer } from "./render.js"
 
 /**
@@ -36,72 +36,21 @@ export interface LoggerOptions {
   readonly traceIds?: boolean
 }
 
-// (until the option parsers are in the core: src/core/parse.ts)
-interface Parser<A> {
-  readonly accepted: string
-  readonly parse: (input: unknown) => A | undefined
-}
-const aLevel: Parser<LevelName> = { accepted: acceptedLevels, parse: levelOf }
-const acceptedFormats = "key_value, json"
-const parseFormat = (raw: string): "key_value" | "json" | undefined => {
-  const key = raw.trim().toLowerCase()
-  return key === "key_value" || key === "json" ? key : undefined
-}
-const showValue = (value: unknown): string => {
-  let shown: string
-  try {
-    shown = typeof value === "string" || (typeof value === "object" && value !== null)
-      ? JSON.stringify(value) ?? String(value)
-      : String(value)
-  } catch {
-    shown = "[" + typeof value + "]"
-  }
-  return shown.length > 200 ? shown.slice(0, 200) + "..." : shown
-}
-const invalidOptionMessage = (_where: string, name: string, value: unknown, accepted: string): string =>
-  `${name}: invalid value ${showValue(value)}; accepted: ${accepted}`
-
-/**
- * A bad option: `IllegalArgumentError` with the one wording (`level: invalid value "LOUD"; accepted: ...`).
- *
- * @internal
- */
-export const invalidOption = (name: string, value: unknown, accepted: string): Cause.IllegalArgumentError =>
-  new Cause.IllegalArgumentError(invalidOptionMessage("", name, value, accepted))
-
-/**
- * An option's value through its parser; throws {@link invalidOption} when it is rejected.
- *
- * @internal
- */
-export const option = <A>(name: string, value: unknown, parser: Parser<A>): A => {
-  const parsed = parser.parse(value)
-  if (parsed === undefined) throw invalidOption(name, value, parser.accepted)
-  return parsed
-}
-
 /**
  * A level option in any spelling `PROVIDE_LOG_LEVEL` accepts; `undefined` when not given.
  *
  * @internal
  */
 export const levelOption = (name: string, value: unknown): LevelName | undefined =>
-  value === undefined ? undefined : option(name, value, aLevel)
+  value === undefined ? undefined : option("", name, value, aLevel)
 
 /** `moduleLevels` as `[prefix, level]` pairs, each level in any accepted spelling. */
 const moduleLevelsOption = (name: string, value: unknown): Array<[string, LevelName]> => {
   if (value === undefined) return []
-  if (typeof value !== "object" || value === null) throw invalidOption(name, value, "an object of name: LEVEL")
+  if (typeof value !== "object" || value === null) throw invalidOption("", name, value, "an object of name: LEVEL")
   return Object.entries(value).map((
     [prefix, level]
   ) => [prefix, levelOption(`${name}[${JSON.stringify(prefix)}]`, level)!])
-}
-
-const formatOption = (name: string, value: unknown): "key_value" | "json" | undefined => {
-  if (value === undefined) return undefined
-  const parsed = typeof value === "string" ? parseFormat(value) : undefined
-  if (parsed !== undefined) return parsed
-  throw invalidOption(name, value, acceptedFormats)
 }
 
 /**
@@ -176,6 +125,5 @@ export class Formatter {
 export const tryOptions = <A>(f: () => A): Effect.Effect<A, Config.ConfigError> =>
   Effect.try({
     try: f,
-    catch: (e) =>
-      new Config.ConfigError(new ConfigProvider.SourceError({ message: e instanceof Error ? e.message : String(e) }))
+    catch: (e) => configError(e instanceof Error ? e.message : String(e))
   })

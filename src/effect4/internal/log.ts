@@ -17,6 +17,7 @@ import * as References from "effect/References"
 import { type LevelName, levelOrdinal } from "../../core/level.js"
 import type { Binding, CauseData, Fields, LogRecord, Span } from "../../core/record.js"
 import { safeFields } from "../../core/render.js"
+import { validSpanId, validTraceId } from "../../core/traceIds.js"
 import { causeDataOf } from "./cause.js"
 import { contextOf } from "./context.js"
 import { effectOrdinal } from "./level.js"
@@ -128,21 +129,27 @@ export const spansOf = (spans: ReadonlyArray<readonly [label: string, timestamp:
   return s
 }
 
-const validTraceId = /^[0-9a-f]{32}$/
-const validSpanId = /^[0-9a-f]{16}$/
-const zeroTrace = "00000000000000000000000000000000"
-const zeroSpan = "0000000000000000"
+// The last span asked about: records come in runs from the same span, so most calls are one comparison.
+let lastSpan: object | undefined = undefined
+let lastTrace: readonly [string | undefined, string | undefined] = [undefined, undefined]
+const noTrace: readonly [undefined, undefined] = [undefined, undefined]
 
-/** The record's trace ids from the fiber's current span (valid W3C ids only). */
+/** The record's trace ids from the fiber's current span (valid W3C ids only, as the exporter sends them). */
 const traceOf = (fiber: Fiber.Fiber<unknown, unknown>): readonly [string | undefined, string | undefined] => {
   const span = fiber.cache.span
   if (span === undefined) return noTrace
-  const traceId = span.traceId
-  if (typeof traceId !== "string" || !validTraceId.test(traceId) || traceId === zeroTrace) return noTrace
-  const spanId = span.spanId
-  return [traceId, typeof spanId === "string" && validSpanId.test(spanId) && spanId !== zeroSpan ? spanId : undefined]
+  if (span === lastSpan) return lastTrace
+  let ids: readonly [string | undefined, string | undefined] = noTrace
+  try {
+    const traceId = validTraceId(span.traceId)
+    if (traceId !== undefined) ids = [traceId, validSpanId(span.spanId)]
+  } catch {
+    // a hostile span (throwing getters): no ids
+  }
+  lastSpan = span
+  lastTrace = ids
+  return ids
 }
-const noTrace: readonly [undefined, undefined] = [undefined, undefined]
 
 /**
  * The record of one call, from what the fiber holds.
