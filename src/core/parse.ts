@@ -354,3 +354,11 @@ export const parseModuleLevels = (raw: string): Record<string, LevelName> | unde
  */
 export const acceptedModuleLevels =
   `comma-separated name:LEVEL pairs (e.g. "auth:DEBUG,db.pool:ERROR") with LEVEL one of ${acceptedLevels}`
+
+/**
+ * The accepted values of the redaction key lists (`PROVIDE_LOG_SANITIZATION_KEYS`, `..._REMOVE_KEYS`).
+ *
+ * @internal
+ */
+export const acceptedKeyList =
+  "comma-separated key names made of letters, digits, \"_\", \"-\", \".\" (e.g. \"pin,otp_code,X-Session-Key\")"

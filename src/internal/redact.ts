@@ -3,15 +3,12 @@
  * read through Effect `Config`. The redactor itself is in the core.
  */
 import * as Config from "effect/Config"
+import { acceptedKeyList } from "../core/parse.js"
 import { parseKeyList, type RedactionOptions } from "../core/redact.js"
 import { boolean as booleanVar, optional } from "./config.js"
 
 const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
-  optional(
-    name,
-    "comma-separated key names made of letters, digits, \"_\", \"-\", \".\" (e.g. \"pin,otp_code,X-Session-Key\")",
-    parseKeyList
-  )
+  optional(name, acceptedKeyList, parseKeyList)
 
 /**
  * `PROVIDE_LOG_SANITIZATION_ENABLED` (true/false/1/0/yes/no/on/off, default

@@ -13,6 +13,7 @@ import { acceptedLevels, type LevelName, levelOf, parseLevel } from "../../core/
 import {
   aBoolean,
   acceptedFormats,
+  acceptedKeyList,
   acceptedModuleLevels,
   invalidLevelMessage,
   invalidMessage,
@@ -21,6 +22,8 @@ import {
   parseModuleLevels,
   type Parser
 } from "../../core/parse.js"
+import { rateLimitFromEnv, type RateLimitOptions, rateLimitVariables } from "../../core/rateLimit.js"
+import { parseKeyList, type RedactionOptions } from "../../core/redact.js"
 
 /**
  * A `ConfigError` with our message (the one wording, naming the variable or option).
@@ -174,3 +177,45 @@ export const withReadableEnv = <A, E, R>(read: Effect.Effect<A, E, R>): Effect.E
     isPermissionError(defect)
       ? Effect.provideService(read, ConfigProvider.ConfigProvider, ConfigProvider.fromUnknown({}))
       : Effect.die(defect))
+
+const keyList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
+  optional(name, acceptedKeyList, parseKeyList)
+
+/**
+ * `PROVIDE_LOG_SANITIZATION_ENABLED` (default true: the master switch), `PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED`
+ * (the built-in string scan), `PROVIDE_LOG_SANITIZATION_KEYS` (extra keys), `PROVIDE_LOG_SANITIZATION_REMOVE_KEYS`
+ * (keys removed from every record).
+ *
+ * @internal
+ */
+export const redactionConfig: Config.Config<RedactionOptions> = Config.map(
+  Config.all({
+    enabled: boolean("PROVIDE_LOG_SANITIZATION_ENABLED"),
+    builtinPatterns: boolean("PROVIDE_LOG_SANITIZATION_PATTERNS_ENABLED"),
+    keys: keyList("PROVIDE_LOG_SANITIZATION_KEYS"),
+    removeKeys: keyList("PROVIDE_LOG_SANITIZATION_REMOVE_KEYS")
+  }),
+  ({ builtinPatterns, enabled, keys, removeKeys }): RedactionOptions => ({
+    enabled: enabled ?? true,
+    ...(builtinPatterns === undefined ? {} : { builtinPatterns }),
+    ...(keys === undefined ? {} : { keys }),
+    ...(removeKeys === undefined ? {} : { removeKeys })
+  })
+)
+
+/**
+ * `PROVIDE_LOG_RATE_LIMIT_GLOBAL`, `PROVIDE_LOG_RATE_LIMIT_GLOBAL_CAPACITY`, `PROVIDE_LOG_RATE_LIMIT_PER_LOGGER`,
+ * read by the core (`src/core/rateLimit.ts`).
+ *
+ * @internal
+ */
+export const rateLimitConfig: Config.Config<RateLimitOptions> = Config.all(
+  Object.fromEntries(
+    Object.keys(rateLimitVariables).map((name) => [name, Config.option(Config.String(name))])
+  ) as Record<keyof typeof rateLimitVariables, Config.Config<Option.Option<string>>>
+).pipe(
+  Config.mapEffect((raw) => {
+    const r = rateLimitFromEnv((name) => Option.getOrUndefined(raw[name]))
+    return "message" in r ? Effect.fail(configError(r.message)) : Effect.succeed(r)
+  })
+)
