@@ -13,178 +13,52 @@ import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
 import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import type { OptionChecks } from "../core/optionChecks.js"
 import { rootBinding } from "../core/record.js"
-import type * as Retry from "../Retry.js"
-import { errorMessage, errorTag } from "./errors.js"
 import {
-  checkOptions,
-  duration,
-  integerAtLeast,
-  invalidOption,
-  numberAtLeast,
-  oneOf,
-  option,
-  orDie,
-  type Parser
-} from "./parse.js"
+  type CompiledPolicy,
+  compilePolicy,
+  exhaustedFields,
+  initialState,
+  needsDraw,
+  type PolicyState,
+  retryAfter,
+  retryingFields,
+  stopBefore,
+  type StopReason
+} from "../core/retry.js"
+import type * as Retry from "../Retry.js"
+import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logEntry } from "./record.js"
 
 // ---------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------
 
-/** @internal */
-export type Strategy =
-  | { readonly _tag: "fixed" }
-  | { readonly _tag: "linear" }
-  | { readonly _tag: "exponential"; readonly factor: number }
-  | { readonly _tag: "fibonacci" }
+export type {
+  /** @internal */
+  CompiledPolicy
+} from "../core/retry.js"
+export {
+  /** @internal */
+  nextDelay
+} from "../core/retry.js"
 
-/** @internal */
-export type JitterMode = "none" | "full" | "decorrelated"
-
-/** @internal */
-export interface CompiledPolicy {
-  readonly maxAttempts: number
-  readonly delayMs: number
-  readonly strategy: Strategy
-  readonly maxDelayMs: number
-  readonly jitter: JitterMode
-  readonly retryOn: (error: unknown) => boolean
-  readonly maxElapsedMs: number
-  readonly logRetries: boolean
-}
-
-const where = "Retry"
-
-const backoffAccepted = "a factor >= 1 or one of \"fixed\", \"linear\", \"exponential\", \"fibonacci\""
-
-const aBackoff: Parser<Strategy> = {
-  accepted: backoffAccepted,
-  parse: (backoff) => {
-    if (backoff === "exponential") return { _tag: "exponential", factor: 2 }
-    if (backoff === "fixed" || backoff === "linear" || backoff === "fibonacci") return { _tag: backoff }
-    const factor = numberAtLeast(1).parse(backoff)
-    if (factor === undefined) return undefined
-    return factor === 1 ? { _tag: "fixed" } : { _tag: "exponential", factor }
-  }
-}
-
-const aRetryOn: Parser<(error: unknown) => boolean> = {
-  accepted: "a predicate or a list of error tags",
-  parse: (retryOn) => {
-    if (typeof retryOn === "function") return retryOn as (error: unknown) => boolean
-    if (!Array.isArray(retryOn) || !retryOn.every((t) => typeof t === "string")) return undefined
-    const tags = new Set<string>(retryOn)
-    return (error) => tags.has(errorTag(error))
-  }
-}
-
-const anyDuration = duration("non-negative")
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
 /**
- * The policy, checked and with its defaults. Throws `IllegalArgumentException`
- * in the one wording (`Retry option maxAttempts: invalid value 0; accepted:
- * ...`); the public functions turn it into a defect when run.
+ * The policy, checked and with its defaults (the core's checks). Throws
+ * `IllegalArgumentException` in the one wording (`Retry option maxAttempts:
+ * invalid value 0; accepted: ...`); the public functions turn it into a defect
+ * when run.
  *
  * @internal
  */
-export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => {
-  if (typeof policy !== "object" || policy === null) {
-    throw invalidOption("", "Retry policy", policy, "an options object")
-  }
-  const maxAttempts = option(
-    where,
-    "maxAttempts",
-    policy.maxAttempts ?? 3,
-    integerAtLeast(1, "a whole number >= 1 (attempts, not retries)")
-  )
-  const delayMs = option(where, "delay", policy.delay ?? 1000, duration("finite"))
-  const maxDelayMs = policy.maxDelay === undefined ? Infinity : option(where, "maxDelay", policy.maxDelay, anyDuration)
-  if (maxDelayMs < delayMs) {
-    throw invalidOption(where, "maxDelay", policy.maxDelay, `a duration >= delay (${delayMs} ms)`)
-  }
-  const maxElapsedMs = policy.maxElapsed === undefined
-    ? Infinity
-    : option(where, "maxElapsed", policy.maxElapsed, anyDuration)
-  const jitter = option(where, "jitter", policy.jitter ?? "none", oneOf<JitterMode>(["none", "full", "decorrelated"]))
-  const strategy = option(where, "backoff", policy.backoff ?? "exponential", aBackoff)
-  const retryOn = policy.retryOn === undefined ? () => true : option(where, "retryOn", policy.retryOn, aRetryOn)
-  return {
-    maxAttempts,
-    delayMs,
-    strategy,
-    maxDelayMs,
-    jitter,
-    retryOn,
-    maxElapsedMs,
-    logRetries: policy.logRetries ?? true
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Delays
-// ---------------------------------------------------------------------------
-
-const fibonacci = (n: number): number => {
-  let a = 1
-  let b = 1
-  for (let i = 1; i < n; i++) {
-    const next = a + b
-    a = b
-    b = next
-  }
-  return a
-}
-
-/** The un-jittered wait before retry number `retry` (1-based). @internal */
-export const baseDelay = (policy: CompiledPolicy, retry: number): number => {
-  const d = policy.delayMs
-  switch (policy.strategy._tag) {
-    case "fixed":
-      return d
-    case "linear":
-      return d * retry
-    case "exponential":
-      return d * Math.pow(policy.strategy.factor, retry - 1)
-    case "fibonacci":
-      return d * fibonacci(retry)
-  }
-}
-
-/**
- * The wait before retry number `retry`, given a uniform random number `u` in
- * [0, 1) and the previous wait (for decorrelated jitter). The cap applies
- * before the draw, so jittered waits spread over the whole range under
- * `maxDelay` instead of bunching at it:
- *
- * - full: `u * min(cap, base)` (AWS's "full jitter")
- * - decorrelated: `delay + u * (min(cap, 3 * previous) - delay)`
- *
- * Whole milliseconds.
- *
- * @internal
- */
-export const nextDelay = (policy: CompiledPolicy, retry: number, u: number, previous: number): number => {
-  const cap = policy.maxDelayMs
-  switch (policy.jitter) {
-    case "none":
-      return Math.min(Math.round(baseDelay(policy, retry)), cap)
-    case "full":
-      return Math.min(Math.round(u * Math.min(cap, baseDelay(policy, retry))), cap)
-    case "decorrelated": {
-      const low = policy.delayMs
-      const high = Math.min(cap, Math.max(low, previous * 3))
-      return Math.min(Math.round(low + u * (high - low)), cap)
-    }
-  }
-}
+export const compile = (policy: Retry.RetryPolicy<any>): CompiledPolicy => compilePolicy(policy, checks)
 
 // ---------------------------------------------------------------------------
 // The policy as a schedule
 // ---------------------------------------------------------------------------
-
-type StopReason = "max_attempts" | "max_elapsed" | "not_retryable"
 
 /**
  * What the policies inside a logging layer's schedule said during one step:
@@ -201,12 +75,6 @@ const currentVerdict = globalValue(
   () => FiberRef.unsafeMake<Verdict | undefined>(undefined)
 )
 
-interface PolicyState {
-  readonly retries: number
-  readonly previous: number
-  readonly start: number
-}
-
 type PolicyStep = readonly [PolicyState, Duration.Duration, ScheduleDecision.ScheduleDecision]
 
 /**
@@ -220,26 +88,25 @@ export const policySchedule = <E>(
   startedAt?: number
 ): Schedule.Schedule<Duration.Duration, E> =>
   Schedule.makeWithState<PolicyState, E, Duration.Duration>(
-    { retries: 0, previous: policy.delayMs, start: startedAt ?? -1 },
+    initialState(policy, startedAt),
     (now, error, state) =>
       FiberRef.getWith(currentVerdict, (verdict): Effect.Effect<PolicyStep> => {
         if (verdict !== undefined) verdict.maxAttempts = policy.maxAttempts
-        const start = state.start < 0 ? now : state.start
         const stop = (reason: StopReason): Effect.Effect<PolicyStep> => {
           if (verdict !== undefined) verdict.stop = reason
+          const start = state.start < 0 ? now : state.start
           return Effect.succeed([{ ...state, start }, Duration.zero, ScheduleDecision.done])
         }
-        if (!policy.retryOn(error)) return stop("not_retryable")
-        const attempt = state.retries + 1
-        if (attempt >= policy.maxAttempts) return stop("max_attempts")
-        const draw = policy.jitter === "none" ? Effect.succeed(0) : Random.next
+        const early = stopBefore(policy, state, error)
+        if (early !== undefined) return stop(early)
+        const draw = needsDraw(policy) ? Random.next : Effect.succeed(0)
         return Effect.flatMap(draw, (u): Effect.Effect<PolicyStep> => {
-          const delay = nextDelay(policy, attempt, u, state.previous)
-          if (now - start + delay > policy.maxElapsedMs) return stop("max_elapsed")
+          const next = retryAfter(policy, state, now, u)
+          if (next === "max_elapsed") return stop(next)
           return Effect.succeed([
-            { retries: attempt, previous: delay, start },
-            Duration.millis(delay),
-            ScheduleDecision.continueWith(ScheduleInterval.after(now + delay))
+            next.state,
+            Duration.millis(next.delay),
+            ScheduleDecision.continueWith(ScheduleInterval.after(now + next.delay))
           ])
         })
       })
@@ -288,19 +155,17 @@ export const logged = <Out, In, R>(
             const result = [{ inner, retries: attempt, start }, out, decision] as const
             if (ScheduleDecision.isDone(decision)) {
               if (verdict.stop === "not_retryable") return Effect.succeed(result)
-              const fields: Record<string, unknown> = { attempts: attempt }
-              if (verdict.maxAttempts !== undefined) fields.max_attempts = verdict.maxAttempts
-              fields.reason = verdict.stop ?? "schedule"
-              fields.elapsed_ms = now - start
-              fields.error_tag = errorTag(input)
-              fields.error_message = errorMessage(input)
+              const fields = exhaustedFields(
+                attempt,
+                verdict.maxAttempts,
+                verdict.stop ?? "schedule",
+                now - start,
+                input
+              )
               return Effect.as(logEntry("error", rootBinding, "Retry attempts exhausted", fields), result)
             }
-            const fields: Record<string, unknown> = { attempt }
-            if (verdict.maxAttempts !== undefined) fields.max_attempts = verdict.maxAttempts
-            fields.delay_ms = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
-            fields.error_tag = errorTag(input)
-            fields.error_message = errorMessage(input)
+            const delay = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+            const fields = retryingFields(attempt, verdict.maxAttempts, delay, input)
             return Effect.as(logEntry("warning", rootBinding, "Retrying", fields), result)
           }
         )
