@@ -38,10 +38,10 @@ import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
+import * as httpLogging from "./core/httpLogging.js"
 import type { LevelInput, LevelName } from "./core/level.js"
-import { redactedMarker } from "./core/redact.js"
 import * as internalFingersCrossed from "./internal/fingersCrossed.js"
-import { aLevel, checkOptions, invalidOption, option } from "./internal/parse.js"
+import { checkOptions, invalidOption } from "./internal/parse.js"
 import * as Log from "./Log.js"
 
 /**
@@ -103,61 +103,18 @@ const currentRequestId: FiberRef.FiberRef<string | undefined> = globalValue(
   () => FiberRef.unsafeMake<string | undefined>(undefined)
 )
 
-const alwaysRedacted = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"])
-
-// An incoming id is echoed and logged: printable ASCII, no spaces, bounded.
-const usableId = /^[\x21-\x7e]{1,128}$/
-
-const defaultGenerateId = (): string => globalThis.crypto.randomUUID()
-
-const pathOf = (url: string): string => {
-  const q = url.indexOf("?")
-  const h = url.indexOf("#")
-  const end = q === -1 ? (h === -1 ? url.length : h) : h === -1 ? q : Math.min(q, h)
-  return end === url.length ? url : url.slice(0, end)
-}
-
-const skipper = (skip: Options["skipPaths"]): ((path: string) => boolean) | undefined => {
-  if (skip === undefined) return undefined
-  if (typeof skip === "function") return skip
-  if (skip.length === 0) return undefined
-  const exact = new Set<string>()
-  const patterns: Array<RegExp> = []
-  for (const s of skip) {
-    if (typeof s === "string") exact.add(s)
-    else patterns.push(s)
-  }
-  return (path) => {
-    if (exact.has(path)) return true
-    for (const p of patterns) {
-      p.lastIndex = 0
-      if (p.test(path)) return true
-    }
-    return false
-  }
-}
-
 const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
   HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
 
-/** The options, checked and with their defaults. */
-interface Settings {
-  readonly successLevel: LevelName
-  readonly logReceived: boolean
-  readonly headerNames: ReadonlyArray<string>
-  readonly idHeader: string
-  readonly generateId: () => string
-  readonly skip: ((path: string) => boolean) | undefined
+/** The options, checked and with their defaults: the core's, and this binding's logger and fingers-crossed. */
+interface Settings extends httpLogging.HttpSettings {
   readonly log: Log.BoundLogger
   readonly fingers: internalFingersCrossed.Resolved | undefined
 }
 
 /** Checks the options; throws `IllegalArgumentException` in the one wording, naming the option. */
 const settingsOf = (options: Options): Settings => {
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption("", "HttpLogging options", options, "an options object")
-  }
-  const successLevel = option("HttpLogging", "successLevel", options.successLevel ?? "info", aLevel)
+  const settings = httpLogging.httpSettings(options, invalidOption)
   const fingers = options.fingersCrossed === undefined || options.fingersCrossed === false
     ? undefined
     : internalFingersCrossed.resolve(
@@ -165,16 +122,7 @@ const settingsOf = (options: Options): Settings => {
       "HttpLogging",
       "fingersCrossed."
     )
-  return {
-    successLevel,
-    logReceived: options.received === true,
-    headerNames: (options.headers ?? []).map((h) => h.toLowerCase()),
-    idHeader: (options.requestIdHeader ?? "x-request-id").toLowerCase(),
-    generateId: options.generateId ?? defaultGenerateId,
-    skip: skipper(options.skipPaths),
-    log: Log.named(options.loggerName ?? "http"),
-    fingers
-  }
+  return { ...settings, log: Log.named(settings.loggerName), fingers }
 }
 
 /**
@@ -206,23 +154,9 @@ const echoHandlers = (
   }
 }
 
-/** The logged request headers (the always-redacted ones as `[REDACTED]`); `undefined` when none are asked for. */
-const headerFieldsOf = (headerNames: ReadonlyArray<string>) =>
-(
-  headers: Readonly<Record<string, string | undefined>>
-): Record<string, string> | undefined => {
-  if (headerNames.length === 0) return undefined
-  const out: Record<string, string> = {}
-  for (const name of headerNames) {
-    const value = headers[name]
-    if (value === undefined) continue
-    out[name] = alwaysRedacted.has(name) ? redactedMarker : value
-  }
-  return out
-}
-
-const success = (s: Settings, message: string, fields: Log.LogFields): Effect.Effect<void> =>
-  s.successLevel === "info" ? s.log.info(message, fields) : s.log[s.successLevel](message, fields)
+/** A line at the level the core chose for it (the bound logger's methods are named after the levels). */
+const line = (s: Settings, level: LevelName, message: string, fields: Log.LogFields): Effect.Effect<void> =>
+  level === "info" ? s.log.info(message, fields) : s.log[level](message, fields)
 
 /** The request's last line, from how it ended: completed, failed or cancelled. */
 const completionLine = (
@@ -231,20 +165,16 @@ const completionLine = (
   duration_ms: number,
   headers: Record<string, string> | undefined
 ): Effect.Effect<void> => {
-  // the completion line's fields (headers, when asked for, go on the request's line)
-  const done = (status: number) => headers === undefined ? { status, duration_ms } : { status, duration_ms, headers }
   const cancelled = (reason: string) =>
-    s.log.warning(
-      "Request cancelled",
-      headers === undefined ? { duration_ms, reason } : { duration_ms, reason, headers }
-    )
+    s.log.warning("Request cancelled", httpLogging.cancelledFields(duration_ms, reason, headers))
+  const done = (status: number) => {
+    const { level, message } = httpLogging.completionOf(s, status)
+    return line(s, level, message, httpLogging.completionFields(status, duration_ms, headers))
+  }
+  // The platform answers a client abort with a 499 it never sends.
   if (Exit.isSuccess(exit)) {
     const status = exit.value.status
-    // The platform answers a client abort with a 499 it never sends.
-    if (status === 499) return cancelled("client disconnected")
-    if (status >= 500) return s.log.error("Request failed", done(status))
-    if (status >= 400) return s.log.warning("Request completed", done(status))
-    return success(s, "Request completed", done(status))
+    return status === httpLogging.clientAbortStatus ? cancelled("client disconnected") : done(status)
   }
   const cause = exit.cause
   if (Cause.isInterruptedOnly(cause)) {
@@ -252,28 +182,25 @@ const completionLine = (
   }
   const [response, stripped] = HttpServerError.causeResponseStripped(cause)
   const status = response.status
-  if (status === 499) return cancelled("client disconnected")
+  if (status === httpLogging.clientAbortStatus) return cancelled("client disconnected")
   if (status >= 500) {
-    return s.log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, done(status))
+    const fields = httpLogging.completionFields(status, duration_ms, headers)
+    return s.log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, fields)
   }
-  return status >= 400
-    ? s.log.warning("Request completed", done(status))
-    : success(s, "Request completed", done(status))
+  return done(status)
 }
 
 /** The middleware of checked options. */
 const middlewareOf = (s: Settings): Middleware => {
   const withEcho = echoHandlers(s.idHeader)
-  const headerFields = headerFieldsOf(s.headerNames)
   const fingers = s.fingers
   const scoped = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     fingers === undefined ? self : internalFingersCrossed.fingersCrossed(self, fingers)
   return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
     Effect.withFiberRuntime((fiber) => {
       const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
-      const incoming = request.headers[s.idHeader]
-      const requestId = incoming !== undefined && usableId.test(incoming) ? incoming : s.generateId()
-      const path = pathOf(request.url)
+      const requestId = httpLogging.requestIdOf(s, request.headers[s.idHeader])
+      const path = httpLogging.pathOf(request.url)
       const method = request.method
       // The request's context, the request-id echo and the built-in logger's switch, set in one FiberRefs
       // update (each update copies the fiber's FiberRefs; `Effect.locally` makes two, with an
@@ -302,7 +229,7 @@ const middlewareOf = (s: Settings): Middleware => {
       if (s.skip !== undefined && s.skip(path)) return Effect.zipRight(enter, Effect.ensuring(scoped(app), restore))
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
-      const headers = headerFields(request.headers)
+      const headers = httpLogging.headerFieldsOf(s, request.headers)
       const handled = Effect.onExit(
         app,
         (exit) => Effect.zipRight(completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers), restore)
@@ -311,7 +238,7 @@ const middlewareOf = (s: Settings): Middleware => {
         enter,
         scoped(
           s.logReceived
-            ? Effect.zipRight(success(s, "Request received", headers === undefined ? {} : { headers }), handled)
+            ? Effect.zipRight(line(s, s.successLevel, "Request received", httpLogging.receivedFields(headers)), handled)
             : handled
         )
       )

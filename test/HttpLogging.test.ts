@@ -2,7 +2,7 @@ import { HttpMiddleware, HttpRouter, HttpServer, HttpServerRequest, HttpServerRe
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Data, Deferred, Duration, Effect } from "effect"
-import { HttpLogging, Log, TestLog } from "effect-foundation"
+import { EmojiLogger, HttpLogging, Log, TestLog } from "effect-foundation"
 import { createServer } from "node:http"
 
 const serverLayer = NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })
@@ -299,4 +299,70 @@ describe("a tagged error in the cause keeps its fields in the console line", () 
         expect(line, line).toContain("error.order_id=7 error.reason=declined")
         expect(line).toContain("cause=\"PaymentError")
       })))
+})
+
+describe("HttpLogging options", () => {
+  /** The message of the defect a request handled by `middleware` dies with (bad options never throw). */
+  const defectOf = (middleware: HttpLogging.Middleware) =>
+    Effect.gen(function*() {
+      const app = middleware(Effect.succeed(HttpServerResponse.text("ok")))
+      const exit = yield* Effect.exit(Effect.provideService(app, HttpServerRequest.HttpServerRequest, {} as never))
+      expect(exit._tag).toBe("Failure")
+      return exit._tag === "Failure" ? (Cause.squash(exit.cause) as Error).message : ""
+    })
+
+  it.effect("a bad option is named with the accepted values, whichever it is", () =>
+    Effect.gen(function*() {
+      expect(yield* defectOf(HttpLogging.make({ headers: "user-agent" as never }))).toBe(
+        "HttpLogging option headers: invalid value \"user-agent\"; accepted: an array of header names"
+      )
+      expect(yield* defectOf(HttpLogging.make({ requestIdHeader: 7 as never }))).toBe(
+        "HttpLogging option requestIdHeader: invalid value 7; accepted: a header name"
+      )
+      expect(yield* defectOf(HttpLogging.make({ generateId: "uuid" as never }))).toBe(
+        "HttpLogging option generateId: invalid value \"uuid\"; accepted: a function"
+      )
+      expect(yield* defectOf(HttpLogging.make({ skipPaths: "/health" as never }))).toBe(
+        "HttpLogging option skipPaths: invalid value \"/health\"; accepted: an array of paths and RegExps, or a predicate"
+      )
+      expect(yield* defectOf(HttpLogging.make(null as never))).toBe(
+        "HttpLogging options: invalid value null; accepted: an options object"
+      )
+    }))
+})
+
+describe("the request's lines, byte for byte as the effect 4 binding writes them", () => {
+  // test/effect4/HttpLogging.test.ts pins the same strings for the effect 4 binding
+  const expected = {
+    key_value: [
+      "[🛎️] Request received request_id=req-1 path=/hello method=GET headers=\"{\\\"user-agent\\\":\\\"curl/8\\\",\\\"cookie\\\":\\\"[REDACTED]\\\"}\"\n",
+      "[▶️] in handler request_id=req-1 path=/hello method=GET step=1\n",
+      "⚠️ WARN [🛎️] Request completed request_id=req-1 path=/hello method=GET status=404 duration_ms=0 headers=\"{\\\"user-agent\\\":\\\"curl/8\\\",\\\"cookie\\\":\\\"[REDACTED]\\\"}\"\n"
+    ],
+    json: [
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\",\"message\":\"Request received\",\"logger_name\":\"http\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"headers\":{\"user-agent\":\"curl/8\",\"cookie\":\"[REDACTED]\"}}\n",
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"info\",\"message\":\"in handler\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"step\":1}\n",
+      "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"warning\",\"message\":\"Request completed\",\"logger_name\":\"http\",\"request_id\":\"req-1\",\"path\":\"/hello\",\"method\":\"GET\",\"status\":404,\"duration_ms\":0,\"headers\":{\"user-agent\":\"curl/8\",\"cookie\":\"[REDACTED]\"}}\n"
+    ]
+  }
+  for (const format of ["key_value", "json"] as const) {
+    it.effect(`${format}: received, a handler's line, completed (TestClock: duration 0)`, () =>
+      Effect.gen(function*() {
+        const lines: Array<string> = []
+        const app = Effect.zipRight(
+          Log.info("in handler", { step: 1 }),
+          Effect.succeed(HttpServerResponse.text("hi", { status: 404 }))
+        )
+        const request = HttpServerRequest.fromWeb(
+          new Request("http://localhost/hello?token=secret", {
+            headers: { "x-request-id": "req-1", "user-agent": "curl/8", cookie: "a=b" }
+          })
+        )
+        yield* HttpLogging.make({ received: true, headers: ["user-agent", "cookie"] })(app).pipe(
+          Effect.provideService(HttpServerRequest.HttpServerRequest, request),
+          Effect.provide(EmojiLogger.layer({ format, timestamps: false, colors: false }, (l) => lines.push(l)))
+        )
+        expect(lines).toEqual(expected[format])
+      }))
+  }
 })
