@@ -217,7 +217,7 @@ describe("Package", () => {
         expect(required.code, show("node require.cjs", required)).toBe(0)
         expect(JSON.parse(required.stdout.trim()).message).toBe("hello from require")
       }),
-    300_000
+    480_000
   )
 })
 
@@ -415,6 +415,6 @@ describe("Package: effect-foundation/effect4 with only effect 4 installed", () =
         // and not effect 4's own request line beside ours
         expect(story.filter((r) => r.message === "Sent HTTP response"), counts).toEqual([])
       }),
-    300_000
+    480_000
   )
 })
