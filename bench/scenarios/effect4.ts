@@ -44,7 +44,7 @@ const runBurst = (): BurstResult => {
 export default {
   name: json,
   notes: [
-    "Effect 4 rows: ours = `effect-foundation/effect4` assembled as on effect 3 (a batched `LogSink` to /dev/null, `EmojiLogger.make` writing to it, each timed run ending with `Telemetry.flush(0)`); Effect 4's `Logger.consoleJson` installed with `Logger.layer`, fields through per-call `Effect.annotateLogs`, its `Console` writing to a sync sonic-boom destination on /dev/null. " +
+    "Effect 4 rows: ours = `effect-foundation/effect4` assembled as on effect 3 (a batched `LogSink` to /dev/null registered for `Telemetry.flush`, `EmojiLogger.layer` writing to it, each timed run ending with `Telemetry.flush(0)`); Effect 4's `Logger.consoleJson` installed with `Logger.layer`, fields through per-call `Effect.annotateLogs`, its `Console` writing to a sync sonic-boom destination on /dev/null. " +
     "Ours on effect 3 vs ours on effect 4: a paired run of the two alone (41 interleaved rounds, median of the per-round ratios); ratio = effect 3's time / effect 4's (>= 0.9: effect 4 at most about 10% slower). " +
     "The effect 4 burst runs `Foundation.layer` (JSON, default drop_oldest policy, 8 MiB buffer) to a temp file in its own process, as the effect 3 burst subjects do."
   ],
