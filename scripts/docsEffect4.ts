@@ -19,13 +19,22 @@ const pages = join(root, "docs", "effect4", "modules")
 const rootConfig = JSON.parse(readFileSync(join(root, "docgen.json"), "utf8")) as {
   readonly examplesCompilerOptions: Record<string, unknown>
 }
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; homepage: string }
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  readonly name: string
+  readonly homepage: string
+  readonly imports: unknown
+}
 
 rmSync(work, { recursive: true, force: true })
 mkdirSync(work, { recursive: true })
 symlinkSync(join("..", "..", "src"), join(work, "src"), "dir")
 symlinkSync(join("..", "..", "test", "effect4", "node_modules"), join(work, "node_modules"), "dir")
-writeFileSync(join(work, "package.json"), JSON.stringify({ name: pkg.name, homepage: pkg.homepage, type: "module" }))
+// the sources are seen through the link (docs/.effect4/src/...): this package.json is theirs, so it carries the
+// package's `imports` (#platform)
+writeFileSync(
+  join(work, "package.json"),
+  JSON.stringify({ name: pkg.name, homepage: pkg.homepage, type: "module", imports: pkg.imports })
+)
 const { paths: _paths, ...examplesCompilerOptions } = rootConfig.examplesCompilerOptions
 writeFileSync(
   join(work, "docgen.json"),
