@@ -272,6 +272,34 @@ const records = (stdout: string): Array<Record<string, unknown>> =>
 
 const LINES = 20_000
 
+/**
+ * What `import`ing `entry` of the installed package `pkg` loads, transitively (relative imports and `#platform`;
+ * comments, where the JSDoc examples are, left out): the files, and what each one outside the Effect 4 binding, the
+ * core and the Node drivers imports from packages (`effect` there would be the root's effect 3).
+ */
+const importGraph = (pkg: string, entry: string) => {
+  const seen = new Set<string>()
+  const packages = new Set<string>()
+  const outside: Array<string> = []
+  const pending = [entry]
+  while (pending.length > 0) {
+    const file = pending.pop()!
+    if (seen.has(file)) continue
+    seen.add(file)
+    const own = /^dist\/(effect4|core|node)\//.test(file)
+    const code = readFileSync(join(pkg, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "")
+    for (const [, spec] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"([^"]+)"/g)) {
+      if (spec!.startsWith(".")) pending.push(join(file, "..", spec!))
+      else if (spec === "#platform") pending.push(join("dist", "node", "platform.js"))
+      else {
+        packages.add(spec!.startsWith("@") ? spec!.split("/").slice(0, 2).join("/") : spec!.split("/")[0]!)
+        if (!own && !spec!.startsWith("node:")) outside.push(`${file} imports ${spec}`)
+      }
+    }
+  }
+  return { files: [...seen].sort(), packages: [...packages].sort(), outside }
+}
+
 describe("Package: effect-foundation/effect4 with only effect 4 installed", () => {
   it.effect(
     "installs beside effect 4 alone, type-checks under nodenext and bundler, runs the workers demo and the acceptance program under Node 22",
@@ -311,6 +339,17 @@ describe("Package: effect-foundation/effect4 with only effect 4 installed", () =
             /node_modules|test\/effect4|effect4\/node_modules/.test(readFileSync(join(installed, f), "utf8"))
           )
         expect(pathInDeclarations).toEqual([])
+        // What `import "effect-foundation/effect4"` loads: its own modules, the core, the Node drivers and at most
+        // root modules that import no Effect; never the Effect 3 binding (dist/internal) nor @effect/platform.
+        const graph = importGraph(installed, join("dist", "effect4", "index.js"))
+        expect({
+          internal: graph.files.filter((f) => f.startsWith(join("dist", "internal"))),
+          outside: graph.outside,
+          packages: graph.packages.filter((p) => p !== "effect" && !p.startsWith("node:"))
+        }).toEqual({ internal: [], outside: [], packages: [] })
+        expect(graph.files.length).toBeGreaterThan(10)
+        // (the same walk from the root's entry finds the Effect 3 binding: the check can see it)
+        expect(importGraph(installed, join("dist", "index.js")).files).toContain(join("dist", "internal", "entry.js"))
 
         // The programs, type-checked (the published .d.ts included: skipLibCheck off) and emitted for Node 22.
         for (const name of ["workers.ts", "acceptance.ts"]) {
