@@ -9,11 +9,13 @@
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import type { LevelName } from "../core/level.js"
+import type { LevelInput, LevelName } from "../core/level.js"
 import { Binding, type Fields, rootBinding } from "../core/record.js"
 import { safeFields } from "../core/render.js"
 import * as context from "./internal/context.js"
+import * as internalFingersCrossed from "./internal/fingersCrossed.js"
 import { logException, logRecord as logEntry } from "./internal/log.js"
+import { orDie } from "./internal/parse.js"
 
 /**
  * Level names, lower case as in JSON output: `trace`, `debug`, `info`,
@@ -278,3 +280,115 @@ const isEffect = (u: unknown): boolean => {
  */
 export const withContextScoped = (fields: LogFields): Effect.Effect<void, never, Scope.Scope> =>
   context.withContextScoped(fields)
+
+/**
+ * Options of {@link fingersCrossed}. Levels in any spelling
+ * `PROVIDE_LOG_LEVEL` accepts (`"debug"`, `"DEBUG"`, `"warn"`, ...).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FingersCrossedOptions {
+  /**
+   * The most records kept; beyond it the oldest are dropped and counted (a
+   * WARN line "N earlier records dropped from the fingers-crossed buffer"
+   * comes before the released ones). A whole number >= 1. Default: 1,000.
+   */
+  readonly maxRecords?: number | undefined
+  /**
+   * A record at or above this level, written in the scope, releases the
+   * buffer first. Default: `"error"`.
+   */
+  readonly trigger?: LevelInput | undefined
+  /** The lowest level kept: records below it are dropped as usual. Default: `"trace"` (everything). */
+  readonly level?: LevelInput | undefined
+}
+
+/**
+ * Debug lines that appear only when something fails. Inside `self`, the
+ * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+ * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+ * When a record at or above `trigger` (default ERROR; `Log.*` or
+ * `Effect.log*`) is written inside, or `self` fails with a failure or a
+ * defect, the kept records are written first, in their order and exactly as
+ * they would have been written at the call (timestamp, context, spans,
+ * fields, error), then the trigger record; after that, the scope's records
+ * are written at once. When `self` ends otherwise (success, interruption),
+ * they are discarded. Records at or above the level are written at once, as
+ * always.
+ *
+ * Every fiber `self` forks shares its buffer; concurrent scopes never share
+ * one. Options that are not valid are checked once, when `fingersCrossed` is
+ * called, and make an effect that dies with an `IllegalArgumentError`
+ * naming the option (`Log.fingersCrossed option maxRecords: invalid value 0;
+ * accepted: a whole number >= 1`), without running `self`; it never throws.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Log } from "effect-foundation/effect4"
+ * const handle = (id: number) =>
+ *   Effect.gen(function*() {
+ *     yield* Log.debug("loaded", { id }) // written only if the request fails
+ *     yield* Log.info("handled", { id })
+ *   }).pipe(Log.fingersCrossed({ maxRecords: 500 }))
+ * ```
+ *
+ * @since 0.2.0
+ * @category context
+ */
+export const fingersCrossed: {
+  /**
+   * Debug lines that appear only when something fails. Inside `self`, the
+   * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+   * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+   * When a record at or above `trigger` (default ERROR; `Log.*` or
+   * `Effect.log*`) is written inside, or `self` fails with a failure or a
+   * defect, the kept records are written first, in their order and exactly as
+   * they would have been written at the call (timestamp, context, spans,
+   * fields, error), then the trigger record; after that, the scope's records
+   * are written at once. When `self` ends otherwise (success, interruption),
+   * they are discarded. Records at or above the level are written at once, as
+   * always.
+   *
+   * Data-last: `effect.pipe(Log.fingersCrossed(…))`.
+   */
+  (options?: FingersCrossedOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Debug lines that appear only when something fails. Inside `self`, the
+   * `Log.*` records the level drops (`Log.debug` under INFO) are kept in a ring
+   * buffer instead (at most `maxRecords`, the oldest dropped and counted).
+   * When a record at or above `trigger` (default ERROR; `Log.*` or
+   * `Effect.log*`) is written inside, or `self` fails with a failure or a
+   * defect, the kept records are written first, in their order and exactly as
+   * they would have been written at the call (timestamp, context, spans,
+   * fields, error), then the trigger record; after that, the scope's records
+   * are written at once. When `self` ends otherwise (success, interruption),
+   * they are discarded. Records at or above the level are written at once, as
+   * always.
+   *
+   * Data-first: `Log.fingersCrossed(effect, …)`.
+   */
+  <A, E, R>(self: Effect.Effect<A, E, R>, options?: FingersCrossedOptions): Effect.Effect<A, E, R>
+} = (...args: Array<any>): any => {
+  if (isEffect(args[0])) {
+    const self = args[0]
+    return orDie(internalFingersCrossed.check(args[1]), (o) => internalFingersCrossed.fingersCrossed(self, o))
+  }
+  const checked = internalFingersCrossed.check(args[0])
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    orDie(checked, (o) => internalFingersCrossed.fingersCrossed(self, o))
+}
+
+/**
+ * {@link fingersCrossed} for the rest of the current scope: the buffer is
+ * released when a trigger is written, or when the scope closes with a failure
+ * or a defect (`Effect.scoped` of an effect that fails). Options that are not
+ * valid make an effect that dies with an `IllegalArgumentError` naming the
+ * option.
+ *
+ * @since 0.2.0
+ * @category context
+ */
+export const fingersCrossedScoped = (options?: FingersCrossedOptions): Effect.Effect<void, never, Scope.Scope> =>
+  orDie(internalFingersCrossed.check(options), internalFingersCrossed.fingersCrossedScoped)

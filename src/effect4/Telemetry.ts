@@ -13,6 +13,7 @@
 import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/flush.js"
 import type * as LogSink from "./LogSink.js"
@@ -83,3 +84,13 @@ export const registerScoped: (flushable: Flushable) => Effect.Effect<void, never
  * @category shutdown
  */
 export const CurrentFlushables: Context.Reference<ReadonlyArray<Flushable>> = internal.CurrentFlushables
+
+/**
+ * A layer adding `flushables` to the set `flush` and `shutdown` act on, for the program it is provided to (effect
+ * 4's way: the registry is a reference, and a layer provides it). `Foundation.layer` registers its sinks itself.
+ *
+ * @since 0.2.0
+ * @category shutdown
+ */
+export const layer = (...flushables: ReadonlyArray<Flushable>): Layer.Layer<never> =>
+  Layer.effectContext(internal.registered(flushables))

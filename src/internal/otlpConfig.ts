@@ -12,6 +12,17 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as CircuitBreaker from "../CircuitBreaker.js"
 import type { LevelName } from "../core/level.js"
+import {
+  headersFromText,
+  headersOptionProblem,
+  keyValuesAccepted,
+  parseCompression,
+  parseKeyValues,
+  parseTimeout,
+  parseUrl,
+  type Protocol,
+  protocolFrom
+} from "../core/otlpConfig.js"
 import { anyValue, type KeyValue, sdkAttributes } from "../core/otlpJson.js"
 import type { RedactionOptions } from "../core/redact.js"
 import type { OtlpOptions } from "../Otlp.js"
@@ -21,62 +32,20 @@ import type { ExportError } from "./otlpHttp.js"
 import { integerAtLeast, option } from "./parse.js"
 import { version } from "./version.js"
 
-/**
- * `k1=v1,k2=v2`, values URL-decoded (the OTel convention for headers and resource attributes).
- *
- * @internal
- */
-export const parseKeyValues = (raw: string): Record<string, string> | undefined => {
-  const out: Record<string, string> = {}
-  for (const part of raw.split(",")) {
-    if (part.trim() === "") continue
-    const eq = part.indexOf("=")
-    if (eq <= 0) return undefined
-    const key = part.slice(0, eq).trim()
-    let value: string
-    try {
-      value = decodeURIComponent(part.slice(eq + 1).trim())
-    } catch {
-      return undefined
-    }
-    if (key === "") return undefined
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
-  }
-  return out
-}
+export {
+  /** @internal */
+  headerProblem,
+  /** @internal */
+  parseKeyValues,
+  /** @internal */
+  type Protocol
+} from "../core/otlpConfig.js"
 
 const keyValues = (name: string): Config.Config<Record<string, string>> =>
   Config.map(
-    optional(
-      name,
-      "comma-separated key=value pairs, values URL-encoded (e.g. \"x-tenant=acme,team=a%20b\")",
-      parseKeyValues
-    ),
+    optional(name, keyValuesAccepted, parseKeyValues),
     (pairs) => pairs ?? {}
   )
-
-/** RFC 9110 `token`: a header name. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** RFC 9110 `field-value` (trimmed): visible ASCII, obs-text, spaces and tabs; no CR, LF, NUL or other control character. */
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-
-/**
- * Why `name: value` cannot be sent as an HTTP header, or `undefined` when it can.
- * Never quotes the value (it may be a secret); quotes the name only when it is a legal token.
- *
- * @internal
- */
-export const headerProblem = (name: string, value: string): string | undefined =>
-  !TOKEN.test(name)
-    ? "a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)"
-    : !FIELD_VALUE.test(value)
-    ? `the value of header ${
-      JSON.stringify(name)
-    } holds a character an HTTP header cannot carry (CR, LF, NUL, another control character, or one beyond U+00FF)`
-    : undefined
-
-const headersAccepted =
-  "comma-separated name=value pairs, names HTTP tokens, values URL-encoded without control characters (e.g. \"x-tenant=acme,authorization=Bearer%20t0k\")"
 
 /**
  * `OTEL_EXPORTER_OTLP_(LOGS_)HEADERS`: `k1=v1,k2=v2` as {@link parseKeyValues}, every
@@ -88,28 +57,10 @@ const headersVar = (name: string): Config.Config<Record<string, string>> =>
     Config.option(Config.string(name)),
     (raw): Either.Either<Record<string, string>, ConfigError.ConfigError> => {
       if (Option.isNone(raw) || raw.value.trim() === "") return Either.right({})
-      const pairs = parseKeyValues(raw.value)
-      const problem = pairs === undefined
-        ? "not name=value pairs, or a value is not valid URL encoding"
-        : Object.keys(pairs).map((key) => headerProblem(key, pairs[key]!)).find((p) => p !== undefined)
-      return problem === undefined
-        ? Either.right(pairs!)
-        : Either.left(ConfigError.InvalidData(
-          [name],
-          `${name}: invalid value (${problem}; the value is not shown, it may hold a secret); accepted: ${headersAccepted}`
-        ))
+      const r = headersFromText(name, raw.value)
+      return "headers" in r ? Either.right(r.headers) : Either.left(ConfigError.InvalidData([name], r.message))
     }
   )
-
-const parseUrl = (raw: string): string | undefined => {
-  const v = raw.trim()
-  try {
-    const u = new URL(v)
-    return u.protocol === "http:" || u.protocol === "https:" ? v : undefined
-  } catch {
-    return undefined
-  }
-}
 
 const url = (name: string): Config.Config<Option.Option<string>> =>
   Config.map(optional(name, "an http:// or https:// URL", parseUrl), Option.fromNullable)
@@ -139,19 +90,6 @@ const signalSpecific = <A>(
   )
 }
 
-const parseCompression = (raw: string): "gzip" | "none" | undefined => {
-  const v = raw.trim().toLowerCase()
-  return v === "gzip" || v === "none" ? v : undefined
-}
-
-const parseTimeout = (raw: string): number | undefined => {
-  const v = raw.trim()
-  return /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined
-}
-
-/** @internal */
-export type Protocol = "http/protobuf" | "http/json"
-
 /**
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL` (the
  * first one set decides). Never fails: these variables are shared by every
@@ -167,27 +105,7 @@ const protocolEnv: Config.Config<{ readonly protocol: Protocol | "off" | undefin
         Config.map(Config.option(Config.string(name)), (raw) => [name, Option.getOrUndefined(raw)] as const)
       )
     ),
-    (values) => {
-      for (const [name, raw] of values) {
-        const v = raw?.trim().toLowerCase()
-        if (v === undefined || v === "") continue
-        if (v === "http/protobuf" || v === "http/json") return { protocol: v }
-        if (v === "grpc") {
-          return {
-            protocol: "off",
-            warning: `${name}=grpc: this exporter sends OTLP over HTTP only (http/protobuf, http/json); ` +
-              "OTLP log export is off"
-          }
-        }
-        return {
-          protocol: undefined,
-          warning:
-            `${name}: unknown value ${JSON.stringify(raw)} ignored (accepted: http/protobuf, http/json, grpc); ` +
-            "exporting with http/protobuf"
-        }
-      }
-      return { protocol: undefined }
-    }
+    protocolFrom
   )
 
 const env = Config.all({
@@ -224,10 +142,8 @@ export interface Resolved {
 }
 
 const checkedHeaders = (headers: Readonly<Record<string, string>> | undefined) => {
-  for (const key of Object.keys(headers ?? {})) {
-    const problem = headerProblem(key, String(headers![key]))
-    if (problem !== undefined) throw new Cause.IllegalArgumentException(`Otlp option headers: ${problem}`)
-  }
+  const problem = headersOptionProblem(headers)
+  if (problem !== undefined) throw new Cause.IllegalArgumentException(problem)
   return headers
 }
 

@@ -14,8 +14,8 @@ import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { type ExportLogsRequest, type Item, payload } from "../core/otlpJson.js"
-import { encodeLogsRequest } from "../core/otlpProtobuf.js"
+import { type Item, payload } from "../core/otlpJson.js"
+import { encodeBody, gzip, retryableStatus, retryAfterMillis } from "../core/otlpRequest.js"
 import type { Protocol, Resolved } from "./otlpConfig.js"
 import { version } from "./version.js"
 
@@ -34,40 +34,12 @@ export class ExportError extends Data.TaggedError("OtlpExportError")<{
 
 const ownScope = { name: "effect-foundation", version }
 
-/**
- * `Retry-After`: delay-seconds or an HTTP date, in milliseconds from `now`
- * (a date in the past is 0); `undefined` when absent or unreadable.
- *
- * @internal
- */
-export const retryAfterMillis = (header: string | undefined, now: number): number | undefined => {
-  if (header === undefined) return undefined
-  const v = header.trim()
-  if (/^\d+$/.test(v)) return Number(v) * 1000
-  if (!/[A-Za-z]/.test(v)) return undefined
-  const at = Date.parse(v)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
-}
-
-/**
- * The longest `Retry-After` honoured (a longer one waits this long).
- *
- * @internal
- */
-export const maxRetryAfterMillis = 60_000
-
-/** Status codes the OTLP/HTTP specification allows to retry; all other 4xx and 5xx must not be. */
-const retryableStatus = (status: number): boolean =>
-  status === 429 || status === 502 || status === 503 || status === 504
-
-/** The request body: protobuf bytes or JSON text. */
-const encodeBody = (protocol: Protocol, request: ExportLogsRequest): Uint8Array | string =>
-  protocol === "http/protobuf" ? encodeLogsRequest(request) : JSON.stringify(request)
-
-/** gzip with the Web `CompressionStream` (Node 18+, Deno, Bun, browsers, workerd): no Node-only module. */
-const gzip = (body: string | Uint8Array): Promise<Uint8Array> =>
-  new Response(new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip")))
-    .arrayBuffer().then((b) => new Uint8Array(b))
+export {
+  /** @internal */
+  maxRetryAfterMillis,
+  /** @internal */
+  retryAfterMillis
+} from "../core/otlpRequest.js"
 
 /**
  * The collector's side of the exporter: the client (never traced), the

@@ -380,3 +380,40 @@ describe("trace ids and span events inside effect 4's spans", () => {
       expect(events.map((e) => e.time)).toEqual([BigInt(5_000_000)])
     }))
 })
+
+describe("levels and formats as options: every spelling, one wording for a bad one", () => {
+  const failure = <A, E>(self: Effect.Effect<A, E>) =>
+    Effect.map(Effect.exit(self), (exit) => exit._tag === "Failure" ? String(Cause.squash(exit.cause)) : "no failure")
+  const accepted = "accepted: TRACE, DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL)"
+  const bad = "LOUD" as EmojiLogger.LevelInput
+
+  it.effect("any case, warn and fatal are accepted", () =>
+    Effect.gen(function*() {
+      expect(yield* run("key_value", Log.debug("d"), { level: "DEBUG" })).toEqual(["🐞 DEBUG [▶️] d"])
+      expect(yield* run("key_value", Log.error("e"), { level: "Fatal" })).toEqual([])
+      expect(yield* run("key_value", Log.warning("w"), { level: "warn" })).toEqual(["⚠️ WARN [▶️] w"])
+      expect(yield* run("json", Log.info("x"), { format: "JSON" as never })).toHaveLength(1)
+    }))
+
+  it.effect("anything else fails the layer with the option, the value and the accepted values; make throws", () =>
+    Effect.gen(function*() {
+      expect(yield* failure(run("json", Log.info("x"), { level: bad }))).toContain(
+        `level: invalid value "LOUD"; ${accepted}`
+      )
+      expect(yield* failure(run("json", Log.info("x"), { moduleLevels: { db: bad } }))).toContain(
+        `moduleLevels["db"]: invalid value "LOUD"; ${accepted}`
+      )
+      expect(yield* failure(run("json", Log.info("x"), { format: "xml" as never }))).toContain(
+        "format: invalid value \"xml\"; accepted: key_value, json"
+      )
+      expect(yield* failure(Effect.provide(Log.info("x"), TestLog.layer({ level: bad })))).toContain(
+        `level: invalid value "LOUD"; ${accepted}`
+      )
+      expect(() => EmojiLogger.makeFormatter({ level: bad })).toThrow(`level: invalid value "LOUD"; ${accepted}`)
+      expect(() => EmojiLogger.make({ level: bad }, () => {})).toThrow(`level: invalid value "LOUD"`)
+      const died = yield* Effect.exit(Effect.scoped(EmojiLogger.install(EmojiLogger.make({}, () => {}), bad)))
+      expect(String(died._tag === "Failure" ? Cause.squash(died.cause) : "")).toContain(
+        `minimum: invalid value "LOUD"`
+      )
+    }))
+})

@@ -1,10 +1,16 @@
-import { Cause, Data, Effect, Fiber, Layer, Redacted } from "effect"
+import { Cause, Data, Effect, Fiber, Layer, Logger, Redacted } from "effect"
 import * as TestClock from "effect/testing/TestClock"
+import * as TestConsole from "effect/testing/TestConsole"
 import { describe, expect, vi } from "vitest"
 import { FormatterBase as Formatter } from "../../src/core/formatter.js"
+import * as Emoji from "../../src/effect4/Emoji.js"
 import * as EmojiLogger from "../../src/effect4/EmojiLogger.js"
+import { formatOptions, Formatter as E4Formatter } from "../../src/effect4/internal/format.js"
+import { layer as installLayer } from "../../src/effect4/internal/install.js"
+import { fromFormatter } from "../../src/effect4/internal/logger.js"
 import * as Log from "../../src/effect4/Log.js"
-import { it } from "./utils.js"
+import * as RootEmoji from "../../src/Emoji.js"
+import { it, minimum } from "./utils.js"
 
 const capture = (options: EmojiLogger.Options = {}) => {
   const lines: Array<string> = []
@@ -520,5 +526,105 @@ describe("errors in the console show what JSON shows", () => {
       expect(out).toEqual([
         "🔥 ERROR [▶️] loop error=\"Error: a\" cause=\"Error: b\" cause.cause=[Circular] stack=\"Error: a\""
       ])
+    }))
+})
+
+describe("EmojiLogger for effect 4: install, the rate limit hook, effect 4's default logger", () => {
+  it.effect("install: our logger for the rest of the scope, the minimum level set; both restored when it closes", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const seen: Array<string> = []
+      const other = Logger.make(({ message }) => void seen.push(String((message as Array<unknown>)[0])))
+      yield* Effect.gen(function*() {
+        yield* Effect.scoped(Effect.gen(function*() {
+          yield* EmojiLogger.install(EmojiLogger.make({}, (l) => lines.push(l)), "debug")
+          yield* Log.debug("inside")
+          yield* Effect.logTrace("below")
+        }))
+        yield* Log.debug("after: below effect 4's default minimum (Info)")
+        yield* Log.info("after: to the loggers there before")
+      }).pipe(Effect.provide(Logger.layer([other])))
+      expect(lines).toEqual(["🐞 DEBUG [▶️] inside\n"])
+      expect(seen).toEqual(["inside", "after: to the loggers there before"])
+    }))
+
+  it.effect("the rate limiter is asked before rendering; a summary line comes before the next record admitted", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      let n = 0
+      const limiter = {
+        // the 2nd and 3rd records are held back; the 4th is admitted after 2 held back
+        check: () => (++n === 2 || n === 3 ? -1 : n === 4 ? 2 : 0),
+        drain: () => []
+      }
+      const formatter = new E4Formatter(formatOptions({}))
+      const logger = fromFormatter(formatter, (l) => lines.push(l), limiter)
+      yield* Effect.gen(function*() {
+        for (let i = 1; i <= 4; i++) yield* Log.named("db").info("r" + i)
+      }).pipe(Effect.provide(Logger.layer([logger])))
+      expect(lines).toEqual([
+        "[🗄️] r1\n",
+        "⚠️ WARN [▶️] 2 records suppressed for db suppressed=2 logger=db\n",
+        "[🗄️] r4\n"
+      ])
+    }))
+
+  it.effect("without our logger, effect 4's default logger receives Log.* records with the default redaction", () =>
+    Effect.gen(function*() {
+      yield* Log.named("db").info("login password=hunter2", { ms: 12, token: "t0k" }).pipe(
+        Log.withContext({ request_id: "r1" })
+      )
+      // effect 4's default logger prints the message, then the annotations object
+      const logged = JSON.stringify(yield* TestConsole.logLines)
+      expect(logged).toContain("login password=[REDACTED]")
+      expect(logged).toContain("{\"request_id\":\"r1\",\"logger_name\":\"db\",\"ms\":12,\"token\":\"[REDACTED]\"}")
+      expect(logged).not.toMatch(/hunter2|t0k/)
+    }).pipe(Effect.provide(TestConsole.layer)))
+
+  it("Emoji is the package root's Effect-free module", () => {
+    expect(Emoji.forName("db.pool")).toBe(RootEmoji.forName("db.pool"))
+    expect(Emoji.defaults).toBe(RootEmoji.defaults)
+  })
+})
+
+describe("outputs with their own level (what Foundation's outputs use)", () => {
+  const outputs = (explicit: boolean) => {
+    const warnOnly: Array<string> = []
+    const all: Array<string> = []
+    const formatter = new E4Formatter(formatOptions({}))
+    const layer = installLayer(
+      [
+        fromFormatter(formatter, (l) => warnOnly.push(l), undefined, undefined, { threshold: 30000, explicit }),
+        fromFormatter(formatter, (l) => all.push(l))
+      ],
+      "debug",
+      undefined
+    )
+    return { warnOnly, all, layer }
+  }
+  const program = Effect.gen(function*() {
+    yield* Log.debug("d")
+    yield* Effect.logInfo("i")
+    yield* Log.warning("w")
+  })
+
+  it.effect("below its level, a record skips the output while the layers' floor is the minimum level", () =>
+    Effect.gen(function*() {
+      const o = outputs(false)
+      yield* program.pipe(Effect.provide(o.layer))
+      expect(o.all).toEqual(["🐞 DEBUG [▶️] d\n", "[▶️] i\n", "⚠️ WARN [▶️] w\n"])
+      expect(o.warnOnly).toEqual(["⚠️ WARN [▶️] w\n"])
+    }))
+
+  // (effect 4's levels are strings: a minimum level provided equal to the layers' floor counts as the floor)
+  it.effect("a minimum level the program provides holds for every output, unless the output's level was given", () =>
+    Effect.gen(function*() {
+      const o = outputs(false)
+      yield* program.pipe(minimum("Trace"), Effect.provide(o.layer))
+      expect(o.warnOnly).toEqual(["🐞 DEBUG [▶️] d\n", "[▶️] i\n", "⚠️ WARN [▶️] w\n"])
+      const e = outputs(true)
+      yield* program.pipe(minimum("Trace"), Effect.provide(e.layer))
+      expect(e.warnOnly).toEqual(["⚠️ WARN [▶️] w\n"])
+      expect(e.all).toHaveLength(3)
     }))
 })

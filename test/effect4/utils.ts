@@ -2,8 +2,10 @@
  * The Effect 4 tests' helpers: plain vitest (no @effect/vitest on this line), so `it.effect` is rebuilt here: the
  * effect runs scoped, with effect 4's `TestClock` (time starts at 0 and moves only when a test moves it).
  */
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/testing/TestClock"
 import * as Tracer from "effect/Tracer"
@@ -62,3 +64,16 @@ export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly ev
   })
   return { tracer, events }
 }
+
+/** The message of the `IllegalArgumentError` `self` dies with ("no defect: ..." when it does not). */
+export const defectMessage = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<string> =>
+  Effect.map(Effect.exit(self), (exit) => {
+    const defect = exit._tag === "Failure" ? exit.cause.reasons.find(Cause.isDieReason)?.defect : undefined
+    return Cause.isIllegalArgumentError(defect) ? defect.message : `no defect: ${String(exit)}`
+  })
+
+/** `self` with effect 4's minimum log level set to `level` (the root's `Logger.withMinimumLogLevel`). */
+export const minimum =
+  (level: "Trace" | "Debug" | "Info" | "Warn" | "Error") =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.provideService(self, References.MinimumLogLevel, level)

@@ -7,13 +7,17 @@
  * @internal
  */
 import { platform } from "#platform"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as Logger from "effect/Logger"
+import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import { customWriter } from "../../core/customFormat.js"
+import { errorHead, isError } from "../../core/formatter.js"
 import { makeRateLimiter } from "../../core/rateLimit.js"
 import type { Options, Output } from "../Foundation.js"
 import * as LogSink from "../LogSink.js"
@@ -155,6 +159,33 @@ const makeOutput = (
     return { formatter, logger, flushable }
   })
 
+const failureMessage = (error: unknown): string => {
+  try {
+    return isError(error) ? "program failed: " + errorHead(error) : "program failed"
+  } catch {
+    return "program failed"
+  }
+}
+
+/**
+ * The layer's scope closed by a failure (not an interruption alone): the failure, logged through the layer's own
+ * loggers as `program failed: <error>` with its cause, and marked reported (`Runtime.errorReported`, the marker
+ * effect 4's `runMain` reads) so that `NodeRuntime.runMain` leaves out its own multi-line report of it.
+ */
+const reportFailure = (exit: Exit.Exit<unknown, unknown>, logging: Context.Context<never>): Effect.Effect<void> => {
+  if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return Effect.void
+  const cause = exit.cause
+  const error = Cause.squash(cause)
+  if (typeof error === "object" && error !== null && Object.isExtensible(error)) {
+    try {
+      Object.defineProperty(error, Runtime.errorReported, { value: false, configurable: true, writable: true })
+    } catch {
+      // a frozen error: runMain reports it too
+    }
+  }
+  return Effect.provideContext(Effect.logError(failureMessage(error), cause), logging)
+}
+
 /**
  * The context `Foundation.layer` provides: the outputs' loggers in place of effect 4's default logger, the minimum
  * level (the lowest output's), the redactor (the first output's, for span events and OTLP), and the flush registry
@@ -176,5 +207,8 @@ export const build = (
     }
     const logging = yield* loggingContext(outputs.map((o) => o.logger), lowest, first.redactor)
     const flushables = yield* registered(outputs.map((o) => o.flushable))
+    // JSON: a failure is one more JSON record with its cause, not runMain's multi-line report (added after the
+    // sinks, this finalizer runs before they close)
+    if (first.format === "json") yield* Effect.addFinalizer((exit) => reportFailure(exit, logging))
     return Context.merge(logging, flushables)
   })

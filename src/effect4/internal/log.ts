@@ -152,7 +152,7 @@ const traceOf = (fiber: Fiber.Fiber<unknown, unknown>): readonly [string | undef
 }
 
 /**
- * The record of one call, from what the fiber holds.
+ * The record of one call, from what the fiber holds (`time`: the Clock's now, unless given).
  *
  * @internal
  */
@@ -163,12 +163,13 @@ export const makeRecord = (
   message: unknown,
   fields: Fields | undefined,
   error: unknown,
-  cause: CauseData | undefined
+  cause: CauseData | undefined,
+  time?: number
 ): LogRecord => {
   const [traceId, spanId] = traceOf(fiber)
   return {
     level,
-    time: fiber.getRef(Clock.Clock).currentTimeMillisUnsafe(),
+    time: time ?? fiber.getRef(Clock.Clock).currentTimeMillisUnsafe(),
     message,
     binding,
     fields,
@@ -209,8 +210,9 @@ export interface Origin {
 
 /**
  * Hands a record to each output of the route: our loggers whose own level admits it (a console at INFO beside a
- * file at DEBUG), a span event when span events are on, the view of it for every other logger. Returns what a sink
- * that is full (overflow "block") asks to wait for.
+ * file at DEBUG; every one when `minimum` is `undefined`: a record a fingers-crossed scope kept), a span event when
+ * span events are on, the view of it for every other logger. Returns what a sink that is full (overflow "block")
+ * asks to wait for.
  *
  * @internal
  */
@@ -219,7 +221,7 @@ export const deliver = (
   origin: Origin,
   record: LogRecord,
   ordinal: number,
-  minimum: LogLevel.LogLevel,
+  minimum: LogLevel.LogLevel | undefined,
   nanos: bigint | undefined
 ): Effect.Effect<void> | undefined => {
   let wait: Effect.Effect<void> | undefined
@@ -227,7 +229,7 @@ export const deliver = (
   for (let i = 0; i < r.direct.length; i++) {
     const d = r.direct[i]!
     if (
-      d.threshold !== undefined && d.threshold > ordinal &&
+      minimum !== undefined && d.threshold !== undefined && d.threshold > ordinal &&
       (d.explicit === true || (floor ??= Context.get(origin.context, CurrentFloor) === minimum)) &&
       !admitsModule(d, record.binding, ordinal)
     ) continue

@@ -75,13 +75,26 @@ export const recordOfInput = (input: RecordInput): LogRecord => ({
   spanId: undefined
 })
 
+// Effect 4 hands each logger its own options object for one call, with the same `date` and `message`: the record
+// built for one of our loggers is reused by the next one when it renders non-string message parts with the same rules.
+let lastDate: Date | undefined = undefined
+let lastMessage: unknown = undefined
+let lastRenderer: Formatter["renderer"] | undefined = undefined
+let lastRecord: LogRecord | undefined = undefined
+
 /**
- * The record of an `Effect.log*` call, as a `Logger` receives it.
+ * The record of an `Effect.log*` call, as a `Logger` receives it (built once per call for the loggers that render
+ * alike).
  *
  * @internal
  */
 export const recordOfOptions = (formatter: Formatter, options: Logger.Options<unknown>): LogRecord => {
-  const parts = messageParts(options.message, formatter.renderer)
+  const renderer = formatter.renderer
+  if (
+    options.date === lastDate && options.message === lastMessage && lastRecord !== undefined &&
+    renderer.redactor === lastRenderer!.redactor && renderer.limits === lastRenderer!.limits
+  ) return lastRecord
+  const parts = messageParts(options.message, renderer)
   const record = makeRecord(
     options.fiber,
     fromEffectLevel(options.logLevel),
@@ -89,10 +102,14 @@ export const recordOfOptions = (formatter: Formatter, options: Logger.Options<un
     parts.message,
     parts.fields,
     parts.error,
-    causeDataOf(options.cause)
+    causeDataOf(options.cause),
+    options.date.getTime()
   )
-  const time = options.date.getTime()
-  return record.time === time ? record : { ...record, time }
+  lastDate = options.date
+  lastMessage = options.message
+  lastRenderer = renderer
+  lastRecord = record
+  return record
 }
 
 /** The rate limit's summary line for `name` (`undefined`: the root logger). */
