@@ -300,6 +300,23 @@ describe("withErrorHandling types", () => {
     >()
     expectTypeOf(eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0, only: ["NotFoundError", "Plain"] })))
       .toEqualTypeOf<Effect.Effect<number, ErrorHandling.NetworkError, "Db">>()
+    eff.pipe(ErrorHandling.withErrorHandling({
+      fallback: (e) => {
+        expectTypeOf(e).toEqualTypeOf<ErrorHandling.NotFoundError>()
+        return e.resource
+      },
+      only: ["NotFoundError"]
+    }))
+    expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: () => "s", only: ["Plain"] })).toEqualTypeOf<
+      Effect.Effect<number | string, ErrorHandling.NotFoundError | ErrorHandling.NetworkError, "Db">
+    >()
+    eff.pipe(ErrorHandling.withErrorHandling({
+      fallback: (e) => {
+        expectTypeOf(e).toEqualTypeOf<unknown>()
+        return 0
+      },
+      catchDefects: true
+    }))
     // @ts-expect-error only accepts tags of E
     eff.pipe(ErrorHandling.withErrorHandling({ fallback: () => 0, only: ["NoSuchTag"] }))
     expectTypeOf(eff.pipe(ErrorHandling.logErrors())).toEqualTypeOf<typeof eff>()
@@ -341,6 +358,17 @@ describe("concurrent failures are handled, not mistaken for interruption", () =>
       ["error", "Operation failed, using fallback", "NetworkError"],
       ["error", "Operation failed, using fallback", "NetworkError"]
     ])
+  })
+
+  it("only: decided by the first failure, as Effect.catchTag does", async () => {
+    const { exit } = await run(Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(
+        both.pipe(ErrorHandling.withErrorHandling({ fallback: () => "handled", only: ["NetworkError"] }))
+      )
+      yield* TestClock.adjust("20 millis")
+      return yield* Fiber.join(fiber)
+    }))
+    expect(exit).toStrictEqual(Exit.succeed("handled"))
   })
 
   it("a defect beside a failure: the defect passes through and the typed failure does not leak into E = never", async () => {
@@ -429,5 +457,25 @@ describe("ErrorHandling.TaggedError (the family's Data.TaggedError)", () => {
     new NetworkError({ message: "x", status: "502" })
     class Odd extends ErrorHandling.TaggedError("Odd")<{ readonly code: number }> {}
     expectTypeOf(new Odd({ message: "x" }).code).toEqualTypeOf<string>()
+  })
+})
+
+describe("dual forms keep precise types", () => {
+  it("withErrorHandling and logErrors, data-first and data-last", () => {
+    const eff = Effect.fail(new NetworkError({ message: "x" })) as Effect.Effect<
+      number,
+      ErrorHandling.NetworkError,
+      "R"
+    >
+    expectTypeOf(ErrorHandling.logErrors(eff)).toEqualTypeOf<typeof eff>()
+    expectTypeOf(ErrorHandling.logErrors(eff, { message: "m" })).toEqualTypeOf<typeof eff>()
+    expectTypeOf(eff.pipe(ErrorHandling.logErrors({ context: { a: 1 } }))).toEqualTypeOf<typeof eff>()
+    expectTypeOf(ErrorHandling.withErrorHandling(eff, { fallback: () => "s" as const })).toEqualTypeOf<
+      Effect.Effect<number | "s", never, "R">
+    >()
+    // @ts-expect-error fallback is required (without it the effect dies: see "options without a fallback function")
+    eff.pipe(ErrorHandling.withErrorHandling({ logErrors: false }))
+    // @ts-expect-error the fallback sees the effect's error type
+    eff.pipe(ErrorHandling.withErrorHandling({ fallback: (e) => e.nope }))
   })
 })

@@ -330,6 +330,23 @@ describe("Retry outcomes and log lines", () => {
     expect(records.map((r) => r.fields.delay_ms ?? r.message)).toEqual([100, 200, "Retry attempts exhausted"])
   })
 
+  it("one schedule(policy) value reused by two Effect.retry runs: each run has its own attempts and waits", async () => {
+    const schedule = Retry.schedule<Transient>({ maxAttempts: 3, delay: 100, backoff: "linear" })
+    const a = recorder()
+    const b = recorder()
+    const { records } = await run(Effect.gen(function*() {
+      yield* drive(Effect.retry(a.op, schedule))
+      yield* drive(
+        Effect.all([Effect.exit(Effect.retry(b.op, schedule)), Effect.exit(Effect.retry(b.op, schedule))], {
+          concurrency: 2
+        })
+      )
+    }))
+    expect(gaps(a.times)).toEqual([100, 200])
+    expect(b.times).toHaveLength(6)
+    expect(records.filter((r) => r.message === "Retrying").map((r) => r.fields.attempt)).toEqual([1, 2, 1, 1, 2, 2])
+  })
+
   it("data-first and data-last agree; a policy value can be reused", async () => {
     const policy = Retry.withRetry({ maxAttempts: 2, delay: 10, logRetries: false })
     const a = recorder()
@@ -410,6 +427,8 @@ describe("Retry types", () => {
     expectTypeOf(policy).toEqualTypeOf<Schedule.Schedule<Duration.Duration, Transient>>()
     const op = Effect.fail(new Transient({ message: "x", n: 1 })) as Effect.Effect<string, Transient, "R">
     expectTypeOf(Effect.retry(op, Retry.logged(policy))).toEqualTypeOf<Effect.Effect<string, Transient, "R">>()
+    // @ts-expect-error the schedule's input is the effect's error
+    Effect.retry(op, Retry.logged(Retry.schedule<Fatal>({})))
   })
 })
 
