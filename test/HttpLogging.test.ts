@@ -301,6 +301,28 @@ describe("a tagged error in the cause keeps its fields in the console line", () 
       })))
 })
 
+describe("HttpLogging with a throwing generateId or skipPaths predicate", () => {
+  it.effect("the request is still handled, echoed and logged (a UUID as its id, nothing skipped)", () =>
+    Effect.gen(function*() {
+      const request = HttpServerRequest.fromWeb(new Request("http://localhost/hello"))
+      const throws = () => {
+        throw new Error("user function")
+      }
+      for (const middleware of [HttpLogging.make({ generateId: throws }), HttpLogging.make({ skipPaths: throws })]) {
+        const response = yield* middleware(Effect.succeed(HttpServerResponse.text("ok"))).pipe(
+          Effect.provideService(HttpServerRequest.HttpServerRequest, request)
+        )
+        expect(response.status).toBe(200)
+      }
+      const recs = yield* TestLog.records
+      expect(recs.map((r) => [r.message, r.fields.status])).toEqual([
+        ["Request completed", 200],
+        ["Request completed", 200]
+      ])
+      for (const r of recs) expect(r.fields.request_id).toMatch(/^[0-9a-f-]{36}$/)
+    }).pipe(Effect.provide(TestLog.layer())))
+})
+
 describe("HttpLogging options", () => {
   /** The message of the defect a request handled by `middleware` dies with (bad options never throw). */
   const defectOf = (middleware: HttpLogging.Middleware) =>

@@ -100,12 +100,21 @@ const usableId = /^[\x21-\x7e]{1,128}$/
 
 /**
  * The request's id: the incoming header's when usable (printable ASCII, no spaces, at most 128 characters), else a
- * generated one.
+ * generated one; a `generateId` that throws or makes an unusable id is replaced by a UUID, so the request is still
+ * handled, echoed and logged.
  *
  * @internal
  */
-export const requestIdOf = (settings: HttpSettings, incoming: string | undefined): string =>
-  incoming !== undefined && usableId.test(incoming) ? incoming : settings.generateId()
+export const requestIdOf = (settings: HttpSettings, incoming: string | undefined): string => {
+  if (incoming !== undefined && usableId.test(incoming)) return incoming
+  let id: unknown
+  try {
+    id = settings.generateId()
+  } catch {
+    return defaultGenerateId()
+  }
+  return typeof id === "string" && usableId.test(id) ? id : defaultGenerateId()
+}
 
 /**
  * The logged path: the URL up to its query string or fragment (which may hold secrets, and are never logged).
@@ -121,7 +130,16 @@ export const pathOf = (url: string): string => {
 
 const skipper = (skip: HttpOptions["skipPaths"]): ((path: string) => boolean) | undefined => {
   if (skip === undefined) return undefined
-  if (typeof skip === "function") return skip
+  if (typeof skip === "function") {
+    // a predicate that throws skips nothing: the request is handled and logged
+    return (path) => {
+      try {
+        return skip(path) ? true : false
+      } catch {
+        return false
+      }
+    }
+  }
   if (skip.length === 0) return undefined
   const exact = new Set<string>()
   const patterns: Array<RegExp> = []

@@ -32,7 +32,8 @@ import type * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
 import type { LevelInput } from "../core/level.js"
 import * as internal from "./internal/httpLogging.js"
-import { checkOptions, invalidOption } from "./internal/parse.js"
+import { checkOptions } from "./internal/parse.js"
+import type * as Log from "./Log.js"
 
 /**
  * The middleware's type: an `HttpMiddleware` that keeps the app's error and requirement types (as
@@ -76,11 +77,18 @@ export interface Options {
   readonly generateId?: () => string
   /** Logger name of the middleware's own lines. Default: `"http"`. */
   readonly loggerName?: string
+  /**
+   * Handles each request in a `Log.fingersCrossed` scope of its own (`true`: the defaults; or its options): the
+   * request's `Log.*` records below the level are kept, and written before its "Request failed" line when it answers
+   * 5xx or fails; a request that succeeds writes none of them. Default: off.
+   */
+  readonly fingersCrossed?: boolean | Log.FingersCrossedOptions | undefined
 }
 
 /**
  * A configured middleware. The options are checked once, when `make` is called; it never throws: with an option
- * that is not valid (`successLevel` not a level, `headers` not an array of names, ...) every request handled by the
+ * that is not valid (`successLevel` not a level, `headers` not an array of names, an invalid `fingersCrossed`
+ * option, ...) every request handled by the
  * middleware dies with an `IllegalArgumentError` naming the option
  * (`HttpLogging option successLevel: invalid value "LOUD"; accepted: ...`), which the server answers with a 500.
  *
@@ -95,7 +103,7 @@ export interface Options {
  * @category constructors
  */
 export const make = (options: Options = {}): Middleware => {
-  const checked = checkOptions(() => internal.middlewareOf(options, invalidOption, undefined))
+  const checked = checkOptions(() => internal.middlewareOf(options))
   return Result.isSuccess(checked) ? checked.success : internal.rejected(checked.failure)
 }
 
@@ -110,7 +118,8 @@ export const middleware: Middleware = make()
 /**
  * The middleware as a global `HttpRouter` middleware (effect 4's idiom for a router's cross-cutting concerns):
  * `Layer.mergeAll(Routes, HttpLogging.layer())`. Every request the router handles, a not-found one included, gets
- * its context, id and line.
+ * its context, id and line. Use it or the server's middleware (`HttpRouter.serve(app, { middleware })`), not both:
+ * each writes its own line.
  *
  * @since 0.2.0
  * @category layers

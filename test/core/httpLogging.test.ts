@@ -36,6 +36,25 @@ describe("core/httpLogging", () => {
       .toEqual(["req-1", "gen", "gen", "gen", "gen", "gen", "x".repeat(128)])
   })
 
+  it("a generateId that throws or makes an unusable id, a skip predicate that throws: a UUID, nothing skipped", () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+    const throwing = http.httpSettings({
+      generateId: () => {
+        throw new Error("no ids")
+      }
+    }, invalid)
+    const unusable = [42, "", "has space", undefined].map((id) =>
+      http.httpSettings({ generateId: () => id as never }, invalid)
+    )
+    for (const s of [throwing, ...unusable]) expect(http.requestIdOf(s, undefined)).toMatch(uuid)
+    const { skip } = http.httpSettings({
+      skipPaths: () => {
+        throw new Error("bad skip")
+      }
+    }, invalid)
+    expect(skip!("/x")).toBe(false)
+  })
+
   it("the path never carries the query string or the fragment", () => {
     expect(["/a", "/a?token=x", "/a#f?x", "/a?x#f", "/"].map(http.pathOf)).toEqual(["/a", "/a", "/a", "/a", "/"])
   })

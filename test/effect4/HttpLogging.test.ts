@@ -36,9 +36,13 @@ type Serve = (path: string, headers?: Record<string, string>) => Promise<{
 type Records = () => ReadonlyArray<TestLog.Record>
 
 /** TestLog's context (and the loggers of `beside` added to it), built in `scope`. */
-const testContext = (scope: Scope.Scope, beside: ReadonlyArray<Logger.Logger<unknown, unknown>>) =>
+const testContext = (
+  scope: Scope.Scope,
+  beside: ReadonlyArray<Logger.Logger<unknown, unknown>>,
+  level: EmojiLogger.LevelInput
+) =>
   Effect.gen(function*() {
-    const context = yield* Layer.buildWithScope(TestLog.layer(), scope)
+    const context = yield* Layer.buildWithScope(TestLog.layer({ level }), scope)
     if (beside.length === 0) return context
     const more = yield* Layer.buildWithScope(
       Logger.layer(beside, { mergeWithExisting: true }).pipe(Layer.provide(Layer.succeedContext(context))),
@@ -55,10 +59,12 @@ const withServer = async <A>(
   options: {
     readonly disableLogger?: boolean
     readonly beside?: ReadonlyArray<Logger.Logger<unknown, unknown>>
+    /** TestLog's level. Default: trace. */
+    readonly level?: EmojiLogger.LevelInput
   } = {}
 ): Promise<A> => {
   const scope = Scope.makeUnsafe()
-  const context = await Effect.runPromise(testContext(scope, options.beside ?? []))
+  const context = await Effect.runPromise(testContext(scope, options.beside ?? [], options.level ?? "trace"))
   const records: Records = () => Effect.runSync(Effect.provideContext(TestLog.records, context))
   const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(routes, Layer.succeedContext(context)), {
     ...(middleware === undefined ? {} : { middleware }),
@@ -366,6 +372,95 @@ describe("HttpLogging.layer (effect 4's global router middleware)", () => {
     }))
 })
 
+describe("HttpLogging.make({ fingersCrossed }) (effect 4)", () => {
+  const app = Layer.mergeAll(
+    HttpRouter.add(
+      "GET",
+      "/ok/:n",
+      Effect.gen(function*() {
+        const { n } = yield* HttpRouter.params
+        yield* Log.debug("loading", { n })
+        yield* Effect.forkChild(Log.debug("forked", { n })).pipe(Effect.flatMap(Fiber.join))
+        return HttpServerResponse.text("ok")
+      })
+    ),
+    HttpRouter.add(
+      "GET",
+      "/500/:n",
+      Effect.gen(function*() {
+        const { n } = yield* HttpRouter.params
+        yield* Log.debug("loading", { n })
+        yield* Effect.forkChild(Log.debug("forked", { n })).pipe(Effect.flatMap(Fiber.join))
+        yield* Effect.yieldNow
+        yield* Log.debug("answering 500", { n })
+        return HttpServerResponse.text("no", { status: 500 })
+      })
+    ),
+    HttpRouter.add("GET", "/fail", Effect.andThen(Log.debug("about to fail"), Effect.fail(new Error("boom")))),
+    HttpRouter.add("GET", "/defect", Effect.andThen(Log.debug("about to die"), Effect.die(new TypeError("kaput"))))
+  )
+
+  /** Serves `app` with `middleware` (TestLog at INFO), fetches `paths` concurrently; the records once every request has its completion line. */
+  const serve = (middleware: HttpLogging.Middleware, paths: ReadonlyArray<string>) =>
+    withServer(app, middleware, async (get, records) => {
+      const statuses = (await Promise.all(paths.map((path) => get(path)))).map((r) => r.status)
+      const completed = (r: TestLog.Record) => r.message === "Request completed" || r.message === "Request failed"
+      return { statuses, records: await waitFor(records, (r) => r.filter(completed).length >= paths.length) }
+    }, { level: "info" })
+
+  /** The records of one request (by its path), as `level message`. */
+  const of = (records: ReadonlyArray<TestLog.Record>, path: string) =>
+    records.filter((r) => r.fields.path === path).map((r) => r.level + " " + r.message)
+
+  it("a 500 comes with the request's debug lines, before its ERROR line; a 200 without", async () => {
+    const paths = ["/ok/1", "/500/2", "/ok/3", "/500/4", "/fail", "/defect"]
+    const { records, statuses } = await serve(HttpLogging.make({ fingersCrossed: true }), paths)
+    expect(statuses).toEqual([200, 500, 200, 500, 500, 500])
+    for (const ok of ["/ok/1", "/ok/3"]) {
+      expect(of(records, ok).filter((l) => l.startsWith("debug"))).toEqual([])
+      expect(of(records, ok)).toContain("info Request completed")
+    }
+    for (const [path, n] of [["/500/2", "2"], ["/500/4", "4"]] as const) {
+      const lines = of(records, path)
+      const failed = lines.indexOf("error Request failed")
+      expect(lines.slice(failed - 3, failed + 1)).toEqual([
+        "debug loading",
+        "debug forked",
+        "debug answering 500",
+        "error Request failed"
+      ])
+      expect(lines.filter((l) => l.startsWith("debug"))).toHaveLength(3)
+      // each request's own lines: their n and request id are its own
+      const own = records.filter((r) => r.fields.path === path && r.level === "debug")
+      expect(own.map((r) => r.fields.n)).toEqual([n, n, n])
+      expect(new Set(own.map((r) => r.fields.request_id)).size).toBe(1)
+    }
+    expect(of(records, "/fail").slice(-2)).toEqual(["debug about to fail", "error Request failed"])
+    expect(of(records, "/defect").slice(-2)).toEqual(["debug about to die", "error Request failed"])
+  })
+
+  it("without the option (the default), no debug line is written", async () => {
+    const { records } = await serve(HttpLogging.make(), ["/500/1", "/fail"])
+    expect(records.filter((r) => r.level === "debug")).toEqual([])
+    expect(records.filter((r) => r.message === "Request failed")).toHaveLength(2)
+  })
+
+  it("an invalid fingersCrossed option never throws: every request dies with the message", async () => {
+    const middleware = HttpLogging.make({ fingersCrossed: { maxRecords: -1 } }) // never throws
+    let runs = 0
+    const counted = Effect.sync(() => {
+      runs++
+      return HttpServerResponse.text("ok")
+    })
+    const exit = await Effect.runPromiseExit(
+      Effect.provideService(middleware(counted), HttpServerRequest.HttpServerRequest, {} as never)
+    )
+    expect(exit._tag === "Failure" ? (Cause.squash(exit.cause) as Error).message : exit._tag)
+      .toBe("HttpLogging option fingersCrossed.maxRecords: invalid value -1; accepted: a whole number >= 1")
+    expect(runs).toBe(0)
+  })
+})
+
 describe("HttpLogging composes as effect 4's middleware", () => {
   it("the server's middleware of HttpRouter.serve and HttpServer.serve, a router's global middleware", () => {
     // type-checked: the middleware keeps the app's error and requirements, as HttpMiddleware.logger does
@@ -379,6 +474,25 @@ describe("HttpLogging composes as effect 4's middleware", () => {
       HttpLogging.middleware(Effect.fail(new Error("e")))
     expect([viaRouter, viaServer, global].map(Layer.isLayer)).toEqual([true, true, true])
     expect(Effect.isEffect(typed)).toBe(true)
+  })
+})
+
+describe("HttpLogging with a throwing generateId or skipPaths predicate (effect 4)", () => {
+  it("the request is still handled, echoed and logged (a UUID as its id, nothing skipped)", async () => {
+    const throws = () => {
+      throw new Error("user function")
+    }
+    for (const middleware of [HttpLogging.make({ generateId: throws }), HttpLogging.make({ skipPaths: throws })]) {
+      await withServer(routes, middleware, async (get, records) => {
+        const res = await get("/health")
+        expect(res.status).toBe(200)
+        expect(res.requestId).toMatch(/^[0-9a-f-]{36}$/)
+        const recs = await waitFor(records, (r) => count("Request completed")(r) === 1)
+        expect(recs.map((r) => [r.message, r.fields.status, r.fields.request_id])).toEqual([
+          ["Request completed", 200, res.requestId]
+        ])
+      })
+    }
   })
 })
 
@@ -472,4 +586,35 @@ describe("the request's lines, byte for byte as the root binding writes them", (
       expect(lines).toEqual(expected[format])
     })
   }
+})
+
+describe("trace correlation (effect 4)", () => {
+  it("a request with a traceparent: its JSON lines carry the header's trace id", async () => {
+    const lines: Array<string> = []
+    const logger = EmojiLogger.layer({ format: "json" }, (line) => void lines.push(line))
+    const hi = HttpRouter.add("GET", "/hi", Effect.as(Log.info("in handler"), HttpServerResponse.text("hi")))
+    const { dispose, handler } = HttpRouter.toWebHandler(Layer.mergeAll(hi, logger), {
+      middleware: HttpLogging.middleware,
+      disableLogger: true
+    })
+    try {
+      await (await handler(
+        new Request("http://localhost/hi", {
+          headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }
+        })
+      )).text()
+      for (let i = 0; i < 1000 && !lines.some((l) => l.includes("Request completed")); i++) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
+    } finally {
+      await dispose()
+    }
+    const recs = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.message === "in handler" || r.message === "Request completed")
+    expect(recs).toHaveLength(2)
+    for (const r of recs) {
+      expect(r.trace_id).toBe("0af7651916cd43dd8448eb211c80319c")
+      expect(r.span_id).toMatch(/^[0-9a-f]{16}$/)
+    }
+  })
 })

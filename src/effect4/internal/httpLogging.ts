@@ -17,16 +17,14 @@ import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as httpLogging from "../../core/httpLogging.js"
 import { Binding } from "../../core/record.js"
-import type { Middleware } from "../HttpLogging.js"
+import type { Middleware, Options } from "../HttpLogging.js"
 import { withContext } from "./context.js"
+import * as internalFingersCrossed from "./fingersCrossed.js"
 import { logException, logRecord } from "./log.js"
+import { invalidOption } from "./parse.js"
 
-/**
- * Wraps each request's handling (fingers-crossed, when asked for), or `undefined`.
- *
- * @internal
- */
-export type Scoped = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+/** Wraps each request's handling (fingers-crossed, when asked for). */
+type Scoped = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 /** The checked options, and what the binding made of them. */
 interface Settings extends httpLogging.HttpSettings {
@@ -135,17 +133,21 @@ const handle = <E, R>(
     return bound(HttpMiddleware.withLoggerDisabled(scoped === undefined ? handled : scoped(handled)))
   })
 
+/** Each request in a fingers-crossed scope of its own, when the option asks for it. */
+const scopedOf = (option: Options["fingersCrossed"]): Scoped | undefined => {
+  if (option === undefined || option === false) return undefined
+  const limits = internalFingersCrossed.resolve(option === true ? undefined : option, "HttpLogging", "fingersCrossed.")
+  return (self) => internalFingersCrossed.fingersCrossed(self, limits)
+}
+
 /**
- * The middleware of the options; throws the binding's `IllegalArgumentError` for a bad one.
+ * The middleware of the options; throws `IllegalArgumentError` for a bad one, naming it.
  *
  * @internal
  */
-export const middlewareOf = (
-  options: httpLogging.HttpOptions,
-  invalid: httpLogging.InvalidOption,
-  scoped: Scoped | undefined
-): Middleware => {
-  const settings = httpLogging.httpSettings(options, invalid)
+export const middlewareOf = (options: Options): Middleware => {
+  const settings = httpLogging.httpSettings(options, invalidOption)
+  const scoped = scopedOf(options.fingersCrossed)
   const s: Settings = { ...settings, binding: new Binding(settings.loggerName, undefined), scoped }
   return (app) => handle(s, app)
 }
