@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Logger from "effect/Logger"
 import type * as Scope from "effect/Scope"
+import type * as customFormat from "../core/customFormat.js"
 import type * as level from "../core/level.js"
 import type * as Emoji from "./Emoji.js"
 import { formatOptions, Formatter, levelOption, tryOptions } from "./internal/format.js"
@@ -147,6 +148,29 @@ export interface Options {
    */
   readonly traceIds?: boolean
 }
+
+/**
+ * A record as a format of your own receives it (`Foundation.layer`'s `formatter` option): plain data, already
+ * redacted and bounded exactly like a JSON line (a secret never reaches the function). `level` is the lower-case name
+ * (`"warning"`, `"critical"`), `timestamp` ISO-8601, `fields` the context, bound and call fields merged; `error` is
+ * the error as plain data (`{ name, message, stack, cause, ...its fields }`), `cause` an Effect `Cause` as plain data
+ * (`{ failures, defects, ... }`), `spans` the log spans' durations in milliseconds, `traceId` / `spanId` the current
+ * span's.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RecordView extends customFormat.RecordView {}
+
+/**
+ * A format of your own: from a record, plain and redacted, to its line (a `"\n"` is added when the line has none).
+ * A function that throws or returns something other than a string costs its record nothing: the record's
+ * last-resort JSON line is written instead, with the reason.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type CustomFormat = (record: RecordView) => string
 
 /**
  * A record as data, for the pure format functions.

@@ -236,7 +236,7 @@ export const named = (name: string): BoundLogger => root.named(name)
 export const withContext: {
   /**
    * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
-   * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
+   * `Effect.log*`, in every fiber `self` forks. Built on effect 4's log
    * annotations, so it is scoped to `self`, never leaks to sibling fibers, and
    * other loggers see the fields too. They are rendered in the order given,
    * after the context already there (a key given again keeps its place and
@@ -247,7 +247,7 @@ export const withContext: {
   (fields: LogFields): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /**
    * Adds `fields` to every record logged inside `self`, by `Log.*` and by plain
-   * `Effect.log*`, in every fiber `self` forks. Built on Effect's log
+   * `Effect.log*`, in every fiber `self` forks. Built on effect 4's log
    * annotations, so it is scoped to `self`, never leaks to sibling fibers, and
    * other loggers see the fields too. They are rendered in the order given,
    * after the context already there (a key given again keeps its place and

@@ -5,6 +5,7 @@
  */
 import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
+import type * as Logger from "effect/Logger"
 import type { EmojiSet } from "../../core/emoji.js"
 import { defaultFormatOptions, type Formatter as CoreFormatter, makeFormatter } from "../../core/format.js"
 import type { FormatOptions } from "../../core/formatter.js"
@@ -13,6 +14,7 @@ import type { Binding, LogRecord } from "../../core/record.js"
 import { makeRedactor, type RedactionOptions } from "../../core/redact.js"
 import type { RenderLimits } from "../../core/render.js"
 import { configError } from "./config.js"
+import { fromEffectLevel } from "./level.js"
 import { aLevel, formatOption, invalidOption, option } from "./parse.js"
 import { Renderer } from "./render.js"
 
@@ -108,6 +110,21 @@ export class Formatter {
       return this.core.format(record)
     } catch (e) {
       return this.core.fallback(record.level, record.time, record.message, reason(e))
+    }
+  }
+
+  /**
+   * Renders the record of an `Effect.log*` call, built here too (so nothing it reads can lose the line); the
+   * last-resort line keeps the level and the first argument when it is text.
+   */
+  formatOptions(options: Logger.Options<unknown>, build: () => LogRecord): readonly [string, LogRecord | undefined] {
+    let record: LogRecord | undefined
+    try {
+      record = build()
+      return [this.core.format(record), record]
+    } catch (e) {
+      const first = Array.isArray(options.message) ? options.message[0] : options.message
+      return [this.core.fallback(fromEffectLevel(options.logLevel), options.date.getTime(), first, reason(e)), record]
     }
   }
 

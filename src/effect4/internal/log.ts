@@ -20,6 +20,7 @@ import { safeFields } from "../../core/render.js"
 import { validSpanId, validTraceId } from "../../core/traceIds.js"
 import { causeDataOf } from "./cause.js"
 import { contextOf } from "./context.js"
+import { globalValue } from "./globalValue.js"
 import { effectOrdinal } from "./level.js"
 import { spanEvent, SpanEvents } from "./spanEvents.js"
 import { toOthers } from "./view.js"
@@ -71,12 +72,15 @@ export interface Route {
 }
 
 /**
- * How many formatters with module levels were ever made: while none was, a record below the minimum level returns
+ * How many formatters with module levels were ever made (in any copy of this module): while none was, a record below the minimum level returns
  * at once, named or not.
  *
  * @internal
  */
-export const moduleLevels: { formatters: number } = { formatters: 0 }
+export const moduleLevels: { formatters: number } = globalValue(
+  Symbol.for("effect-foundation/effect4/moduleLevels"),
+  () => ({ formatters: 0 })
+)
 
 // The loggers set of a fiber is replaced, never changed: route it once per set, not once per record.
 const routes = new WeakMap<object, Route>()
@@ -283,11 +287,14 @@ export const CurrentFingersCrossed: Context.Reference<FingersCrossedHook | undef
 >("effect-foundation/effect4/CurrentFingersCrossed", { defaultValue: () => undefined })
 
 /**
- * How many fingers-crossed scopes are open: while none is, a dropped record costs one read of this counter.
+ * How many fingers-crossed scopes are open (in any copy of this module): while none is, a dropped record costs one read of this counter.
  *
  * @internal
  */
-export const fingersCrossedState: { open: number; seq: number } = { open: 0, seq: 0 }
+export const fingersCrossedState: { open: number; seq: number } = globalValue(
+  Symbol.for("effect-foundation/effect4/fingersCrossed"),
+  () => ({ open: 0, seq: 0 })
+)
 
 /**
  * A record of `Effect.log*` reaching one of our loggers (`Effect.logError` inside a fingers-crossed scope): at or

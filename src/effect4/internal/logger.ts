@@ -190,7 +190,7 @@ export const fromFormatter = (
     triggerFrom(options.fiber, effectOrdinal[options.logLevel])
     if (belowOwn(own, options.fiber, options.logLevel)) return
     if (admit === undefined || admit(undefined, options.date.getTime())) {
-      write(formatter.format(recordOfOptions(formatter, options)))
+      write(formatter.formatOptions(options, () => recordOfOptions(formatter, options))[0])
     }
   })
   return Object.assign(logger, { [DirectPath]: direct })
@@ -213,8 +213,8 @@ export const capturing = (
   })
   const logger = Logger.make<unknown, void>((options) => {
     triggerFrom(options.fiber, effectOrdinal[options.logLevel])
-    const record = recordOfOptions(formatter, options)
-    capture(record, formatter.format(record), options.cause)
+    const [line, record] = formatter.formatOptions(options, () => recordOfOptions(formatter, options))
+    if (record !== undefined) capture(record, line, options.cause)
   })
   return Object.assign(logger, { [DirectPath]: direct })
 }
