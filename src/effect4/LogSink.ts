@@ -46,18 +46,16 @@
  *
  * @since 0.2.0
  */
-import * as Config from "effect/Config"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import type * as Config from "effect/Config"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { parseBytes as parseBytesImpl } from "../core/parse.js"
-import { isVariableError, sinkFromEnv, type SinkVariable, sinkVariables } from "../core/sinkConfig.js"
-import { configError } from "./internal/config.js"
 import * as flush from "./internal/flush.js"
+import { makeSink } from "./internal/makeSink.js"
 import { parseDuration as parseDurationImpl } from "./internal/parse.js"
 import * as internal from "./internal/sink.js"
-import { checkSinkOptions } from "./internal/sinkOptions.js"
+import { sinkConfig } from "./internal/sinkOptions.js"
 import type { Flushable } from "./Telemetry.js"
 
 /**
@@ -296,12 +294,6 @@ export interface LogSink extends Flushable {
  */
 export const defaults: Options = internal.defaults
 
-const stripUndefined = <A extends object>(a: A): A => {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(a)) if (v !== undefined) out[k] = v
-  return out as A
-}
-
 /**
  * Opens a sink for the scope. Closing the scope shuts it down (flush within
  * `shutdownTimeout`). Sinks on the same file (by path) or the same pipe,
@@ -329,18 +321,7 @@ const stripUndefined = <A extends object>(a: A): A => {
  * @since 0.2.0
  * @category constructors
  */
-export const make = (options?: Partial<Options>): Effect.Effect<LogSink, LogSinkError, Scope.Scope> =>
-  Effect.map(
-    Effect.flatMap(checkSinkOptions({ ...internal.defaults, ...stripUndefined(options ?? {}) }), internal.acquire),
-    (sink) => ({
-      write: sink.write,
-      room: sink.room,
-      flush: sink.flush,
-      shutdown: sink.shutdown,
-      stats: () => sink.stats(),
-      reopen: () => sink.reopen()
-    })
-  )
+export const make: (options?: Partial<Options>) => Effect.Effect<LogSink, LogSinkError, Scope.Scope> = makeSink
 
 /**
  * Parses a byte size: `65536`, `64k`, `64KiB`, `8m`, `8 MiB`, `1 GiB` (a
@@ -374,27 +355,7 @@ export const parseDuration: (raw: string) => Duration.Duration | undefined = par
  * @since 0.2.0
  * @category configuration
  */
-export const config: Config.Config<Partial<Options>> = Config.all(
-  Object.fromEntries(
-    Object.keys(sinkVariables).map((name) => [name, Config.option(Config.String(name))])
-  ) as Record<SinkVariable, Config.Config<Option.Option<string>>>
-).pipe(
-  Config.mapEffect((raw) => {
-    const env = sinkFromEnv((name) => Option.getOrUndefined(raw[name]))
-    if (isVariableError(env)) return Effect.fail(configError(env.message))
-    const { flushInterval, shutdownTimeout, target, ...rest } = env
-    const out: { -readonly [K in keyof Options]?: Options[K] } = rest
-    if (target !== undefined) {
-      const interval = typeof target === "object" ? target.rotate?.interval : undefined
-      out.target = interval === undefined || typeof target !== "object"
-        ? target
-        : { ...target, rotate: { ...target.rotate, interval: Duration.millis(interval) } }
-    }
-    if (flushInterval !== undefined) out.flushInterval = Duration.millis(flushInterval)
-    if (shutdownTimeout !== undefined) out.shutdownTimeout = Duration.millis(shutdownTimeout)
-    return Effect.succeed(out as Partial<Options>)
-  })
-)
+export const config: Config.Config<Partial<Options>> = sinkConfig
 
 /**
  * Adds a sink (or any flushable) to the set `Telemetry.flush` /

@@ -1,7 +1,7 @@
 /**
- * The package version, for the OTLP `User-Agent` and instrumentation scope
- * (kept equal to package.json's by a test).
- *
- * @internal
+ * The package version (the core's, `src/core/version.ts`, shared by both bindings).
  */
-export const version = "0.1.0"
+export {
+  /** @internal */
+  version
+} from "../core/version.js"

@@ -20,7 +20,7 @@ import { customWriter } from "../../core/customFormat.js"
 import { errorHead, isError } from "../../core/formatter.js"
 import { makeRateLimiter } from "../../core/rateLimit.js"
 import type { Options, Output } from "../Foundation.js"
-import * as LogSink from "../LogSink.js"
+import type * as LogSink from "../LogSink.js"
 import type { Flushable } from "../Telemetry.js"
 import * as env from "./config.js"
 import { configError } from "./config.js"
@@ -29,8 +29,10 @@ import { formatOptions, Formatter, levelOption, tryOptions } from "./format.js"
 import { loggingContext } from "./install.js"
 import { effectOrdinal, toEffectLevel } from "./level.js"
 import { fromFormatter, type OutputLevel, recordOfInput, summaryWriter } from "./logger.js"
+import { makeSink } from "./makeSink.js"
 import { formatOption } from "./parse.js"
 import { isTerminal as terminalStream } from "./sink.js"
+import { sinkConfig } from "./sinkOptions.js"
 
 const isTerminal = (target: LogSink.Options["target"] | undefined): boolean =>
   target === undefined || target === "stdout" || target === "stderr" ? terminalStream(target ?? "stdout") : false
@@ -51,7 +53,7 @@ const normalize = (options: Options): Effect.Effect<Options, Config.ConfigError>
 export const resolve = (given: Options = {}): Effect.Effect<Options, Config.ConfigError> =>
   env.withReadableEnv(Effect.gen(function*() {
     const options = yield* normalize(given)
-    const sink: Partial<LogSink.Options> = { ...(yield* LogSink.config), ...options.sink }
+    const sink: Partial<LogSink.Options> = { ...(yield* sinkConfig), ...options.sink }
     const terminal = isTerminal(sink.target)
     const format = options.format ?? (yield* env.env.format) ?? (terminal ? "key_value" : "json")
     const omitTimestamp = options.timestamps === undefined ? yield* env.env.omitTimestamp : undefined
@@ -127,7 +129,7 @@ const makeOutput = (
     const limiter = makeRateLimiter(resolved.rateLimit ?? {})
     const formatter = yield* tryOptions(() => new Formatter(formatOptions(resolved)))
     const own: OutputLevel = { threshold: effectOrdinal[toEffectLevel[formatter.options.level]], explicit }
-    const sink = yield* LogSink.make({
+    const sink = yield* makeSink({
       ...resolved.sink,
       // the sink's own "N records dropped" warning, in the program's format
       warningLine: (message, fields, millis) =>

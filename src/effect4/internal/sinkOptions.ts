@@ -4,11 +4,22 @@
  *
  * @internal
  */
+import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
-import { aTarget, describeTarget, overflows } from "../../core/sinkConfig.js"
+import {
+  aTarget,
+  describeTarget,
+  isVariableError,
+  overflows,
+  sinkFromEnv,
+  type SinkVariable,
+  sinkVariables
+} from "../../core/sinkConfig.js"
 import type { Options, Target } from "../LogSink.js"
+import { configError } from "./config.js"
 import { aBoolean, aFunction, bytes, checkOptions, duration, oneOf, option } from "./parse.js"
 import { LogSinkError } from "./sink.js"
 
@@ -48,3 +59,30 @@ export const checkSinkOptions = (options: Options): Effect.Effect<Options, LogSi
       })
     )
 }
+
+/**
+ * Sink options from the environment (`LogSink.config`): the variables' texts read by the core's `sinkFromEnv`.
+ *
+ * @internal
+ */
+export const sinkConfig: Config.Config<Partial<Options>> = Config.all(
+  Object.fromEntries(
+    Object.keys(sinkVariables).map((name) => [name, Config.option(Config.String(name))])
+  ) as Record<SinkVariable, Config.Config<Option.Option<string>>>
+).pipe(
+  Config.mapEffect((raw) => {
+    const env = sinkFromEnv((name) => Option.getOrUndefined(raw[name]))
+    if (isVariableError(env)) return Effect.fail(configError(env.message))
+    const { flushInterval, shutdownTimeout, target, ...rest } = env
+    const out: { -readonly [K in keyof Options]?: Options[K] } = rest
+    if (target !== undefined) {
+      const interval = typeof target === "object" ? target.rotate?.interval : undefined
+      out.target = interval === undefined || typeof target !== "object"
+        ? target
+        : { ...target, rotate: { ...target.rotate, interval: Duration.millis(interval) } }
+    }
+    if (flushInterval !== undefined) out.flushInterval = Duration.millis(flushInterval)
+    if (shutdownTimeout !== undefined) out.shutdownTimeout = Duration.millis(shutdownTimeout)
+    return Effect.succeed(out as Partial<Options>)
+  })
+)
