@@ -79,7 +79,14 @@ const countNewlines = (s: string): number => {
  * really wrote (its "write" events; the lines here are ASCII, so string length
  * = bytes).
  */
-const countingDestination = (dest: string, sync: boolean) => {
+export interface CountingDestination {
+  readonly d: ReturnType<typeof pino.destination>
+  readonly count: () => number
+  readonly accepted: () => number
+  readonly written: () => number
+}
+
+export const countingDestination = (dest: string, sync: boolean): CountingDestination => {
   const d = pino.destination({ dest, sync, minLength: sync ? 0 : 4096 })
   let n = 0
   let accepted = 0

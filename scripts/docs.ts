@@ -1,5 +1,6 @@
 /**
- * Runs after docgen (`npm run docs`) over the pages it wrote in docs/modules/:
+ * Runs after docgen (`npm run docs`) over the pages it wrote in docs/modules/ (the package root) and
+ * docs/effect4/modules/ (the effect4 entry, scripts/docsEffect4.ts):
  *
  * - front matter: docgen prints a blank line after the opening `---`, which
  *   Prettier then reads as a thematic break (`***`); each page gets its
@@ -13,10 +14,12 @@
  * reasons otherwise, so CI's docs check fails.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { join, relative } from "node:path"
 import { fixPage } from "./docsPage.js"
 
-const dir = join(import.meta.dirname, "..", "docs", "modules")
+// the package root's pages, and the effect4 entry's (scripts/docsEffect4.ts)
+const docs = join(import.meta.dirname, "..", "docs")
+const dirs = [join(docs, "modules"), join(docs, "effect4", "modules")]
 
 const documented: Record<string, ReadonlyArray<string>> = {
   "EmojiLogger.ts.md": ["Format (type alias)", "RedactionOptions (interface)", "RenderLimits (interface)"],
@@ -25,14 +28,21 @@ const documented: Record<string, ReadonlyArray<string>> = {
 }
 
 const problems: Array<string> = []
-for (const name of readdirSync(dir).filter((f) => f.endsWith(".md"))) {
+const pages = dirs.flatMap((dir) =>
+  readdirSync(dir).filter((f) => f.endsWith(".md")).map((name) => ({
+    dir,
+    name,
+    label: relative(docs, join(dir, name))
+  }))
+)
+for (const { dir, label, name } of pages) {
   const file = join(dir, name)
   const page = fixPage(readFileSync(file, "utf8"))
   writeFileSync(file, page)
-  if (!page.startsWith("---\n")) problems.push(`${name}: does not start with front matter`)
-  for (const left of page.match(/\{@link[^}]*\}/g) ?? []) problems.push(`${name}: ${left} left`)
+  if (!page.startsWith("---\n")) problems.push(`${label}: does not start with front matter`)
+  for (const left of page.match(/\{@link[^}]*\}/g) ?? []) problems.push(`${label}: ${left} left`)
   for (const heading of documented[name] ?? []) {
-    if (!page.includes(`\n## ${heading}\n`)) problems.push(`${name}: no section "${heading}"`)
+    if (!page.includes(`\n## ${heading}\n`)) problems.push(`${label}: no section "${heading}"`)
   }
 }
 if (problems.length > 0) {
