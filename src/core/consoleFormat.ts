@@ -34,6 +34,9 @@ const DIM = "\x1b[2m"
 export class ConsoleFormatter extends FormatterBase implements ConsoleFields {
   private readonly levelText: Record<LevelName, string>
   readonly limits: RenderLimits
+  // the last message and its shown text (masked, cut, escaped): records come in runs of the same message
+  private lastMessage = ""
+  private lastShown = ""
 
   constructor(options: FormatOptions, renderer: Renderer) {
     super(options, renderer, options.dasEmoji)
@@ -130,7 +133,21 @@ export class ConsoleFormatter extends FormatterBase implements ConsoleFields {
       if (rest.charCodeAt(0) === 32) rest = rest.slice(1)
       else if (rest === "") head = head.slice(0, -1)
     }
-    return head + escapeText(this.renderer.string(text)) + rest + trace + "\n"
+    return head + this.shown(text) + rest + trace + "\n"
+  }
+
+  /**
+   * A message as the line shows it: secrets masked, cut to the limit, escaped. The last one's text is reused (a
+   * message of up to 1,024 characters: no large string is kept).
+   */
+  private shown(text: string): string {
+    if (text === this.lastMessage) return this.lastShown
+    const shown = escapeText(this.renderer.string(text))
+    if (text.length <= 1024) {
+      this.lastMessage = text
+      this.lastShown = shown
+    }
+    return shown
   }
 
   fallback(level: LevelName, _millis: number, message: unknown, reason: string): string {

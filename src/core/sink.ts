@@ -95,10 +95,21 @@ interface Waiter {
 
 const lineWeight = (line: string): number => line.length
 
+/**
+ * The most a batch takes past its first `flushSize`: a batch stops at 32 Ki UTF-16 code units (then one more line)
+ * even when `flushSize` is larger, and a full queue leaves as several batches at once. V8 puts a string over about
+ * 120 KiB in its large-object space, a fresh allocation each time, and joining such a batch costs several times what
+ * formatting its lines did: 64 Ki units of lines with an emoji in them (two bytes a unit) are over it. For a target
+ * that can fall behind (a pipe), batches stay at `flushSize`: what is in flight when a flush starts stays as it was.
+ */
+const maxBatch = 32 * 1024
+
 /** @internal */
 export class SinkCore {
   readonly queue: BoundedQueue<string>
   readonly flushSize: number
+  /** What a batch takes at least: `flushSize`, at most {@link maxBatch}. */
+  private readonly batchSize: number
   // a batch in flight: its record lines, and the drops its warning line (last) announces
   private busy = false
   private inflight = 0
@@ -132,6 +143,7 @@ export class SinkCore {
     protected readonly report: (text: string) => void
   ) {
     this.flushSize = Math.max(1, config.flushSize)
+    this.batchSize = Math.min(this.flushSize, maxBatch)
     this.queue = new BoundedQueue<string>(Math.max(this.flushSize, config.maxBufferBytes), config.overflow, lineWeight)
   }
 
@@ -177,10 +189,13 @@ export class SinkCore {
 
   // -- batches ----------------------------------------------------------------------------------------------------
 
-  /** Writes what is queued, in batches of at least `flushSize` bytes, until the driver is busy or the queue empty. */
+  /**
+   * Writes what is queued, in batches of at least `flushSize` bytes (or {@link maxBatch} to a target that does not
+   * fall behind), until the driver is busy or the queue empty.
+   */
   private pump(): void {
     while (!this.busy) {
-      const lines = this.queue.take(this.flushSize)
+      const lines = this.queue.take(this.driver.lags ? this.flushSize : this.batchSize)
       let batch = lines.length === 0 ? "" : lines.length === 1 ? lines[0]! : lines.join("")
       // The queue has room again: say how many records were dropped, after the lines that made it.
       const reports = this.queue.length === 0 ? this.queue.takeUnreported() : 0

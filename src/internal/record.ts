@@ -99,10 +99,14 @@ export interface Route {
   readonly traceIds: boolean
 }
 
-// The loggers set is an immutable HashSet: route it once per set, not once per record.
+// The loggers set is an immutable HashSet: route it once per set, not once per record; the last set's route is
+// found by one comparison.
 const routes = new WeakMap<object, Route>()
+let lastLoggers: object | undefined = undefined
+let lastRoute: Route | undefined = undefined
 /** @internal */
 export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Route => {
+  if (loggers === lastLoggers) return lastRoute!
   let r = routes.get(loggers)
   if (r === undefined) {
     const direct: Array<Direct> = []
@@ -126,6 +130,8 @@ export const route = (loggers: HashSet.HashSet<Logger.Logger<unknown, any>>): Ro
     }
     routes.set(loggers, r)
   }
+  lastLoggers = loggers
+  lastRoute = r
   return r
 }
 
@@ -167,7 +173,7 @@ const emit = (
     // a record at or above a fingers-crossed scope's trigger: the scope's records are written first
     const released = fingersCrossed.open === 0 ? undefined : trigger(fiber.getFiberRef(currentFingersCrossed), ordinal)
     const span = fiber.currentSpan
-    const millis = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+    const millis = clockOf(fiber.currentDefaultServices).unsafeCurrentTimeMillis()
     const record = recordOf(fiber, r.traceIds, level, millis, binding, message, fields, error, cause, span)
     const wait = toDirect(r.direct, minimum, ordinal, record, cause, span)
     if (r.tracer && span !== undefined && span._tag === "Span") {
@@ -181,6 +187,17 @@ const emit = (
     }
     return wait ?? released ?? Effect.void
   })
+
+// The services are an immutable Context: the last one's clock is found by one comparison.
+let lastServices: Context.Context<never> | undefined = undefined
+let lastClock: Clock.Clock | undefined = undefined
+const clockOf = (services: Context.Context<never>): Clock.Clock => {
+  if (services !== lastServices) {
+    lastClock = Context.get(services as Context.Context<Clock.Clock>, Clock.Clock)
+    lastServices = services
+  }
+  return lastClock!
+}
 
 /**
  * The record of a call in `fiber`: its context and log spans as the fiber holds them, its cause as data, and, with

@@ -234,4 +234,21 @@ describe("core sink (no Effect)", () => {
     expect(sink.stats(), c).toMatchObject({ closed: true, written: 5, dropped: 0, pending: 0 })
     expect([reports, driver.closedCalls], c).toEqual([[], 1])
   })
+
+  it("a batch stops at 32 Ki UTF-16 units with a larger flushSize (a joined batch of emoji lines stays out of V8's large-object space)", () => {
+    const driver = fakeDriver()
+    const { reports, sink } = make(driver, { flushSize: 64 * 1024, maxBufferBytes: 1024 * 1024 })
+    const emojiLine = (n: number) => `[▶️] request handled user_id=${String(n).padStart(5, "0")} status=200\n`
+    const lines = Array.from({ length: 3000 }, (_, i) => emojiLine(i))
+    for (const l of lines) sink.write(l)
+    sink.tick()
+    const longest = Math.max(...driver.batches.map((b) => b.length))
+    const c = `longest batch ${longest}; ${
+      counts(sink, { ...driver, batches: [] }, reports)
+    }; ${driver.batches.length} batches`
+    expect(longest, c).toBeLessThanOrEqual(32 * 1024 + lines[0]!.length)
+    expect(driver.batches.join(""), c).toBe(lines.join(""))
+    expect(sink.stats(), c).toMatchObject({ accepted: 3000, written: 3000, pending: 0, dropped: 0, failed: 0 })
+    expect(reports).toEqual([])
+  })
 })
