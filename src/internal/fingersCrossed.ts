@@ -35,34 +35,27 @@ import * as Inspectable from "effect/Inspectable"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import {
-  defaultMaxRecords,
   droppedMessage,
   FingersCrossedBuffer,
   type FingersCrossedHooks,
-  type FingersCrossedLimits
+  type FingersCrossedLimits,
+  fingersCrossedLimits,
+  type FingersCrossedOptions
 } from "../core/fingersCrossed.js"
-import type { LevelInput, LevelName } from "../core/level.js"
+import type { LevelName } from "../core/level.js"
+import type { OptionChecks } from "../core/optionChecks.js"
 import { type Binding, type Fields, type LogRecord, rootBinding } from "../core/record.js"
 import type { Redactor } from "../core/redact.js"
 import { safeFields } from "../core/render.js"
 import { noSpans } from "./entry.js"
-import { toEffectLevel } from "./level.js"
-import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
+import { checkOptions, duration, invalidOption, option } from "./parse.js"
 import { currentFingersCrossed, fingersCrossed as state, recordOf, type Route, route } from "./record.js"
 import { effectOptions } from "./redactedView.js"
 import { currentRedactor } from "./redactorRef.js"
 import { spanEvent } from "./spanEvents.js"
 
-/**
- * The options of `Log.fingersCrossed`.
- *
- * @internal
- */
-export interface FingersCrossedOptions {
-  readonly maxRecords?: number | undefined
-  readonly trigger?: LevelInput | undefined
-  readonly level?: LevelInput | undefined
-}
+/** @internal */
+export type { FingersCrossedOptions } from "../core/fingersCrossed.js"
 
 /**
  * The options, checked and with their defaults (the core's limits).
@@ -71,12 +64,12 @@ export interface FingersCrossedOptions {
  */
 export type Resolved = FingersCrossedLimits
 
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
+
 /**
- * Checks the options. Throws `IllegalArgumentException` in the one wording,
- * naming the option (`<where> option <prefix>maxRecords: invalid value 0;
- * accepted: ...`): `maxRecords` must be a whole number >= 1, the levels in
- * any spelling `PROVIDE_LOG_LEVEL` accepts. The public functions run it in
- * {@link check}.
+ * Checks the options (the core's `fingersCrossedLimits`). Throws `IllegalArgumentException` in the one wording,
+ * naming the option (`<where> option <prefix>maxRecords: invalid value 0; accepted: ...`). The public functions run
+ * it in {@link check}.
  *
  * @internal
  */
@@ -84,16 +77,7 @@ export const resolve = (
   options: FingersCrossedOptions | undefined,
   where = "Log.fingersCrossed",
   prefix = ""
-): Resolved => {
-  if (options === undefined) return defaults
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption(where, prefix === "" ? "options" : prefix.slice(0, -1), options, "an options object")
-  }
-  const maxRecords = option(where, `${prefix}maxRecords`, options.maxRecords ?? defaultMaxRecords, integerAtLeast(1))
-  const trigger = options.trigger === undefined ? "error" : option(where, `${prefix}trigger`, options.trigger, aLevel)
-  const floor = options.level === undefined ? "trace" : option(where, `${prefix}level`, options.level, aLevel)
-  return { maxRecords, trigger: toEffectLevel[trigger].ordinal, floor: toEffectLevel[floor].ordinal }
-}
+): Resolved => fingersCrossedLimits(options, checks, where, prefix)
 
 /**
  * {@link resolve}, run once: the checked options or the `IllegalArgumentException`.
@@ -105,12 +89,6 @@ export const check = (
   where?: string,
   prefix?: string
 ): Either.Either<Resolved, Cause.IllegalArgumentException> => checkOptions(() => resolve(options, where, prefix))
-
-const defaults: Resolved = {
-  maxRecords: defaultMaxRecords,
-  trigger: toEffectLevel.error.ordinal,
-  floor: toEffectLevel.trace.ordinal
-}
 
 /**
  * A record kept by a scope: everything needed to write it later exactly as it would have been written then.
