@@ -272,3 +272,36 @@ export const classify = (s: Settings, failures: Iterable<unknown>, died: boolean
   }
   return any ? "success" : "ignored"
 }
+
+// ---------------------------------------------------------------------------
+// What the bindings show: the public state, the state-change record, the rejection error's fields
+// ---------------------------------------------------------------------------
+
+/** The state as `CircuitBreaker.state` answers it: an open state's times as `Date`s. @internal */
+export type PublicState =
+  | { readonly _tag: "Closed"; readonly failures: number }
+  | { readonly _tag: "Open"; readonly openedAt: Date; readonly retryAt: Date; readonly trips: number }
+  | { readonly _tag: "HalfOpen"; readonly trips: number; readonly admitted: number; readonly succeeded: number }
+
+/** @internal */
+export const publicState = (s: State): PublicState =>
+  s._tag === "Open"
+    ? { _tag: "Open", openedAt: new Date(s.openedAt), retryAt: new Date(s.until), trips: s.trips }
+    : s
+
+/** The message of a state change's record. @internal */
+export const changeMessage = "Circuit breaker state changed"
+
+/** A state change's record level: WARN when the breaker opens, INFO otherwise. @internal */
+export const changeLevel = (change: Change): "warning" | "info" => change.to === "open" ? "warning" : "info"
+
+/** A state change's record fields: the breaker's name (`circuit`), then the change. @internal */
+export const changeFields = (name: string, change: Change): Record<string, unknown> => ({ circuit: name, ...change })
+
+/** The fields of the `CircuitOpenError` for a rejected call. @internal */
+export const rejectionFields = (s: Settings, r: Rejection): {
+  readonly message: string
+  readonly circuit: string
+  readonly state: "open" | "half_open"
+  readonly retryAt: Date
+} => ({ message: r.message, circuit: s.name, state: r.state, retryAt: new Date(r.retryAt) })

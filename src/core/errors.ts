@@ -76,3 +76,44 @@ export const errorFields = (error: unknown): Record<string, unknown> => {
   }
   return out
 }
+
+// ---------------------------------------------------------------------------
+// The FoundationError family's shared parts (each binding's classes extend its own Effect's `Data.Error`)
+// ---------------------------------------------------------------------------
+
+/**
+ * A `FoundationError`'s fields from its options: `code` defaulting to the class's code, `context` to `{}`, every
+ * other option (`cause`, a subclass's own fields) kept.
+ *
+ * @internal
+ */
+export const foundationErrorFields = (
+  options: {
+    readonly message: string
+    readonly code?: string | undefined
+    readonly context?: Readonly<Record<string, unknown>> | undefined
+  },
+  defaultCode: string
+): {
+  readonly message: string
+  readonly code: string
+  readonly context: Readonly<Record<string, unknown>>
+} => {
+  const { code, context, message, ...rest } = options
+  return { message, code: code ?? defaultCode, context: context ?? {}, ...rest }
+}
+
+/**
+ * Makes the class's `name` follow `_tag` (as `Data.TaggedError` sets it), also for user subclasses that override
+ * `_tag`.
+ *
+ * @internal
+ */
+export const nameFollowsTag = (prototype: object): void => {
+  Object.defineProperty(prototype, "name", {
+    get(this: { readonly _tag: string }) {
+      return this._tag
+    },
+    configurable: true
+  })
+}

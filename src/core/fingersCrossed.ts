@@ -5,6 +5,10 @@
  * is written (`replay`, which may answer something to wait for: `W`).
  */
 
+import { type LevelInput, levelOrdinal } from "./level.js"
+import type { OptionChecks } from "./optionChecks.js"
+import { aLevel, integerAtLeast } from "./parse.js"
+
 /**
  * The options, checked and with their defaults (ordinals of `src/core/level.ts`).
  *
@@ -20,6 +24,46 @@ export interface FingersCrossedLimits {
 
 /** @internal */
 export const defaultMaxRecords = 1_000
+
+/**
+ * The options of `Log.fingersCrossed`, as given.
+ *
+ * @internal
+ */
+export interface FingersCrossedOptions {
+  readonly maxRecords?: number | undefined
+  readonly trigger?: LevelInput | undefined
+  readonly level?: LevelInput | undefined
+}
+
+const defaultLimits: FingersCrossedLimits = {
+  maxRecords: defaultMaxRecords,
+  trigger: levelOrdinal.error,
+  floor: levelOrdinal.trace
+}
+
+/**
+ * Checks the options. Throws the binding's `IllegalArgumentException` / `IllegalArgumentError` in the one wording,
+ * naming the option (`<where> option <prefix>maxRecords: invalid value 0; accepted: ...`): `maxRecords` must be a
+ * whole number >= 1, the levels in any spelling `PROVIDE_LOG_LEVEL` accepts.
+ *
+ * @internal
+ */
+export const fingersCrossedLimits = (
+  options: FingersCrossedOptions | undefined,
+  c: OptionChecks,
+  where: string,
+  prefix: string
+): FingersCrossedLimits => {
+  if (options === undefined) return defaultLimits
+  if (typeof options !== "object" || options === null) {
+    throw c.invalid(where, prefix === "" ? "options" : prefix.slice(0, -1), options, "an options object")
+  }
+  const maxRecords = c.option(where, `${prefix}maxRecords`, options.maxRecords ?? defaultMaxRecords, integerAtLeast(1))
+  const trigger = options.trigger === undefined ? "error" : c.option(where, `${prefix}trigger`, options.trigger, aLevel)
+  const floor = options.level === undefined ? "trace" : c.option(where, `${prefix}level`, options.level, aLevel)
+  return { maxRecords, trigger: levelOrdinal[trigger], floor: levelOrdinal[floor] }
+}
 
 /**
  * A kept record: its sequence number orders the records of nested scopes.

@@ -92,6 +92,24 @@ export interface Parser<A> {
 }
 
 /**
+ * An option checked by `parser`: its value, or, when rejected, what `invalid` makes (the binding's
+ * `IllegalArgumentException` / `IllegalArgumentError` in the one wording) thrown.
+ *
+ * @internal
+ */
+export const checkedOption = <A>(
+  where: string,
+  name: string,
+  value: unknown,
+  parser: Parser<A>,
+  invalid: (where: string, name: string, value: unknown, accepted: string) => unknown
+): A => {
+  const parsed = parser.parse(value)
+  if (parsed === undefined) throw invalid(where, name, value, parser.accepted)
+  return parsed
+}
+
+/**
  * A whole number >= `min` (a number, or digits in a string).
  *
  * @internal
@@ -327,6 +345,16 @@ export const parseFormat = (raw: string): "key_value" | "json" | undefined => {
 
 /** @internal */
 export const acceptedFormats = "key_value, json"
+
+/**
+ * The `format` option, parsed like `PROVIDE_LOG_CONSOLE_FORMATTER` (any case, blanks around).
+ *
+ * @internal
+ */
+export const aFormat: Parser<"key_value" | "json"> = {
+  accepted: acceptedFormats,
+  parse: (input) => typeof input === "string" ? parseFormat(input) : undefined
+}
 
 /**
  * `name:LEVEL,name2:LEVEL`; names are dotted logger-name prefixes.

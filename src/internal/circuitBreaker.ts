@@ -13,16 +13,20 @@ import {
   admit,
   type Cell,
   type Change,
+  changeFields,
+  changeLevel,
+  changeMessage,
   classify,
   initialCell,
   type Outcome,
+  publicState,
   read,
   record,
   type Rejection,
+  rejectionFields,
   reset as resetCell,
   type Settings,
-  settingsOf,
-  type State
+  settingsOf
 } from "../core/circuitBreaker.js"
 import type { OptionChecks } from "../core/optionChecks.js"
 import { rootBinding } from "../core/record.js"
@@ -41,24 +45,17 @@ const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
 const publish = (name: string, changes: ReadonlyArray<Change>): Effect.Effect<void> => {
   if (changes.length === 0) return Effect.void
-  return Effect.forEach(changes, (change) => {
-    const fields = { circuit: name, ...change }
-    return change.to === "open"
-      ? logEntry("warning", rootBinding, "Circuit breaker state changed", fields)
-      : logEntry("info", rootBinding, "Circuit breaker state changed", fields)
-  }, { discard: true })
+  return Effect.forEach(
+    changes,
+    (change) => logEntry(changeLevel(change), rootBinding, changeMessage, changeFields(name, change)),
+    { discard: true }
+  )
 }
-
-const toPublic = (s: State): CircuitBreaker.State =>
-  s._tag === "Open"
-    ? { _tag: "Open", openedAt: new Date(s.openedAt), retryAt: new Date(s.until), trips: s.trips }
-    : s
 
 const classifyExit = (s: Settings, exit: Exit.Exit<unknown, unknown>): Outcome =>
   Exit.isSuccess(exit) ? "success" : classify(s, Cause.failures(exit.cause), Cause.isDie(exit.cause))
 
-const rejected = (s: Settings, r: Rejection): CircuitOpenError =>
-  new CircuitOpenError({ message: r.message, circuit: s.name, state: r.state, retryAt: new Date(r.retryAt) })
+const rejected = (s: Settings, r: Rejection): CircuitOpenError => new CircuitOpenError(rejectionFields(s, r))
 
 /** The breaker over its state. */
 const build = (s: Settings, ref: Ref.Ref<Cell>): CircuitBreaker.CircuitBreaker => {
@@ -97,7 +94,7 @@ const build = (s: Settings, ref: Ref.Ref<Cell>): CircuitBreaker.CircuitBreaker =
   const state = Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.flatMap(
       Ref.modify(ref, (current) => read(current, now)),
-      ([inner, changes]) => Effect.as(log(changes), toPublic(inner))
+      ([inner, changes]) => Effect.as(log(changes), publicState(inner))
     ))
 
   const reset = Effect.flatMap(Ref.modify(ref, resetCell), log)

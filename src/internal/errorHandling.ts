@@ -7,36 +7,21 @@ import type * as FiberId from "effect/FiberId"
 import { dual } from "effect/Function"
 import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
+import {
+  boundary,
+  type BoundaryOptions,
+  boundaryOptions,
+  failureFields,
+  logErrorsMessage
+} from "../core/errorHandling.js"
+import type { OptionChecks } from "../core/optionChecks.js"
 import { type Fields, rootBinding } from "../core/record.js"
-import { errorFields, errorTag } from "./errors.js"
-import { aFunction, checkOptions, invalidOption, option, orDie } from "./parse.js"
+import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 import { logException } from "./record.js"
 
-interface Compiled {
-  readonly fallback: (error: unknown) => unknown
-  readonly logErrors: boolean
-  readonly context: Fields | undefined
-  readonly message: string
-  readonly catchDefects: boolean
-  readonly only: ReadonlySet<string> | undefined
-}
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
-const where = "ErrorHandling.withErrorHandling"
-
-/** Checks the options; throws `IllegalArgumentException` in the one wording, naming the option. */
-const compile = (options: any): Compiled => {
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption(where, "options", options, "an options object with a fallback function")
-  }
-  return {
-    fallback: option(where, "fallback", options.fallback, aFunction<(error: unknown) => unknown>()),
-    logErrors: options.logErrors ?? true,
-    context: options.context,
-    message: options.message ?? "Operation failed, using fallback",
-    catchDefects: options.catchDefects === true,
-    only: options.only === undefined ? undefined : new Set<string>(options.only)
-  }
-}
+const compile = (options: unknown): BoundaryOptions => boundaryOptions(options, checks)
 
 /**
  * The cause carries the interruption of the fiber running the boundary
@@ -57,34 +42,25 @@ export const interruptedFromOutside = (
 
 const handle = (
   self: Effect.Effect<unknown, unknown, unknown>,
-  o: Compiled
+  o: BoundaryOptions
 ): Effect.Effect<unknown, unknown, unknown> =>
   Effect.catchAllCause(self, (cause) =>
     Effect.descriptorWith((fiber) => {
       if (interruptedFromOutside(cause, fiber.interruptors)) return Effect.failCause(cause)
       const failure = Cause.failureOption(cause)
-      if (!o.catchDefects && Cause.isDie(cause)) {
-        // A defect passes through; a typed failure beside it must not leak into the narrowed E.
-        return Effect.failCause(Option.isSome(failure) ? Cause.stripFailures(cause) : cause)
-      }
-      let error: unknown
-      let defect = false
-      if (Option.isSome(failure)) {
-        // Decided by the first failure, as `Effect.catchTag` does.
-        error = failure.value
-        if (o.only !== undefined && !o.only.has(errorTag(error))) return Effect.failCause(cause)
-      } else {
-        const died = Cause.dieOption(cause)
-        // Nothing but interruption (an effect that interrupted itself): nothing to fall back from.
-        if (Option.isNone(died)) return Effect.failCause(cause)
-        error = died.value
-        defect = true
-      }
-      const recover = Effect.sync(() => o.fallback(error))
-      if (!o.logErrors) return recover
-      const fields = errorFields(error)
-      if (defect) fields.defect = true
-      return Effect.zipRight(logException(rootBinding, o.message, cause, { ...fields, ...o.context }), recover)
+      const died = Cause.dieOption(cause)
+      const b = boundary(
+        o,
+        Option.isSome(failure) ? { error: failure.value } : undefined,
+        Option.isSome(died) ? { defect: died.value } : undefined
+      )
+      if (b._tag === "Pass") return Effect.failCause(cause)
+      // A defect passes through; a typed failure beside it must not leak into the narrowed E.
+      if (b._tag === "PassDefect") return Effect.failCause(Cause.stripFailures(cause))
+      const recover = Effect.sync(() => o.fallback(b.error))
+      return b.fields === undefined
+        ? recover
+        : Effect.zipRight(logException(rootBinding, o.message, cause, b.fields), recover)
     }))
 
 /**
@@ -121,11 +97,7 @@ export const logErrors: {
       if (Cause.isInterruptedOnly(cause)) return Effect.void
       const failure = Cause.failureOption(cause)
       const error = Option.isSome(failure) ? failure.value : Option.getOrUndefined(Cause.dieOption(cause))
-      const fields = errorFields(error)
-      if (Option.isNone(failure)) fields.defect = true
-      return logException(rootBinding, options?.message ?? "Operation failed", cause, {
-        ...fields,
-        ...options?.context
-      })
+      const fields = failureFields(error, Option.isNone(failure), options?.context)
+      return logException(rootBinding, options?.message ?? logErrorsMessage, cause, fields)
     })
 )

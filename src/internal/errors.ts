@@ -4,6 +4,7 @@
  * The public `ErrorHandling` module re-exports the classes.
  */
 import * as Data from "effect/Data"
+import { foundationErrorFields, nameFollowsTag } from "../core/errors.js"
 import type { FoundationErrorOptions, TaggedErrorConstructor } from "../ErrorHandling.js"
 
 /** @internal */
@@ -15,17 +16,11 @@ export class FoundationError extends Data.Error<{
 }> {
   readonly _tag: string = "FoundationError"
   constructor(options: FoundationErrorOptions, defaultCode = "FOUNDATION_ERROR") {
-    const { code, context, message, ...rest } = options
-    super({ message, code: code ?? defaultCode, context: context ?? {}, ...rest })
+    super(foundationErrorFields(options, defaultCode))
   }
 }
 // `name` follows `_tag` (as `Data.TaggedError` sets it), also for user subclasses that override `_tag`.
-Object.defineProperty(FoundationError.prototype, "name", {
-  get(this: FoundationError) {
-    return this._tag
-  },
-  configurable: true
-})
+nameFollowsTag(FoundationError.prototype)
 
 /**
  * The family's `Data.TaggedError`: a `FoundationError` subclass whose `_tag`

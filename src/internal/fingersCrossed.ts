@@ -34,51 +34,42 @@ import type * as FiberRefs from "effect/FiberRefs"
 import * as Inspectable from "effect/Inspectable"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
-import type { LevelInput, LevelName } from "../core/level.js"
+import {
+  droppedMessage,
+  FingersCrossedBuffer,
+  type FingersCrossedHooks,
+  type FingersCrossedLimits,
+  fingersCrossedLimits,
+  type FingersCrossedOptions
+} from "../core/fingersCrossed.js"
+import type { LevelName } from "../core/level.js"
+import type { OptionChecks } from "../core/optionChecks.js"
 import { type Binding, type Fields, type LogRecord, rootBinding } from "../core/record.js"
 import type { Redactor } from "../core/redact.js"
 import { safeFields } from "../core/render.js"
 import { noSpans } from "./entry.js"
-import { toEffectLevel } from "./level.js"
-import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
+import { checkOptions, duration, invalidOption, option } from "./parse.js"
 import { currentFingersCrossed, fingersCrossed as state, recordOf, type Route, route } from "./record.js"
 import { effectOptions } from "./redactedView.js"
 import { currentRedactor } from "./redactorRef.js"
 import { spanEvent } from "./spanEvents.js"
 
-/**
- * The options of `Log.fingersCrossed`.
- *
- * @internal
- */
-export interface FingersCrossedOptions {
-  readonly maxRecords?: number | undefined
-  readonly trigger?: LevelInput | undefined
-  readonly level?: LevelInput | undefined
-}
-
-/**
- * The options, checked and with their defaults.
- *
- * @internal
- */
-export interface Resolved {
-  readonly maxRecords: number
-  /** the trigger's ordinal */
-  readonly trigger: number
-  /** the lowest ordinal kept */
-  readonly floor: number
-}
-
 /** @internal */
-export const defaultMaxRecords = 1_000
+export type { FingersCrossedOptions } from "../core/fingersCrossed.js"
 
 /**
- * Checks the options. Throws `IllegalArgumentException` in the one wording,
- * naming the option (`<where> option <prefix>maxRecords: invalid value 0;
- * accepted: ...`): `maxRecords` must be a whole number >= 1, the levels in
- * any spelling `PROVIDE_LOG_LEVEL` accepts. The public functions run it in
- * {@link check}.
+ * The options, checked and with their defaults (the core's limits).
+ *
+ * @internal
+ */
+export type Resolved = FingersCrossedLimits
+
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
+
+/**
+ * Checks the options (the core's `fingersCrossedLimits`). Throws `IllegalArgumentException` in the one wording,
+ * naming the option (`<where> option <prefix>maxRecords: invalid value 0; accepted: ...`). The public functions run
+ * it in {@link check}.
  *
  * @internal
  */
@@ -86,16 +77,7 @@ export const resolve = (
   options: FingersCrossedOptions | undefined,
   where = "Log.fingersCrossed",
   prefix = ""
-): Resolved => {
-  if (options === undefined) return defaults
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption(where, prefix === "" ? "options" : prefix.slice(0, -1), options, "an options object")
-  }
-  const maxRecords = option(where, `${prefix}maxRecords`, options.maxRecords ?? defaultMaxRecords, integerAtLeast(1))
-  const trigger = options.trigger === undefined ? "error" : option(where, `${prefix}trigger`, options.trigger, aLevel)
-  const floor = options.level === undefined ? "trace" : option(where, `${prefix}level`, options.level, aLevel)
-  return { maxRecords, trigger: toEffectLevel[trigger].ordinal, floor: toEffectLevel[floor].ordinal }
-}
+): Resolved => fingersCrossedLimits(options, checks, where, prefix)
 
 /**
  * {@link resolve}, run once: the checked options or the `IllegalArgumentException`.
@@ -107,12 +89,6 @@ export const check = (
   where?: string,
   prefix?: string
 ): Either.Either<Resolved, Cause.IllegalArgumentException> => checkOptions(() => resolve(options, where, prefix))
-
-const defaults: Resolved = {
-  maxRecords: defaultMaxRecords,
-  trigger: toEffectLevel.error.ordinal,
-  floor: toEffectLevel.trace.ordinal
-}
 
 /**
  * A record kept by a scope: everything needed to write it later exactly as it would have been written then.
@@ -158,86 +134,43 @@ const replay = (c: Captured): Effect.Effect<void> | undefined => {
   return wait
 }
 
-/** Merges lists each in `seq` order (a scope and the scopes around it: usually one or two lists). */
-const merge = (lists: ReadonlyArray<ReadonlyArray<Captured>>): ReadonlyArray<Captured> => {
-  if (lists.length === 1) return lists[0]!
-  const out: Array<Captured> = []
-  const at = lists.map(() => 0)
-  for (;;) {
-    let best = -1
-    for (let k = 0; k < lists.length; k++) {
-      const c = lists[k]![at[k]!]
-      if (c !== undefined && (best === -1 || c.seq < lists[best]![at[best]!]!.seq)) best = k
-    }
-    if (best === -1) return out
-    out.push(lists[best]![at[best]!++]!)
-  }
-}
-
-/**
- * Writes released records: first, when the buffer dropped some, a WARN line
- * "N earlier records dropped from the fingers-crossed buffer" (`dropped: N`,
- * with the time, context and loggers of the first record kept), then the
- * records in their order.
- */
-const release = (records: ReadonlyArray<Captured>, dropped: number): Effect.Effect<void> | undefined => {
-  let wait: Effect.Effect<void> | undefined
-  const first = records[0]
-  if (dropped > 0 && first !== undefined) {
-    const record: LogRecord = {
+/** The WARN record saying how many records the buffer dropped, with the time, context and loggers of `first`. */
+const droppedRecord = (first: Captured, dropped: number): Captured =>
+  new Captured(
+    first.seq,
+    first.route,
+    {
       ...first.record,
       level: "warning",
-      message: dropped + (dropped === 1 ? " earlier record" : " earlier records") +
-        " dropped from the fingers-crossed buffer",
+      message: droppedMessage(dropped),
       binding: rootBinding,
       fields: { dropped },
       error: undefined,
       spans: noSpans,
       cause: undefined
-    }
-    wait = replay(
-      new Captured(
-        first.seq,
-        first.route,
-        record,
-        Cause.empty,
-        first.span,
-        first.fiberId,
-        first.refs,
-        first.nanos,
-        first.redactor
-      )
-    )
-  }
-  for (let i = 0; i < records.length; i++) wait = replay(records[i]!) ?? wait
-  return wait
-}
+    },
+    Cause.empty,
+    first.span,
+    first.fiberId,
+    first.refs,
+    first.nanos,
+    first.redactor
+  )
 
-const BUFFERING = 0
-const PASSING = 1
-const CLOSED = 2
+const hooks: FingersCrossedHooks<Captured, Effect.Effect<void>> = { replay, dropped: droppedRecord, state }
 
 /**
- * One fingers-crossed scope: buffering, then (after a trigger) passing
- * records straight through, then closed. `parent` is the scope that was in
- * force when this one opened.
+ * One fingers-crossed scope, as `emit` (record.ts) consults it: the core's buffer (ring buffer, trigger, nested
+ * scopes: src/core/fingersCrossed.ts) holding {@link Captured} records. `parent` is the scope that was in force when
+ * this one opened.
  *
  * @internal
  */
 export class FingersCrossedScope {
-  private state: typeof BUFFERING | typeof PASSING | typeof CLOSED = BUFFERING
-  private items: Array<Captured> = []
-  /** when full: the index of the oldest record (the next one to overwrite) */
-  private head = 0
-  private dropped = 0
+  readonly buffer: FingersCrossedBuffer<Captured, Effect.Effect<void>>
 
-  constructor(readonly options: Resolved, readonly parent: FingersCrossedScope | undefined) {
-    state.open++
-  }
-
-  /** The innermost scope still open: this one, or the nearest enclosing one (a fiber can outlive its scope). */
-  private open(): FingersCrossedScope | undefined {
-    return this.state === CLOSED ? this.parent?.open() : this
+  constructor(options: Resolved, readonly parent: FingersCrossedScope | undefined) {
+    this.buffer = new FingersCrossedBuffer(options, parent?.buffer, hooks)
   }
 
   /**
@@ -255,8 +188,8 @@ export class FingersCrossedScope {
     error: unknown,
     cause: Cause.Cause<unknown>
   ): Effect.Effect<void> {
-    const scope = this.open()
-    if (scope === undefined || ordinal < scope.options.floor) return Effect.void
+    const scope = this.buffer.open()
+    if (scope === undefined || !scope.keeps(ordinal)) return Effect.void
     const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     const span = fiber.currentSpan
@@ -264,7 +197,7 @@ export class FingersCrossedScope {
     // the call's fields as they are now: a fields object the caller reuses or changes later does not change the record
     const kept = fields == null ? fields : safeFields(fields)
     const c = new Captured(
-      ++state.seq,
+      scope.nextSeq(),
       r,
       recordOf(fiber, r.traceIds, level, millis, binding, message, kept, error, cause, span),
       cause,
@@ -274,28 +207,7 @@ export class FingersCrossedScope {
       r.tracer && span !== undefined && span._tag === "Span" ? clock.unsafeCurrentTimeNanos() : undefined,
       r.tracer ? fiber.getFiberRef(currentRedactor) : undefined
     )
-    if (scope.state === PASSING) return replay(c) ?? Effect.void
-    scope.add(c)
-    return Effect.void
-  }
-
-  private add(c: Captured): void {
-    const max = this.options.maxRecords
-    if (this.items.length < max) this.items.push(c)
-    else {
-      this.items[this.head] = c
-      this.head = this.head + 1 === max ? 0 : this.head + 1
-      this.dropped++
-    }
-  }
-
-  /** The kept records in their order; the buffer is left empty. */
-  private drain(): ReadonlyArray<Captured> {
-    const items = this.items
-    const out = this.head === 0 ? items : items.slice(this.head).concat(items.slice(0, this.head))
-    this.items = []
-    this.head = 0
-    return out
+    return scope.capture(c) ?? Effect.void
   }
 
   /**
@@ -305,16 +217,7 @@ export class FingersCrossedScope {
    * now on.
    */
   trigger(ordinal: number): Effect.Effect<void> | undefined {
-    let lists: Array<ReadonlyArray<Captured>> | undefined
-    let dropped = 0
-    for (let scope = this as FingersCrossedScope | undefined; scope !== undefined; scope = scope.parent) {
-      if (scope.state !== BUFFERING || ordinal < scope.options.trigger) continue
-      scope.state = PASSING
-      if (scope.items.length > 0) (lists ??= []).push(scope.drain())
-      dropped += scope.dropped
-      scope.dropped = 0
-    }
-    return lists === undefined ? undefined : release(merge(lists), dropped)
+    return this.buffer.trigger(ordinal)
   }
 
   /**
@@ -324,29 +227,7 @@ export class FingersCrossedScope {
    * are discarded.
    */
   close(failed: boolean): Effect.Effect<void> | undefined {
-    if (this.state === CLOSED) return undefined
-    const buffering = this.state === BUFFERING
-    this.state = CLOSED
-    state.open--
-    if (!buffering) return undefined
-    const records = this.drain()
-    const dropped = this.dropped
-    this.dropped = 0
-    if (failed) return release(records, dropped)
-    const parent = this.parent?.open()
-    if (parent === undefined || records.length === 0) return undefined
-    if (parent.state === PASSING) return release(records, dropped)
-    parent.adopt(records, dropped)
-    return undefined
-  }
-
-  /** Takes a nested scope's records (merged in their order; the oldest beyond `maxRecords` are dropped and counted). */
-  private adopt(records: ReadonlyArray<Captured>, dropped: number): void {
-    const all = merge([this.drain(), records])
-    const max = this.options.maxRecords
-    const over = Math.max(0, all.length - max)
-    this.items = over === 0 ? all.slice() : all.slice(over)
-    this.dropped += dropped + over
+    return this.buffer.close(failed)
   }
 }
 

@@ -10,10 +10,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import {
-  acceptedFormats,
+  aFormat,
+  checkedOption,
   durationParsers,
   invalidOptionMessage,
-  parseFormat,
   parseMillis,
   type Parser,
   showValue
@@ -76,11 +76,8 @@ export const invalidOption = (
  *
  * @internal
  */
-export const option = <A>(where: string, name: string, value: unknown, parser: Parser<A>): A => {
-  const parsed = parser.parse(value)
-  if (parsed === undefined) throw invalidOption(where, name, value, parser.accepted)
-  return parsed
-}
+export const option = <A>(where: string, name: string, value: unknown, parser: Parser<A>): A =>
+  checkedOption(where, name, value, parser, invalidOption)
 
 /**
  * Runs the checks of a set of options once: their result, or the
@@ -162,9 +159,5 @@ export const asDuration = (parser: Parser<number>): Parser<Duration.Duration> =>
  *
  * @internal
  */
-export const formatOption = (name: string, value: unknown): "key_value" | "json" | undefined => {
-  if (value === undefined) return undefined
-  const parsed = typeof value === "string" ? parseFormat(value) : undefined
-  if (parsed !== undefined) return parsed
-  throw invalidOption("", name, value, acceptedFormats)
-}
+export const formatOption = (name: string, value: unknown): "key_value" | "json" | undefined =>
+  value === undefined ? undefined : option("", name, value, aFormat)

@@ -24,6 +24,7 @@ import type * as LogLevel from "effect/LogLevel"
 import type * as Tracer from "effect/Tracer"
 import type { LevelName } from "../core/level.js"
 import type { Binding, Fields, LogRecord } from "../core/record.js"
+import { belowOutput, dropsRecord, type ModuleThreshold } from "../core/route.js"
 import { contextOf, spansOf } from "./entry.js"
 import type { FingersCrossedScope } from "./fingersCrossed.js"
 import { isFloor } from "./floor.js"
@@ -72,8 +73,6 @@ export interface Direct {
   /** The output writes trace ids: the record carries the current span's. */
   readonly traceIds?: boolean | undefined
 }
-
-type ModuleThreshold = (binding: Binding) => number | undefined
 
 /**
  * How many formatters with module levels were ever made (in any copy of this
@@ -150,25 +149,14 @@ const emit = (
     // else Effect's minimum log level in force. Below it nothing is allocated or formatted.
     // A record the level drops goes to `below`: a fingers-crossed scope keeps it; while no scope is open anywhere,
     // that costs one read of a global counter.
-    let r: Route
     const minimum = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
-    if (minimum.ordinal > ordinal) {
-      if (binding.name === undefined || moduleLevels.formatters === 0) {
-        return below(fiber, level, ordinal, binding, message, fields, error, cause)
-      }
-      r = route(fiber.getFiberRef(FiberRef.currentLoggers))
-      const module = r.modules.length === 0 ? undefined : moduleThreshold(r.modules, binding)
-      if (module === undefined || module > ordinal) {
-        return below(fiber, level, ordinal, binding, message, fields, error, cause)
-      }
-    } else {
-      r = route(fiber.getFiberRef(FiberRef.currentLoggers))
-      if (binding.name !== undefined && r.modules.length > 0) {
-        const module = moduleThreshold(r.modules, binding)
-        if (module !== undefined && module > ordinal) {
-          return below(fiber, level, ordinal, binding, message, fields, error, cause)
-        }
-      }
+    const belowMinimum = minimum.ordinal > ordinal
+    if (belowMinimum && (binding.name === undefined || moduleLevels.formatters === 0)) {
+      return below(fiber, level, ordinal, binding, message, fields, error, cause)
+    }
+    const r = route(fiber.getFiberRef(FiberRef.currentLoggers))
+    if (dropsRecord(r.modules, binding, ordinal, belowMinimum)) {
+      return below(fiber, level, ordinal, binding, message, fields, error, cause)
     }
     // a record at or above a fingers-crossed scope's trigger: the scope's records are written first
     const released = fingersCrossed.open === 0 ? undefined : trigger(fiber.getFiberRef(currentFingersCrossed), ordinal)
@@ -314,29 +302,11 @@ const toDirect = (
   for (let i = 0; i < direct.length; i++) {
     const d = direct[i]!
     if (
-      d.threshold !== undefined && d.threshold > ordinal && (d.explicit === true || (floor ??= isFloor(minimum))) &&
-      !admitsModule(d, record.binding, ordinal)
+      belowOutput(d, record.binding, ordinal) && (d.explicit === true || (floor ??= isFloor(minimum)))
     ) continue
     wait = d(record, cause, span) ?? wait
   }
   return wait
-}
-
-/** Whether the output's module level for the binding's name admits the record. */
-const admitsModule = (d: Direct, binding: Binding, ordinal: number): boolean => {
-  if (d.moduleThreshold === undefined || binding.name === undefined) return false
-  const t = d.moduleThreshold(binding)
-  return t !== undefined && t <= ordinal
-}
-
-/** The lowest module level matching the binding's name among the loggers that have module levels. */
-const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Binding): number | undefined => {
-  let threshold: number | undefined
-  for (let i = 0; i < modules.length; i++) {
-    const t = modules[i]!(binding)
-    if (t !== undefined && (threshold === undefined || t < threshold)) threshold = t
-  }
-  return threshold
 }
 
 /**

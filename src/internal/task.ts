@@ -12,6 +12,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import { rootBinding } from "../core/record.js"
+import { taskCounts, taskEntries } from "../core/task.js"
 import type * as Task from "../Task.js"
 import { errorMessage, errorTag } from "./errors.js"
 import { logEntry, logException } from "./record.js"
@@ -55,8 +56,6 @@ export const monitored: {
   (taskId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, taskId: string): Effect.Effect<A, E, R>
 } = dual(2, monitor)
-
-const isIterable = (u: unknown): u is Iterable<unknown> => typeof u === "object" && u !== null && Symbol.iterator in u
 
 const statusOf = <A, E>(
   exit: Exit.Exit<A, E> | undefined
@@ -112,16 +111,7 @@ export const runAll = <T extends Effect.Effect<any, any, any>>(
     type A = Effect.Effect.Success<T>
     type E = Effect.Effect.Error<T>
     type R = Effect.Effect.Context<T>
-    const entries: Array<readonly [string, Effect.Effect<A, E, R>]> = []
-    if (isIterable(tasks)) {
-      let i = 0
-      for (const item of tasks) {
-        entries.push(Effect.isEffect(item) ? [`task-${i}`, item] : (item as readonly [string, T]))
-        i++
-      }
-    } else {
-      for (const key of Object.keys(tasks)) entries.push([key, (tasks as Record<string, T>)[key]!])
-    }
+    const entries = taskEntries(tasks, Effect.isEffect) as Array<readonly [string, Effect.Effect<A, E, R>]>
     const exits: Array<Exit.Exit<A, E> | undefined> = entries.map(() => undefined)
     const fibers: Array<Fiber.RuntimeFiber<unknown, unknown> | undefined> = entries.map(() => undefined)
     const all = Effect.forEach(
@@ -142,12 +132,12 @@ export const runAll = <T extends Effect.Effect<any, any, any>>(
         const exit = exits[i]
         return { taskId, status: statusOf(exit), exit }
       })
-      const done = results.filter((r) => r.status !== "pending").length
-      const failed = results.filter((r) => r.status === "failed").length
-      return Effect.as(
-        logEntry("info", rootBinding, "Tasks completed", { done, pending: results.length - done, failed }),
-        { done, pending: results.length - done, results }
-      )
+      const counts = taskCounts(results)
+      return Effect.as(logEntry("info", rootBinding, "Tasks completed", counts), {
+        done: counts.done,
+        pending: counts.pending,
+        results
+      })
     })
     if (options.timeout === undefined) return Effect.zipRight(all, report)
     const timeout: Duration.DurationInput = options.timeout

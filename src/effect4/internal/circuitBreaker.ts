@@ -11,17 +11,21 @@ import {
   admit,
   type Cell,
   type Change,
+  changeFields,
+  changeLevel,
+  changeMessage,
   classify,
   initialCell,
   type Outcome,
+  publicState,
   read,
   record,
   type Rejection,
+  rejectionFields,
   reset as resetCell,
   type Settings,
   type SettingsInput,
-  settingsOf,
-  type State
+  settingsOf
 } from "../../core/circuitBreaker.js"
 import type { OptionChecks } from "../../core/optionChecks.js"
 import { rootBinding } from "../../core/record.js"
@@ -41,16 +45,12 @@ export class CircuitOpenError extends TaggedError("CircuitOpenError", "CIRCUIT_O
 
 const publish = (name: string, changes: ReadonlyArray<Change>): Effect.Effect<void> => {
   if (changes.length === 0) return Effect.void
-  return Effect.forEach(changes, (change) => {
-    const fields = { circuit: name, ...change }
-    return logRecord(change.to === "open" ? "warning" : "info", rootBinding, "Circuit breaker state changed", fields)
-  }, { discard: true })
+  return Effect.forEach(
+    changes,
+    (change) => logRecord(changeLevel(change), rootBinding, changeMessage, changeFields(name, change)),
+    { discard: true }
+  )
 }
-
-const toPublic = (s: State): CircuitBreaker.State =>
-  s._tag === "Open"
-    ? { _tag: "Open", openedAt: new Date(s.openedAt), retryAt: new Date(s.until), trips: s.trips }
-    : s
 
 /** Typed failures and defects of an exit: a failure `isFailure` accepts and any defect count; interruption does not. */
 const classifyExit = (s: Settings, exit: Exit.Exit<unknown, unknown>): Outcome => {
@@ -64,8 +64,7 @@ const classifyExit = (s: Settings, exit: Exit.Exit<unknown, unknown>): Outcome =
   return classify(s, failures, died)
 }
 
-const rejected = (s: Settings, r: Rejection): CircuitOpenError =>
-  new CircuitOpenError({ message: r.message, circuit: s.name, state: r.state, retryAt: new Date(r.retryAt) })
+const rejected = (s: Settings, r: Rejection): CircuitOpenError => new CircuitOpenError(rejectionFields(s, r))
 
 /** The breaker over its state. */
 const build = (s: Settings, ref: Ref.Ref<Cell>): CircuitBreaker.CircuitBreaker => {
@@ -98,7 +97,7 @@ const build = (s: Settings, ref: Ref.Ref<Cell>): CircuitBreaker.CircuitBreaker =
   const state = Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.flatMap(
       Ref.modify(ref, (current) => read(current, now)),
-      ([inner, changes]) => Effect.as(log(changes), toPublic(inner))
+      ([inner, changes]) => Effect.as(log(changes), publicState(inner))
     ))
 
   const reset = Effect.flatMap(Ref.modify(ref, resetCell), log)

@@ -6,37 +6,21 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import { dual } from "effect/Function"
-import { errorFields, errorTag } from "../../core/errors.js"
-import { aFunction } from "../../core/parse.js"
+import {
+  boundary,
+  type BoundaryOptions,
+  boundaryOptions,
+  failureFields,
+  logErrorsMessage
+} from "../../core/errorHandling.js"
+import type { OptionChecks } from "../../core/optionChecks.js"
 import { type Fields, rootBinding } from "../../core/record.js"
 import { logException } from "./log.js"
-import { checkOptions, invalidOption, option, orDie } from "./parse.js"
+import { checkOptions, duration, invalidOption, option, orDie } from "./parse.js"
 
-interface Compiled {
-  readonly fallback: (error: unknown) => unknown
-  readonly logErrors: boolean
-  readonly context: Fields | undefined
-  readonly message: string
-  readonly catchDefects: boolean
-  readonly only: ReadonlySet<string> | undefined
-}
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
-const where = "ErrorHandling.withErrorHandling"
-
-/** Checks the options; throws `IllegalArgumentError` in the one wording, naming the option. */
-const compile = (options: any): Compiled => {
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption(where, "options", options, "an options object with a fallback function")
-  }
-  return {
-    fallback: option(where, "fallback", options.fallback, aFunction<(error: unknown) => unknown>()),
-    logErrors: options.logErrors ?? true,
-    context: options.context,
-    message: options.message ?? "Operation failed, using fallback",
-    catchDefects: options.catchDefects === true,
-    only: options.only === undefined ? undefined : new Set<string>(options.only)
-  }
-}
+const compile = (options: unknown): BoundaryOptions => boundaryOptions(options, checks)
 
 /** The first `Fail` reason, or `undefined`. */
 const firstFail = (cause: Cause.Cause<unknown>): Cause.Fail<unknown> | undefined => {
@@ -71,40 +55,26 @@ export const interruptedFromOutside = (cause: Cause.Cause<unknown>, fiber: Fiber
 /** The boundary's handler. A cause that holds nothing but interruption passes through. */
 const handle = (
   self: Effect.Effect<unknown, unknown, unknown>,
-  o: Compiled
+  o: BoundaryOptions
 ): Effect.Effect<unknown, unknown, unknown> =>
   Effect.catchCause(self, (cause) => Effect.withFiber((fiber) => handleCause(cause, fiber, o)))
 
 const handleCause = (
   cause: Cause.Cause<unknown>,
   fiber: Fiber.Fiber<unknown, unknown>,
-  o: Compiled
+  o: BoundaryOptions
 ): Effect.Effect<unknown, unknown, unknown> => {
   if (interruptedFromOutside(cause, fiber)) return Effect.failCause(cause)
-  const failure = firstFail(cause)
-  const died = firstDie(cause)
-  if (!o.catchDefects && died !== undefined) {
-    // A defect passes through; a typed failure beside it must not leak into the narrowed E.
-    return Effect.failCause(
-      failure === undefined ? cause : Cause.fromReasons(cause.reasons.filter((r) => r._tag !== "Fail"))
-    )
+  const b = boundary(o, firstFail(cause), firstDie(cause))
+  if (b._tag === "Pass") return Effect.failCause(cause)
+  // A defect passes through; a typed failure beside it must not leak into the narrowed E.
+  if (b._tag === "PassDefect") {
+    return Effect.failCause(Cause.fromReasons(cause.reasons.filter((r) => r._tag !== "Fail")))
   }
-  let error: unknown
-  let defect = false
-  if (failure !== undefined) {
-    // Decided by the first failure, as `Effect.catchTag` does.
-    error = failure.error
-    if (o.only !== undefined && !o.only.has(errorTag(error))) return Effect.failCause(cause)
-  } else {
-    if (died === undefined) return Effect.failCause(cause)
-    error = died.defect
-    defect = true
-  }
-  const recover = Effect.sync(() => o.fallback(error))
-  if (!o.logErrors) return recover
-  const fields = errorFields(error)
-  if (defect) fields.defect = true
-  return Effect.andThen(logException(rootBinding, o.message, cause, { ...fields, ...o.context }), recover)
+  const recover = Effect.sync(() => o.fallback(b.error))
+  return b.fields === undefined
+    ? recover
+    : Effect.andThen(logException(rootBinding, o.message, cause, b.fields), recover)
 }
 
 /**
@@ -140,11 +110,7 @@ export const logErrors: {
       if (Cause.hasInterruptsOnly(cause)) return Effect.void
       const failure = firstFail(cause)
       const error = failure !== undefined ? failure.error : firstDie(cause)?.defect
-      const fields = errorFields(error)
-      if (failure === undefined) fields.defect = true
-      return logException(rootBinding, options?.message ?? "Operation failed", cause, {
-        ...fields,
-        ...options?.context
-      })
+      const fields = failureFields(error, failure === undefined, options?.context)
+      return logException(rootBinding, options?.message ?? logErrorsMessage, cause, fields)
     })
 )

@@ -10,12 +10,14 @@ import * as References from "effect/References"
 import type * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import {
-  defaultMaxRecords,
   droppedMessage,
   FingersCrossedBuffer,
-  type FingersCrossedLimits
+  type FingersCrossedLimits,
+  fingersCrossedLimits,
+  type FingersCrossedOptions
 } from "../../core/fingersCrossed.js"
-import { type LevelInput, levelOrdinal } from "../../core/level.js"
+import { levelOrdinal } from "../../core/level.js"
+import type { OptionChecks } from "../../core/optionChecks.js"
 import { type LogRecord, rootBinding } from "../../core/record.js"
 import {
   CurrentFingersCrossed,
@@ -26,28 +28,16 @@ import {
   type Route,
   route
 } from "./log.js"
-import { aLevel, checkOptions, integerAtLeast, invalidOption, option } from "./parse.js"
+import { checkOptions, duration, invalidOption, option } from "./parse.js"
+
+/** @internal */
+export type { FingersCrossedOptions } from "../../core/fingersCrossed.js"
+
+const checks: OptionChecks = { option, invalid: invalidOption, duration }
 
 /**
- * The options of `Log.fingersCrossed`.
- *
- * @internal
- */
-export interface FingersCrossedOptions {
-  readonly maxRecords?: number | undefined
-  readonly trigger?: LevelInput | undefined
-  readonly level?: LevelInput | undefined
-}
-
-const defaults: FingersCrossedLimits = {
-  maxRecords: defaultMaxRecords,
-  trigger: levelOrdinal.error,
-  floor: levelOrdinal.trace
-}
-
-/**
- * Checks the options. Throws `IllegalArgumentError` in the one wording, naming the option: `maxRecords` must be a
- * whole number >= 1, the levels in any spelling `PROVIDE_LOG_LEVEL` accepts.
+ * Checks the options (the core's `fingersCrossedLimits`). Throws `IllegalArgumentError` in the one wording, naming
+ * the option.
  *
  * @internal
  */
@@ -55,16 +45,7 @@ export const resolve = (
   options: FingersCrossedOptions | undefined,
   where = "Log.fingersCrossed",
   prefix = ""
-): FingersCrossedLimits => {
-  if (options === undefined) return defaults
-  if (typeof options !== "object" || options === null) {
-    throw invalidOption(where, prefix === "" ? "options" : prefix.slice(0, -1), options, "an options object")
-  }
-  const maxRecords = option(where, `${prefix}maxRecords`, options.maxRecords ?? defaultMaxRecords, integerAtLeast(1))
-  const trigger = options.trigger === undefined ? "error" : option(where, `${prefix}trigger`, options.trigger, aLevel)
-  const floor = options.level === undefined ? "trace" : option(where, `${prefix}level`, options.level, aLevel)
-  return { maxRecords, trigger: levelOrdinal[trigger], floor: levelOrdinal[floor] }
-}
+): FingersCrossedLimits => fingersCrossedLimits(options, checks, where, prefix)
 
 /**
  * {@link resolve}, run once: the checked options or the `IllegalArgumentError`.

@@ -17,6 +17,7 @@ import * as References from "effect/References"
 import { type LevelName, levelOrdinal } from "../../core/level.js"
 import type { Binding, CauseData, Fields, LogRecord, Span } from "../../core/record.js"
 import { safeFields } from "../../core/render.js"
+import { belowOutput, dropsRecord, type ModuleThreshold } from "../../core/route.js"
 import { validSpanId, validTraceId } from "../../core/traceIds.js"
 import { causeDataOf } from "./cause.js"
 import { contextOf } from "./context.js"
@@ -54,8 +55,6 @@ export interface Direct {
   /** The level was given for this output: it holds even under a lower `References.MinimumLogLevel`. */
   readonly explicit?: boolean | undefined
 }
-
-type ModuleThreshold = (binding: Binding) => number | undefined
 
 /**
  * Our loggers (direct paths) and the others, for one set of loggers.
@@ -233,32 +232,14 @@ export const deliver = (
   for (let i = 0; i < r.direct.length; i++) {
     const d = r.direct[i]!
     if (
-      minimum !== undefined && d.threshold !== undefined && d.threshold > ordinal &&
-      (d.explicit === true || (floor ??= Context.get(origin.context, CurrentFloor) === minimum)) &&
-      !admitsModule(d, record.binding, ordinal)
+      minimum !== undefined && belowOutput(d, record.binding, ordinal) &&
+      (d.explicit === true || (floor ??= Context.get(origin.context, CurrentFloor) === minimum))
     ) continue
     wait = d(record) ?? wait
   }
   if (r.tracer) spanEvent(origin, record, nanos)
   if (r.others.length > 0) toOthers(r.others, origin, record)
   return wait
-}
-
-/** Whether the output's module level for the binding's name admits the record. */
-const admitsModule = (d: Direct, binding: Binding, ordinal: number): boolean => {
-  if (d.moduleThreshold === undefined || binding.name === undefined) return false
-  const t = d.moduleThreshold(binding)
-  return t !== undefined && t <= ordinal
-}
-
-/** The lowest module level matching the binding's name among the loggers that have module levels. */
-const moduleThreshold = (modules: ReadonlyArray<ModuleThreshold>, binding: Binding): number | undefined => {
-  let threshold: number | undefined
-  for (let i = 0; i < modules.length; i++) {
-    const t = modules[i]!(binding)
-    if (t !== undefined && (threshold === undefined || t < threshold)) threshold = t
-  }
-  return threshold
 }
 
 // ---------------------------------------------------------------------------
@@ -326,24 +307,13 @@ const emit = (
     // The level is decided here, once, for every output: the module level matching the logger name if any, else
     // the minimum log level in force. Below it nothing is allocated or formatted; a fingers-crossed scope keeps it.
     const minimum = fiber.cache.minimumLogLevel
-    let r: Route | undefined
-    if (isBelow(minimum, ordinal)) {
-      if (binding.name === undefined || moduleLevels.formatters === 0) {
-        return below(fiber, ordinal, level, binding, message, fields, error, cause)
-      }
-      r = route(fiber.getRef(References.CurrentLoggers))
-      const module = r.modules.length === 0 ? undefined : moduleThreshold(r.modules, binding)
-      if (module === undefined || module > ordinal) {
-        return below(fiber, ordinal, level, binding, message, fields, error, cause)
-      }
-    } else {
-      r = route(fiber.getRef(References.CurrentLoggers))
-      if (binding.name !== undefined && r.modules.length > 0) {
-        const module = moduleThreshold(r.modules, binding)
-        if (module !== undefined && module > ordinal) {
-          return below(fiber, ordinal, level, binding, message, fields, error, cause)
-        }
-      }
+    const belowMinimum = isBelow(minimum, ordinal)
+    if (belowMinimum && (binding.name === undefined || moduleLevels.formatters === 0)) {
+      return below(fiber, ordinal, level, binding, message, fields, error, cause)
+    }
+    const r = route(fiber.getRef(References.CurrentLoggers))
+    if (dropsRecord(r.modules, binding, ordinal, belowMinimum)) {
+      return below(fiber, ordinal, level, binding, message, fields, error, cause)
     }
     const released = fingersCrossedState.open === 0 ? undefined : fiber.getRef(CurrentFingersCrossed)?.trigger(ordinal)
     const record = makeRecord(fiber, level, binding, message, fields, error, cause && causeDataOf(cause))

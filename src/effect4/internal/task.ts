@@ -12,6 +12,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import { errorMessage, errorTag } from "../../core/errors.js"
 import { rootBinding } from "../../core/record.js"
+import { taskCounts, taskEntries } from "../../core/task.js"
 import type * as Task from "../Task.js"
 import { withContext } from "./context.js"
 import { logException, logRecord } from "./log.js"
@@ -63,8 +64,6 @@ export const monitored: {
   <A, E, R>(self: Effect.Effect<A, E, R>, taskId: string): Effect.Effect<A, E, R>
 } = dual(2, monitor)
 
-const isIterable = (u: unknown): u is Iterable<unknown> => typeof u === "object" && u !== null && Symbol.iterator in u
-
 const statusOf = <A, E>(exit: Exit.Exit<A, E> | undefined): Task.TaskResult<A, E>["status"] =>
   exit === undefined
     ? "pending"
@@ -97,20 +96,6 @@ const settle = (fibers: ReadonlyArray<Fiber.Fiber<unknown, unknown> | undefined>
 
 type Entry<A, E, R> = readonly [string, Effect.Effect<A, E, R>]
 
-const entriesOf = <T extends Effect.Effect<any, any, any>>(tasks: Task.Tasks<T>): Array<readonly [string, T]> => {
-  const entries: Array<readonly [string, T]> = []
-  if (isIterable(tasks)) {
-    let i = 0
-    for (const item of tasks) {
-      entries.push(Effect.isEffect(item) ? [`task-${i}`, item as T] : (item as readonly [string, T]))
-      i++
-    }
-  } else {
-    for (const key of Object.keys(tasks)) entries.push([key, (tasks as Record<string, T>)[key]!])
-  }
-  return entries
-}
-
 /** @internal */
 export const runAll = <T extends Effect.Effect<any, any, any>>(
   tasks: Task.Tasks<T>,
@@ -124,7 +109,7 @@ export const runAll = <T extends Effect.Effect<any, any, any>>(
     type A = Effect.Success<T>
     type E = Effect.Error<T>
     type R = Effect.Services<T>
-    const entries = entriesOf(tasks) as Array<Entry<A, E, R>>
+    const entries = taskEntries(tasks, Effect.isEffect) as Array<Entry<A, E, R>>
     const exits: Array<Exit.Exit<A, E> | undefined> = entries.map(() => undefined)
     const fibers: Array<Fiber.Fiber<unknown, unknown> | undefined> = entries.map(() => undefined)
     const all = Effect.forEach(
@@ -145,12 +130,12 @@ export const runAll = <T extends Effect.Effect<any, any, any>>(
         const exit = exits[i]
         return { taskId, status: statusOf(exit), exit }
       })
-      const done = results.filter((r) => r.status !== "pending").length
-      const failed = results.filter((r) => r.status === "failed").length
-      return Effect.as(
-        logRecord("info", rootBinding, "Tasks completed", { done, pending: results.length - done, failed }),
-        { done, pending: results.length - done, results }
-      )
+      const counts = taskCounts(results)
+      return Effect.as(logRecord("info", rootBinding, "Tasks completed", counts), {
+        done: counts.done,
+        pending: counts.pending,
+        results
+      })
     })
     if (options.timeout === undefined) return Effect.andThen(all, report)
     const timeout: Duration.Input = options.timeout
