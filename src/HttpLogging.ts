@@ -30,18 +30,19 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
-import * as Exit from "effect/Exit"
 import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
-import { globalValue } from "effect/GlobalValue"
 import * as HashMap from "effect/HashMap"
 import * as HashSet from "effect/HashSet"
+import type * as List from "effect/List"
+import type * as LogSpan from "effect/LogSpan"
 import * as Option from "effect/Option"
 import * as httpLogging from "./core/httpLogging.js"
 import type { LevelInput, LevelName } from "./core/level.js"
@@ -102,12 +103,6 @@ export interface Options {
   readonly fingersCrossed?: boolean | Log.FingersCrossedOptions | undefined
 }
 
-/** The id of the request being handled, for the echo (set with the request's context, never read elsewhere). */
-const currentRequestId: FiberRef.FiberRef<string | undefined> = globalValue(
-  Symbol.for("effect-foundation/HttpLogging/currentRequestId"),
-  () => FiberRef.unsafeMake<string | undefined>(undefined)
-)
-
 const isClientAbort = (cause: Cause.Cause<unknown>): boolean =>
   HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
 
@@ -131,75 +126,108 @@ const settingsOf = (options: Options): Settings => {
 }
 
 /**
- * The request-id echo: a pre-response handler made once (a new function per
- * request costs a random hash in a WeakMap when the FiberRef compares values),
- * reading the request's id from `currentRequestId`, which the middleware sets
- * with the request's context; and how it joins the handlers already set.
+ * Where one app's request-id echo goes. Under `HttpServer.serve(HttpLogging.middleware)` the app is the platform's
+ * handler, which sends its response itself: the echo must be a pre-response handler, set before the app runs.
+ * Around a plain app (`HttpLogging.middleware(router)`, a router's middleware) the platform sends the app's response
+ * after we return: the id is set on that response directly, and as a pre-response handler only when the app fails.
+ * That is one FiberRef fewer for the request's fiber, and every FiberRef it holds makes each later copy of its
+ * FiberRefs (the router's, the scope's) cost more. Each app starts with the handler, and stops using it once the
+ * handler runs after the app has returned.
  */
-const echoHandlers = (
-  idHeader: string
-): (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler> => {
-  const echo: HttpApp.PreResponseHandler = (_request, response) =>
-    Effect.withFiberRuntime((fiber) => {
-      const id = fiber.getFiberRef(currentRequestId)
-      return Effect.succeed(id === undefined ? response : HttpServerResponse.setHeader(response, idHeader, id))
-    })
-  const echoOnly = Option.some(echo)
-  const composed = new WeakMap<HttpApp.PreResponseHandler, Option.Option<HttpApp.PreResponseHandler>>()
-  return (prev) => {
-    if (prev._tag === "None") return echoOnly
-    if (prev.value === echo) return prev
-    let handlers = composed.get(prev.value)
-    if (handlers === undefined) {
-      const first = prev.value
-      handlers = Option.some((request, response) => Effect.flatMap(first(request, response), (r) => echo(request, r)))
-      composed.set(first, handlers)
-    }
-    return handlers
+interface Placement {
+  viaHandler: boolean
+}
+
+/**
+ * The echo as a pre-response handler; with `learn`, it ends `placement.viaHandler` when it runs after the app has
+ * returned (`learn.returned`, set when the request's line is written).
+ */
+const echoHandler = (
+  idHeader: string,
+  requestId: string,
+  placement?: Placement,
+  learn?: { returned: boolean }
+): HttpApp.PreResponseHandler =>
+(_request, response) => {
+  if (learn?.returned === true) placement!.viaHandler = false
+  return Effect.succeed(HttpServerResponse.setHeader(response, idHeader, requestId))
+}
+
+/** The pre-response handlers with `echo` after those already set. */
+const withEcho = (
+  prev: Option.Option<HttpApp.PreResponseHandler> | undefined,
+  echo: HttpApp.PreResponseHandler
+): Option.Option<HttpApp.PreResponseHandler> => {
+  if (prev === undefined || prev._tag === "None") return Option.some(echo)
+  const first = prev.value
+  return Option.some((request, response) => Effect.flatMap(first(request, response), (r) => echo(request, r)))
+}
+
+/**
+ * Whether `HttpMiddleware.logger` is around this middleware (as `HttpLayerRouter.serve` places it): it runs its app
+ * in a log span labelled `http.span.<n>`.
+ */
+const underBuiltInLogger = (spans: List.List<LogSpan.LogSpan>): boolean => {
+  for (let l = spans; l._tag === "Cons"; l = l.tail) {
+    if (l.head.label.startsWith("http.span.")) return true
   }
+  return false
 }
 
 /** A line at the level the core chose for it (the bound logger's methods are named after the levels). */
 const line = (s: Settings, level: LevelName, message: string, fields: Log.LogFields): Effect.Effect<void> =>
   level === "info" ? s.log.info(message, fields) : s.log[level](message, fields)
 
-/** The request's last line, from how it ended: completed, failed or cancelled. */
-const completionLine = (
+/** The line of a request answered with `status`: completed, or cancelled for the 499 of a client abort. */
+const statusLine = (
   s: Settings,
-  exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>,
+  status: number,
   duration_ms: number,
   headers: Record<string, string> | undefined
 ): Effect.Effect<void> => {
-  const cancelled = (reason: string) =>
-    s.log.warning("Request cancelled", httpLogging.cancelledFields(duration_ms, reason, headers))
-  const done = (status: number) => {
-    const { level, message } = httpLogging.completionOf(s, status)
-    return line(s, level, message, httpLogging.completionFields(status, duration_ms, headers))
-  }
   // The platform answers a client abort with a 499 it never sends.
-  if (Exit.isSuccess(exit)) {
-    const status = exit.value.status
-    return status === httpLogging.clientAbortStatus ? cancelled("client disconnected") : done(status)
-  }
-  const cause = exit.cause
+  if (status === httpLogging.clientAbortStatus) return cancelledLine(s, "client disconnected", duration_ms, headers)
+  const { level, message } = httpLogging.completionOf(s, status)
+  return line(s, level, message, httpLogging.completionFields(status, duration_ms, headers))
+}
+
+const cancelledLine = (
+  s: Settings,
+  reason: string,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> => s.log.warning("Request cancelled", httpLogging.cancelledFields(duration_ms, reason, headers))
+
+/** The line of a request that failed with `cause`: cancelled, failed (5xx, with the cause) or completed. */
+const failureLine = (
+  s: Settings,
+  cause: Cause.Cause<unknown>,
+  duration_ms: number,
+  headers: Record<string, string> | undefined
+): Effect.Effect<void> => {
   if (Cause.isInterruptedOnly(cause)) {
-    return cancelled(isClientAbort(cause) ? "client disconnected" : "server interrupted")
+    return cancelledLine(s, isClientAbort(cause) ? "client disconnected" : "server interrupted", duration_ms, headers)
   }
-  const [response, stripped] = HttpServerError.causeResponseStripped(cause)
-  const status = response.status
-  if (status === httpLogging.clientAbortStatus) return cancelled("client disconnected")
-  if (status >= 500) {
-    const fields = httpLogging.completionFields(status, duration_ms, headers)
-    return s.log.exception("Request failed", stripped._tag === "Some" ? stripped.value : cause, fields)
+  const answered = (status: number, logged: Cause.Cause<unknown>) =>
+    status < 500 ? statusLine(s, status, duration_ms, headers) : s.log.exception(
+      "Request failed",
+      logged,
+      httpLogging.completionFields(status, duration_ms, headers)
+    )
+  // Under the server's middleware the app has already answered: its cause carries the response as a defect.
+  if (Chunk.some(Cause.defects(cause), HttpServerResponse.isServerResponse)) {
+    const [response, stripped] = HttpServerError.causeResponseStripped(cause)
+    return answered(response.status, stripped._tag === "Some" ? stripped.value : cause)
   }
-  return done(status)
+  // Around a router: the response the server will answer the failure with (a `RouteNotFound`'s 404, ...).
+  return Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => answered(response.status, cause))
 }
 
 type Locals = Map<FiberRef.FiberRef<any>, Arr.NonEmptyReadonlyArray<readonly [FiberId.Single, any]>>
 
 /**
  * Sets `ref` in `locals` as `FiberRef.set` does (the fiber's own value on top of its stack), without comparing
- * the old value with the new one (for a `HashMap`, the comparison hashes both).
+ * the old value with the new one (for a `HashMap` or a handler, the comparison hashes both).
  */
 const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A>, value: A): void => {
   const stack = locals.get(ref)
@@ -209,38 +237,38 @@ const setOwn = <A>(locals: Locals, id: FiberId.Runtime, ref: FiberRef.FiberRef<A
 }
 
 /**
- * The request's context, the request-id echo (read by the platform when it sends the response) and the built-in
- * logger's switch (which `HttpMiddleware.logger`, outside us, checks after we return), set in one FiberRefs
- * update (`setOwn`: no comparison of the old values with the new).
+ * The request's context, its id echo when it goes through a pre-response handler, and the built-in logger's switch
+ * when that logger is around us (it checks it after we return), set in one FiberRefs update. With the context
+ * alone (the usual case, see {@link Placement}) that is `FiberRef.set`, which copies the fiber's FiberRefs once;
+ * `Effect.updateFiberRefs` copies them twice (reading them whole records the runtime flags first), but sets many
+ * with `setOwn`.
  */
 const enter = (
-  withEcho: (prev: Option.Option<HttpApp.PreResponseHandler>) => Option.Option<HttpApp.PreResponseHandler>,
-  context: HashMap.HashMap<string, unknown>,
-  requestId: string
+  context: HashMap.HashMap<string, unknown> | undefined,
+  echo: HttpApp.PreResponseHandler | undefined,
+  disableBuiltIn: boolean
 ): Effect.Effect<void> =>
-  Effect.updateFiberRefs((id, refs) => {
-    const locals: Locals = new Map(refs.locals)
-    const handlers = locals.get(HttpApp.currentPreResponseHandlers)
-    setOwn(locals, id, FiberRef.currentLogAnnotations, context)
-    setOwn(locals, id, currentRequestId, requestId)
-    setOwn(
-      locals,
-      id,
-      HttpApp.currentPreResponseHandlers,
-      withEcho(handlers === undefined ? Option.none() : handlers[0][1])
-    )
-    setOwn(locals, id, HttpMiddleware.loggerDisabled, true)
-    return FiberRefs.unsafeMake(locals)
-  })
+  context !== undefined && echo === undefined && !disableBuiltIn
+    ? FiberRef.set(FiberRef.currentLogAnnotations, context)
+    : Effect.updateFiberRefs((id, refs) => {
+      const locals: Locals = new Map(refs.locals)
+      if (context !== undefined) setOwn(locals, id, FiberRef.currentLogAnnotations, context)
+      if (echo !== undefined) {
+        const handlers = locals.get(HttpApp.currentPreResponseHandlers)
+        setOwn(locals, id, HttpApp.currentPreResponseHandlers, withEcho(handlers?.[0][1], echo))
+      }
+      if (disableBuiltIn) setOwn(locals, id, HttpMiddleware.loggerDisabled, true)
+      return FiberRefs.unsafeMake(locals)
+    })
 
 /** The middleware of checked options. */
 const middlewareOf = (s: Settings): Middleware => {
-  const withEcho = echoHandlers(s.idHeader)
   const fingers = s.fingers
   const scoped = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     fingers === undefined ? self : internalFingersCrossed.fingersCrossed(self, fingers)
-  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-    Effect.withFiberRuntime((fiber) => {
+  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> => {
+    const placement: Placement = { viaHandler: true }
+    return Effect.withFiberRuntime((fiber) => {
       const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
       const requestId = httpLogging.requestIdOf(s, request.headers[s.idHeader])
       const path = httpLogging.pathOf(request.url)
@@ -248,21 +276,29 @@ const middlewareOf = (s: Settings): Middleware => {
       // fiber: each update copies the fiber's FiberRefs, and a restore (two more copies, or `FiberRef.set`'s
       // comparison, which hashes the request's context) cost more than the request's line.
       const outer = fiber.getFiberRef(FiberRef.currentLogAnnotations)
+      const viaHandler = placement.viaHandler
+      const learn = viaHandler ? { returned: false } : undefined
       const entered = enter(
-        withEcho,
         HashMap.set(HashMap.set(HashMap.set(outer, "method", request.method), "path", path), "request_id", requestId),
-        requestId
+        viaHandler ? echoHandler(s.idHeader, requestId, placement, learn) : undefined,
+        underBuiltInLogger(fiber.getFiberRef(FiberRef.currentLogSpan))
       )
+      // Without the handler the id goes on the app's response, and through a handler only when the app fails.
+      const answered = viaHandler ? app : Effect.map(app, (r) => HttpServerResponse.setHeader(r, s.idHeader, requestId))
+      const echoFailure = () => enter(undefined, echoHandler(s.idHeader, requestId), false)
       if (s.skip !== undefined && s.skip(path)) {
-        return Effect.zipRight(entered, scoped(app))
+        return Effect.zipRight(entered, scoped(viaHandler ? app : Effect.onError(answered, echoFailure)))
       }
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const start = clock.unsafeCurrentTimeMillis()
       const headers = httpLogging.headerFieldsOf(s, request.headers)
-      const handled = Effect.onExit(
-        app,
-        (exit) => completionLine(s, exit, clock.unsafeCurrentTimeMillis() - start, headers)
-      )
+      const handled = Effect.onExit(answered, (exit) => {
+        if (learn !== undefined) learn.returned = true
+        const duration_ms = clock.unsafeCurrentTimeMillis() - start
+        if (exit._tag === "Success") return statusLine(s, exit.value.status, duration_ms, headers)
+        const logged = failureLine(s, exit.cause, duration_ms, headers)
+        return viaHandler ? logged : Effect.zipRight(echoFailure(), logged)
+      })
       return Effect.zipRight(
         entered,
         scoped(
@@ -272,6 +308,7 @@ const middlewareOf = (s: Settings): Middleware => {
         )
       )
     })
+  }
 }
 
 /**

@@ -1,4 +1,11 @@
-import { HttpMiddleware, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import {
+  type HttpApp,
+  HttpMiddleware,
+  HttpRouter,
+  HttpServer,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Data, Deferred, Duration, Effect } from "effect"
@@ -9,7 +16,7 @@ const serverLayer = NodeHttpServer.layer(() => createServer(), { port: 0, host: 
 
 /** Serves `app` on 127.0.0.1 (random port) for the duration of `body`, logs captured by TestLog. */
 const withServer = <A, E>(
-  app: HttpRouter.HttpRouter<unknown, never>,
+  app: HttpApp.Default<unknown, never>,
   middleware: HttpLogging.Middleware | undefined,
   body: (base: string) => Effect.Effect<A, E, TestLog.TestLog>
 ) =>
@@ -261,6 +268,64 @@ describe("HttpLogging", () => {
           expect(recs.map((r) => r.message)).toEqual(["in handler", "plain effect log", "Request completed", "outside"])
         }))
     }))
+
+  it.live("around a plain app, every response echoes its id: the first, later ones, failures, 404s, concurrent", () =>
+    // `HttpLogging.middleware(router)`: the platform sends the app's response after the middleware returns, so
+    // after the first request the id is set on the response itself (and through a pre-response handler on failure).
+    withServer(HttpLogging.middleware(app), undefined, (base) =>
+      Effect.gen(function*() {
+        const sequential = [
+          ["/hello", "r-1", 200],
+          ["/hello", "r-2", 200],
+          ["/fail", "r-3", 500],
+          ["/nowhere", "r-4", 404],
+          ["/bad", "r-5", 400],
+          ["/defect", "r-6", 500],
+          ["/health", "r-7", 200]
+        ] as const
+        for (const [path, id, status] of sequential) {
+          const res = yield* get(`${base}${path}`, { "x-request-id": id })
+          expect([path, res.status, res.requestId]).toEqual([path, status, id])
+        }
+        const generated = yield* get(`${base}/hello`)
+        expect(generated.requestId).toMatch(/^[0-9a-f-]{36}$/)
+        const concurrent = yield* Effect.forEach(
+          Array.from({ length: 20 }, (_, i) => i),
+          (i) => get(`${base}/item/${i}`, { "x-request-id": `c-${i}` }),
+          { concurrency: "unbounded" }
+        )
+        expect(concurrent.map((r) => r.requestId)).toEqual(concurrent.map((_, i) => `c-${i}`))
+        expect(concurrent.map((r) => r.body)).toEqual(concurrent.map((_, i) => `${i}:c-${i}`))
+        const total = sequential.length + 1 + concurrent.length
+        const done = (r: ReadonlyArray<TestLog.Record>) => count("Request completed")(r) + count("Request failed")(r)
+        const recs = yield* waitForRecords((r) => done(r) === total)
+        expect(done(recs)).toBe(total)
+        const lastLines = recs.filter((r) => r.message === "Request completed" || r.message === "Request failed")
+        expect(lastLines.slice(0, sequential.length).map((r) => [r.fields.request_id, r.fields.status])).toEqual(
+          sequential.map(([, id, status]) => [id, status])
+        )
+        expect(lastLines[sequential.length]!.fields.request_id).toBe(generated.requestId)
+      })))
+
+  it.live("around a plain app, skipped paths echo their id, succeeding or failing, and write no line", () =>
+    withServer(HttpLogging.make({ skipPaths: ["/health", "/fail"] })(app), undefined, (base) =>
+      Effect.gen(function*() {
+        const answers = []
+        for (const [path, id] of [["/hello", "s-1"], ["/health", "s-2"], ["/fail", "s-3"], ["/health", "s-4"]]) {
+          const res = yield* get(`${base}${path}`, { "x-request-id": id! })
+          answers.push([path, res.status, res.requestId])
+        }
+        expect(answers).toEqual([["/hello", 200, "s-1"], ["/health", 200, "s-2"], ["/fail", 500, "s-3"], [
+          "/health",
+          200,
+          "s-4"
+        ]])
+        const recs = yield* waitForRecords((r) => count("Request completed")(r) === 1)
+        yield* Effect.sleep(Duration.millis(50))
+        expect((yield* TestLog.records).filter((r) => r.fields.status !== undefined).map((r) => r.fields.request_id))
+          .toEqual(["s-1"])
+        expect(recs.length).toBeGreaterThan(0)
+      })))
 
   it.live("250 concurrent requests never mix their request ids", () =>
     withServer(app, HttpLogging.middleware, (base) =>

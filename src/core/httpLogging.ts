@@ -107,6 +107,7 @@ const usableId = /^[\x21-\x7e]{1,128}$/
  */
 export const requestIdOf = (settings: HttpSettings, incoming: string | undefined): string => {
   if (incoming !== undefined && usableId.test(incoming)) return incoming
+  if (settings.generateId === defaultGenerateId) return defaultGenerateId()
   let id: unknown
   try {
     id = settings.generateId()
