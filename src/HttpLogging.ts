@@ -9,9 +9,15 @@
  * context stays bound on the request's fiber once the middleware returns, so
  * records written for the request by middleware outside it carry it too.
  *
- * It replaces `HttpMiddleware.logger` (which `HttpLayerRouter.serve` adds by
- * default): inside this middleware the built-in logger is disabled, so each
- * event is written once.
+ * It replaces `HttpMiddleware.logger`: where that logger is around this
+ * middleware (`HttpLayerRouter.serve` puts it there by default) it is
+ * disabled, so each event is written once.
+ *
+ * The request's id is echoed in the response (`x-request-id`) whether the
+ * middleware serves (`HttpServer.serve(HttpLogging.middleware)`) or wraps an
+ * app (`HttpLogging.middleware(router)`, a router's middleware); around an
+ * app it is set on the app's response, which spares the request's fiber a
+ * FiberRef.
  *
  * @example
  * ```ts
