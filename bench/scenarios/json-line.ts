@@ -82,7 +82,7 @@ export default {
     return [
       { scenario, subject: a.name, value: ns(a), unit: "ns/line", note },
       ...(vsBase === undefined ? [] : [vsBase.row]),
-      row(ps),
+      row(ps, { text: ">= 2x (ours vs pino's sync destination)", min: 2 }),
       row(pa),
       {
         scenario,
