@@ -14,8 +14,8 @@
  * thread at the same points in every run, and a full collection before
  * the windows (then more requests, as it flushes compiled code) starts every
  * subject with a clean heap. A process's counts sit a few percent above or
- * below another's (where V8's random seeds put its hash tables' entries, how
- * requests batch per event-loop turn), so the subjects are measured in three
+ * below another's (the spread is between processes more than between one
+ * process's windows), so the subjects are measured in three
  * rounds, one process each, one subject after the other; a subject's value is
  * the median of its nine windows. The table gives the instructions
  * spent running the server (JavaScript, builtins, Node, the kernel calls'

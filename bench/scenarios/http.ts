@@ -19,8 +19,9 @@
  * on this shared machine, see the note). The cost over no logging is held to
  * the bound floor's by instructions (`npm run bench:instructions`: at most
  * 1.25x its cost); the 10% of requests/s aimed at before cannot be met on
- * Effect 3's HTTP stack while the context stays visible to other loggers. Verified: each server wrote exactly one log
- * line per request it received (none without logging).
+ * Effect 3's HTTP stack while the context stays visible to other loggers.
+ * Verified: each server wrote exactly one log line per request it received
+ * (none without logging).
  */
 import autocannon from "autocannon"
 import { type ChildProcess, spawn } from "node:child_process"
@@ -77,7 +78,7 @@ const load = async (s: Server, duration: number): Promise<number> => {
 export default {
   name: scenario,
   notes: [
-    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios move by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.82x over earlier runs); the server CPU per request rows are steadier, and \`npm run bench:instructions\` (bench/INSTRUCTIONS.md) counts the instructions per request of the same servers, whose ratios repeat to a few hundredths. The two floors show what any request logger costs on this stack: by instructions the bare line alone keeps 0.93x of the requests/s of this trivial route, and binding the request's context as HttpLogging must (log annotations that every logger and Effect.log* see, with the cheapest update there is) brings the floor to 0.87x; the middleware, with its id echo, costs about what that floor does.`
+    `HTTP: autocannon (programmatic, in the parent process) with ${CONNECTIONS} connections for ${DURATION} s per run, ${ROUNDS} interleaved rounds, median requests/s; each server in its own process, logging JSON through Foundation.layer to /dev/null. The load generator and the server share the 2 cores, so absolute numbers are low, and the ratios move by up to ±0.1 between runs on this shared VM (ours vs no logging 0.63-0.92x over earlier runs); the server CPU per request rows are steadier, and \`npm run bench:instructions\` (bench/INSTRUCTIONS.md) counts the instructions per request of the same servers, whose ratios repeat to a few hundredths. The two floors show what any request logger costs on this stack: by instructions the bare line alone keeps 0.93x of the requests/s of this trivial route, and binding the request's context as HttpLogging must (log annotations that every logger and Effect.log* see, with the cheapest update there is) brings the floor to 0.87x; the middleware, with its id echo, costs about what that floor does.`
   ],
   run: async (): Promise<ReadonlyArray<Row>> => {
     const servers = [
