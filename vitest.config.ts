@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config"
 
 /**
- * Three projects, all run by `npm test`:
- * - `unit` (`npm run test:unit`, two workers): the core and the binding in process, the fast loop (under a minute
- *   on 2 cores); a test that runs a child process or waits out a real deadline goes in a `process` suite (a
- *   `*Process.test.ts` file beside its module's);
+ * Four projects, all run by `npm test`; `npm run test:unit` (two workers) runs the first two, the fast loop (under a
+ * minute on 2 cores):
+ * - `core` (`test/core/`): the Effect-free core, without Effect; its modules hold no state a test could leave
+ *   behind, so its files share one module graph (`isolate: false`: a fifth of the time);
+ * - `unit`: the binding in process; a test that runs a child process or waits out a real deadline goes in a
+ *   `process` suite (a `*Process.test.ts` file beside its module's);
  * - `process`: the suites that run child processes (exit paths, the sink contract, rotation under signals, the CLI,
  *   runtimes, packaging, the browser), wait out real deadlines, or generate thousands of cases (properties);
  * - `effect4` (`npm run test:effect4`): the `effect-foundation/effect4` binding, on effect 4.
@@ -39,12 +41,13 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     projects: [
+      { extends: true, test: { name: "core", include: ["test/core/**/*.test.ts"], isolate: false } },
       {
         extends: true,
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: [...processSuites, "test/effect4/**", ...notTests]
+          exclude: [...processSuites, "test/core/**", "test/effect4/**", ...notTests]
         }
       },
       { extends: true, test: { name: "process", include: processSuites } },
