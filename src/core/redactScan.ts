@@ -148,7 +148,8 @@ const isProtocol = (s: string, i: number): boolean => {
 /**
  * Go DSNs: `user:password@tcp(db:3306)/app` -> `user:[REDACTED]@tcp(db:3306)/app`. For each `@` followed by a
  * protocol and `(`, the password runs from the first `:` of the word before it (back to a blank, quote, `(`, `,`
- * or the previous `@`). Each character is looked at a bounded number of times: linear.
+ * or the previous DSN's `@`) to that `@`: a password may hold `@` (`user:p@ss@tcp(...)`), as Go's driver splits at
+ * the last one. Each character is looked at a bounded number of times: linear.
  */
 /** @internal */
 export const maskDsnPasswords = (s: string): string => {
@@ -161,7 +162,7 @@ export const maskDsnPasswords = (s: string): string => {
       let b = k
       while (b > previous) {
         const c = s.charCodeAt(b - 1)
-        if (c === 40 || c === 44 || c === 59 || c === 64 || isUrlEnd(c)) break
+        if (c === 40 || c === 44 || c === 59 || isUrlEnd(c)) break
         b--
       }
       let colon = b
@@ -170,8 +171,8 @@ export const maskDsnPasswords = (s: string): string => {
         out += s.slice(copied, colon + 1) + redactedMarker
         copied = k
       }
+      previous = k + 1
     }
-    previous = k + 1
     k = s.indexOf("@", k + 1)
   }
   return copied === 0 ? s : out + s.slice(copied)

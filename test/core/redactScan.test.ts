@@ -134,14 +134,18 @@ describe("core/redactScan", () => {
       "a,b:c@tcp(h)/x",
       "(u:p@tcp(h))",
       "e@mail.com u:p@tcp(h)",
-      "x u:p1@tcp(a)/d y v:p2@unix(b)/e"
+      "x u:p1@tcp(a)/d y v:p2@unix(b)/e",
+      "user:p@ss@tcp(db:3306)/app", // Go's driver splits at the last `@`: the password holds one
+      "u:a@b@c@tcp(h)/x u2:q@unix(s)/y"
     ].map(maskDsnPasswords)).toEqual([
       `user:${R}@tcp(db:3306)/app`,
       `dsn=root:${R}@unix(/tmp/mysql.sock)/db`,
       `a,b:${R}@tcp(h)/x`,
       `(u:${R}@tcp(h))`,
       `e@mail.com u:${R}@tcp(h)`,
-      `x u:${R}@tcp(a)/d y v:${R}@unix(b)/e`
+      `x u:${R}@tcp(a)/d y v:${R}@unix(b)/e`,
+      `user:${R}@tcp(db:3306)/app`,
+      `u:${R}@tcp(h)/x u2:${R}@unix(s)/y`
     ])
     const alike = [
       "root@tcp(db:3306)/app",
