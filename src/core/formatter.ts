@@ -49,7 +49,8 @@ export interface FormatOptions {
 /**
  * The keys every JSON record starts with. A field with one of these names is
  * written as `fields.<name>`, so no value can forge a record's level, message,
- * time or logger.
+ * time, logger or trace ids (`trace_id` / `span_id`, reserved whether or not
+ * the ids are written, so a field keeps one name).
  *
  * @internal
  */
@@ -58,6 +59,8 @@ export const reservedJsonKeys: ReadonlySet<string> = new Set([
   "level",
   "message",
   "logger_name",
+  "trace_id",
+  "span_id",
   "service_name",
   "spans",
   "error",

@@ -77,6 +77,8 @@ describe("core/formatter", () => {
       "level",
       "message",
       "logger_name",
+      "trace_id",
+      "span_id",
       "service_name",
       "spans",
       "error",

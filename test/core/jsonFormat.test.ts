@@ -61,6 +61,21 @@ describe("core/jsonFormat", () => {
     )
   })
 
+  it("a field named trace_id or span_id is written apart and cannot forge the record's ids", () => {
+    const ids = { traceId: "0123456789abcdef0123456789abcdef", spanId: "fedcba9876543210" }
+    const forged = { trace_id: "forged", span_id: "x" }
+    const inSpan = JSON.parse(make({ traceIds: true }).format(record({ ...ids, fields: forged })))
+    expect([inSpan.trace_id, inSpan.span_id, inSpan["fields.trace_id"], inSpan["fields.span_id"]]).toEqual([
+      ids.traceId,
+      ids.spanId,
+      "forged",
+      "x"
+    ])
+    expect(make().format(record({ context: new Context(["trace_id"], ["t"]) }))).toBe(
+      head + ",\"level\":\"info\",\"message\":\"m\",\"fields.trace_id\":\"t\"}\n"
+    )
+  })
+
   it("values: undefined left out, secrets hidden at any depth, removed keys gone, odd numbers as strings", () => {
     const f = make({ redactor: makeRedactor({ removeKeys: ["pin"] }) })
     const fields = { u: undefined, pin: 1, user: { password: "p", name: "n" }, inf: Infinity, big: 10n, list: [1, "a"] }
