@@ -137,14 +137,17 @@ export const numberAtLeast = (min: number, accepted = `a finite number >= ${min}
  *
  * @internal
  */
-export const oneOf = <const A extends string>(values: ReadonlyArray<A>): Parser<A> => ({
-  accepted: values.join(", "),
-  parse: (input) => {
-    if (typeof input !== "string") return undefined
-    const key = input.trim().toLowerCase()
-    return values.find((v) => v === input || v === key)
+export const oneOf = <const A extends string>(values: ReadonlyArray<A>): Parser<A> => {
+  const lowered = values.map((v) => v.toLowerCase())
+  return {
+    accepted: values.join(", "),
+    parse: (input) => {
+      if (typeof input !== "string") return undefined
+      const i = lowered.indexOf(input.trim().toLowerCase())
+      return i < 0 ? undefined : values[i]
+    }
   }
-})
+}
 
 /**
  * A function.

@@ -111,6 +111,14 @@ describe("core/parse", () => {
     expect(o.accepted).toBe("stdout, stderr")
     expect(["stdout", " STDERR ", "Stdout"].map(o.parse)).toEqual(["stdout", "stderr", "stdout"])
     expect(["stdin", "", 1, null, "toString"].map(o.parse)).toEqual(Array(5).fill(undefined))
+    // upper-case values too (the rotation signals): the input is compared in any case, the value returned as listed
+    const signals = oneOf(["SIGHUP", "SIGUSR2"])
+    expect(["SIGHUP", " sighup ", "SigUsr2", "HUP"].map(signals.parse)).toEqual([
+      "SIGHUP",
+      "SIGHUP",
+      "SIGUSR2",
+      undefined
+    ])
     const f = () => 1
     expect([aFunction().accepted, aFunction("a predicate").accepted, aFunction().parse(f), aFunction().parse("f")])
       .toEqual(["a function", "a predicate", f, undefined])
