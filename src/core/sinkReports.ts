@@ -13,7 +13,8 @@ export const errorText = (e: unknown): string => {
   try {
     if (e instanceof Error) {
       const code = (e as { code?: unknown }).code
-      return typeof code === "string" && !e.message.startsWith(code) ? `${code}: ${e.message}` : e.message
+      const message = e.message === "" ? e.name : e.message
+      return typeof code === "string" && !message.startsWith(code) ? `${code}: ${message}` : message
     }
     return typeof e === "object" && e !== null && "_tag" in e && (e._tag === "Failure" || e._tag === "Success")
       ? "writer failed"

@@ -29,6 +29,14 @@ describe("core/sinkReports", () => {
     ])
   })
 
+  it("errorText names an error without a message, so a report never reads \"failed: ;\"", () => {
+    expect([
+      errorText(new Error("")),
+      errorText(new TypeError("")),
+      errorText(Object.assign(new Error(""), { code: "EPIPE" }))
+    ]).toEqual(["Error", "TypeError", "EPIPE: Error"])
+  })
+
   it("errorText shows an Exit as \"writer failed\", anything else as String shows it, and never throws", () => {
     const hostile = {
       toString: () => {
