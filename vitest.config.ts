@@ -1,15 +1,18 @@
 import { defineConfig } from "vitest/config"
 
 /**
- * Four projects, all run by `npm test`; `npm run test:unit` (two workers) runs the first two, the fast loop (under a
- * minute on 2 cores):
- * - `core` (`test/core/`): the Effect-free core, without Effect; its modules hold no state a test could leave
- *   behind, so its files share one module graph (`isolate: false`: a fifth of the time);
+ * Four projects, all run by `npm test`:
+ * - `core` (`test/core/`): the Effect-free core, without Effect;
  * - `unit`: the binding in process; a test that runs a child process or waits out a real deadline goes in a
  *   `process` suite (a `*Process.test.ts` file beside its module's);
  * - `process`: the suites that run child processes (exit paths, the sink contract, rotation under signals, the CLI,
  *   runtimes, packaging, the browser), wait out real deadlines, or generate thousands of cases (properties);
  * - `effect4` (`npm run test:effect4`): the `effect-foundation/effect4` binding, on effect 4.
+ *
+ * `npm run test:unit` is the fast loop (about 20 s on 2 cores): `core` and `unit` on two workers with
+ * `--no-isolate`, so each worker imports Effect and the library once instead of once per file (a third of the
+ * time). A test therefore leaves no global state behind (each builds its own layers, sinks and captures);
+ * `--sequence.shuffle` checks that it does not. `npm test` keeps every file isolated.
  */
 const processSuites = [
   "test/Browser.test.ts",
@@ -41,7 +44,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "core", include: ["test/core/**/*.test.ts"], isolate: false } },
+      { extends: true, test: { name: "core", include: ["test/core/**/*.test.ts"] } },
       {
         extends: true,
         test: {
